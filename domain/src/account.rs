@@ -1,0 +1,167 @@
+//! Account, session and registration types shared by the API and the app.
+
+use crate::{JurisdictionView, Role};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Locale {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Locale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "zh-CN" => Some(Locale::ZhCn),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+}
+
+/// Per-account display preferences (also remembered per device by the app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Preferences {
+    pub elder_mode: bool,
+    pub locale: Locale,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    /// Raw input; validated with [`crate::PhoneNumber`] so errors can name the field.
+    pub phone: String,
+    pub password: String,
+    pub display_name: String,
+    /// A building node of the jurisdiction tree.
+    pub building_id: i64,
+    pub unit: String,
+    pub room: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRequest {
+    pub phone: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateStaffRequest {
+    pub phone: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: Role,
+    pub jurisdiction_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeView {
+    pub building: JurisdictionView,
+    pub unit: String,
+    pub room: String,
+}
+
+/// What `/api/me` and sign-in return. The phone number is masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub id: i64,
+    pub phone_masked: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Staff: the subtree they work in. Residents: their community.
+    pub jurisdiction: Option<JurisdictionView>,
+    pub home: Option<HomeView>,
+    pub preferences: Preferences,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountPage {
+    pub items: Vec<AccountView>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next_after: Option<i64>,
+}
+
+/// Validation limits for free-text registration fields.
+pub const DISPLAY_NAME_MAX: usize = 40;
+pub const UNIT_ROOM_MAX: usize = 10;
+
+/// Checks the free-text parts of a registration; returns `(field, zh, en)` for each problem.
+pub fn check_registration_text(
+    req: &RegisterRequest,
+) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut problems = Vec::new();
+    let name = req.display_name.trim();
+    if name.is_empty() {
+        problems.push(("display_name", "请填写您的称呼", "Enter your name"));
+    } else if name.chars().count() > DISPLAY_NAME_MAX {
+        problems.push((
+            "display_name",
+            "称呼不能超过 40 个字",
+            "Your name must be 40 characters or fewer",
+        ));
+    }
+    for (field, value, zh_empty, en_empty) in [
+        ("unit", &req.unit, "请填写单元号", "Enter your unit"),
+        ("room", &req.room, "请填写门牌号", "Enter your room number"),
+    ] {
+        let v = value.trim();
+        if v.is_empty() {
+            problems.push((field, zh_empty, en_empty));
+        } else if v.chars().count() > UNIT_ROOM_MAX
+            || !v.chars().all(|c| c.is_alphanumeric() || c == '-')
+        {
+            problems.push((
+                field,
+                "请只填写数字或字母，例如 2 或 301",
+                "Use digits or letters only, for example 2 or 301",
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(name: &str, unit: &str, room: &str) -> RegisterRequest {
+        RegisterRequest {
+            phone: "13812345678".into(),
+            password: "a good passphrase".into(),
+            display_name: name.into(),
+            building_id: 1,
+            unit: unit.into(),
+            room: room.into(),
+        }
+    }
+
+    #[test]
+    fn registration_text_rules_name_each_bad_field() {
+        assert!(check_registration_text(&req("王阿姨", "2", "301")).is_empty());
+        assert!(check_registration_text(&req("Li", "B", "12-1")).is_empty());
+        let fields = |r: &RegisterRequest| {
+            check_registration_text(r)
+                .into_iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields(&req("", "2", "301")), ["display_name"]);
+        assert_eq!(fields(&req("王", " ", "")), ["unit", "room"]);
+        assert_eq!(fields(&req("王", "2;drop", "301")), ["unit"]);
+        assert_eq!(fields(&req(&"长".repeat(41), "2", "301")), ["display_name"]);
+    }
+
+    #[test]
+    fn locale_serialises_as_bcp47() {
+        assert_eq!(serde_json::to_string(&Locale::ZhCn).unwrap(), "\"zh-CN\"");
+        assert_eq!(Locale::parse("en"), Some(Locale::En));
+    }
+}

@@ -1,0 +1,81 @@
+//! Roles, and which of them are staff.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Resident,
+    /// A resident who acts for an elder (linked in the retrofit issue).
+    Guardian,
+    CommunityStaff,
+    StreetReviewer,
+    Assessor,
+    Contractor,
+    CountyAdmin,
+    SystemAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Resident,
+        Role::Guardian,
+        Role::CommunityStaff,
+        Role::StreetReviewer,
+        Role::Assessor,
+        Role::Contractor,
+        Role::CountyAdmin,
+        Role::SystemAdmin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Resident => "resident",
+            Role::Guardian => "guardian",
+            Role::CommunityStaff => "community_staff",
+            Role::StreetReviewer => "street_reviewer",
+            Role::Assessor => "assessor",
+            Role::Contractor => "contractor",
+            Role::CountyAdmin => "county_admin",
+            Role::SystemAdmin => "system_admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Staff accounts are created by an admin and bound to a jurisdiction.
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Resident | Role::Guardian)
+    }
+
+    /// Who may create and list staff accounts.
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::CountyAdmin | Role::SystemAdmin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_round_trips_through_its_name() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            let json = serde_json::to_string(&role).unwrap();
+            assert_eq!(json, format!("\"{}\"", role.as_str()));
+        }
+        assert_eq!(Role::parse("superuser"), None);
+    }
+
+    #[test]
+    fn residents_and_guardians_are_not_staff() {
+        assert!(!Role::Resident.is_staff());
+        assert!(!Role::Guardian.is_staff());
+        assert!(Role::CommunityStaff.is_staff());
+        assert!(Role::SystemAdmin.is_admin());
+        assert!(!Role::StreetReviewer.is_admin());
+    }
+}

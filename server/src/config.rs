@@ -1,0 +1,131 @@
+//! Typed settings, from flags and `ANJU_*` environment variables. Policy numbers (session
+//! timeouts, sign-in limits) live here with defaults so operators can tune them.
+
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub dist_dir: PathBuf,
+    /// Served over HTTPS (directly or behind a proxy): cookies get `Secure` and `__Host-`.
+    pub secure_cookies: bool,
+    pub policy: Policy,
+}
+
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub session_idle_secs: i64,
+    pub session_absolute_secs: i64,
+    pub sign_in_window_secs: i64,
+    pub max_failures_per_account: i64,
+    pub max_failures_per_ip: i64,
+    pub max_body_bytes: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            session_idle_secs: 30 * 60,
+            session_absolute_secs: 12 * 60 * 60,
+            sign_in_window_secs: 15 * 60,
+            max_failures_per_account: 5,
+            max_failures_per_ip: 30,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// A database URL whose `Debug`/`Display` hide the password.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_postgres(&self) -> bool {
+        self.0.starts_with("postgres://") || self.0.starts_with("postgresql://")
+    }
+    /// `postgres://anju:secret@db/anju` → `postgres://anju:***@db/anju`.
+    pub fn redacted(&self) -> String {
+        let url = &self.0;
+        let Some(scheme_end) = url.find("://") else {
+            return url.clone();
+        };
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        let Some(at) = authority.rfind('@') else {
+            return redact_query_password(url);
+        };
+        let userinfo = &authority[..at];
+        let user = userinfo.split(':').next().unwrap_or("");
+        let shown = if userinfo.contains(':') {
+            format!("{user}:***")
+        } else {
+            user.to_owned()
+        };
+        redact_query_password(&format!(
+            "{}{}{}",
+            &url[..scheme_end + 3],
+            shown,
+            &rest[at..]
+        ))
+    }
+}
+
+fn redact_query_password(url: &str) -> String {
+    let Some(q) = url.find('?') else {
+        return url.to_owned();
+    };
+    let params: Vec<String> = url[q + 1..]
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+            _ => p.to_owned(),
+        })
+        .collect();
+    format!("{}?{}", &url[..q], params.join("&"))
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_password_is_redacted() {
+        let cases = [
+            (
+                "postgres://anju:s3cret@db:5432/anju",
+                "postgres://anju:***@db:5432/anju",
+            ),
+            ("postgres://anju@db/anju", "postgres://anju@db/anju"),
+            (
+                "postgres://db/anju?user=a&password=s3cret",
+                "postgres://db/anju?user=a&password=***",
+            ),
+            ("sqlite://data/anju.db", "sqlite://data/anju.db"),
+            ("postgres://u:p@ss@host/db", "postgres://u:***@host/db"),
+        ];
+        for (input, expected) in cases {
+            let url = DatabaseUrl::new(input);
+            assert_eq!(url.redacted(), expected);
+            assert!(!format!("{url:?} {url}").contains("s3cret"));
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Accounts: residents who registered themselves and staff created by an admin.
+
+use super::{is_unique_violation, with_db, Db};
+use anju_domain::{Locale, Preferences, Role};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub id: i64,
+    pub phone: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub role: Role,
+    pub jurisdiction_id: Option<i64>,
+    pub home_building_id: Option<i64>,
+    pub home_unit: Option<String>,
+    pub home_room: Option<String>,
+    pub scope_path: String,
+    pub preferences: Preferences,
+}
+
+pub struct NewAccount<'a> {
+    pub phone: &'a str,
+    pub password_hash: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub jurisdiction_id: Option<i64>,
+    pub home: Option<(i64, &'a str, &'a str)>,
+    pub scope_path: &'a str,
+    pub now: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateAccountError {
+    #[error("phone already registered")]
+    DuplicatePhone,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+const COLUMNS: &str = "id, phone, password_hash, display_name, role, jurisdiction_id, home_building_id, home_unit, home_room, scope_path, elder_mode, locale";
+
+fn from_row<R: Row>(row: &R) -> Result<AccountRow, sqlx::Error>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    bool: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let role: String = row.try_get("role")?;
+    let locale: String = row.try_get("locale")?;
+    Ok(AccountRow {
+        id: row.try_get("id")?,
+        phone: row.try_get("phone")?,
+        password_hash: row.try_get("password_hash")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "role".into(),
+            source: format!("unknown role {role}").into(),
+        })?,
+        jurisdiction_id: row.try_get("jurisdiction_id")?,
+        home_building_id: row.try_get("home_building_id")?,
+        home_unit: row.try_get("home_unit")?,
+        home_room: row.try_get("home_room")?,
+        scope_path: row.try_get("scope_path")?,
+        preferences: Preferences {
+            elder_mode: row.try_get("elder_mode")?,
+            locale: Locale::parse(&locale).unwrap_or_default(),
+        },
+    })
+}
+
+impl Db {
+    pub async fn create_account(&self, new: &NewAccount<'_>) -> Result<i64, CreateAccountError> {
+        let (building, unit, room) = match new.home {
+            Some((b, u, r)) => (Some(b), Some(u), Some(r)),
+            None => (None, None, None),
+        };
+        let result = with_db!(
+            self,
+            write | pool | {
+                sqlx::query(
+                "INSERT INTO accounts (phone, password_hash, display_name, role, jurisdiction_id,
+                    home_building_id, home_unit, home_room, scope_path, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            )
+            .bind(new.phone)
+            .bind(new.password_hash)
+            .bind(new.display_name)
+            .bind(new.role.as_str())
+            .bind(new.jurisdiction_id)
+            .bind(building)
+            .bind(unit)
+            .bind(room)
+            .bind(new.scope_path)
+            .bind(new.now)
+            .fetch_one(pool)
+            .await
+            .and_then(|r| r.try_get::<i64, _>("id"))
+            }
+        );
+        result.map_err(|e| {
+            if is_unique_violation(&e) {
+                CreateAccountError::DuplicatePhone
+            } else {
+                CreateAccountError::Db(e)
+            }
+        })
+    }
+
+    pub async fn account_by_phone(&self, phone: &str) -> Result<Option<AccountRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE phone = $1"))
+                    .bind(phone)
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| from_row(&r))
+                    .transpose()
+            }
+        )
+    }
+
+    pub async fn account(&self, id: i64) -> Result<Option<AccountRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| from_row(&r))
+                    .transpose()
+            }
+        )
+    }
+
+    /// One page of accounts inside the subtree `scope_prefix`, ordered by id, after `after`.
+    pub async fn accounts_in_scope(
+        &self,
+        scope_prefix: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<AccountRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM accounts
+                 WHERE scope_path LIKE $1 || '%' AND id > $2 ORDER BY id LIMIT $3"
+                ))
+                .bind(scope_prefix)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect()
+            }
+        )
+    }
+
+    pub async fn set_preferences(
+        &self,
+        account_id: i64,
+        prefs: Preferences,
+    ) -> Result<(), sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query("UPDATE accounts SET elder_mode = $1, locale = $2 WHERE id = $3")
+                    .bind(prefs.elder_mode)
+                    .bind(prefs.locale.as_str())
+                    .bind(account_id)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            }
+        )
+    }
+}

@@ -1,0 +1,135 @@
+//! Storage: one interface ([`Db`]'s methods in the submodules), two backends chosen at runtime
+//! from the URL. SQLite (default) runs with WAL, `synchronous=FULL`, foreign keys and a busy
+//! timeout, behind a single writer connection plus a read pool, so writes never fight over the
+//! lock. PostgreSQL is for deployments with several server instances.
+//!
+//! Both backends run the same SQL text (kept portable: `$n` placeholders, BIGINT timestamps in
+//! Unix seconds, `RETURNING`), which [`with_db!`] expands once per backend so each copy is
+//! type-checked against its own driver.
+
+pub mod accounts;
+pub mod audit;
+pub mod jurisdictions;
+pub mod sessions;
+pub mod sign_in_limits;
+
+use crate::config::DatabaseUrl;
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// Run `$body` with `$pool` bound to the backend's pool: the reader for `read`, the single
+/// writer for `write` (the same pool on PostgreSQL).
+macro_rules! with_db {
+    ($db:expr, read |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite { reader: $pool, .. } => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+    ($db:expr, write |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite { writer: $pool, .. } => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_db;
+
+impl Db {
+    pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Db> {
+        if url.is_postgres() {
+            let options = PgConnectOptions::from_str(url.expose())
+                .with_context(|| format!("invalid PostgreSQL URL {url}"))?;
+            Self::connect_postgres(options).await
+        } else {
+            Self::connect_sqlite(url).await
+        }
+    }
+
+    pub async fn connect_postgres(options: PgConnectOptions) -> anyhow::Result<Db> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .context("cannot connect to PostgreSQL")?;
+        Ok(Db::Postgres(pool))
+    }
+
+    async fn connect_sqlite(url: &DatabaseUrl) -> anyhow::Result<Db> {
+        let base = SqliteConnectOptions::from_str(url.expose())
+            .with_context(|| format!("invalid SQLite URL {url}"))?
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        if let Some(dir) = base.get_filename().parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+        }
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(base.clone().create_if_missing(true))
+            .await
+            .with_context(|| format!("cannot open {url}"))?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(base.read_only(true))
+            .await
+            .with_context(|| format!("cannot open {url} for reading"))?;
+        Ok(Db::Sqlite { writer, reader })
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite { writer, .. } => sqlx::migrate!("./migrations/sqlite").run(writer).await,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+        }
+        .context("database migration failed")
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite { .. } => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+        )
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Whether an error is a unique-constraint violation (same meaning on both backends).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}

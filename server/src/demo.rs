@@ -1,0 +1,162 @@
+//! Demo data: a small fictional city and one account per role. Idempotent, so `anju
+//! demo-data` can run on every start of `cargo xtask run`.
+
+use crate::auth::hash_password;
+use crate::db::accounts::{CreateAccountError, NewAccount};
+use crate::db::jurisdictions::JurisdictionRow;
+use crate::db::Db;
+use anju_domain::{JurisdictionLevel as L, Role};
+
+/// Streets → communities → number of buildings.
+const CITY: &[(&str, &[(&str, u32)])] = &[
+    (
+        "湖滨街道",
+        &[("柳岸社区", 6), ("荷花池社区", 4), ("望湖社区", 5)],
+    ),
+    ("新桥街道", &[("新桥社区", 5), ("桂花园社区", 3)]),
+    (
+        "东门街道",
+        &[("东门社区", 4), ("古井社区", 3), ("纺织新村社区", 6)],
+    ),
+];
+
+pub struct DemoAccount {
+    pub phone: &'static str,
+    pub password: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+}
+
+/// Listed in the README; change both together.
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        phone: "13800000001",
+        password: "anju-resident-2026",
+        name: "王秀英",
+        role: Role::Resident,
+    },
+    DemoAccount {
+        phone: "13800000002",
+        password: "anju-guardian-2026",
+        name: "李建国",
+        role: Role::Guardian,
+    },
+    DemoAccount {
+        phone: "13800000003",
+        password: "anju-community-2026",
+        name: "张丽（柳岸社区）",
+        role: Role::CommunityStaff,
+    },
+    DemoAccount {
+        phone: "13800000004",
+        password: "anju-street-2026",
+        name: "陈明（湖滨街道）",
+        role: Role::StreetReviewer,
+    },
+    DemoAccount {
+        phone: "13800000005",
+        password: "anju-assessor-2026",
+        name: "刘评估",
+        role: Role::Assessor,
+    },
+    DemoAccount {
+        phone: "13800000006",
+        password: "anju-contractor-2026",
+        name: "赵施工",
+        role: Role::Contractor,
+    },
+    DemoAccount {
+        phone: "13800000007",
+        password: "anju-county-2026",
+        name: "孙民政（滨湖区）",
+        role: Role::CountyAdmin,
+    },
+    DemoAccount {
+        phone: "13800000008",
+        password: "anju-admin-2026",
+        name: "系统管理员",
+        role: Role::SystemAdmin,
+    },
+];
+
+pub struct DemoPlaces {
+    pub county: JurisdictionRow,
+    pub street: JurisdictionRow,
+    pub community: JurisdictionRow,
+    pub building: JurisdictionRow,
+}
+
+pub async fn seed_places(db: &Db) -> anyhow::Result<DemoPlaces> {
+    let province = db.ensure_jurisdiction(None, L::Province, "江南省").await?;
+    let city = db
+        .ensure_jurisdiction(Some(&province), L::City, "临江市")
+        .await?;
+    let county = db
+        .ensure_jurisdiction(Some(&city), L::County, "滨湖区")
+        .await?;
+    let mut first = None;
+    for (street_name, communities) in CITY {
+        let street = db
+            .ensure_jurisdiction(Some(&county), L::Street, street_name)
+            .await?;
+        for (community_name, buildings) in *communities {
+            let community = db
+                .ensure_jurisdiction(Some(&street), L::Community, community_name)
+                .await?;
+            for n in 1..=*buildings {
+                let building = db
+                    .ensure_jurisdiction(Some(&community), L::Building, &format!("{n}号楼"))
+                    .await?;
+                if first.is_none() {
+                    first = Some((street.clone(), community.clone(), building));
+                }
+            }
+        }
+    }
+    let (street, community, building) = first.ok_or_else(|| anyhow::anyhow!("empty demo city"))?;
+    Ok(DemoPlaces {
+        county,
+        street,
+        community,
+        building,
+    })
+}
+
+pub async fn seed(db: &Db, now: i64) -> anyhow::Result<()> {
+    let places = seed_places(db).await?;
+    for demo in DEMO_ACCOUNTS {
+        if db.account_by_phone(demo.phone).await?.is_some() {
+            continue;
+        }
+        let (jurisdiction, home) = match demo.role {
+            Role::Resident | Role::Guardian => (None, Some((places.building.id, "1", "301"))),
+            Role::CommunityStaff => (Some(&places.community), None),
+            Role::StreetReviewer => (Some(&places.street), None),
+            Role::Assessor | Role::Contractor | Role::CountyAdmin => (Some(&places.county), None),
+            Role::SystemAdmin => (None, None),
+        };
+        let scope_path = match (jurisdiction, demo.role) {
+            (Some(j), _) => j.id_path.clone(),
+            (None, Role::SystemAdmin) => "/".to_owned(),
+            (None, _) => places.building.id_path.clone(),
+        };
+        let hash = hash_password(demo.password)?;
+        match db
+            .create_account(&NewAccount {
+                phone: demo.phone,
+                password_hash: &hash,
+                display_name: demo.name,
+                role: demo.role,
+                jurisdiction_id: jurisdiction.map(|j| j.id),
+                home,
+                scope_path: &scope_path,
+                now,
+            })
+            .await
+        {
+            Ok(_) | Err(CreateAccountError::DuplicatePhone) => {}
+            Err(CreateAccountError::Db(e)) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! Error policy: every failure a client sees is an [`ApiError`], rendered as the one JSON
+//! envelope from `anju_domain::ErrorEnvelope` with a fitting status code. Messages are written
+//! for residents in Chinese with an English variant. Database and other internal error text is
+//! logged (with the request id from the tracing span) and never sent to the client.
+
+use anju_domain::{ErrorEnvelope, FieldError};
+use axum::extract::rejection::JsonRejection;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("validation failed")]
+    Validation(BTreeMap<String, FieldError>),
+    #[error("bad request: {1}")]
+    BadRequest(&'static str, String),
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("wrong phone or password")]
+    BadCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("cross-site request refused")]
+    CrossSite,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict on {field}")]
+    Conflict {
+        field: &'static str,
+        message: &'static str,
+        message_en: &'static str,
+    },
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("service unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl ApiError {
+    pub fn field(name: &str, message: &str, message_en: &str) -> Self {
+        let mut fields = BTreeMap::new();
+        fields.insert(name.to_owned(), FieldError::new(message, message_en));
+        ApiError::Validation(fields)
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, String, String) {
+        let s = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        let (status, code, (zh, en)) = match self {
+            ApiError::Validation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                s("请检查标出的内容", "Check the highlighted answers"),
+            ),
+            ApiError::BadRequest(zh, en) => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                ((*zh).to_owned(), en.clone()),
+            ),
+            ApiError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                s("请先登录", "Please sign in"),
+            ),
+            ApiError::BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                s(
+                    "手机号或密码不正确",
+                    "The mobile number or password is not right",
+                ),
+            ),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                s(
+                    "您没有权限进行此操作",
+                    "You do not have permission to do this",
+                ),
+            ),
+            ApiError::CrossSite => (
+                StatusCode::FORBIDDEN,
+                "cross_site",
+                s(
+                    "请求来源不明，已拒绝",
+                    "Request from an unknown origin was refused",
+                ),
+            ),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                s("没有找到您要的内容", "Not found"),
+            ),
+            ApiError::Conflict {
+                message,
+                message_en,
+                ..
+            } => (StatusCode::CONFLICT, "conflict", s(message, message_en)),
+            ApiError::RateLimited { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).max(1);
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    (
+                        format!("尝试次数过多，请 {minutes} 分钟后再试"),
+                        format!("Too many attempts. Try again in {minutes} minutes"),
+                    ),
+                )
+            }
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                s("提交的内容太大", "The request is too large"),
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                s("请以 JSON 格式提交", "Send the request as JSON"),
+            ),
+            ApiError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                s(
+                    "服务暂时不可用，请稍后再试",
+                    "The service is unavailable; try again later",
+                ),
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                s(
+                    "系统出错了，请稍后再试",
+                    "Something went wrong; try again later",
+                ),
+            ),
+        };
+        (status, code, zh, en)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(e) = &self {
+            tracing::error!(error = format!("{e:#}"), "internal error");
+        }
+        let (status, code, message, message_en) = self.parts();
+        let (fields, retry_after_secs) = match self {
+            ApiError::Validation(fields) => (fields, None),
+            ApiError::Conflict {
+                field,
+                message,
+                message_en,
+            } => {
+                let mut f = BTreeMap::new();
+                f.insert(field.to_owned(), FieldError::new(message, message_en));
+                (f, None)
+            }
+            ApiError::RateLimited { retry_after_secs } => (BTreeMap::new(), Some(retry_after_secs)),
+            _ => (BTreeMap::new(), None),
+        };
+        let body = ErrorEnvelope {
+            code: code.to_owned(),
+            message,
+            message_en,
+            fields,
+            retry_after_secs,
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(secs) = retry_after_secs {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+            _ => ApiError::BadRequest(
+                "提交的内容格式不正确",
+                format!("The request body is not valid: {}", rejection.body_text()),
+            ),
+        }
+    }
+}
+
+/// `Json` whose rejections use our envelope.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,54 @@
+//! The `anju` server: an axum JSON API under `/api/` plus the built app from `dist/`.
+//! `main.rs` only wires configuration, telemetry and serving; everything testable hangs off
+//! [`router`].
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod routes;
+pub mod static_files;
+
+use axum::Router;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+pub use config::{DatabaseUrl, Policy, Settings};
+pub use db::Db;
+
+/// Wall-clock seconds, with an offset tests can advance to exercise timeouts.
+#[derive(Clone, Default, Debug)]
+pub struct Clock {
+    offset_secs: Arc<AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> i64 {
+        chrono::Utc::now().timestamp() + self.offset_secs.load(Ordering::Relaxed)
+    }
+    pub fn advance(&self, secs: i64) {
+        self.offset_secs.fetch_add(secs, Ordering::Relaxed);
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings) -> Self {
+        Self {
+            db,
+            settings: Arc::new(settings),
+            clock: Clock::default(),
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    routes::router(state)
+}

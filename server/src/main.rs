@@ -1,0 +1,183 @@
+//! `anju`: wires settings, telemetry and serving. All behaviour lives in the library.
+
+use anju_domain::{Password, PhoneNumber, Role};
+use anju_server::db::accounts::NewAccount;
+use anju_server::{auth, demo, router, AppState, DatabaseUrl, Db, Policy, Settings};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "anju", about = "安居 Anju community services portal")]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args, Clone)]
+struct Common {
+    /// Directory for the embedded SQLite database.
+    #[arg(long, env = "ANJU_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; defaults to `sqlite://<data-dir>/anju.db`.
+    #[arg(long, env = "ANJU_DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run migrations and serve the API and the app (the default).
+    Serve(ServeArgs),
+    /// Run database migrations and exit.
+    Migrate,
+    /// Load the demo city and one account per role (idempotent).
+    DemoData,
+    /// Create a system admin; the password is read from ANJU_ADMIN_PASSWORD or stdin.
+    CreateAdmin {
+        #[arg(long)]
+        phone: String,
+        #[arg(long, default_value = "系统管理员")]
+        name: String,
+    },
+}
+
+#[derive(Args, Default)]
+struct ServeArgs {
+    #[arg(long, env = "ANJU_BIND", default_value = "127.0.0.1:3000")]
+    bind: Option<SocketAddr>,
+    /// The built app (`cargo xtask dist`).
+    #[arg(long, env = "ANJU_DIST_DIR", default_value = "dist")]
+    dist_dir: Option<PathBuf>,
+    /// Set when users reach the server over HTTPS: cookies become `Secure` and `__Host-`.
+    #[arg(long, env = "ANJU_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+impl Common {
+    fn database_url(&self) -> DatabaseUrl {
+        DatabaseUrl::new(
+            self.database_url
+                .clone()
+                .unwrap_or_else(|| format!("sqlite://{}/anju.db", self.data_dir.display())),
+        )
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ANJU_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let url = cli.common.database_url();
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    tracing::info!(database = %url, "opening database");
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    let now = chrono::Utc::now().timestamp();
+    match command {
+        Command::Migrate => tracing::info!("migrations applied"),
+        Command::DemoData => {
+            demo::seed(&db, now).await?;
+            tracing::info!("demo data loaded");
+        }
+        Command::CreateAdmin { phone, name } => create_admin(&db, &phone, &name, now).await?,
+        Command::Serve(args) => {
+            let settings = Settings {
+                database_url: url,
+                dist_dir: args.dist_dir.unwrap_or_else(|| "dist".into()),
+                secure_cookies: args.secure_cookies,
+                policy: Policy::default(),
+            };
+            let bind = args
+                .bind
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+            serve(db.clone(), settings, bind).await?;
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+async fn serve(db: Db, settings: Settings, bind: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    tracing::info!(address = %listener.local_addr()?, dist = %settings.dist_dir.display(), "anju listening");
+    let app = router(AppState::new(db, settings));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}
+
+async fn create_admin(db: &Db, phone: &str, name: &str, now: i64) -> anyhow::Result<()> {
+    let phone = PhoneNumber::parse(phone).map_err(|e| anyhow::anyhow!(e.message().1))?;
+    let password = match std::env::var("ANJU_ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("Password for the new admin (input is read from stdin):");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let password = Password::new(&password, Some(phone.as_str()))
+        .map_err(|e| anyhow::anyhow!(e.message().1))?;
+    let hash = auth::hash_password(password.expose())?;
+    let id = db
+        .create_account(&NewAccount {
+            phone: phone.as_str(),
+            password_hash: &hash,
+            display_name: name,
+            role: Role::SystemAdmin,
+            jurisdiction_id: None,
+            home: None,
+            scope_path: "/",
+            now,
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create the admin: {e}"))?;
+    db.audit(
+        now,
+        None,
+        "account.create_admin",
+        &format!("account:{id}"),
+        "cli",
+    )
+    .await?;
+    println!("created system admin {} ({})", phone.masked(), id);
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! Staff accounts, managed by county and system admins within their own subtree.
+
+use super::accounts::hash_blocking;
+use super::views::account_view;
+use crate::auth::CurrentUser;
+use crate::db::accounts::{CreateAccountError, NewAccount};
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::AppState;
+use anju_domain::{
+    AccountPage, AccountView, CreateStaffRequest, FieldError, Password, PhoneNumber, Role,
+};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    after: Option<i64>,
+}
+
+/// The id path an admin may manage: a system admin without a jurisdiction sees everything.
+async fn admin_scope(state: &AppState, user: &CurrentUser) -> ApiResult<String> {
+    user.require(Role::is_admin)?;
+    match user.0.jurisdiction_id {
+        Some(id) => Ok(state
+            .db
+            .jurisdiction(id)
+            .await?
+            .ok_or(ApiError::Forbidden)?
+            .id_path),
+        None if user.0.role == Role::SystemAdmin => Ok("/".to_owned()),
+        None => Err(ApiError::Forbidden),
+    }
+}
+
+pub async fn list_accounts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(page): Query<PageQuery>,
+) -> ApiResult<Json<AccountPage>> {
+    let scope = admin_scope(&state, &user).await?;
+    let rows = state
+        .db
+        .accounts_in_scope(&scope, page.after.unwrap_or(0), PAGE_SIZE + 1)
+        .await?;
+    let next_after = (rows.len() as i64 > PAGE_SIZE).then(|| rows[PAGE_SIZE as usize - 1].id);
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows.iter().take(PAGE_SIZE as usize) {
+        items.push(account_view(&state.db, row).await?);
+    }
+    Ok(Json(AccountPage { items, next_after }))
+}
+
+pub async fn create_staff(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<CreateStaffRequest>,
+) -> ApiResult<(StatusCode, Json<AccountView>)> {
+    let scope = admin_scope(&state, &user).await?;
+    let mut fields = BTreeMap::new();
+    let phone = PhoneNumber::parse(&req.phone)
+        .map_err(|e| {
+            let (zh, en) = e.message();
+            fields.insert("phone".to_owned(), FieldError::new(zh, en));
+        })
+        .ok();
+    if let Err(e) = Password::new(&req.password, phone.as_ref().map(PhoneNumber::as_str)) {
+        let (zh, en) = e.message();
+        fields.insert("password".to_owned(), FieldError::new(zh, en));
+    }
+    if req.display_name.trim().is_empty() {
+        fields.insert(
+            "display_name".to_owned(),
+            FieldError::new("请填写姓名", "Enter a name"),
+        );
+    }
+    if !req.role.is_staff() || (req.role == Role::SystemAdmin && user.0.role != Role::SystemAdmin) {
+        fields.insert(
+            "role".to_owned(),
+            FieldError::new("不能创建这个角色", "You cannot create this role"),
+        );
+    }
+    let jurisdiction = state
+        .db
+        .jurisdiction(req.jurisdiction_id)
+        .await?
+        .filter(|j| j.id_path.starts_with(&scope));
+    if jurisdiction.is_none() {
+        fields.insert(
+            "jurisdiction_id".to_owned(),
+            FieldError::new(
+                "请选择您管辖范围内的区域",
+                "Choose an area within your jurisdiction",
+            ),
+        );
+    }
+    let (Some(phone), Some(jurisdiction), true) = (phone, jurisdiction, fields.is_empty()) else {
+        return Err(ApiError::Validation(fields));
+    };
+    let password_hash = hash_blocking(req.password.clone()).await?;
+    let now = state.clock.now();
+    let id = state
+        .db
+        .create_account(&NewAccount {
+            phone: phone.as_str(),
+            password_hash: &password_hash,
+            display_name: req.display_name.trim(),
+            role: req.role,
+            jurisdiction_id: Some(jurisdiction.id),
+            home: None,
+            scope_path: &jurisdiction.id_path,
+            now,
+        })
+        .await
+        .map_err(|e| match e {
+            CreateAccountError::DuplicatePhone => ApiError::Conflict {
+                field: "phone",
+                message: "这个手机号已经有账号了",
+                message_en: "This mobile number already has an account",
+            },
+            CreateAccountError::Db(e) => e.into(),
+        })?;
+    state
+        .db
+        .audit(
+            now,
+            Some(user.0.id),
+            "account.create_staff",
+            &format!("account:{id}"),
+            req.role.as_str(),
+        )
+        .await?;
+    let row = state.db.account(id).await?.ok_or(ApiError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(account_view(&state.db, &row).await?),
+    ))
+}

@@ -1,0 +1,77 @@
+//! HTTP routes. `/api/*` is JSON only and never falls back to the app; everything else is
+//! the built app from `dist/`.
+
+mod accounts;
+mod admin;
+mod health;
+mod me;
+mod places;
+mod views;
+
+use crate::error::ApiError;
+use crate::{auth, static_files, AppState};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue, Request};
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+use axum::{middleware, Router};
+use std::any::Any;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(health::health))
+        .route("/auth/register", post(accounts::register))
+        .route("/auth/sign-in", post(accounts::sign_in))
+        .route("/auth/sign-out", post(accounts::sign_out))
+        .route("/me", get(me::me))
+        .route("/me/preferences", put(me::set_preferences))
+        .route("/places/communities", get(places::communities))
+        .route("/places/{id}/children", get(places::children))
+        .route(
+            "/admin/accounts",
+            get(admin::list_accounts).post(admin::create_staff),
+        )
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async {
+            ApiError::BadRequest("不支持此请求方式", "Method not allowed".into())
+        })
+        .layer(DefaultBodyLimit::max(state.settings.policy.max_body_bytes))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::cross_site_guard,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+
+    Router::new()
+        .nest("/api", api)
+        .merge(static_files::router(&state.settings.dist_dir))
+        .with_state(state)
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // Only method and path: query strings could carry personal data.
+                tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("handler panicked");
+    ApiError::Internal(anyhow::anyhow!("panic")).into_response()
+}
