@@ -28,7 +28,12 @@ pub fn router(dist: &Path) -> Router<AppState> {
 /// A path without a file extension is a client route: answer with the app shell. A missing
 /// file (`/app-1234.js`) stays a 404 so a stale tab reloads instead of parsing HTML as JS.
 async fn client_route(index: PathBuf, req: Request) -> Response {
-    let last = req.uri().path().rsplit('/').next().unwrap_or("");
+    let path = req.uri().path();
+    // `/api/` itself (and `/api`) slip past the nested API router; they are API paths still.
+    if path == "/api" || path.starts_with("/api/") {
+        return crate::error::ApiError::NotFound.into_response();
+    }
+    let last = path.rsplit('/').next().unwrap_or("");
     if last.contains('.') {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }

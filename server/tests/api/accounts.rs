@@ -1,0 +1,139 @@
+use crate::support::{assert_envelope, on_both_backends, TestApp};
+use axum::http::StatusCode;
+use serde_json::json;
+
+on_both_backends!(
+    register_sign_in_me_sign_out_round_trip,
+    registering_a_taken_phone_is_a_conflict_on_the_phone_field,
+    registration_names_every_invalid_field,
+    wrong_password_is_refused_then_the_account_is_locked_for_a_while,
+    many_failures_from_one_address_lock_that_address,
+    preferences_are_remembered_per_account,
+);
+
+async fn register_sign_in_me_sign_out_round_trip(app: TestApp) {
+    let cookie = app.register("138 0013 8000").await;
+    let me = app.get("/api/me", Some(&cookie)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["role"], "resident");
+    assert_eq!(me.body["phone_masked"], "138****8000");
+    assert_eq!(me.body["home"]["unit"], "2");
+    assert_eq!(me.body["jurisdiction"]["level"], "community");
+    assert!(
+        !me.body.to_string().contains("13800138000"),
+        "phone must be masked"
+    );
+
+    let out = app
+        .post("/api/auth/sign-out", Some(&cookie), json!({}))
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(out.set_cookie().unwrap().contains("Max-Age=0"));
+    // The old cookie is dead on the server, not just cleared in the browser.
+    assert_envelope(
+        &app.get("/api/me", Some(&cookie)).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+
+    let signed_in = app.sign_in("13800138000", "a quiet courtyard").await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.body);
+    let cookie = signed_in.cookie().unwrap();
+    assert_eq!(
+        app.get("/api/me", Some(&cookie)).await.body["display_name"],
+        "王阿姨"
+    );
+}
+
+async fn registering_a_taken_phone_is_a_conflict_on_the_phone_field(app: TestApp) {
+    app.register("13900000001").await;
+    let again = app
+        .post(
+            "/api/auth/register",
+            None,
+            app.registration("139-0000-0001"),
+        )
+        .await;
+    assert_envelope(&again, StatusCode::CONFLICT, "conflict");
+    assert!(again.body["fields"]["phone"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("已经注册"));
+    assert!(again.body["fields"]["phone"]["message_en"]
+        .as_str()
+        .is_some());
+}
+
+async fn registration_names_every_invalid_field(app: TestApp) {
+    let mut body = app.registration("12345");
+    body["password"] = json!("12345678");
+    body["building_id"] = json!(app.places.community.id);
+    body["unit"] = json!("");
+    let r = app.post("/api/auth/register", None, body).await;
+    assert_envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    for field in ["phone", "password", "building_id", "unit"] {
+        assert!(
+            r.body["fields"][field]["message"].is_string(),
+            "{field}: {}",
+            r.body
+        );
+    }
+    assert!(r.body["fields"]["room"].is_null());
+    // Nothing half-created: the phone is still free.
+    app.register("13900000002").await;
+}
+
+async fn wrong_password_is_refused_then_the_account_is_locked_for_a_while(app: TestApp) {
+    app.register("13900000003").await;
+    let max = app.state.settings.policy.max_failures_per_account;
+    for _ in 0..max {
+        let r = app.sign_in("13900000003", "not my password").await;
+        assert_envelope(&r, StatusCode::UNAUTHORIZED, "bad_credentials");
+    }
+    let locked = app.sign_in("13900000003", "a quiet courtyard").await;
+    assert_envelope(&locked, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    let retry = locked.body["retry_after_secs"].as_u64().unwrap();
+    assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+    assert!(locked.headers.contains_key("retry-after"));
+    assert!(locked.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("分钟后再试"));
+
+    app.state.clock.advance(15 * 60 + 1);
+    assert_eq!(
+        app.sign_in("13900000003", "a quiet courtyard").await.status,
+        StatusCode::OK
+    );
+}
+
+async fn many_failures_from_one_address_lock_that_address(app: TestApp) {
+    let max = app.state.settings.policy.max_failures_per_ip;
+    for i in 0..max {
+        let phone = format!("1370000{:04}", i);
+        assert_eq!(
+            app.sign_in(&phone, "guessing games").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let r = app.sign_in("13799999999", "guessing games").await;
+    assert_envelope(&r, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+}
+
+async fn preferences_are_remembered_per_account(app: TestApp) {
+    let cookie = app.register("13900000004").await;
+    let put = app
+        .send(TestApp::request(
+            axum::http::Method::PUT,
+            "/api/me/preferences",
+            Some(&cookie),
+            Some(json!({ "elder_mode": true, "locale": "en" })),
+        ))
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    let me = app.sign_in("13900000004", "a quiet courtyard").await;
+    assert_eq!(
+        me.body["preferences"],
+        json!({ "elder_mode": true, "locale": "en" })
+    );
+}

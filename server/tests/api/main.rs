@@ -1,0 +1,11 @@
+//! API tests: the real router in process, on a fresh database per test. Every scenario runs on
+//! SQLite, and on PostgreSQL when `ANJU_TEST_POSTGRES_URL` is set (run with `--ignored`; `cargo
+//! xtask test` does). One binary, so the server is compiled once.
+
+mod support;
+
+mod accounts;
+mod admin;
+mod envelope;
+mod sessions;
+mod static_files;

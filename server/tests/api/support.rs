@@ -1,0 +1,256 @@
+use anju_server::db::Db;
+use anju_server::demo::{self, DemoPlaces};
+use anju_server::{router, AppState, DatabaseUrl, Policy, Settings};
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use tower::ServiceExt;
+
+/// Generates `<name>::sqlite` and `<name>::postgres` tests from one `async fn name(TestApp)`.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(crate::support::TestApp::sqlite().await).await;
+            }
+            #[tokio::test]
+            #[ignore = "needs ANJU_TEST_POSTGRES_URL; run with --ignored"]
+            async fn postgres() {
+                super::$name(crate::support::TestApp::postgres().await).await;
+            }
+        }
+    )+};
+}
+pub(crate) use on_both_backends;
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub places: DemoPlaces,
+    _dir: Option<TempDir>,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Response {
+    /// The session cookie the response set, as `name=value`.
+    pub fn cookie(&self) -> Option<String> {
+        self.set_cookie()
+            .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+    }
+    pub fn set_cookie(&self) -> Option<String> {
+        self.headers
+            .get(header::SET_COOKIE)
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
+    }
+}
+
+pub struct TempDir(pub PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn temp_dir() -> TempDir {
+    let dir = std::env::temp_dir().join(format!("anju-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    TempDir(dir)
+}
+
+fn settings(url: &str, dist: PathBuf) -> Settings {
+    Settings {
+        database_url: DatabaseUrl::new(url),
+        dist_dir: dist,
+        secure_cookies: false,
+        policy: Policy::default(),
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        Self::sqlite_with(|_| {}).await
+    }
+
+    pub async fn sqlite_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = temp_dir();
+        let url = format!("sqlite://{}/anju.db", dir.0.display());
+        let db = Db::connect(&DatabaseUrl::new(&url))
+            .await
+            .expect("open sqlite");
+        let mut s = settings(&url, dir.0.join("dist"));
+        configure(&mut s);
+        Self::start(db, s, Some(dir)).await
+    }
+
+    /// A fresh schema in the test database, so tests never see each other's rows.
+    pub async fn postgres() -> TestApp {
+        let url = std::env::var("ANJU_TEST_POSTGRES_URL")
+            .expect("ANJU_TEST_POSTGRES_URL must point at a PostgreSQL test database");
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let admin = sqlx::PgPool::connect(&url)
+            .await
+            .expect("connect to PostgreSQL");
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&admin)
+            .await
+            .expect("create schema");
+        admin.close().await;
+        let options = sqlx::postgres::PgConnectOptions::from_str(&url)
+            .expect("postgres url")
+            .options([("search_path", schema.as_str())]);
+        let db = Db::connect_postgres(options).await.expect("connect");
+        let dir = temp_dir();
+        let s = settings(&url, dir.0.join("dist"));
+        Self::start(db, s, Some(dir)).await
+    }
+
+    async fn start(db: Db, settings: Settings, dir: Option<TempDir>) -> TestApp {
+        db.migrate().await.expect("migrate");
+        let places = demo::seed_places(&db).await.expect("seed places");
+        let state = AppState::new(db, settings);
+        TestApp {
+            router: router(state.clone()),
+            state,
+            places,
+            _dir: dir,
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A request as our own client sends it: JSON, with the client header.
+    pub fn request(
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<Value>,
+    ) -> Request<Body> {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("x-anju-client", "1")
+            .extension(axum::extract::ConnectInfo(SocketAddr::from((
+                [10, 0, 0, 1],
+                5555,
+            ))));
+        if let Some(c) = cookie {
+            builder = builder.header(header::COOKIE, c);
+        }
+        match body {
+            Some(b) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => builder.body(Body::empty()),
+        }
+        .expect("request")
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response {
+        self.send(Self::request(Method::GET, path, cookie, None))
+            .await
+    }
+
+    pub async fn post(&self, path: &str, cookie: Option<&str>, body: Value) -> Response {
+        self.send(Self::request(Method::POST, path, cookie, Some(body)))
+            .await
+    }
+
+    pub fn registration(&self, phone: &str) -> Value {
+        json!({
+            "phone": phone,
+            "password": "a quiet courtyard",
+            "display_name": "王阿姨",
+            "building_id": self.places.building.id,
+            "unit": "2",
+            "room": "301",
+        })
+    }
+
+    /// Register a resident and return the session cookie.
+    pub async fn register(&self, phone: &str) -> String {
+        let r = self
+            .post("/api/auth/register", None, self.registration(phone))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.cookie().expect("session cookie")
+    }
+
+    pub async fn sign_in(&self, phone: &str, password: &str) -> Response {
+        self.post(
+            "/api/auth/sign-in",
+            None,
+            json!({ "phone": phone, "password": password }),
+        )
+        .await
+    }
+
+    /// Seed the demo accounts and sign in as the one with `role`.
+    pub async fn sign_in_demo(&self, role: anju_domain::Role) -> String {
+        demo::seed(&self.state.db, self.state.clock.now())
+            .await
+            .expect("demo data");
+        let account = demo::DEMO_ACCOUNTS
+            .iter()
+            .find(|a| a.role == role)
+            .expect("demo role");
+        let r = self.sign_in(account.phone, account.password).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.cookie().expect("cookie")
+    }
+}
+
+pub fn assert_envelope(r: &Response, status: StatusCode, code: &str) {
+    assert_eq!(r.status, status, "body: {}", r.body);
+    assert_eq!(r.body["code"], code, "body: {}", r.body);
+    assert!(
+        r.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "zh message"
+    );
+    assert!(
+        r.body["message_en"].as_str().is_some_and(|m| !m.is_empty()),
+        "en message"
+    );
+    assert_eq!(
+        r.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+}
