@@ -1,1 +1,21 @@
+//! The Anju portal: a Leptos client-side app compiled to wasm32. Components stay thin; rules
+//! come from `anju_domain`, HTTP from [`api`], text from [`i18n`] catalogs.
 
+mod api;
+mod app;
+mod components;
+mod i18n;
+mod pages;
+mod state;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    // The shell's large-type loading message stays until the app can replace it.
+    if let Some(loading) = leptos::prelude::document().get_element_by_id("loading") {
+        loading.remove();
+    }
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,85 @@
+//! Every HTTP call the app makes. Failures come back as the server's error envelope; network
+//! failures are turned into one too, so pages handle a single error shape.
+
+use anju_domain::{
+    AccountPage, AccountView, ErrorEnvelope, JurisdictionView, Preferences, RegisterRequest,
+    SignInRequest,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub type ApiResult<T> = Result<T, ErrorEnvelope>;
+
+fn network_error() -> ErrorEnvelope {
+    ErrorEnvelope {
+        code: "network".into(),
+        message: crate::i18n::text(anju_domain::Locale::ZhCn, "errors.network").into(),
+        message_en: crate::i18n::text(anju_domain::Locale::En, "errors.network").into(),
+        fields: Default::default(),
+        retry_after_secs: None,
+    }
+}
+
+/// Our client header: the server refuses state changes without it (or a same-origin Origin).
+fn with_client_header(b: RequestBuilder) -> RequestBuilder {
+    b.header("x-anju-client", "1")
+}
+
+async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> ApiResult<T> {
+    let response = response.map_err(|_| network_error())?;
+    if response.ok() {
+        response.json::<T>().await.map_err(|_| network_error())
+    } else {
+        Err(response.json::<ErrorEnvelope>().await.unwrap_or_else(|_| network_error()))
+    }
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
+    read(Request::get(url).send().await).await
+}
+
+async fn send_json<B: Serialize, T: DeserializeOwned>(builder: RequestBuilder, body: &B) -> ApiResult<T> {
+    let request = with_client_header(builder).json(body).map_err(|_| network_error())?;
+    read(request.send().await).await
+}
+
+pub async fn me() -> ApiResult<AccountView> {
+    get("/api/me").await
+}
+
+pub async fn sign_in(req: &SignInRequest) -> ApiResult<AccountView> {
+    send_json(Request::post("/api/auth/sign-in"), req).await
+}
+
+pub async fn register(req: &RegisterRequest) -> ApiResult<AccountView> {
+    send_json(Request::post("/api/auth/register"), req).await
+}
+
+pub async fn sign_out() -> ApiResult<()> {
+    let response = with_client_header(Request::post("/api/auth/sign-out")).send().await;
+    match response {
+        Ok(r) if r.ok() => Ok(()),
+        Ok(r) => Err(r.json::<ErrorEnvelope>().await.unwrap_or_else(|_| network_error())),
+        Err(_) => Err(network_error()),
+    }
+}
+
+pub async fn set_preferences(prefs: &Preferences) -> ApiResult<Preferences> {
+    send_json(Request::put("/api/me/preferences"), prefs).await
+}
+
+pub async fn communities() -> ApiResult<Vec<JurisdictionView>> {
+    get("/api/places/communities").await
+}
+
+pub async fn children(id: i64) -> ApiResult<Vec<JurisdictionView>> {
+    get(&format!("/api/places/{id}/children")).await
+}
+
+pub async fn accounts(after: Option<i64>) -> ApiResult<AccountPage> {
+    match after {
+        Some(a) => get(&format!("/api/admin/accounts?after={a}")).await,
+        None => get("/api/admin/accounts").await,
+    }
+}

@@ -1,0 +1,49 @@
+//! The root component: state, routes and the page frame.
+
+use crate::components::guard::Guard;
+use crate::components::layout::Layout;
+use crate::pages::{account::AccountPage, admin::AdminAccounts, home::Home, not_found::NotFound,
+    register::Register, service::ServicePage, sign_in::SignIn};
+use crate::state::{Prefs, Session};
+use crate::api;
+use anju_domain::Role;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let prefs = Prefs::from_device();
+    prefs.sync_to_document();
+    let session = Session { user: RwSignal::new(None), loaded: RwSignal::new(false) };
+    provide_context(prefs);
+    provide_context(session);
+    spawn_local(async move {
+        if let Ok(account) = api::me().await {
+            session.user.set(Some(account));
+        }
+        session.loaded.set(true);
+    });
+
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/sign-in") view=SignIn />
+                    <Route path=path!("/register") view=Register />
+                    <Route path=path!("/services/:service") view=ServicePage />
+                    <Route
+                        path=path!("/account")
+                        view=|| view! { <Guard allow=|_| true><AccountPage /></Guard> }
+                    />
+                    <Route
+                        path=path!("/admin/accounts")
+                        view=|| view! { <Guard allow=Role::is_admin><AdminAccounts /></Guard> }
+                    />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

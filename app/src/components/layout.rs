@@ -1,0 +1,88 @@
+//! Page frame: skip link, header with navigation and the 长辈版 / language toggles, footer.
+
+use crate::api;
+use crate::i18n::tr;
+use crate::state::{Prefs, Session};
+use anju_domain::Locale;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let prefs = expect_context::<Prefs>();
+    let session = expect_context::<Session>();
+    let signed_in = move || session.user.with(Option::is_some);
+    let is_admin = move || session.user.with(|u| u.as_ref().is_some_and(|u| u.role.is_admin()));
+
+    // Saved on the account too, so the choice follows the person to another device.
+    let save_to_account = move || {
+        if session.user.with_untracked(Option::is_some) {
+            let current = prefs.current();
+            spawn_local(async move {
+                let _ = api::set_preferences(&current).await;
+            });
+        }
+    };
+    let toggle_elder = move |_| {
+        prefs.elder.update(|e| *e = !*e);
+        save_to_account();
+    };
+    let toggle_language = move |_| {
+        prefs.locale.update(|l| *l = if *l == Locale::ZhCn { Locale::En } else { Locale::ZhCn });
+        save_to_account();
+    };
+    let elder_label = move || if prefs.elder.get() { tr("toggle.elder_on")() } else { tr("toggle.elder")() };
+
+    view! {
+        <a class="skip-link" href="#main">{tr("app.skip")}</a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <A href="/" attr:class="brand">
+                    <span class="brand__name">{tr("app.name")}</span>
+                    <span class="brand__tagline">{tr("app.tagline")}</span>
+                </A>
+                <div class="toggles">
+                    <button
+                        type="button"
+                        class="toggle"
+                        aria-pressed=move || prefs.elder.get().to_string()
+                        on:click=toggle_elder
+                    >
+                        {elder_label}
+                    </button>
+                    <button
+                        type="button"
+                        class="toggle"
+                        lang=move || if prefs.locale.get() == Locale::ZhCn { "en" } else { "zh-CN" }
+                        aria-label=tr("toggle.language_label")
+                        on:click=toggle_language
+                    >
+                        {tr("toggle.language")}
+                    </button>
+                </div>
+            </div>
+            <nav class="site-nav" aria-label=tr("nav.main")>
+                <ul>
+                    <li><A href="/">{tr("nav.home")}</A></li>
+                    <Show
+                        when=signed_in
+                        fallback=|| view! {
+                            <li><A href="/sign-in">{tr("nav.sign_in")}</A></li>
+                            <li><A href="/register">{tr("nav.register")}</A></li>
+                        }
+                    >
+                        <li><A href="/account">{tr("nav.account")}</A></li>
+                        <Show when=is_admin>
+                            <li><A href="/admin/accounts">{tr("nav.admin")}</A></li>
+                        </Show>
+                    </Show>
+                </ul>
+            </nav>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>{tr("footer.help")}</p>
+        </footer>
+    }
+}

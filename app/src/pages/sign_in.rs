@@ -1,0 +1,89 @@
+use crate::api;
+use crate::components::field::{ErrorSummary, FieldErrors, TextField};
+use crate::i18n::{page_title, tr};
+use crate::state::{Prefs, Session};
+use anju_domain::{FieldError, PhoneNumber, SignInRequest};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    page_title("signin.title");
+    let session = expect_context::<Session>();
+    let prefs = expect_context::<Prefs>();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let phone = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let reveal = RwSignal::new(false);
+    let errors = RwSignal::new(FieldErrors::new());
+    let general = RwSignal::new(None::<FieldError>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let mut found = FieldErrors::new();
+        if let Err(e) = PhoneNumber::parse(&phone.get_untracked()) {
+            let (zh, en) = e.message();
+            found.insert("phone".into(), FieldError::new(zh, en));
+        }
+        if password.with_untracked(String::is_empty) {
+            found.insert("password".into(), FieldError::new("请输入密码", "Enter your password"));
+        }
+        general.set(None);
+        errors.set(found);
+        if !errors.with_untracked(FieldErrors::is_empty) {
+            return;
+        }
+        busy.set(true);
+        let req = SignInRequest { phone: phone.get_untracked(), password: password.get_untracked() };
+        // Only local paths, so a crafted link cannot send people elsewhere after sign-in.
+        let next = query
+            .with_untracked(|q| q.get("next"))
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            .unwrap_or_else(|| "/account".into());
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::sign_in(&req).await {
+                Ok(account) => {
+                    prefs.apply(account.preferences);
+                    session.user.set(Some(account));
+                    navigate(&next, Default::default());
+                }
+                Err(e) => {
+                    errors.set(e.fields.clone());
+                    if e.fields.is_empty() {
+                        general.set(Some(FieldError::new(e.message, e.message_en)));
+                    }
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <h1>{tr("signin.title")}</h1>
+        <ErrorSummary errors general />
+        <form class="form" on:submit=submit novalidate>
+            <TextField id="phone" label="signin.phone" hint="signin.phone_hint" value=phone errors
+                kind="tel" autocomplete="tel" inputmode="tel" />
+            <TextField id="password" label="signin.password" value=password errors
+                autocomplete="current-password" reveal />
+            <div class="checkbox">
+                <input id="show-password" type="checkbox"
+                    prop:checked=move || reveal.get()
+                    on:change=move |ev| reveal.set(event_target_checked(&ev)) />
+                <label for="show-password">{tr("signin.show_password")}</label>
+            </div>
+            <button type="submit" class="button" prop:disabled=move || busy.get()>
+                {move || if busy.get() { tr("signin.working")() } else { tr("signin.submit")() }}
+            </button>
+        </form>
+        <p>{tr("signin.no_account")} " " <A href="/register">{tr("signin.register_link")}</A></p>
+    }
+}

@@ -1,0 +1,61 @@
+//! App-wide state: the signed-in account and display preferences (长辈版, language), which
+//! are remembered on the device (localStorage) and, when signed in, on the account.
+
+use anju_domain::{AccountView, Locale, Preferences};
+use leptos::prelude::*;
+
+const ELDER_KEY: &str = "anju.elder_mode";
+const LOCALE_KEY: &str = "anju.locale";
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub user: RwSignal<Option<AccountView>>,
+    /// False until `/api/me` has answered, so guards do not redirect too early.
+    pub loaded: RwSignal<bool>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Prefs {
+    pub elder: RwSignal<bool>,
+    pub locale: RwSignal<Locale>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+impl Prefs {
+    pub fn from_device() -> Prefs {
+        let store = storage();
+        let get = |k: &str| store.as_ref().and_then(|s| s.get_item(k).ok().flatten());
+        Prefs {
+            elder: RwSignal::new(get(ELDER_KEY).as_deref() == Some("1")),
+            locale: RwSignal::new(get(LOCALE_KEY).as_deref().and_then(Locale::parse).unwrap_or_default()),
+        }
+    }
+
+    pub fn current(&self) -> Preferences {
+        Preferences { elder_mode: self.elder.get_untracked(), locale: self.locale.get_untracked() }
+    }
+
+    pub fn apply(&self, p: Preferences) {
+        self.elder.set(p.elder_mode);
+        self.locale.set(p.locale);
+    }
+
+    /// Mirror the preferences onto `<html>` and the device whenever they change.
+    pub fn sync_to_document(self) {
+        Effect::new(move |_| {
+            let elder = self.elder.get();
+            let locale = self.locale.get();
+            if let Some(html) = document().document_element() {
+                let _ = html.set_attribute("data-mode", if elder { "elder" } else { "standard" });
+                let _ = html.set_attribute("lang", locale.as_str());
+            }
+            if let Some(s) = storage() {
+                let _ = s.set_item(ELDER_KEY, if elder { "1" } else { "0" });
+                let _ = s.set_item(LOCALE_KEY, locale.as_str());
+            }
+        });
+    }
+}
