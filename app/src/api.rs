@@ -3,7 +3,7 @@
 
 use anju_domain::{
     AccountPage, AccountView, ErrorEnvelope, JurisdictionView, Preferences, RegisterRequest,
-    SignInRequest,
+    SessionView, SignInRequest,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -31,7 +31,10 @@ async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) 
     if response.ok() {
         response.json::<T>().await.map_err(|_| network_error())
     } else {
-        Err(response.json::<ErrorEnvelope>().await.unwrap_or_else(|_| network_error()))
+        Err(response
+            .json::<ErrorEnvelope>()
+            .await
+            .unwrap_or_else(|_| network_error()))
     }
 }
 
@@ -39,13 +42,18 @@ async fn get<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
     read(Request::get(url).send().await).await
 }
 
-async fn send_json<B: Serialize, T: DeserializeOwned>(builder: RequestBuilder, body: &B) -> ApiResult<T> {
-    let request = with_client_header(builder).json(body).map_err(|_| network_error())?;
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: &B,
+) -> ApiResult<T> {
+    let request = with_client_header(builder)
+        .json(body)
+        .map_err(|_| network_error())?;
     read(request.send().await).await
 }
 
-pub async fn me() -> ApiResult<AccountView> {
-    get("/api/me").await
+pub async fn session() -> ApiResult<Option<AccountView>> {
+    get::<SessionView>("/api/session").await.map(|s| s.account)
 }
 
 pub async fn sign_in(req: &SignInRequest) -> ApiResult<AccountView> {
@@ -57,10 +65,15 @@ pub async fn register(req: &RegisterRequest) -> ApiResult<AccountView> {
 }
 
 pub async fn sign_out() -> ApiResult<()> {
-    let response = with_client_header(Request::post("/api/auth/sign-out")).send().await;
+    let response = with_client_header(Request::post("/api/auth/sign-out"))
+        .send()
+        .await;
     match response {
         Ok(r) if r.ok() => Ok(()),
-        Ok(r) => Err(r.json::<ErrorEnvelope>().await.unwrap_or_else(|_| network_error())),
+        Ok(r) => Err(r
+            .json::<ErrorEnvelope>()
+            .await
+            .unwrap_or_else(|_| network_error())),
         Err(_) => Err(network_error()),
     }
 }

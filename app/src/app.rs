@@ -1,11 +1,13 @@
 //! The root component: state, routes and the page frame.
 
+use crate::api;
 use crate::components::guard::Guard;
 use crate::components::layout::Layout;
-use crate::pages::{account::AccountPage, admin::AdminAccounts, home::Home, not_found::NotFound,
-    register::Register, service::ServicePage, sign_in::SignIn};
+use crate::pages::{
+    account::AccountPage, admin::AdminAccounts, home::Home, not_found::NotFound,
+    register::Register, service::ServicePage, sign_in::SignIn,
+};
 use crate::state::{Prefs, Session};
-use crate::api;
 use anju_domain::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,11 +18,15 @@ use leptos_router::path;
 pub fn App() -> impl IntoView {
     let prefs = Prefs::from_device();
     prefs.sync_to_document();
-    let session = Session { user: RwSignal::new(None), loaded: RwSignal::new(false) };
+    let session = Session {
+        user: RwSignal::new(None),
+        loaded: RwSignal::new(false),
+    };
     provide_context(prefs);
     provide_context(session);
     spawn_local(async move {
-        if let Ok(account) = api::me().await {
+        if let Ok(Some(account)) = api::session().await {
+            prefs.apply(account.preferences);
             session.user.set(Some(account));
         }
         session.loaded.set(true);

@@ -30,12 +30,20 @@ impl Prefs {
         let get = |k: &str| store.as_ref().and_then(|s| s.get_item(k).ok().flatten());
         Prefs {
             elder: RwSignal::new(get(ELDER_KEY).as_deref() == Some("1")),
-            locale: RwSignal::new(get(LOCALE_KEY).as_deref().and_then(Locale::parse).unwrap_or_default()),
+            locale: RwSignal::new(
+                get(LOCALE_KEY)
+                    .as_deref()
+                    .and_then(Locale::parse)
+                    .unwrap_or_default(),
+            ),
         }
     }
 
     pub fn current(&self) -> Preferences {
-        Preferences { elder_mode: self.elder.get_untracked(), locale: self.locale.get_untracked() }
+        Preferences {
+            elder_mode: self.elder.get_untracked(),
+            locale: self.locale.get_untracked(),
+        }
     }
 
     pub fn apply(&self, p: Preferences) {

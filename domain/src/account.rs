@@ -82,6 +82,12 @@ pub struct AccountView {
     pub preferences: Preferences,
 }
 
+/// `GET /api/session`: who is signed in, if anyone (200 either way, unlike `/api/me`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub account: Option<AccountView>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountPage {
     pub items: Vec<AccountView>,

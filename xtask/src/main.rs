@@ -1,1 +1,113 @@
-fn main() {}
+//! Build, run and test orchestration behind the README's commands:
+//! `cargo xtask run`, `cargo xtask test`, `cargo xtask dist`.
+
+mod dist;
+mod i18n_check;
+mod tools;
+
+use anyhow::{bail, Result};
+use std::path::PathBuf;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("dist") => dist::dist(&root).map(|_| ()),
+        Some("run") => run(&root, &args[1..]),
+        Some("test") => test(&root),
+        _ => {
+            eprintln!("usage: cargo xtask <run|test|dist>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), i18n, end-to-end");
+            bail!("unknown command")
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn run(root: &std::path::Path, extra: &[String]) -> Result<()> {
+    tools::ensure_npm_packages(root)?;
+    dist::dist(root)?;
+    let anju = tools::build_server(root)?;
+    tools::run(std::process::Command::new(&anju).args(["demo-data"]))?;
+    println!("\n安居 Anju: open http://127.0.0.1:3000 (demo accounts are listed in README.md)\n");
+    tools::run(std::process::Command::new(&anju).arg("serve").args(extra))
+}
+
+fn test(root: &std::path::Path) -> Result<()> {
+    let mut summary = Vec::new();
+    tools::step("i18n catalogs");
+    let keys = i18n_check::check(&root.join("app/i18n"))?;
+    summary.push(format!("i18n: {keys} keys, zh-CN and en complete"));
+
+    tools::step("rustfmt");
+    tools::run(tools::cargo().args(["fmt", "--all", "--", "--check"]))?;
+    tools::step("clippy (native)");
+    tools::run(tools::cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    tools::step("clippy (wasm app)");
+    tools::ensure_wasm_target()?;
+    tools::run(tools::cargo().args([
+        "clippy",
+        "-p",
+        "anju-app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    summary.push("fmt and clippy (native and wasm32): clean".into());
+
+    tools::step("domain, server and xtask tests (API tests on SQLite)");
+    let counts = tools::run_counting(tools::cargo().args(["test", "--workspace"]))?;
+    summary.push(format!(
+        "cargo test (domain, API on SQLite, xtask): {counts}"
+    ));
+
+    match std::env::var("ANJU_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => {
+            tools::step("API tests on PostgreSQL");
+            let counts = tools::run_counting(tools::cargo().args([
+                "test",
+                "-p",
+                "anju-server",
+                "--test",
+                "api",
+                "--",
+                "--ignored",
+                "postgres",
+            ]))?;
+            summary.push(format!("API tests on PostgreSQL: {counts}"));
+        }
+        _ => summary.push("API tests on PostgreSQL: NOT RUN (set ANJU_TEST_POSTGRES_URL)".into()),
+    }
+
+    tools::step("end-to-end in headless Chromium");
+    tools::ensure_npm_packages(root)?;
+    let bundle = dist::dist(root)?;
+    let anju = tools::build_server(root)?;
+    let counts = tools::playwright(root, &anju)?;
+    summary.push(format!("end-to-end (Playwright, Chromium): {counts}"));
+    summary.push(format!(
+        "first-load bundle: {} bytes brotli",
+        bundle.first_load_brotli
+    ));
+
+    println!("\n== summary ==");
+    for line in &summary {
+        println!("  {line}");
+    }
+    Ok(())
+}

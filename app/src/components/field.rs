@@ -21,7 +21,8 @@ pub fn TextField(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     /// For passwords: when set and true, the text is shown.
-    #[prop(optional)] reveal: Option<RwSignal<bool>>,
+    #[prop(optional)]
+    reveal: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let locale = expect_context::<Prefs>().locale;
     let error = move || errors.with(|e| e.get(id).map(|err| pick(locale.get(), err)));
@@ -71,7 +72,10 @@ pub fn TextField(
 /// Lists every field error with a link to the field; takes focus when errors appear so screen
 /// readers announce them.
 #[component]
-pub fn ErrorSummary(errors: RwSignal<FieldErrors>, general: RwSignal<Option<FieldError>>) -> impl IntoView {
+pub fn ErrorSummary(
+    errors: RwSignal<FieldErrors>,
+    general: RwSignal<Option<FieldError>>,
+) -> impl IntoView {
     let locale = expect_context::<Prefs>().locale;
     let node = NodeRef::<html::Div>::new();
     Effect::new(move |_| {

@@ -13,7 +13,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let session = expect_context::<Session>();
     let signed_in = move || session.user.with(Option::is_some);
-    let is_admin = move || session.user.with(|u| u.as_ref().is_some_and(|u| u.role.is_admin()));
+    let is_admin = move || {
+        session
+            .user
+            .with(|u| u.as_ref().is_some_and(|u| u.role.is_admin()))
+    };
 
     // Saved on the account too, so the choice follows the person to another device.
     let save_to_account = move || {
@@ -29,10 +33,22 @@ pub fn Layout(children: Children) -> impl IntoView {
         save_to_account();
     };
     let toggle_language = move |_| {
-        prefs.locale.update(|l| *l = if *l == Locale::ZhCn { Locale::En } else { Locale::ZhCn });
+        prefs.locale.update(|l| {
+            *l = if *l == Locale::ZhCn {
+                Locale::En
+            } else {
+                Locale::ZhCn
+            }
+        });
         save_to_account();
     };
-    let elder_label = move || if prefs.elder.get() { tr("toggle.elder_on")() } else { tr("toggle.elder")() };
+    let elder_label = move || {
+        if prefs.elder.get() {
+            tr("toggle.elder_on")()
+        } else {
+            tr("toggle.elder")()
+        }
+    };
 
     view! {
         <a class="skip-link" href="#main">{tr("app.skip")}</a>

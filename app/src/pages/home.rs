@@ -8,9 +8,24 @@ pub fn Home() -> impl IntoView {
     page_title("home.title");
     let session = expect_context::<Session>();
     let services = [
-        ("/services/retrofit", "service.retrofit", "service.retrofit_desc", "🏠"),
-        ("/services/complaints", "service.complaints", "service.complaints_desc", "🔧"),
-        ("/services/surveys", "service.surveys", "service.surveys_desc", "⭐"),
+        (
+            "/services/retrofit",
+            "service.retrofit",
+            "service.retrofit_desc",
+            "🏠",
+        ),
+        (
+            "/services/complaints",
+            "service.complaints",
+            "service.complaints_desc",
+            "🔧",
+        ),
+        (
+            "/services/surveys",
+            "service.surveys",
+            "service.surveys_desc",
+            "⭐",
+        ),
     ];
     view! {
         <h1>{tr("home.heading")}</h1>

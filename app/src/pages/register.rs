@@ -5,7 +5,9 @@ use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
 use crate::i18n::{page_title, pick, text, tr};
 use crate::state::{Prefs, Session};
-use anju_domain::{check_registration_text, FieldError, JurisdictionView, Password, PhoneNumber, RegisterRequest};
+use anju_domain::{
+    check_registration_text, FieldError, JurisdictionView, Password, PhoneNumber, RegisterRequest,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -128,7 +130,11 @@ pub fn Register() -> impl IntoView {
         let list = communities.get();
         let mut streets: Vec<(String, Vec<JurisdictionView>)> = Vec::new();
         for c in list {
-            let street = c.path.get(c.path.len().saturating_sub(2)).cloned().unwrap_or_default();
+            let street = c
+                .path
+                .get(c.path.len().saturating_sub(2))
+                .cloned()
+                .unwrap_or_default();
             match streets.iter_mut().find(|(s, _)| *s == street) {
                 Some((_, v)) => v.push(c),
                 None => streets.push((street, vec![c])),

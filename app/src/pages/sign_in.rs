@@ -33,7 +33,10 @@ pub fn SignIn() -> impl IntoView {
             found.insert("phone".into(), FieldError::new(zh, en));
         }
         if password.with_untracked(String::is_empty) {
-            found.insert("password".into(), FieldError::new("请输入密码", "Enter your password"));
+            found.insert(
+                "password".into(),
+                FieldError::new("请输入密码", "Enter your password"),
+            );
         }
         general.set(None);
         errors.set(found);
@@ -41,7 +44,10 @@ pub fn SignIn() -> impl IntoView {
             return;
         }
         busy.set(true);
-        let req = SignInRequest { phone: phone.get_untracked(), password: password.get_untracked() };
+        let req = SignInRequest {
+            phone: phone.get_untracked(),
+            password: password.get_untracked(),
+        };
         // Only local paths, so a crafted link cannot send people elsewhere after sign-in.
         let next = query
             .with_untracked(|q| q.get("next"))

@@ -2,10 +2,13 @@
 
 use super::views::account_view;
 use crate::auth::CurrentUser;
+use crate::error::ApiError;
 use crate::error::{ApiJson, ApiResult};
 use crate::AppState;
-use anju_domain::{AccountView, Preferences};
+use anju_domain::{AccountView, Preferences, SessionView};
+use axum::extract::FromRequestParts;
 use axum::extract::State;
+use axum::http::request::Parts;
 use axum::Json;
 
 pub async fn me(
@@ -22,4 +25,19 @@ pub async fn set_preferences(
 ) -> ApiResult<Json<Preferences>> {
     state.db.set_preferences(account.id, prefs).await?;
     Ok(Json(prefs))
+}
+
+/// Who is signed in, for the app's start-up: anonymous visitors get `{ "account": null }`
+/// rather than a 401, so a first visit logs no error.
+pub async fn session(
+    State(state): State<AppState>,
+    mut parts: Parts,
+) -> ApiResult<Json<SessionView>> {
+    match CurrentUser::from_request_parts(&mut parts, &state).await {
+        Ok(CurrentUser(account)) => Ok(Json(SessionView {
+            account: Some(account_view(&state.db, &account).await?),
+        })),
+        Err(ApiError::Unauthenticated) => Ok(Json(SessionView { account: None })),
+        Err(e) => Err(e),
+    }
 }

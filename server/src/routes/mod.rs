@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/register", post(accounts::register))
         .route("/auth/sign-in", post(accounts::sign_in))
         .route("/auth/sign-out", post(accounts::sign_out))
+        .route("/session", get(me::session))
         .route("/me", get(me::me))
         .route("/me/preferences", put(me::set_preferences))
         .route("/places/communities", get(places::communities))

@@ -12,7 +12,13 @@ on_both_backends!(
 );
 
 async fn register_sign_in_me_sign_out_round_trip(app: TestApp) {
+    let anonymous = app.get("/api/session", None).await;
+    assert_eq!(anonymous.status, StatusCode::OK);
+    assert_eq!(anonymous.body, json!({ "account": null }));
+
     let cookie = app.register("138 0013 8000").await;
+    let session = app.get("/api/session", Some(&cookie)).await;
+    assert_eq!(session.body["account"]["display_name"], "王阿姨");
     let me = app.get("/api/me", Some(&cookie)).await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.body["role"], "resident");

@@ -1,0 +1,87 @@
+import { test, expect, type Page } from '@playwright/test';
+import { appReady, expectAccessible, freshPhone, register, signIn } from './support';
+
+async function bodyFontPx(page: Page) {
+  return page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+}
+
+async function minButtonHeight(page: Page) {
+  return page.evaluate(() => {
+    const targets = Array.from(document.querySelectorAll<HTMLElement>('main .button, .toggle, .site-nav a'));
+    return Math.min(...targets.map(el => el.getBoundingClientRect().height));
+  });
+}
+
+test('长辈版 makes text and buttons larger and is remembered on the device', async ({ page }) => {
+  await page.goto('/');
+  await appReady(page);
+  expect(await bodyFontPx(page)).toBeGreaterThanOrEqual(18);
+  expect(await minButtonHeight(page)).toBeGreaterThanOrEqual(48);
+
+  const toggle = page.getByRole('button', { name: '长辈版' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await toggle.click();
+  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await expect(page.getByRole('button', { name: /长辈版/ })).toHaveAttribute('aria-pressed', 'true');
+  expect(await bodyFontPx(page)).toBeGreaterThanOrEqual(24);
+  expect(await minButtonHeight(page)).toBeGreaterThanOrEqual(60);
+  await expectAccessible(page);
+
+  await page.reload();
+  await appReady(page);
+  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  expect(await bodyFontPx(page)).toBeGreaterThanOrEqual(24);
+
+  await page.goto('/sign-in');
+  await appReady(page);
+  const submitHeight = await page.getByRole('button', { name: '登录', exact: true }).evaluate(el => el.getBoundingClientRect().height);
+  expect(submitHeight).toBeGreaterThanOrEqual(60);
+  const inputHeight = await page.getByLabel('手机号').evaluate(el => el.getBoundingClientRect().height);
+  expect(inputHeight).toBeGreaterThanOrEqual(60);
+  await expectAccessible(page);
+});
+
+test('长辈版 is remembered on the account and follows it to another device', async ({ page, browser }) => {
+  const phone = freshPhone();
+  await register(page, phone);
+  await page.getByRole('button', { name: '长辈版' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  // Wait for the preference to be saved before moving on.
+  await expect.poll(async () => (await page.request.get('/api/me')).json().then(me => me.preferences.elder_mode)).toBe(true);
+
+  const otherDevice = await browser.newContext();
+  const other = await otherDevice.newPage();
+  await signIn(other, phone);
+  await expect(other).toHaveURL(/\/account$/);
+  await expect(other.locator('html')).toHaveAttribute('data-mode', 'elder');
+  expect(await bodyFontPx(other)).toBeGreaterThanOrEqual(24);
+  await otherDevice.close();
+});
+
+test('English switch translates the pages', async ({ page }) => {
+  await page.goto('/');
+  await appReady(page);
+  await page.getByRole('button', { name: '切换到英文' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to Anju');
+  await expect(page.getByRole('link', { name: 'Home age-friendly retrofit' })).toBeVisible();
+  await expect(page).toHaveTitle(/Anju/);
+  await expectAccessible(page);
+
+  await page.getByRole('navigation').getByRole('link', { name: 'Register' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Register');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter your mobile number');
+  // No Chinese left in the interface text; place names (the community list) stay Chinese.
+  const main = await page.getByRole('main').evaluate(el => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('select').forEach(s => s.remove());
+    return copy.innerText;
+  });
+  expect(main).not.toMatch(/[\u4e00-\u9fff]/);
+  await expectAccessible(page);
+
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Register');
+});

@@ -1,0 +1,80 @@
+import { test, expect } from '@playwright/test';
+import { appReady, expectAccessible, freshPhone, register, signIn, signOut, PASSWORD } from './support';
+
+test('home page shows the three services, sign-in and registration in Chinese', async ({ page }) => {
+  await page.goto('/');
+  await appReady(page);
+  await expect(page).toHaveTitle(/安居/);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您好，欢迎使用安居');
+  for (const name of ['居家适老化改造', '物业投诉与咨询', '满意度调查']) {
+    await expect(page.getByRole('link', { name })).toBeVisible();
+  }
+  await expect(page.getByRole('navigation').getByRole('link', { name: '登录' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: '注册' })).toBeVisible();
+  await expect(page.getByRole('button', { name: '长辈版' })).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: '物业投诉与咨询' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('物业投诉与咨询');
+  await expectAccessible(page);
+});
+
+test('register, sign out, sign in again', async ({ page }) => {
+  const phone = freshPhone();
+  await page.goto('/register');
+  await appReady(page);
+  await expectAccessible(page);
+  await register(page, phone);
+  await expect(page.getByTestId('role')).toHaveText('居民');
+  await expect(page.getByTestId('jurisdiction')).toContainText('柳岸社区');
+  await expect(page.getByText(`${phone.slice(0, 3)}****${phone.slice(7)}`)).toBeVisible();
+  await expectAccessible(page);
+
+  await signOut(page);
+  await expectAccessible(page);
+  await signIn(page, phone);
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId('role')).toHaveText('居民');
+});
+
+test('registration errors are listed, linked to their fields and keep what was typed', async ({ page }) => {
+  await page.goto('/register');
+  await appReady(page);
+  await page.getByLabel('手机号').fill('12345');
+  await page.getByLabel('设置密码').fill('12345678');
+  await page.getByRole('button', { name: '注册' }).click();
+  const summary = page.getByRole('alert');
+  await expect(summary).toBeVisible();
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link', { name: '手机号应为 11 位数字' })).toHaveAttribute('href', '#phone');
+  await expect(summary.getByRole('link', { name: /太常见/ })).toBeVisible();
+  await expect(summary.getByRole('link', { name: '请选择您住的楼栋' })).toHaveAttribute('href', '#building');
+  await expect(page.getByLabel('手机号')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('手机号')).toHaveValue('12345');
+  await expectAccessible(page);
+});
+
+test('a registered phone number is refused with a message on the phone field', async ({ page }) => {
+  const phone = freshPhone();
+  await register(page, phone);
+  await signOut(page);
+  await page.goto('/register');
+  await appReady(page);
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('设置密码').fill(PASSWORD);
+  await page.getByLabel('您的称呼').fill('李叔叔');
+  await page.getByLabel('所在社区').selectOption({ label: '新桥社区' });
+  await page.getByLabel('楼栋').selectOption({ label: '2号楼' });
+  await page.getByLabel('单元').fill('1');
+  await page.getByLabel('门牌号').fill('101');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page.locator('#phone-error')).toContainText('已经注册');
+});
+
+test('a wrong password says so without revealing whether the number exists', async ({ page }) => {
+  await signIn(page, '13800000001', 'not the password');
+  await expect(page.getByRole('alert')).toContainText('手机号或密码不正确');
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expectAccessible(page);
+});

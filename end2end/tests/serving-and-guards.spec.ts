@@ -1,0 +1,60 @@
+import { test, expect } from '@playwright/test';
+import { appReady, expectAccessible, signIn } from './support';
+
+test('a deep link to /account loads straight from the server and asks to sign in first', async ({ page }) => {
+  const response = await page.goto('/account');
+  expect(response?.status()).toBe(200);
+  expect(response?.headers()['cache-control']).toBe('no-cache');
+  await expect(page).toHaveURL(/\/sign-in\?next=\/account$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
+
+  await page.getByLabel('手机号').fill('13800000001');
+  await page.getByLabel('密码', { exact: true }).fill('anju-resident-2026');
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId('role')).toHaveText('居民');
+});
+
+test('the optimised bundle loads precompressed with long-lived caching and no errors', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', e => errors.push(e.message));
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  const wasm = page.waitForResponse(r => r.url().endsWith('.wasm'));
+  await page.goto('/');
+  const wasmResponse = await wasm;
+  expect(wasmResponse.headers()['content-encoding']).toBe('br');
+  expect(wasmResponse.headers()['content-type']).toBe('application/wasm');
+  expect(wasmResponse.headers()['cache-control']).toContain('immutable');
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('unknown pages show a helpful not-found page, unknown API paths a JSON 404', async ({ page, request }) => {
+  await page.goto('/no-such-page');
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('找不到这个页面');
+  await expectAccessible(page);
+
+  const api = await request.get('/api/x');
+  expect(api.status()).toBe(404);
+  expect(await api.json()).toMatchObject({ code: 'not_found', message_en: 'Not found' });
+});
+
+test('staff pages are guarded by role', async ({ page }) => {
+  await signIn(page, '13800000001', 'anju-resident-2026');
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/admin/accounts');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('没有权限');
+  await expectAccessible(page);
+
+  await page.context().clearCookies();
+  await signIn(page, '13800000007', 'anju-county-2026');
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId('role')).toHaveText('区县民政管理员');
+  await expect(page.getByTestId('jurisdiction')).toContainText('滨湖区');
+  await page.getByRole('navigation').getByRole('link', { name: '账户管理' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('账户管理');
+  await expect(page.getByRole('cell', { name: '王秀英' })).toBeVisible();
+  await expectAccessible(page);
+});

@@ -1,0 +1,54 @@
+import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+/** A mobile number no other test (or earlier run against the same server) has used. */
+export function freshPhone(): string {
+  const n = (Date.now() * 1000 + Math.floor(Math.random() * 1000)) % 100_000_000;
+  return `139${String(n).padStart(8, '0')}`;
+}
+
+export const PASSWORD = 'a quiet courtyard 2026';
+
+/** axe-core reports no violations on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`);
+  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/** Wait until the app (not the loading shell) is showing. */
+export async function appReady(page: Page) {
+  await expect(page.locator('#loading')).toHaveCount(0);
+  await expect(page.getByRole('main')).toBeVisible();
+}
+
+export async function register(page: Page, phone: string) {
+  await page.goto('/register');
+  await appReady(page);
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('设置密码').fill(PASSWORD);
+  await page.getByLabel('您的称呼').fill('王阿姨');
+  await page.getByLabel('所在社区').selectOption({ label: '柳岸社区' });
+  const building = page.getByLabel('楼栋');
+  await expect(building.locator('option', { hasText: '1号楼' })).toHaveCount(1);
+  await building.selectOption({ label: '1号楼' });
+  await page.getByLabel('单元').fill('2');
+  await page.getByLabel('门牌号').fill('301');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('heading', { level: 1, name: '我的账户' })).toBeVisible();
+}
+
+export async function signIn(page: Page, phone: string, password = PASSWORD) {
+  await page.goto('/sign-in');
+  await appReady(page);
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+export async function signOut(page: Page) {
+  await page.goto('/account');
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+}

@@ -1,0 +1,209 @@
+//! `cargo xtask dist`: the app built for the browser into `dist/`, with content-hashed names
+//! and `.br`/`.gz` siblings that the server negotiates.
+
+use crate::tools::{self, run, step};
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Bundle {
+    pub first_load_brotli: usize,
+}
+
+const COMPRESSIBLE: &[&str] = &[
+    "html",
+    "js",
+    "css",
+    "wasm",
+    "svg",
+    "webmanifest",
+    "json",
+    "txt",
+];
+
+pub fn dist(root: &Path) -> Result<Bundle> {
+    step("building the app (wasm32, wasm-release profile)");
+    tools::ensure_wasm_target()?;
+    run(tools::cargo().args([
+        "build",
+        "-p",
+        "anju-app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let wasm = tools::target_dir(root).join("wasm32-unknown-unknown/wasm-release/anju_app.wasm");
+
+    let out = root.join("dist");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).context("clearing dist/")?;
+    }
+    std::fs::create_dir_all(&out)?;
+    let staging = tools::target_dir(root).join("xtask-bindgen");
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    // The library is pinned to the same version as the wasm-bindgen crate in Cargo.lock, so
+    // no separately installed CLI can drift from it.
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)?
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(&staging)
+        .context("wasm-bindgen failed")?;
+
+    let bg_wasm = staging.join("anju_app_bg.wasm");
+    optimise_wasm(root, &bg_wasm)?;
+
+    let wasm_name = hashed_copy(&bg_wasm, &out, "anju-app-bg", "wasm")?;
+    let js_name = hashed_copy(&staging.join("anju_app.js"), &out, "anju-app", "js")?;
+    if staging.join("snippets").exists() {
+        copy_dir(&staging.join("snippets"), &out.join("snippets"))?;
+    }
+    let mut css = String::new();
+    for part in ["tokens.css", "app.css"] {
+        css.push_str(&std::fs::read_to_string(root.join("style").join(part))?);
+        css.push('\n');
+    }
+    let css_path = staging.join("style.css");
+    std::fs::write(&css_path, css)?;
+    let css_name = hashed_copy(&css_path, &out, "style", "css")?;
+
+    for entry in std::fs::read_dir(root.join("public"))? {
+        let entry = entry?;
+        if entry.file_name() != "index.html" {
+            std::fs::copy(entry.path(), out.join(entry.file_name()))?;
+        }
+    }
+    let index = std::fs::read_to_string(root.join("public/index.html"))?
+        .replace("{{APP_JS}}", &js_name)
+        .replace("{{APP_WASM}}", &wasm_name)
+        .replace("{{STYLE_CSS}}", &css_name);
+    std::fs::write(out.join("index.html"), index)?;
+
+    precompress(&out)?;
+    let first_load: Vec<&str> = vec!["index.html", &js_name, &wasm_name, &css_name];
+    let mut total = 0;
+    println!("first-load bundle (brotli):");
+    for name in &first_load {
+        let raw = std::fs::metadata(out.join(name))?.len();
+        let br = std::fs::metadata(out.join(format!("{name}.br")))?.len() as usize;
+        total += br;
+        println!("  {name:<40} {raw:>9} bytes raw {br:>8} bytes br");
+    }
+    println!(
+        "  total first load: {total} bytes brotli ({:.1} KiB)",
+        total as f64 / 1024.0
+    );
+    Ok(Bundle {
+        first_load_brotli: total,
+    })
+}
+
+/// Debian's binaryen 108 breaks modern wasm-bindgen output, so only the pinned npm binaryen
+/// (end2end/package.json) is used; without it the bundle ships unoptimised, which works.
+fn optimise_wasm(root: &Path, wasm: &Path) -> Result<()> {
+    let wasm_opt = root.join("end2end/node_modules/.bin/wasm-opt");
+    let version = Command::new(&wasm_opt)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .and_then(|v| {
+            v.split_whitespace()
+                .nth(2)
+                .and_then(|n| n.parse::<u32>().ok())
+        });
+    match version {
+        Some(v) if v >= 116 => {
+            println!("wasm-opt (binaryen {v}) -Oz");
+            let before = std::fs::metadata(wasm)?.len();
+            run(Command::new(&wasm_opt).arg(wasm).arg("-o").arg(wasm).args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ]))?;
+            let after = std::fs::metadata(wasm)?.len();
+            println!("wasm-opt: {before} -> {after} bytes");
+        }
+        _ => println!(
+            "wasm-opt: skipped (no binaryen >= 116 in end2end/node_modules; run npm install there)"
+        ),
+    }
+    Ok(())
+}
+
+fn hashed_copy(src: &Path, out: &Path, stem: &str, ext: &str) -> Result<String> {
+    let bytes = std::fs::read(src).with_context(|| format!("reading {}", src.display()))?;
+    let hash = hex::encode(Sha256::digest(&bytes));
+    let name = format!("{stem}-{}.{ext}", &hash[..16]);
+    std::fs::write(out.join(&name), bytes)?;
+    Ok(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+fn files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            found.extend(files(&path)?);
+        } else {
+            found.push(path);
+        }
+    }
+    Ok(found)
+}
+
+fn precompress(dir: &Path) -> Result<()> {
+    for path in files(dir)? {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !COMPRESSIBLE.contains(&ext) {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let mut br = Vec::new();
+        {
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                lgwin: 22,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut bytes.as_slice(), &mut br, &params)?;
+        }
+        std::fs::write(with_suffix(&path, "br"), br)?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes)?;
+        std::fs::write(with_suffix(&path, "gz"), gz.finish()?)?;
+    }
+    Ok(())
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".");
+    s.push(suffix);
+    PathBuf::from(s)
+}

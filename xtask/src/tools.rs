@@ -1,0 +1,164 @@
+//! Running commands and installing what a fresh machine lacks.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub fn step(name: &str) {
+    println!("\n== {name} ==");
+}
+
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}
+
+/// Run a test command, echo its output, and add up the `test result:` lines.
+pub fn run_counting(cmd: &mut Command) -> Result<String> {
+    let output = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    print!("{stdout}");
+    if !output.status.success() {
+        bail!("{cmd:?} failed with {}", output.status);
+    }
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    for line in stdout.lines().filter(|l| l.starts_with("test result:")) {
+        let number_before = |word: &str| {
+            line.split(';')
+                .find(|part| part.trim_end().ends_with(word))
+                .and_then(|part| part.split_whitespace().rev().nth(1))
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        passed += number_before("passed");
+        failed += number_before("failed");
+        ignored += number_before("ignored");
+    }
+    if passed == 0 {
+        bail!("{cmd:?} ran no tests");
+    }
+    Ok(format!(
+        "{passed} passed, {failed} failed, {ignored} ignored"
+    ))
+}
+
+pub fn ensure_wasm_target() -> Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if !installed {
+        println!("installing the wasm32-unknown-unknown target");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// npm packages for wasm-opt (binaryen) and the browser tests, from the lock file.
+pub fn ensure_npm_packages(root: &Path) -> Result<()> {
+    let dir = root.join("end2end");
+    if dir.join("node_modules/.bin/wasm-opt").exists()
+        && dir.join("node_modules/@playwright/test").exists()
+    {
+        return Ok(());
+    }
+    let npm = which("npm")
+        .context("npm is needed for the end-to-end tests and wasm-opt; install Node.js")?;
+    let verb = if dir.join("package-lock.json").exists() {
+        "ci"
+    } else {
+        "install"
+    };
+    run(Command::new(npm)
+        .args([verb, "--no-audit", "--no-fund"])
+        .current_dir(&dir))
+}
+
+pub fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root.join(p) })
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// Builds the server (dev profile: dependencies that matter, like argon2, are optimised).
+pub fn build_server(root: &Path) -> Result<PathBuf> {
+    step("building the anju server");
+    run(cargo().args(["build", "-p", "anju-server", "--bin", "anju"]))?;
+    Ok(target_dir(root).join("debug").join("anju"))
+}
+
+pub fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CHROME_PATH") {
+        return Some(PathBuf::from(p));
+    }
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|n| which(n))
+}
+
+/// Runs the Playwright suite against the real server; returns its pass/fail counts.
+pub fn playwright(root: &Path, anju: &Path) -> Result<String> {
+    let chrome = chromium().context(
+        "Chromium is needed for the end-to-end tests: `apt-get install chromium` (or set CHROME_PATH)",
+    )?;
+    let dir = root.join("end2end");
+    let report = dir.join("playwright-report/summary.json");
+    let _ = std::fs::remove_file(&report);
+    let status = Command::new(dir.join("node_modules/.bin/playwright"))
+        .arg("test")
+        .current_dir(&dir)
+        .env("ANJU_BIN", anju)
+        .env("ANJU_DIST_DIR", root.join("dist"))
+        .env("CHROME_PATH", &chrome)
+        .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
+        .status()
+        .context("cannot start playwright")?;
+    let summary: String = std::fs::read_to_string(&report).unwrap_or_default();
+    let count = |key: &str| {
+        summary
+            .split(&format!("\"{key}\":"))
+            .nth(1)
+            .and_then(|s| s.trim_start().split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let (passed, failed, skipped, flaky) = (
+        count("expected"),
+        count("unexpected"),
+        count("skipped"),
+        count("flaky"),
+    );
+    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    if !status.success() {
+        bail!("end-to-end tests failed");
+    }
+    if passed == 0 {
+        bail!("end-to-end suite ran no tests");
+    }
+    Ok(format!(
+        "{passed} passed, {failed} failed, {skipped} skipped, {flaky} flaky"
+    ))
+}
