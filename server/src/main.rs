@@ -68,12 +68,22 @@ impl Common {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ANJU_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ANJU_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    // JSON lines for log collectors in production; readable text at a terminal.
+    if std::env::var("ANJU_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_env_filter(filter)
+            .init();
+    } else {
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        tracing_subscriber::fmt()
+            .with_ansi(ansi)
+            .with_env_filter(filter)
+            .init();
+    }
     let cli = Cli::parse();
     let url = cli.common.database_url();
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));

@@ -8,7 +8,17 @@ mod tools;
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
-fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
+    match real_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask failed: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn real_main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     std::env::set_current_dir(&root)?;
@@ -41,6 +51,7 @@ fn run(root: &std::path::Path, extra: &[String]) -> Result<()> {
 
 fn test(root: &std::path::Path) -> Result<()> {
     let mut summary = Vec::new();
+    let mut total = tools::Counts::default();
     tools::step("i18n catalogs");
     let keys = i18n_check::check(&root.join("app/i18n"))?;
     summary.push(format!("i18n: {keys} keys, zh-CN and en complete"));
@@ -71,7 +82,8 @@ fn test(root: &std::path::Path) -> Result<()> {
     summary.push("fmt and clippy (native and wasm32): clean".into());
 
     tools::step("domain, server and xtask tests (API tests on SQLite)");
-    let counts = tools::run_counting(tools::cargo().args(["test", "--workspace"]))?;
+    let counts = tools::run_counting(tools::cargo().arg("test"))?;
+    total += counts;
     summary.push(format!(
         "cargo test (domain, API on SQLite, xtask): {counts}"
     ));
@@ -89,6 +101,7 @@ fn test(root: &std::path::Path) -> Result<()> {
                 "--ignored",
                 "postgres",
             ]))?;
+            total += counts;
             summary.push(format!("API tests on PostgreSQL: {counts}"));
         }
         _ => summary.push("API tests on PostgreSQL: NOT RUN (set ANJU_TEST_POSTGRES_URL)".into()),
@@ -99,6 +112,7 @@ fn test(root: &std::path::Path) -> Result<()> {
     let bundle = dist::dist(root)?;
     let anju = tools::build_server(root)?;
     let counts = tools::playwright(root, &anju)?;
+    total += counts;
     summary.push(format!("end-to-end (Playwright, Chromium): {counts}"));
     summary.push(format!(
         "first-load bundle: {} bytes brotli",
@@ -109,5 +123,7 @@ fn test(root: &std::path::Path) -> Result<()> {
     for line in &summary {
         println!("  {line}");
     }
+    // Skipped here are the PostgreSQL variants in the SQLite run; they ran above when counted.
+    println!("total: {} passed, {} failed", total.passed, total.failed);
     Ok(())
 }

@@ -22,8 +22,33 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub passed: u64,
+    pub failed: u64,
+    pub skipped: u64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        self.passed += o.passed;
+        self.failed += o.failed;
+        self.skipped += o.skipped;
+    }
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        )
+    }
+}
+
 /// Run a test command, echo its output, and add up the `test result:` lines.
-pub fn run_counting(cmd: &mut Command) -> Result<String> {
+pub fn run_counting(cmd: &mut Command) -> Result<Counts> {
     let output = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -50,9 +75,11 @@ pub fn run_counting(cmd: &mut Command) -> Result<String> {
     if passed == 0 {
         bail!("{cmd:?} ran no tests");
     }
-    Ok(format!(
-        "{passed} passed, {failed} failed, {ignored} ignored"
-    ))
+    Ok(Counts {
+        passed,
+        failed,
+        skipped: ignored,
+    })
 }
 
 pub fn ensure_wasm_target() -> Result<()> {
@@ -120,7 +147,7 @@ pub fn chromium() -> Option<PathBuf> {
 }
 
 /// Runs the Playwright suite against the real server; returns its pass/fail counts.
-pub fn playwright(root: &Path, anju: &Path) -> Result<String> {
+pub fn playwright(root: &Path, anju: &Path) -> Result<Counts> {
     let chrome = chromium().context(
         "Chromium is needed for the end-to-end tests: `apt-get install chromium` (or set CHROME_PATH)",
     )?;
@@ -158,7 +185,12 @@ pub fn playwright(root: &Path, anju: &Path) -> Result<String> {
     if passed == 0 {
         bail!("end-to-end suite ran no tests");
     }
-    Ok(format!(
-        "{passed} passed, {failed} failed, {skipped} skipped, {flaky} flaky"
-    ))
+    if flaky > 0 {
+        println!("{flaky} flaky (passed only on retry)");
+    }
+    Ok(Counts {
+        passed,
+        failed,
+        skipped,
+    })
 }

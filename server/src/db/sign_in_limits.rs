@@ -86,4 +86,18 @@ impl Db {
             }
         )
     }
+
+    /// Forget failures older than the window; nothing reads them any more.
+    pub async fn purge_sign_in_failures(&self, before: i64) -> Result<u64, sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
+                    .bind(before)
+                    .execute(pool)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+        )
+    }
 }

@@ -27,7 +27,7 @@ async fn get(app: &TestApp, path: &str, accept_encoding: Option<&str>) -> crate:
     app.send(b.body(Body::empty()).unwrap()).await
 }
 
-fn header_of<'a>(r: &'a crate::support::Response, name: header::HeaderName) -> &'a str {
+fn header_of(r: &crate::support::Response, name: header::HeaderName) -> &str {
     r.headers
         .get(name)
         .and_then(|v| v.to_str().ok())
