@@ -1,13 +1,18 @@
-//! Anju's shared domain: request/response types, the JSON error envelope and validated
-//! newtypes. Pure Rust with no I/O, compiled natively for the server and to wasm for the app,
-//! so the client and the server apply exactly the same rules.
+//! Anju's shared domain: request/response types, the JSON error envelope, validated newtypes,
+//! and the rules: the Chinese working calendar, complaint deadlines, call-back sampling.
+//! Pure Rust with no I/O, compiled natively for the server and to wasm for the app, so the
+//! client and the server apply exactly the same rules.
 
 pub mod account;
+pub mod calendar;
+pub mod category;
+pub mod deadline;
 pub mod error;
 pub mod jurisdiction;
 pub mod password;
 pub mod phone;
 pub mod role;
+pub mod sampling;
 
 pub use account::*;
 pub use error::{ErrorEnvelope, FieldError};

@@ -35,6 +35,19 @@ enum Command {
     Migrate,
     /// Load the demo city and one account per role (idempotent).
     DemoData,
+    /// Print when a complaint or inquiry filed at `--at` falls due (RFC3339, +08:00), computed
+    /// by the same code as real cases, on the national working calendar.
+    Deadline {
+        /// Category code, e.g. `home-repair`.
+        #[arg(long)]
+        category: String,
+        /// Submission time, RFC3339, e.g. 2026-09-29T10:00:00+08:00.
+        #[arg(long)]
+        at: String,
+        /// Only this target (acknowledge, on-site, resolve, answer).
+        #[arg(long)]
+        target: Option<String>,
+    },
     /// Create a system admin; the password is read from ANJU_ADMIN_PASSWORD or stdin.
     CreateAdmin {
         #[arg(long)]
@@ -87,6 +100,18 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let url = cli.common.database_url();
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    // A pure calculation: no database, no logging noise on stdout.
+    if let Command::Deadline {
+        category,
+        at,
+        target,
+    } = &command
+    {
+        for line in deadline(category, at, target.as_deref())? {
+            println!("{line}");
+        }
+        return Ok(());
+    }
     tracing::info!(database = %url, "opening database");
     let db = Db::connect(&url).await?;
     db.migrate().await?;
@@ -98,6 +123,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("demo data loaded");
         }
         Command::CreateAdmin { phone, name } => create_admin(&db, &phone, &name, now).await?,
+        Command::Deadline { .. } => {}
         Command::Serve(args) => {
             let settings = Settings {
                 database_url: url,
@@ -190,4 +216,55 @@ async fn create_admin(db: &Db, phone: &str, name: &str, now: i64) -> anyhow::Res
     .await?;
     println!("created system admin {} ({})", phone.masked(), id);
     Ok(())
+}
+
+fn deadline(category: &str, at: &str, target: Option<&str>) -> anyhow::Result<Vec<String>> {
+    use anju_domain::calendar::{shanghai, WorkingCalendar};
+    use anju_domain::category::{default_categories, find_category};
+    use anju_domain::deadline::{due_at, ClockContext, Due, TargetName, WorkingHours};
+
+    let categories = default_categories();
+    let category = find_category(&categories, category).ok_or_else(|| {
+        let codes: Vec<_> = categories.iter().map(|c| c.code.as_str()).collect();
+        anyhow::anyhow!(
+            "unknown category `{category}`; one of: {}",
+            codes.join(", ")
+        )
+    })?;
+    let started = chrono::DateTime::parse_from_rfc3339(at)
+        .with_context(|| {
+            format!("--at must be RFC3339, e.g. 2026-09-29T10:00:00+08:00 (got `{at}`)")
+        })?
+        .with_timezone(&chrono::Utc);
+    let wanted = match target {
+        Some(t) => {
+            Some(TargetName::parse(t).ok_or_else(|| anyhow::anyhow!("unknown target `{t}`"))?)
+        }
+        None => None,
+    };
+    let calendar = WorkingCalendar::china();
+    let ctx = ClockContext {
+        calendar: &calendar,
+        hours: WorkingHours::default(),
+    };
+    let mut lines = Vec::new();
+    for t in category
+        .targets
+        .iter()
+        .filter(|t| wanted.is_none_or(|w| w == t.name))
+    {
+        let due = match due_at(t, started, &[], &ctx) {
+            Due::At(due) => due.with_timezone(&shanghai()).to_rfc3339(),
+            other => anyhow::bail!("no due time: {other:?}"),
+        };
+        lines.push(if wanted.is_some() {
+            due
+        } else {
+            format!("{} {due}", t.name.as_str())
+        });
+    }
+    if lines.is_empty() {
+        anyhow::bail!("category `{}` has no such target", category.code);
+    }
+    Ok(lines)
 }

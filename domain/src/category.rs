@@ -1,0 +1,131 @@
+//! Complaint and inquiry categories with their default targets (domain.md §3). These are the
+//! seed values; the county/property admin edits the stored copies.
+
+use crate::deadline::{ClockKind, Target, TargetName};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    Complaint,
+    Inquiry,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub code: String,
+    pub kind: CaseKind,
+    pub name: String,
+    pub name_en: String,
+    pub targets: Vec<Target>,
+}
+
+fn category(
+    code: &str,
+    kind: CaseKind,
+    name: &str,
+    name_en: &str,
+    targets: &[(TargetName, ClockKind, u32)],
+) -> Category {
+    Category {
+        code: code.to_owned(),
+        kind,
+        name: name.to_owned(),
+        name_en: name_en.to_owned(),
+        targets: targets
+            .iter()
+            .map(|&(name, clock, amount)| Target {
+                name,
+                clock,
+                amount,
+            })
+            .collect(),
+    }
+}
+
+pub fn default_categories() -> Vec<Category> {
+    use CaseKind::*;
+    use ClockKind::*;
+    use TargetName::*;
+    vec![
+        category(
+            "neighbour-disturbance",
+            Complaint,
+            "邻里噪音、装修异味等",
+            "Noise or smell from another household",
+            &[(OnSite, RealTime, 15)],
+        ),
+        category(
+            "home-repair",
+            Complaint,
+            "户内维修",
+            "Repair inside my home",
+            &[(Resolve, WorkingDays, 7)],
+        ),
+        category(
+            "common-area-repair",
+            Complaint,
+            "小区公共部分维修",
+            "Repair in a shared area",
+            &[(Resolve, WorkingDays, 3)],
+        ),
+        category(
+            "other-complaint",
+            Complaint,
+            "其他投诉",
+            "Another complaint",
+            &[(OnSite, RealTime, 8 * 60)],
+        ),
+        category(
+            "inquiry-community",
+            Inquiry,
+            "咨询社区事务",
+            "Question about the community",
+            &[(Answer, RealTime, 30)],
+        ),
+        category(
+            "inquiry-fees",
+            Inquiry,
+            "咨询物业费用",
+            "Question about fees",
+            &[(Answer, RealTime, 30)],
+        ),
+        category(
+            "inquiry-other-services",
+            Inquiry,
+            "咨询其他服务收费",
+            "Fees of other services",
+            &[(Answer, RealTime, 30)],
+        ),
+        category(
+            "inquiry-other-departments",
+            Inquiry,
+            "咨询其他部门办事流程",
+            "Other departments' procedures",
+            &[(Answer, WorkingDays, 2)],
+        ),
+    ]
+}
+
+pub fn find_category<'a>(categories: &'a [Category], code: &str) -> Option<&'a Category> {
+    categories.iter().find(|c| c.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_service_standard() {
+        let all = default_categories();
+        assert_eq!(all.len(), 8);
+        let target = |code: &str| find_category(&all, code).unwrap().targets[0];
+        assert_eq!(target("neighbour-disturbance").amount, 15);
+        assert_eq!(target("home-repair").clock, ClockKind::WorkingDays);
+        assert_eq!(target("home-repair").amount, 7);
+        assert_eq!(target("common-area-repair").amount, 3);
+        assert_eq!(target("other-complaint").amount, 480);
+        assert_eq!(target("inquiry-other-departments").amount, 2);
+        assert!(find_category(&all, "not-a-category").is_none());
+    }
+}

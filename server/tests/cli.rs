@@ -1,0 +1,80 @@
+//! The `anju` binary's commands that answer without a server.
+
+use std::process::Command;
+
+fn anju(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_anju"))
+        .args(args)
+        .output()
+        .expect("run anju");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn deadline_prints_the_due_time_in_shanghai_time() {
+    let (ok, out, _) = anju(&[
+        "deadline",
+        "--category",
+        "home-repair",
+        "--at",
+        "2026-09-29T10:00:00+08:00",
+        "--target",
+        "resolve",
+    ]);
+    assert!(ok);
+    assert_eq!(out, "2026-10-14T18:00:00+08:00");
+
+    // UTC input gives the same answer in +08:00.
+    let (ok, out, _) = anju(&[
+        "deadline",
+        "--category",
+        "common-area-repair",
+        "--at",
+        "2026-11-25T02:00:00Z",
+    ]);
+    assert!(ok);
+    assert_eq!(out, "resolve 2026-11-30T18:00:00+08:00");
+
+    let (ok, out, _) = anju(&[
+        "deadline",
+        "--category",
+        "neighbour-disturbance",
+        "--at",
+        "2026-02-17T23:55:00+08:00",
+        "--target",
+        "on-site",
+    ]);
+    assert!(ok);
+    assert_eq!(out, "2026-02-18T00:10:00+08:00");
+}
+
+#[test]
+fn deadline_refuses_bad_input_with_a_reason() {
+    let (ok, _, err) = anju(&[
+        "deadline",
+        "--category",
+        "leaky-roof",
+        "--at",
+        "2026-09-29T10:00:00+08:00",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("unknown category"), "{err}");
+    let (ok, _, err) = anju(&["deadline", "--category", "home-repair", "--at", "tomorrow"]);
+    assert!(!ok);
+    assert!(err.contains("RFC3339"), "{err}");
+    let (ok, _, err) = anju(&[
+        "deadline",
+        "--category",
+        "home-repair",
+        "--at",
+        "2026-09-29T10:00:00+08:00",
+        "--target",
+        "answer",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("no such target"), "{err}");
+}
