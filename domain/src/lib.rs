@@ -6,6 +6,7 @@
 pub mod account;
 pub mod calendar;
 pub mod category;
+pub mod complaint;
 pub mod deadline;
 pub mod error;
 pub mod jurisdiction;
