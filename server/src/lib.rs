@@ -37,6 +37,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub clock: Clock,
+    /// National working calendar for deadlines (community exceptions: not yet stored).
+    pub calendar: Arc<anju_domain::calendar::WorkingCalendar>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             clock: Clock::default(),
+            calendar: Arc::new(anju_domain::calendar::WorkingCalendar::china()),
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod jurisdictions;
 pub mod sessions;
 pub mod sign_in_limits;
@@ -96,12 +97,17 @@ impl Db {
         Ok(Db::Sqlite { writer, reader })
     }
 
+    /// Apply the migrations, then add any missing default policy data (categories).
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
             Db::Sqlite { writer, .. } => sqlx::migrate!("./migrations/sqlite").run(writer).await,
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
         }
-        .context("database migration failed")
+        .context("database migration failed")?;
+        let defaults = anju_domain::category::default_categories();
+        self.seed_categories(&defaults, chrono::Utc::now().timestamp())
+            .await
+            .context("seeding default categories")
     }
 
     pub fn backend_name(&self) -> &'static str {

@@ -3,6 +3,8 @@
 
 mod accounts;
 mod admin;
+mod case_views;
+mod cases;
 mod health;
 mod me;
 mod places;
@@ -38,6 +40,10 @@ pub fn router(state: AppState) -> Router {
             "/admin/accounts",
             get(admin::list_accounts).post(admin::create_staff),
         )
+        .route("/complaint-categories", get(cases::categories))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/{id}", get(cases::get))
+        .route("/cases/{id}/actions", post(cases::act))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async {
             ApiError::BadRequest("不支持此请求方式", "Method not allowed".into())

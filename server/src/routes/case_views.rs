@@ -1,0 +1,157 @@
+//! Deadlines and views of cases: due times come from `anju_domain::deadline`, computed from
+//! the case's stored history (creation, pauses, targets met), never stored as truth.
+
+use crate::db::cases::{CaseRow, NO_DUE};
+use crate::error::ApiResult;
+use crate::AppState;
+use anju_domain::calendar::shanghai;
+use anju_domain::category::Category;
+use anju_domain::complaint::{CaseEventView, CaseState, CaseView, Channel, DueView};
+use anju_domain::deadline::{due_at, ClockContext, Due, Pause, WorkingHours};
+use chrono::{DateTime, Utc};
+
+fn instant(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+pub fn rfc3339(secs: i64) -> String {
+    instant(secs).with_timezone(&shanghai()).to_rfc3339()
+}
+
+/// What the clocks of one case need besides the case row.
+pub struct ClockData {
+    pub pauses: Vec<Pause>,
+    pub met: Vec<(String, i64)>,
+}
+
+impl ClockData {
+    /// A case just being filed: no pauses, nothing met.
+    pub fn empty() -> Self {
+        Self { pauses: Vec::new(), met: Vec::new() }
+    }
+
+    pub async fn load(state: &AppState, case: &CaseRow) -> ApiResult<Self> {
+        let pauses = state
+            .db
+            .case_pauses(case.id)
+            .await?
+            .into_iter()
+            .map(|(f, u)| Pause { from: instant(f), until: u.map(instant) })
+            .collect();
+        Ok(Self { pauses, met: state.db.case_targets_met(case.id).await? })
+    }
+}
+
+impl CaseRow {
+    /// The row a case will have when filed now, to compute its first deadline.
+    pub fn provisional(category: &Category, now: i64) -> CaseRow {
+        CaseRow {
+            id: 0,
+            reference: String::new(),
+            kind: category.kind,
+            category_code: category.code.clone(),
+            targets: category.targets.clone(),
+            resident_account_id: 0,
+            channel: Channel::App,
+            community_id: 0,
+            scope_path: String::new(),
+            description: String::new(),
+            public_place: None,
+            contact_time: None,
+            state: CaseState::Submitted,
+            assignee_account_id: None,
+            created_at: now,
+            acknowledged_at: None,
+            next_due_at: NO_DUE,
+            rating: None,
+        }
+    }
+}
+
+/// Each target with its due time (None while the clock is stopped) and when it was met.
+fn dues(state: &AppState, case: &CaseRow, data: &ClockData) -> Vec<(anju_domain::deadline::Target, Option<i64>, Option<i64>)> {
+    let ctx = ClockContext { calendar: &state.calendar, hours: WorkingHours::default() };
+    case.targets
+        .iter()
+        .map(|t| {
+            let met = data.met.iter().find(|(name, _)| name == t.name.as_str()).map(|(_, at)| *at);
+            let due = match due_at(t, instant(case.created_at), &data.pauses, &ctx) {
+                Due::At(d) => Some(d.timestamp()),
+                Due::Paused | Due::Unreachable => None,
+            };
+            (*t, due, met)
+        })
+        .collect()
+}
+
+/// The earliest deadline still running, or [`NO_DUE`].
+pub fn next_due(state: &AppState, case: &CaseRow, data: &ClockData) -> i64 {
+    if case.state.is_handled() || case.state.clock_stopped() {
+        return NO_DUE;
+    }
+    dues(state, case, data)
+        .into_iter()
+        .filter(|(_, _, met)| met.is_none())
+        .filter_map(|(_, due, _)| due)
+        .min()
+        .unwrap_or(NO_DUE)
+}
+
+pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiResult<CaseView> {
+    let now = state.clock.now();
+    let data = ClockData::load(state, case).await?;
+    // Residents are promised a time only once staff have acknowledged the case.
+    let show_due = as_staff || case.acknowledged_at.is_some();
+    let due = dues(state, case, &data)
+        .into_iter()
+        .map(|(t, due, met)| DueView {
+            target: t.name,
+            due_at: due.filter(|_| show_due).map(rfc3339),
+            met: met.is_some(),
+            overdue: match (due, met) {
+                (Some(d), Some(m)) => m > d,
+                (Some(d), None) => now > d && !case.state.clock_stopped() && !case.state.is_handled(),
+                _ => false,
+            },
+        })
+        .collect();
+    let category = state.db.categories().await?.into_iter().find(|c| c.code == case.category_code);
+    let name_of = |id: i64| async move { state.db.account(id).await.map(|a| a.map(|a| a.display_name)) };
+    let mut timeline = Vec::new();
+    for e in state.db.case_events(case.id).await? {
+        let actor = state.db.account(e.actor_account_id).await?;
+        let by_staff = actor.as_ref().is_some_and(|a| a.role.is_staff());
+        timeline.push(CaseEventView {
+            at: rfc3339(e.at),
+            action: e.action,
+            state: e.state,
+            by_staff,
+            actor_name: actor.map(|a| a.display_name).unwrap_or_default(),
+            note: e.note,
+        });
+    }
+    let community = state.db.jurisdiction(case.community_id).await?.map(|j| j.name).unwrap_or_default();
+    Ok(CaseView {
+        id: case.id,
+        reference: case.reference.clone(),
+        kind: case.kind,
+        category: case.category_code.clone(),
+        category_name: category.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+        category_name_en: category.as_ref().map(|c| c.name_en.clone()).unwrap_or_default(),
+        state: case.state,
+        description: case.description.clone(),
+        public_place: case.public_place.clone(),
+        contact_time: case.contact_time.clone(),
+        channel: case.channel,
+        resident_name: name_of(case.resident_account_id).await?.unwrap_or_default(),
+        community,
+        created_at: rfc3339(case.created_at),
+        assignee_name: match case.assignee_account_id {
+            Some(id) => name_of(id).await?,
+            None => None,
+        },
+        due,
+        rating: case.rating,
+        timeline,
+    })
+}
