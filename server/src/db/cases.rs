@@ -78,7 +78,10 @@ pub struct Transition<'a> {
 const COLUMNS: &str = "id, reference, kind, category_code, targets, resident_account_id, channel, community_id, scope_path, description, public_place, contact_time, state, assignee_account_id, created_at, acknowledged_at, next_due_at, rating_speed, rating_result, rating_attitude";
 
 fn decode_err(col: &str, msg: String) -> sqlx::Error {
-    sqlx::Error::ColumnDecode { index: col.into(), source: msg.into() }
+    sqlx::Error::ColumnDecode {
+        index: col.into(),
+        source: msg.into(),
+    }
 }
 
 fn from_row<R: Row>(row: &R) -> Result<CaseRow, sqlx::Error>
@@ -98,7 +101,11 @@ where
         row.try_get::<Option<i64>, _>("rating_result")?,
         row.try_get::<Option<i64>, _>("rating_attitude")?,
     ) {
-        (Some(s), Some(r), Some(a)) => Some(Rating { speed: s as u8, result: r as u8, attitude: a as u8 }),
+        (Some(s), Some(r), Some(a)) => Some(Rating {
+            speed: s as u8,
+            result: r as u8,
+            attitude: a as u8,
+        }),
         _ => None,
     };
     Ok(CaseRow {
@@ -109,7 +116,8 @@ where
             _ => CaseKind::Complaint,
         },
         category_code: row.try_get("category_code")?,
-        targets: serde_json::from_str(&targets).map_err(|e| decode_err("targets", e.to_string()))?,
+        targets: serde_json::from_str(&targets)
+            .map_err(|e| decode_err("targets", e.to_string()))?,
         resident_account_id: row.try_get("resident_account_id")?,
         channel: Channel::parse(&channel).ok_or_else(|| decode_err("channel", channel.clone()))?,
         community_id: row.try_get("community_id")?,
@@ -144,8 +152,12 @@ pub enum CreateCaseError {
 
 impl Db {
     pub async fn categories(&self) -> Result<Vec<Category>, sqlx::Error> {
-        with_db!(self, read |pool| {
-            sqlx::query("SELECT code, kind, name, name_en, targets FROM categories ORDER BY kind, code")
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(
+                    "SELECT code, kind, name, name_en, targets FROM categories ORDER BY kind, code",
+                )
                 .fetch_all(pool)
                 .await?
                 .iter()
@@ -154,41 +166,56 @@ impl Db {
                     let targets: String = r.try_get("targets")?;
                     Ok(Category {
                         code: r.try_get("code")?,
-                        kind: if kind == "inquiry" { CaseKind::Inquiry } else { CaseKind::Complaint },
+                        kind: if kind == "inquiry" {
+                            CaseKind::Inquiry
+                        } else {
+                            CaseKind::Complaint
+                        },
                         name: r.try_get("name")?,
                         name_en: r.try_get("name_en")?,
-                        targets: serde_json::from_str(&targets).map_err(|e| decode_err("targets", e.to_string()))?,
+                        targets: serde_json::from_str(&targets)
+                            .map_err(|e| decode_err("targets", e.to_string()))?,
                     })
                 })
                 .collect()
-        })
+            }
+        )
     }
 
     /// Insert the default categories that are missing; admins' edits are kept.
-    pub async fn seed_categories(&self, defaults: &[Category], now: i64) -> Result<(), sqlx::Error> {
+    pub async fn seed_categories(
+        &self,
+        defaults: &[Category],
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
         for c in defaults {
-            let targets = serde_json::to_string(&c.targets).map_err(|e| decode_err("targets", e.to_string()))?;
-            with_db!(self, write |pool| {
-                sqlx::query(
-                    "INSERT INTO categories (code, kind, name, name_en, targets, updated_at)
+            let targets = serde_json::to_string(&c.targets)
+                .map_err(|e| decode_err("targets", e.to_string()))?;
+            with_db!(
+                self,
+                write | pool | {
+                    sqlx::query(
+                        "INSERT INTO categories (code, kind, name, name_en, targets, updated_at)
                      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING",
-                )
-                .bind(&c.code)
-                .bind(kind_str(c.kind))
-                .bind(&c.name)
-                .bind(&c.name_en)
-                .bind(&targets)
-                .bind(now)
-                .execute(pool)
-                .await
-                .map(|_| ())?
-            });
+                    )
+                    .bind(&c.code)
+                    .bind(kind_str(c.kind))
+                    .bind(&c.name)
+                    .bind(&c.name_en)
+                    .bind(&targets)
+                    .bind(now)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())?
+                }
+            );
         }
         Ok(())
     }
 
     pub async fn create_case(&self, new: &NewCase<'_>) -> Result<i64, CreateCaseError> {
-        let targets = serde_json::to_string(&new.category.targets).map_err(|e| decode_err("targets", e.to_string()))?;
+        let targets = serde_json::to_string(&new.category.targets)
+            .map_err(|e| decode_err("targets", e.to_string()))?;
         let prefix = match new.kind {
             CaseKind::Complaint => "TS",
             CaseKind::Inquiry => "ZX",
@@ -198,8 +225,12 @@ impl Db {
             .with_timezone(&anju_domain::calendar::shanghai())
             .format("%Y%m%d")
             .to_string();
-        let result: Result<i64, sqlx::Error> = with_db!(self, write |pool| {
-            async {
+        let result: Result<i64, sqlx::Error> = with_db!(
+            self,
+            write
+                | pool
+                | {
+                    async {
                 let mut tx = pool.begin().await?;
                 let id: i64 = sqlx::query(
                     "INSERT INTO cases (reference, kind, category_code, targets, resident_account_id,
@@ -244,18 +275,24 @@ impl Db {
                 Ok(id)
             }
             .await
-        });
+                }
+        );
         match result {
             Ok(id) => Ok(id),
             Err(e) if is_unique_violation(&e) => {
-                let existing = with_db!(self, write |pool| {
-                    sqlx::query("SELECT id FROM cases WHERE filed_by_account_id = $1 AND client_key = $2")
+                let existing = with_db!(
+                    self,
+                    write
+                        | pool
+                        | {
+                            sqlx::query("SELECT id FROM cases WHERE filed_by_account_id = $1 AND client_key = $2")
                         .bind(new.filed_by_account_id)
                         .bind(new.client_key)
                         .fetch_one(pool)
                         .await?
                         .try_get::<i64, _>("id")?
-                });
+                        }
+                );
                 Err(CreateCaseError::Duplicate(existing))
             }
             Err(e) => Err(e.into()),
@@ -263,20 +300,31 @@ impl Db {
     }
 
     pub async fn case(&self, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {
-        with_db!(self, read |pool| {
-            sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-                .map(|r| from_row(&r))
-                .transpose()
-        })
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| from_row(&r))
+                    .transpose()
+            }
+        )
     }
 
     /// A resident's own cases, newest first, after `before_id`.
-    pub async fn cases_of_resident(&self, account_id: i64, before_id: i64, limit: i64) -> Result<Vec<CaseRow>, sqlx::Error> {
-        with_db!(self, read |pool| {
-            sqlx::query(&format!(
+    pub async fn cases_of_resident(
+        &self,
+        account_id: i64,
+        before_id: i64,
+        limit: i64,
+    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM cases WHERE resident_account_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
             ))
             .bind(account_id)
@@ -287,7 +335,8 @@ impl Db {
             .iter()
             .map(from_row)
             .collect()
-        })
+                }
+        )
     }
 
     /// Staff queue: open cases in the subtree, by time left, after the key `(due, id)`.
@@ -298,29 +347,35 @@ impl Db {
         due_before: i64,
         limit: i64,
     ) -> Result<Vec<CaseRow>, sqlx::Error> {
-        with_db!(self, read |pool| {
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM cases
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM cases
                  WHERE scope_path LIKE $1 || '%' AND state <> 'closed' AND next_due_at < $2
                    AND (next_due_at > $3 OR (next_due_at = $3 AND id > $4))
                  ORDER BY next_due_at, id LIMIT $5"
-            ))
-            .bind(scope_prefix)
-            .bind(due_before)
-            .bind(after.0)
-            .bind(after.1)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(from_row)
-            .collect()
-        })
+                ))
+                .bind(scope_prefix)
+                .bind(due_before)
+                .bind(after.0)
+                .bind(after.1)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect()
+            }
+        )
     }
 
     pub async fn case_events(&self, case_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
-        with_db!(self, read |pool| {
-            sqlx::query("SELECT at, actor_account_id, action, state, note FROM case_events WHERE case_id = $1 ORDER BY id")
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query("SELECT at, actor_account_id, action, state, note FROM case_events WHERE case_id = $1 ORDER BY id")
                 .bind(case_id)
                 .fetch_all(pool)
                 .await?
@@ -336,39 +391,52 @@ impl Db {
                     })
                 })
                 .collect()
-        })
+                }
+        )
     }
 
     /// Pauses as `(from, until)`; `until` is `None` while still paused.
     pub async fn case_pauses(&self, case_id: i64) -> Result<Vec<(i64, Option<i64>)>, sqlx::Error> {
-        with_db!(self, read |pool| {
-            sqlx::query("SELECT from_at, until_at FROM case_pauses WHERE case_id = $1 ORDER BY id")
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(
+                    "SELECT from_at, until_at FROM case_pauses WHERE case_id = $1 ORDER BY id",
+                )
                 .bind(case_id)
                 .fetch_all(pool)
                 .await?
                 .iter()
                 .map(|r| Ok((r.try_get("from_at")?, r.try_get("until_at")?)))
                 .collect()
-        })
+            }
+        )
     }
 
     pub async fn case_targets_met(&self, case_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
-        with_db!(self, read |pool| {
-            sqlx::query("SELECT target, met_at FROM case_targets_met WHERE case_id = $1")
-                .bind(case_id)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("target")?, r.try_get("met_at")?)))
-                .collect()
-        })
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query("SELECT target, met_at FROM case_targets_met WHERE case_id = $1")
+                    .bind(case_id)
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get("target")?, r.try_get("met_at")?)))
+                    .collect()
+            }
+        )
     }
 
     /// Apply a transition if the case is still in `from` (so two staff acting at once cannot
     /// both move it). Returns false when someone else changed it first.
     pub async fn apply_transition(&self, t: &Transition<'_>) -> Result<bool, sqlx::Error> {
-        with_db!(self, write |pool| {
-            async {
+        with_db!(
+            self,
+            write
+                | pool
+                | {
+                    async {
                 let mut tx = pool.begin().await?;
                 let updated = sqlx::query(
                     "UPDATE cases SET state = $1,
@@ -447,17 +515,21 @@ impl Db {
                 Ok(true)
             }
             .await
-        })
+                }
+        )
     }
 
     pub async fn set_next_due(&self, case_id: i64, next_due_at: i64) -> Result<(), sqlx::Error> {
-        with_db!(self, write |pool| {
-            sqlx::query("UPDATE cases SET next_due_at = $1 WHERE id = $2")
-                .bind(next_due_at)
-                .bind(case_id)
-                .execute(pool)
-                .await
-                .map(|_| ())
-        })
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query("UPDATE cases SET next_due_at = $1 WHERE id = $2")
+                    .bind(next_due_at)
+                    .bind(case_id)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            }
+        )
     }
 }

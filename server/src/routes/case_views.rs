@@ -27,7 +27,10 @@ pub struct ClockData {
 impl ClockData {
     /// A case just being filed: no pauses, nothing met.
     pub fn empty() -> Self {
-        Self { pauses: Vec::new(), met: Vec::new() }
+        Self {
+            pauses: Vec::new(),
+            met: Vec::new(),
+        }
     }
 
     pub async fn load(state: &AppState, case: &CaseRow) -> ApiResult<Self> {
@@ -36,9 +39,15 @@ impl ClockData {
             .case_pauses(case.id)
             .await?
             .into_iter()
-            .map(|(f, u)| Pause { from: instant(f), until: u.map(instant) })
+            .map(|(f, u)| Pause {
+                from: instant(f),
+                until: u.map(instant),
+            })
             .collect();
-        Ok(Self { pauses, met: state.db.case_targets_met(case.id).await? })
+        Ok(Self {
+            pauses,
+            met: state.db.case_targets_met(case.id).await?,
+        })
     }
 }
 
@@ -69,12 +78,23 @@ impl CaseRow {
 }
 
 /// Each target with its due time (None while the clock is stopped) and when it was met.
-fn dues(state: &AppState, case: &CaseRow, data: &ClockData) -> Vec<(anju_domain::deadline::Target, Option<i64>, Option<i64>)> {
-    let ctx = ClockContext { calendar: &state.calendar, hours: WorkingHours::default() };
+fn dues(
+    state: &AppState,
+    case: &CaseRow,
+    data: &ClockData,
+) -> Vec<(anju_domain::deadline::Target, Option<i64>, Option<i64>)> {
+    let ctx = ClockContext {
+        calendar: &state.calendar,
+        hours: WorkingHours::default(),
+    };
     case.targets
         .iter()
         .map(|t| {
-            let met = data.met.iter().find(|(name, _)| name == t.name.as_str()).map(|(_, at)| *at);
+            let met = data
+                .met
+                .iter()
+                .find(|(name, _)| name == t.name.as_str())
+                .map(|(_, at)| *at);
             let due = match due_at(t, instant(case.created_at), &data.pauses, &ctx) {
                 Due::At(d) => Some(d.timestamp()),
                 Due::Paused | Due::Unreachable => None,
@@ -110,13 +130,26 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
             met: met.is_some(),
             overdue: match (due, met) {
                 (Some(d), Some(m)) => m > d,
-                (Some(d), None) => now > d && !case.state.clock_stopped() && !case.state.is_handled(),
+                (Some(d), None) => {
+                    now > d && !case.state.clock_stopped() && !case.state.is_handled()
+                }
                 _ => false,
             },
         })
         .collect();
-    let category = state.db.categories().await?.into_iter().find(|c| c.code == case.category_code);
-    let name_of = |id: i64| async move { state.db.account(id).await.map(|a| a.map(|a| a.display_name)) };
+    let category = state
+        .db
+        .categories()
+        .await?
+        .into_iter()
+        .find(|c| c.code == case.category_code);
+    let name_of = |id: i64| async move {
+        state
+            .db
+            .account(id)
+            .await
+            .map(|a| a.map(|a| a.display_name))
+    };
     let mut timeline = Vec::new();
     for e in state.db.case_events(case.id).await? {
         let actor = state.db.account(e.actor_account_id).await?;
@@ -130,14 +163,25 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
             note: e.note,
         });
     }
-    let community = state.db.jurisdiction(case.community_id).await?.map(|j| j.name).unwrap_or_default();
+    let community = state
+        .db
+        .jurisdiction(case.community_id)
+        .await?
+        .map(|j| j.name)
+        .unwrap_or_default();
     Ok(CaseView {
         id: case.id,
         reference: case.reference.clone(),
         kind: case.kind,
         category: case.category_code.clone(),
-        category_name: category.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
-        category_name_en: category.as_ref().map(|c| c.name_en.clone()).unwrap_or_default(),
+        category_name: category
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        category_name_en: category
+            .as_ref()
+            .map(|c| c.name_en.clone())
+            .unwrap_or_default(),
         state: case.state,
         description: case.description.clone(),
         public_place: case.public_place.clone(),

@@ -59,14 +59,24 @@ pub async fn create(
     let categories = state.db.categories().await?;
     let category = find_category(&categories, &req.category).cloned();
     if category.is_none() {
-        field(&mut fields, "category", "请选择问题类别", "Choose a category");
+        field(
+            &mut fields,
+            "category",
+            "请选择问题类别",
+            "Choose a category",
+        );
     }
     let staff = staff_scope(&state, &user).await?;
     // Who the case is for: the caller, or (staff only) the resident with that phone number.
     let resident = match (&req.on_behalf_of_phone, &staff) {
         (None, _) if matches!(user.role, Role::Resident | Role::Guardian) => Some(user.clone()),
         (None, _) => {
-            field(&mut fields, "on_behalf_of_phone", "请填写居民的手机号", "Enter the resident's mobile number");
+            field(
+                &mut fields,
+                "on_behalf_of_phone",
+                "请填写居民的手机号",
+                "Enter the resident's mobile number",
+            );
             None
         }
         (Some(_), None) => return Err(ApiError::Forbidden),
@@ -78,9 +88,15 @@ pub async fn create(
             }
             Ok(p) => {
                 let found = state.db.account_by_phone(p.as_str()).await?;
-                let found = found.filter(|a| a.home_building_id.is_some() && a.scope_path.starts_with(scope));
+                let found = found
+                    .filter(|a| a.home_building_id.is_some() && a.scope_path.starts_with(scope));
                 if found.is_none() {
-                    field(&mut fields, "on_behalf_of_phone", "您管辖范围内没有这个手机号的居民", "No resident with this number in your area");
+                    field(
+                        &mut fields,
+                        "on_behalf_of_phone",
+                        "您管辖范围内没有这个手机号的居民",
+                        "No resident with this number in your area",
+                    );
                 }
                 found
             }
@@ -93,9 +109,16 @@ pub async fn create(
         },
         None => None,
     };
-    let (Some(category), Some(resident), Some(building), true) = (category, resident, building, fields.is_empty()) else {
+    let (Some(category), Some(resident), Some(building), true) =
+        (category, resident, building, fields.is_empty())
+    else {
         if fields.is_empty() {
-            field(&mut fields, "home", "账户没有登记住址，无法提交", "Your account has no home address");
+            field(
+                &mut fields,
+                "home",
+                "账户没有登记住址，无法提交",
+                "Your account has no home address",
+            );
         }
         return Err(ApiError::Validation(fields));
     };
@@ -103,7 +126,10 @@ pub async fn create(
         return Err(ApiError::field("home", "住址无效", "Invalid home address"));
     }
     let channel = match (&staff, req.on_behalf_of_phone.is_some()) {
-        (Some(_), true) => req.channel.filter(|c| *c != Channel::App).unwrap_or(Channel::Phone),
+        (Some(_), true) => req
+            .channel
+            .filter(|c| *c != Channel::App)
+            .unwrap_or(Channel::Phone),
         _ => Channel::App,
     };
     let now = state.clock.now();
@@ -123,7 +149,11 @@ pub async fn create(
             scope_path: &building.id_path,
             description: req.description.trim(),
             public_place: req.public_place.as_deref().map(str::trim),
-            contact_time: req.contact_time.as_deref().map(str::trim).filter(|t| !t.is_empty()),
+            contact_time: req
+                .contact_time
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty()),
             now,
             next_due_at: due,
         })
@@ -135,7 +165,10 @@ pub async fn create(
         Err(CreateCaseError::Db(e)) => return Err(e.into()),
     };
     let case = state.db.case(id).await?.ok_or(ApiError::NotFound)?;
-    Ok((status, Json(case_view(&state, &case, staff.is_some()).await?)))
+    Ok((
+        status,
+        Json(case_view(&state, &case, staff.is_some()).await?),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -157,18 +190,37 @@ pub async fn list(
                 None => (i64::MIN, i64::MIN),
                 Some(k) => {
                     let (d, i) = k.split_once(':').ok_or_else(bad_key)?;
-                    (d.parse().map_err(|_| bad_key())?, i.parse().map_err(|_| bad_key())?)
+                    (
+                        d.parse().map_err(|_| bad_key())?,
+                        i.parse().map_err(|_| bad_key())?,
+                    )
                 }
             };
-            let due_before = if q.overdue { state.clock.now() } else { i64::MAX };
-            (state.db.case_queue(&scope, after, due_before, PAGE_SIZE + 1).await?, true)
+            let due_before = if q.overdue {
+                state.clock.now()
+            } else {
+                i64::MAX
+            };
+            (
+                state
+                    .db
+                    .case_queue(&scope, after, due_before, PAGE_SIZE + 1)
+                    .await?,
+                true,
+            )
         }
         None => {
             let before = match q.after.as_deref() {
                 None => i64::MAX,
                 Some(k) => k.parse().map_err(|_| bad_key())?,
             };
-            (state.db.cases_of_resident(user.id, before, PAGE_SIZE + 1).await?, false)
+            (
+                state
+                    .db
+                    .cases_of_resident(user.id, before, PAGE_SIZE + 1)
+                    .await?,
+                false,
+            )
         }
     };
     let more = rows.len() as i64 > PAGE_SIZE;
@@ -178,7 +230,11 @@ pub async fn list(
     }
     let next_after = more.then(|| {
         let last = &rows[PAGE_SIZE as usize - 1];
-        if staff { format!("{}:{}", last.next_due_at, last.id) } else { last.id.to_string() }
+        if staff {
+            format!("{}:{}", last.next_due_at, last.id)
+        } else {
+            last.id.to_string()
+        }
     });
     Ok(Json(CasePage { items, next_after }))
 }
@@ -225,16 +281,35 @@ pub async fn act(
     })?;
     let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > NOTE_MAX_CHARS) {
-        return Err(ApiError::field("note", "说明不能超过 1000 个字", "The note must be 1000 characters or fewer"));
+        return Err(ApiError::field(
+            "note",
+            "说明不能超过 1000 个字",
+            "The note must be 1000 characters or fewer",
+        ));
     }
     use CaseAction as A;
-    if note.is_none() && matches!(req.action, A::Pause | A::AskResident | A::Resolve | A::Comment | A::ResidentReply | A::NotSolved) {
-        return Err(ApiError::field("note", "请写明原因或处理情况", "Add a note saying why or what was done"));
+    if note.is_none()
+        && matches!(
+            req.action,
+            A::Pause | A::AskResident | A::Resolve | A::Comment | A::ResidentReply | A::NotSolved
+        )
+    {
+        return Err(ApiError::field(
+            "note",
+            "请写明原因或处理情况",
+            "Add a note saying why or what was done",
+        ));
     }
     let rating = match req.action {
         A::Confirm => match req.rating {
             Some(r) if r.is_valid() => Some(r),
-            _ => return Err(ApiError::field("rating", "请为三项分别打 1–5 分", "Rate each of the three from 1 to 5")),
+            _ => {
+                return Err(ApiError::field(
+                    "rating",
+                    "请为三项分别打 1–5 分",
+                    "Rate each of the three from 1 to 5",
+                ))
+            }
         },
         _ => None,
     };
@@ -242,11 +317,17 @@ pub async fn act(
         A::Assign => {
             let id = req.assignee_id.unwrap_or(user.id);
             let ok = match state.db.account(id).await? {
-                Some(a) => staff_scope(&state, &a).await?.is_some_and(|s| case.scope_path.starts_with(&s)),
+                Some(a) => staff_scope(&state, &a)
+                    .await?
+                    .is_some_and(|s| case.scope_path.starts_with(&s)),
                 None => false,
             };
             if !ok {
-                return Err(ApiError::field("assignee_id", "只能指派给负责这个区域的工作人员", "Assign to staff responsible for this area"));
+                return Err(ApiError::field(
+                    "assignee_id",
+                    "只能指派给负责这个区域的工作人员",
+                    "Assign to staff responsible for this area",
+                ));
             }
             Some(id)
         }
@@ -258,7 +339,14 @@ pub async fn act(
     let (met, unmet): (Vec<&str>, Vec<&str>) = match req.action {
         A::Acknowledge => (vec![TargetName::Acknowledge.as_str()], vec![]),
         A::ArriveOnSite => (vec![TargetName::OnSite.as_str()], vec![]),
-        A::Resolve => (vec![resolve_target, TargetName::Answer.as_str(), TargetName::OnSite.as_str()], vec![]),
+        A::Resolve => (
+            vec![
+                resolve_target,
+                TargetName::Answer.as_str(),
+                TargetName::OnSite.as_str(),
+            ],
+            vec![],
+        ),
         A::NotSolved => (vec![], vec![resolve_target, TargetName::Answer.as_str()]),
         _ => (vec![], vec![]),
     };
@@ -274,7 +362,10 @@ pub async fn act(
             note,
             now,
             assignee,
-            acknowledge: matches!(req.action, A::Acknowledge | A::Assign | A::ArriveOnSite | A::Resolve),
+            acknowledge: matches!(
+                req.action,
+                A::Acknowledge | A::Assign | A::ArriveOnSite | A::Resolve
+            ),
             open_pause: to.clock_stopped() && !case.state.clock_stopped(),
             close_pause: case.state.clock_stopped() && !to.clock_stopped(),
             targets_met: &met,

@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod admin;
+mod cases;
 mod envelope;
 mod sessions;
 mod static_files;

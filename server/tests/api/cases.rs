@@ -1,0 +1,444 @@
+use crate::support::{assert_envelope, on_both_backends, TestApp};
+use anju_domain::{JurisdictionLevel, Role};
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+on_both_backends!(
+    a_resident_is_promised_a_deadline_only_after_staff_acknowledge,
+    the_whole_complaint_flow_ends_with_a_rating,
+    saying_it_is_not_solved_reopens_the_case,
+    a_retried_submission_never_creates_a_second_case,
+    cases_are_visible_only_to_their_resident_and_jurisdiction,
+    bad_case_input_is_refused_naming_the_field,
+    pausing_stops_the_clock_and_moves_the_deadline,
+    staff_file_for_a_resident_who_phoned,
+    the_queue_is_ordered_by_time_left_and_shows_overdue_cases,
+);
+
+fn complaint(category: &str, key: &str) -> Value {
+    json!({ "client_key": key, "category": category, "description": "楼上装修噪音很大", "contact_time": "上午" })
+}
+
+async fn file(app: &TestApp, cookie: &str, category: &str, key: &str) -> Value {
+    let r = app
+        .post("/api/cases", Some(cookie), complaint(category, key))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body
+}
+
+async fn act(app: &TestApp, cookie: &str, id: &Value, body: Value) -> crate::support::Response {
+    app.post(&format!("/api/cases/{id}/actions"), Some(cookie), body)
+        .await
+}
+
+async fn a_resident_is_promised_a_deadline_only_after_staff_acknowledge(app: TestApp) {
+    let resident = app.register("13900000100").await;
+    let case = file(&app, &resident, "common-area-repair", "k-1").await;
+    assert!(case["reference"].as_str().unwrap().starts_with("TS"));
+    assert_eq!(case["state"], "submitted");
+    assert_eq!(case["due"][0]["target"], "resolve");
+    assert!(
+        case["due"][0]["due_at"].is_null(),
+        "no promise before acknowledgement"
+    );
+
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let queue = app.get("/api/cases", Some(&staff)).await;
+    assert_eq!(queue.body["items"][0]["id"], case["id"]);
+    assert!(
+        queue.body["items"][0]["due"][0]["due_at"].is_string(),
+        "staff always see the clock"
+    );
+
+    let r = act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "acknowledge" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let seen = app
+        .get(&format!("/api/cases/{}", case["id"]), Some(&resident))
+        .await;
+    let due = seen.body["due"][0]["due_at"]
+        .as_str()
+        .expect("promised now");
+    assert!(
+        due.ends_with("18:00:00+08:00"),
+        "working-day clocks end at close of day: {due}"
+    );
+    assert_eq!(seen.body["assignee_name"], "张丽（柳岸社区）");
+}
+
+async fn the_whole_complaint_flow_ends_with_a_rating(app: TestApp) {
+    let resident = app.register("13900000101").await;
+    let case = file(&app, &resident, "neighbour-disturbance", "k-2").await;
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    for action in [
+        json!({ "action": "acknowledge" }),
+        json!({ "action": "arrive_on_site" }),
+    ] {
+        assert_eq!(
+            act(&app, &staff, &case["id"], action).await.status,
+            StatusCode::OK
+        );
+    }
+    let resolved = act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "resolve", "note": "已与楼上住户沟通，停止施工" }),
+    )
+    .await;
+    assert_eq!(resolved.body["state"], "resolved");
+    assert_eq!(resolved.body["due"][0]["met"], true);
+
+    let bad = act(
+        &app,
+        &resident,
+        &case["id"],
+        json!({ "action": "confirm", "rating": { "speed": 6, "result": 5, "attitude": 5 } }),
+    )
+    .await;
+    assert_envelope(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let done = act(
+        &app,
+        &resident,
+        &case["id"],
+        json!({ "action": "confirm", "rating": { "speed": 5, "result": 4, "attitude": 5 } }),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.body["state"], "closed");
+    assert_eq!(
+        done.body["rating"],
+        json!({ "speed": 5, "result": 4, "attitude": 5 })
+    );
+    let actions: Vec<&str> = done.body["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "submit",
+            "acknowledge",
+            "arrive_on_site",
+            "resolve",
+            "confirm"
+        ]
+    );
+    assert_eq!(
+        done.body["timeline"][3]["note"],
+        "已与楼上住户沟通，停止施工"
+    );
+    assert_eq!(done.body["timeline"][3]["by_staff"], true);
+
+    let again = act(
+        &app,
+        &resident,
+        &case["id"],
+        json!({ "action": "not_solved", "note": "又吵了" }),
+    )
+    .await;
+    assert_envelope(&again, StatusCode::CONFLICT, "conflict");
+}
+
+async fn saying_it_is_not_solved_reopens_the_case(app: TestApp) {
+    let resident = app.register("13900000102").await;
+    let case = file(&app, &resident, "home-repair", "k-3").await;
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "acknowledge" }),
+    )
+    .await;
+    act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "resolve", "note": "换了水龙头" }),
+    )
+    .await;
+    let reopened = act(
+        &app,
+        &resident,
+        &case["id"],
+        json!({ "action": "not_solved", "note": "还在漏水" }),
+    )
+    .await;
+    assert_eq!(reopened.body["state"], "assigned", "{}", reopened.body);
+    assert_eq!(reopened.body["due"][0]["met"], false);
+    let queue = app.get("/api/cases", Some(&staff)).await;
+    assert_eq!(queue.body["items"][0]["id"], case["id"]);
+}
+
+async fn a_retried_submission_never_creates_a_second_case(app: TestApp) {
+    let resident = app.register("13900000103").await;
+    let first = file(&app, &resident, "inquiry-fees", "same-key").await;
+    assert!(first["reference"].as_str().unwrap().starts_with("ZX"));
+    let retry = app
+        .post(
+            "/api/cases",
+            Some(&resident),
+            complaint("inquiry-fees", "same-key"),
+        )
+        .await;
+    assert_eq!(retry.status, StatusCode::OK);
+    assert_eq!(retry.body["id"], first["id"]);
+    let other = file(&app, &resident, "inquiry-fees", "another-key").await;
+    assert_ne!(other["id"], first["id"]);
+    let mine = app.get("/api/cases", Some(&resident)).await;
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 2);
+}
+
+async fn cases_are_visible_only_to_their_resident_and_jurisdiction(app: TestApp) {
+    let alice = app.register("13900000104").await;
+    let bob = app.register("13900000105").await;
+    let case = file(&app, &alice, "home-repair", "k-4").await;
+    let path = format!("/api/cases/{}", case["id"]);
+
+    assert_envelope(
+        &app.get(&path, Some(&bob)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_envelope(
+        &act(
+            &app,
+            &bob,
+            &case["id"],
+            json!({ "action": "comment", "note": "hi" }),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert!(app.get("/api/cases", Some(&bob)).await.body["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_envelope(
+        &app.get(&path, None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+
+    // Staff of another community see nothing of it.
+    let other = app
+        .state
+        .db
+        .ensure_jurisdiction(
+            Some(&app.places.street),
+            JurisdictionLevel::Community,
+            "别的社区",
+        )
+        .await
+        .unwrap();
+    let admin = app.sign_in_demo(Role::SystemAdmin).await;
+    let created = app
+        .post(
+            "/api/admin/accounts",
+            Some(&admin),
+            json!({ "phone": "13900000106", "password": "staff passphrase",
+            "display_name": "别的社工", "role": "community_staff", "jurisdiction_id": other.id }),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let outsider = app
+        .sign_in("13900000106", "staff passphrase")
+        .await
+        .cookie()
+        .unwrap();
+    assert_envelope(
+        &app.get(&path, Some(&outsider)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_envelope(
+        &act(
+            &app,
+            &outsider,
+            &case["id"],
+            json!({ "action": "acknowledge" }),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert!(app.get("/api/cases", Some(&outsider)).await.body["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // The street office above the community does see it; assessors do not work cases.
+    let street = app.sign_in_demo(Role::StreetReviewer).await;
+    assert_eq!(app.get(&path, Some(&street)).await.status, StatusCode::OK);
+    let assessor = app.sign_in_demo(Role::Assessor).await;
+    assert_eq!(
+        app.get(&path, Some(&assessor)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A resident cannot do staff's steps on their own case.
+    assert_envelope(
+        &act(
+            &app,
+            &alice,
+            &case["id"],
+            json!({ "action": "resolve", "note": "done" }),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+}
+
+async fn bad_case_input_is_refused_naming_the_field(app: TestApp) {
+    let resident = app.register("13900000107").await;
+    let r = app
+        .post(
+            "/api/cases",
+            Some(&resident),
+            complaint("leaky-roof", "k-5"),
+        )
+        .await;
+    assert_envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(r.body["fields"]["category"].is_object());
+
+    let mut long = complaint("home-repair", "k-6");
+    long["description"] = json!("漏".repeat(1001));
+    let r = app.post("/api/cases", Some(&resident), long).await;
+    assert!(r.body["fields"]["description"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("1000"));
+
+    let mut public = complaint("common-area-repair", "k-7");
+    public["public_place"] = json!("  ");
+    assert!(
+        app.post("/api/cases", Some(&resident), public).await.body["fields"]["public_place"]
+            .is_object()
+    );
+
+    let case = file(&app, &resident, "home-repair", "k-8").await;
+    let r = act(
+        &app,
+        &resident,
+        &case["id"],
+        json!({ "action": "fly_away" }),
+    )
+    .await;
+    assert_envelope(&r, StatusCode::BAD_REQUEST, "bad_request");
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    act(&app, &staff, &case["id"], json!({ "action": "acknowledge" })).await;
+    let r = act(&app, &staff, &case["id"], json!({ "action": "pause" })).await;
+    assert!(
+        r.body["fields"]["note"].is_object(),
+        "a pause needs a reason: {}",
+        r.body
+    );
+    let r = act(&app, &staff, &case["id"], json!({ "action": "resume" })).await;
+    assert_envelope(&r, StatusCode::CONFLICT, "conflict");
+    assert!(app.get("/api/cases/abc", Some(&staff)).await.status == StatusCode::NOT_FOUND);
+}
+
+async fn pausing_stops_the_clock_and_moves_the_deadline(app: TestApp) {
+    let resident = app.register("13900000108").await;
+    let case = file(&app, &resident, "other-complaint", "k-9").await;
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let acked = act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "acknowledge" }),
+    )
+    .await;
+    let before = acked.body["due"][0]["due_at"].as_str().unwrap().to_owned();
+
+    let paused = act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "ask_resident", "note": "请问几点家里有人？" }),
+    )
+    .await;
+    assert_eq!(paused.body["state"], "waiting_for_resident");
+    assert!(
+        paused.body["due"][0]["due_at"].is_null(),
+        "no due time while waiting"
+    );
+    // Within the 30-minute idle timeout, so both stay signed in.
+    app.state.clock.advance(25 * 60);
+    let replied = act(
+        &app,
+        &resident,
+        &case["id"],
+        json!({ "action": "resident_reply", "note": "下午三点以后" }),
+    )
+    .await;
+    assert_eq!(replied.body["state"], "assigned");
+    let after = replied.body["due"][0]["due_at"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shift = chrono::DateTime::parse_from_rfc3339(&after).unwrap()
+        - chrono::DateTime::parse_from_rfc3339(&before).unwrap();
+    assert_eq!(shift.num_minutes(), 25, "{before} → {after}");
+}
+
+async fn staff_file_for_a_resident_who_phoned(app: TestApp) {
+    let resident = app.register("13900000109").await;
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let mut body = complaint("inquiry-community", "phone-1");
+    body["on_behalf_of_phone"] = json!("139 0000 0109");
+    body["channel"] = json!("phone");
+    let r = app.post("/api/cases", Some(&staff), body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["channel"], "phone");
+    assert_eq!(r.body["resident_name"], "王阿姨");
+    let mine = app.get("/api/cases", Some(&resident)).await;
+    assert_eq!(mine.body["items"][0]["id"], r.body["id"]);
+
+    let mut unknown = complaint("inquiry-community", "phone-2");
+    unknown["on_behalf_of_phone"] = json!("13999999999");
+    let r = app.post("/api/cases", Some(&staff), unknown).await;
+    assert!(
+        r.body["fields"]["on_behalf_of_phone"].is_object(),
+        "{}",
+        r.body
+    );
+}
+
+async fn the_queue_is_ordered_by_time_left_and_shows_overdue_cases(app: TestApp) {
+    let resident = app.register("13900000110").await;
+    let slow = file(&app, &resident, "home-repair", "q-1").await;
+    let fast = file(&app, &resident, "neighbour-disturbance", "q-2").await;
+    let medium = file(&app, &resident, "inquiry-fees", "q-3").await;
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let ids = |v: &Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].clone())
+            .collect::<Vec<_>>()
+    };
+    let queue = app.get("/api/cases", Some(&staff)).await;
+    assert_eq!(
+        ids(&queue.body),
+        vec![fast["id"].clone(), medium["id"].clone(), slow["id"].clone()]
+    );
+    assert!(ids(&app.get("/api/cases?overdue=true", Some(&staff)).await.body).is_empty());
+
+    app.state.clock.advance(20 * 60);
+    let overdue = app.get("/api/cases?overdue=true", Some(&staff)).await;
+    assert_eq!(ids(&overdue.body), vec![fast["id"].clone()]);
+    assert_eq!(overdue.body["items"][0]["due"][0]["overdue"], true);
+}
