@@ -1,6 +1,7 @@
 //! Every HTTP call the app makes. Failures come back as the server's error envelope; network
 //! failures are turned into one too, so pages handle a single error shape.
 
+use anju_domain::complaint::{CaseActionRequest, CasePage, CaseView, CreateCaseRequest};
 use anju_domain::{
     AccountPage, AccountView, ErrorEnvelope, JurisdictionView, Preferences, RegisterRequest,
     SessionView, SignInRequest,
@@ -95,4 +96,30 @@ pub async fn accounts(after: Option<i64>) -> ApiResult<AccountPage> {
         Some(a) => get(&format!("/api/admin/accounts?after={a}")).await,
         None => get("/api/admin/accounts").await,
     }
+}
+
+pub async fn case_categories() -> ApiResult<Vec<anju_domain::category::Category>> {
+    get("/api/complaint-categories").await
+}
+
+pub async fn create_case(req: &CreateCaseRequest) -> ApiResult<CaseView> {
+    send_json(Request::post("/api/cases"), req).await
+}
+
+/// Residents get their own cases; staff their queue (optionally only overdue ones).
+pub async fn cases(after: Option<&str>, overdue: bool) -> ApiResult<CasePage> {
+    let mut url = format!("/api/cases?overdue={overdue}");
+    if let Some(a) = after {
+        url.push_str("&after=");
+        url.push_str(a);
+    }
+    get(&url).await
+}
+
+pub async fn case(id: i64) -> ApiResult<CaseView> {
+    get(&format!("/api/cases/{id}")).await
+}
+
+pub async fn act_on_case(id: i64, req: &CaseActionRequest) -> ApiResult<CaseView> {
+    send_json(Request::post(&format!("/api/cases/{id}/actions")), req).await
 }

@@ -4,8 +4,9 @@ use crate::api;
 use crate::components::guard::Guard;
 use crate::components::layout::Layout;
 use crate::pages::{
-    account::AccountPage, admin::AdminAccounts, home::Home, not_found::NotFound,
-    register::Register, service::ServicePage, sign_in::SignIn,
+    account::AccountPage, admin::AdminAccounts, case_detail::CaseDetail, case_new::NewCase,
+    cases::CasesHome, home::Home, not_found::NotFound, queue::Queue, register::Register,
+    service::ServicePage, sign_in::SignIn,
 };
 use crate::state::{Prefs, Session};
 use anju_domain::Role;
@@ -40,6 +41,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignIn />
                     <Route path=path!("/register") view=Register />
                     <Route path=path!("/services/:service") view=ServicePage />
+                    <Route path=path!("/complaints") view=CasesHome />
+                    <Route
+                        path=path!("/complaints/new")
+                        view=|| view! { <Guard allow=|_| true><NewCase /></Guard> }
+                    />
+                    <Route
+                        path=path!("/complaints/:id")
+                        view=|| view! { <Guard allow=|_| true><CaseDetail /></Guard> }
+                    />
+                    <Route
+                        path=path!("/staff/queue")
+                        view=|| view! { <Guard allow=works_cases><Queue /></Guard> }
+                    />
                     <Route
                         path=path!("/account")
                         view=|| view! { <Guard allow=|_| true><AccountPage /></Guard> }
@@ -52,4 +66,12 @@ pub fn App() -> impl IntoView {
             </Layout>
         </Router>
     }
+}
+
+/// Staff who handle complaints (the server applies the same rule to the data).
+fn works_cases(role: Role) -> bool {
+    matches!(
+        role,
+        Role::CommunityStaff | Role::StreetReviewer | Role::CountyAdmin | Role::SystemAdmin
+    )
 }

@@ -123,6 +123,75 @@ pub async fn seed_places(db: &Db) -> anyhow::Result<DemoPlaces> {
 }
 
 pub async fn seed(db: &Db, now: i64) -> anyhow::Result<()> {
+    seed_accounts(db, now).await?;
+    seed_cases(db, now).await
+}
+
+/// A noise complaint filed two hours ago that nobody has handled (so the queue shows an
+/// overdue case), and a fresh common-area repair.
+async fn seed_cases(db: &Db, now: i64) -> anyhow::Result<()> {
+    use crate::db::cases::{CreateCaseError, NewCase};
+    use crate::routes::case_views::{next_due_for, ClockData};
+    use anju_domain::category::find_category;
+    use anju_domain::complaint::Channel;
+
+    let Some(resident) = db.account_by_phone(DEMO_ACCOUNTS[0].phone).await? else {
+        return Ok(());
+    };
+    let Some(building) = db
+        .jurisdiction(resident.home_building_id.unwrap_or_default())
+        .await?
+    else {
+        return Ok(());
+    };
+    let categories = db.categories().await?;
+    let calendar = anju_domain::calendar::WorkingCalendar::china();
+    let demo_cases = [
+        (
+            "demo-noise",
+            "neighbour-disturbance",
+            "楼上深夜装修，电钻声很大，老人睡不着。",
+            None,
+            now - 2 * 3600,
+        ),
+        (
+            "demo-light",
+            "common-area-repair",
+            "单元门口的路灯不亮，晚上看不清台阶。",
+            Some("1号楼1单元门口"),
+            now - 600,
+        ),
+    ];
+    for (key, code, description, place, at) in demo_cases {
+        let Some(category) = find_category(&categories, code) else {
+            continue;
+        };
+        let provisional = crate::db::cases::CaseRow::provisional(category, at);
+        let due = next_due_for(&calendar, &provisional, &ClockData::empty());
+        let new = NewCase {
+            kind: category.kind,
+            category,
+            resident_account_id: resident.id,
+            filed_by_account_id: resident.id,
+            client_key: key,
+            channel: Channel::App,
+            community_id: building.parent_id.unwrap_or(building.id),
+            scope_path: &building.id_path,
+            description,
+            public_place: place,
+            contact_time: Some("上午"),
+            now: at,
+            next_due_at: due,
+        };
+        match db.create_case(&new).await {
+            Ok(_) | Err(CreateCaseError::Duplicate(_)) => {}
+            Err(CreateCaseError::Db(e)) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+async fn seed_accounts(db: &Db, now: i64) -> anyhow::Result<()> {
     let places = seed_places(db).await?;
     for demo in DEMO_ACCOUNTS {
         if db.account_by_phone(demo.phone).await?.is_some() {

@@ -13,6 +13,19 @@ pub fn Layout(children: Children) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let session = expect_context::<Session>();
     let signed_in = move || session.user.with(Option::is_some);
+    let is_case_staff = move || {
+        session.user.with(|u| {
+            u.as_ref().is_some_and(|u| {
+                matches!(
+                    u.role,
+                    anju_domain::Role::CommunityStaff
+                        | anju_domain::Role::StreetReviewer
+                        | anju_domain::Role::CountyAdmin
+                        | anju_domain::Role::SystemAdmin
+                )
+            })
+        })
+    };
     let is_admin = move || {
         session
             .user
@@ -89,6 +102,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                         }
                     >
                         <li><A href="/account">{tr("nav.account")}</A></li>
+                        <Show
+                            when=is_case_staff
+                            fallback=|| view! { <li><A href="/complaints">{tr("nav.complaints")}</A></li> }
+                        >
+                            <li><A href="/staff/queue">{tr("nav.queue")}</A></li>
+                        </Show>
                         <Show when=is_admin>
                             <li><A href="/admin/accounts">{tr("nav.admin")}</A></li>
                         </Show>

@@ -4,7 +4,7 @@
 use crate::db::cases::{CaseRow, NO_DUE};
 use crate::error::ApiResult;
 use crate::AppState;
-use anju_domain::calendar::shanghai;
+use anju_domain::calendar::{shanghai, WorkingCalendar};
 use anju_domain::category::Category;
 use anju_domain::complaint::{CaseEventView, CaseState, CaseView, Channel, DueView};
 use anju_domain::deadline::{due_at, ClockContext, Due, Pause, WorkingHours};
@@ -77,14 +77,12 @@ impl CaseRow {
     }
 }
 
+type TargetDue = (anju_domain::deadline::Target, Option<i64>, Option<i64>);
+
 /// Each target with its due time (None while the clock is stopped) and when it was met.
-fn dues(
-    state: &AppState,
-    case: &CaseRow,
-    data: &ClockData,
-) -> Vec<(anju_domain::deadline::Target, Option<i64>, Option<i64>)> {
+fn dues(calendar: &WorkingCalendar, case: &CaseRow, data: &ClockData) -> Vec<TargetDue> {
     let ctx = ClockContext {
-        calendar: &state.calendar,
+        calendar,
         hours: WorkingHours::default(),
     };
     case.targets
@@ -106,10 +104,14 @@ fn dues(
 
 /// The earliest deadline still running, or [`NO_DUE`].
 pub fn next_due(state: &AppState, case: &CaseRow, data: &ClockData) -> i64 {
+    next_due_for(&state.calendar, case, data)
+}
+
+pub fn next_due_for(calendar: &WorkingCalendar, case: &CaseRow, data: &ClockData) -> i64 {
     if case.state.is_handled() || case.state.clock_stopped() {
         return NO_DUE;
     }
-    dues(state, case, data)
+    dues(calendar, case, data)
         .into_iter()
         .filter(|(_, _, met)| met.is_none())
         .filter_map(|(_, due, _)| due)
@@ -122,7 +124,7 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
     let data = ClockData::load(state, case).await?;
     // Residents are promised a time only once staff have acknowledged the case.
     let show_due = as_staff || case.acknowledged_at.is_some();
-    let due = dues(state, case, &data)
+    let due = dues(&state.calendar, case, &data)
         .into_iter()
         .map(|(t, due, met)| DueView {
             target: t.name,

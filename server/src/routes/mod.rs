@@ -3,7 +3,7 @@
 
 mod accounts;
 mod admin;
-mod case_views;
+pub(crate) mod case_views;
 mod cases;
 mod health;
 mod me;

@@ -337,7 +337,13 @@ async fn bad_case_input_is_refused_naming_the_field(app: TestApp) {
     .await;
     assert_envelope(&r, StatusCode::BAD_REQUEST, "bad_request");
     let staff = app.sign_in_demo(Role::CommunityStaff).await;
-    act(&app, &staff, &case["id"], json!({ "action": "acknowledge" })).await;
+    act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "acknowledge" }),
+    )
+    .await;
     let r = act(&app, &staff, &case["id"], json!({ "action": "pause" })).await;
     assert!(
         r.body["fields"]["note"].is_object(),

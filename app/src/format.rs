@@ -1,0 +1,45 @@
+//! Showing times the way people read them: "11月30日 18:00" / "30 Nov 18:00", and time left.
+
+use anju_domain::Locale;
+
+/// `2026-11-30T18:00:00+08:00` (always +08:00 from our API) → short local wording.
+pub fn short_time(rfc3339: &str, locale: Locale) -> String {
+    let (Some(month), Some(day), Some(hm)) =
+        (rfc3339.get(5..7), rfc3339.get(8..10), rfc3339.get(11..16))
+    else {
+        return rfc3339.to_owned();
+    };
+    let m: usize = month.parse().unwrap_or(0);
+    let d: u32 = day.parse().unwrap_or(0);
+    match locale {
+        Locale::ZhCn => format!("{m}月{d}日 {hm}"),
+        Locale::En => {
+            const NAMES: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            format!("{d} {} {hm}", NAMES.get(m.wrapping_sub(1)).unwrap_or(&""))
+        }
+    }
+}
+
+/// Minutes from now until `rfc3339` (negative when past).
+pub fn minutes_left(rfc3339: &str) -> Option<i64> {
+    let due = js_sys::Date::parse(rfc3339);
+    if due.is_nan() {
+        return None;
+    }
+    Some(((due - js_sys::Date::now()) / 60_000.0).floor() as i64)
+}
+
+pub fn duration(minutes: i64, locale: Locale) -> String {
+    let m = minutes.abs();
+    let (days, hours, mins) = (m / (24 * 60), (m / 60) % 24, m % 60);
+    match locale {
+        Locale::ZhCn if days >= 2 => format!("{days} 天"),
+        Locale::ZhCn if m >= 60 => format!("{} 小时 {mins} 分", m / 60),
+        Locale::ZhCn => format!("{mins} 分钟"),
+        Locale::En if days >= 2 => format!("{days} days"),
+        Locale::En if m >= 60 => format!("{} h {mins} min", hours + days * 24),
+        Locale::En => format!("{mins} min"),
+    }
+}

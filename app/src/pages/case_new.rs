@@ -1,0 +1,253 @@
+//! Filing a complaint or inquiry, one decision per screen: category → what and where →
+//! contact time → check answers → confirmation with the reference number. A submission key is
+//! made once per form, so pressing submit again after a network failure never files twice.
+
+use crate::api;
+use crate::components::field::{ErrorSummary, FieldErrors};
+use crate::i18n::{page_title, pick, text, tr};
+use crate::state::Prefs;
+use anju_domain::category::{CaseKind, Category};
+use anju_domain::complaint::{check_case_text, CaseView, CreateCaseRequest};
+use anju_domain::{FieldError, Locale};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+fn submission_key() -> String {
+    window()
+        .crypto()
+        .ok()
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("k{}", js_sys::Date::now()))
+}
+
+fn category_label(c: &Category, locale: Locale) -> String {
+    match locale {
+        Locale::ZhCn => c.name.clone(),
+        Locale::En => c.name_en.clone(),
+    }
+}
+
+const CONTACT_TIMES: [&str; 4] = [
+    "new.contact_any",
+    "new.contact_morning",
+    "new.contact_afternoon",
+    "new.contact_evening",
+];
+
+#[component]
+pub fn NewCase() -> impl IntoView {
+    page_title("cases.new");
+    let locale = expect_context::<Prefs>().locale;
+    let step = RwSignal::new(1u8);
+    let categories = RwSignal::new(Vec::<Category>::new());
+    let category = RwSignal::new(None::<Category>);
+    let description = RwSignal::new(String::new());
+    let public = RwSignal::new(false);
+    let place = RwSignal::new(String::new());
+    let contact = RwSignal::new(CONTACT_TIMES[0]);
+    let errors = RwSignal::new(FieldErrors::new());
+    let general = RwSignal::new(None::<FieldError>);
+    let busy = RwSignal::new(false);
+    let created = RwSignal::new(None::<CaseView>);
+    let key = submission_key();
+
+    spawn_local(async move {
+        match api::case_categories().await {
+            Ok(list) => categories.set(list),
+            Err(e) => general.set(Some(FieldError::new(e.message, e.message_en))),
+        }
+    });
+
+    let request = move || CreateCaseRequest {
+        client_key: key.clone(),
+        category: category.get_untracked().map(|c| c.code).unwrap_or_default(),
+        description: description.get_untracked(),
+        public_place: public.get_untracked().then(|| place.get_untracked()),
+        contact_time: Some(text(Locale::ZhCn, contact.get_untracked()).to_owned()),
+        on_behalf_of_phone: None,
+        channel: None,
+    };
+    let go = move |n: u8| {
+        errors.set(FieldErrors::new());
+        general.set(None);
+        step.set(n);
+        if let Some(main) = document().get_element_by_id("main") {
+            main.scroll_into_view();
+        }
+    };
+    let request_for_check = request.clone();
+    let check_details = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut found = FieldErrors::new();
+        for (f, zh, en) in check_case_text(&request_for_check()) {
+            if f != "client_key" {
+                found.insert(f.into(), FieldError::new(zh, en));
+            }
+        }
+        errors.set(found);
+        if errors.with_untracked(FieldErrors::is_empty) {
+            go(3);
+        }
+    };
+    let submit = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let req = request();
+        spawn_local(async move {
+            match api::create_case(&req).await {
+                Ok(case) => {
+                    created.set(Some(case));
+                    step.set(5);
+                }
+                Err(e) => {
+                    errors.set(e.fields.clone());
+                    general.set(Some(FieldError::new(e.message, e.message_en)));
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    let category_buttons = move |kind: CaseKind| {
+        categories
+            .get()
+            .into_iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| {
+                let label = c.code.clone();
+                let chosen = c.clone();
+                view! {
+                    <li>
+                        <button type="button" class="choice" data-code=label
+                            on:click=move |_| { category.set(Some(chosen.clone())); go(2); }>
+                            {category_label(&c, locale.get())}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let back = move |to: u8| {
+        view! {
+            <p><button type="button" class="link-button" on:click=move |_| go(to)>{tr("new.back")}</button></p>
+        }
+    };
+    let field_error = move |name: &'static str| {
+        move || {
+            errors.with(|e| e.get(name).map(|err| view! { <p class="field-error" id=format!("{name}-error")>{pick(locale.get(), err)}</p> }))
+        }
+    };
+
+    move || {
+        match step.get() {
+        1 => view! {
+            <h1>{tr("new.step1")}</h1>
+            <ErrorSummary errors general />
+            <h2>{tr("new.complaints")}</h2>
+            <ul class="choices">{move || category_buttons(CaseKind::Complaint)}</ul>
+            <h2>{tr("new.inquiries")}</h2>
+            <ul class="choices">{move || category_buttons(CaseKind::Inquiry)}</ul>
+        }.into_any(),
+        2 => view! {
+            {back(1)}
+            <h1>{tr("new.step2")}</h1>
+            <ErrorSummary errors general />
+            <form class="form" on:submit=check_details.clone() novalidate>
+                <div class="field" class:field--error=move || errors.with(|e| e.contains_key("description"))>
+                    <label for="description">{tr("new.description")}</label>
+                    <p class="hint" id="description-hint">{tr("new.description_hint")}</p>
+                    {field_error("description")}
+                    <textarea id="description" name="description" rows="5" aria-describedby="description-hint"
+                        prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                </div>
+                <fieldset class="fieldset">
+                    <legend>{tr("new.where")}</legend>
+                    <div class="radio">
+                        <input type="radio" id="where-home" name="where" prop:checked=move || !public.get()
+                            on:change=move |_| public.set(false) />
+                        <label for="where-home">{tr("new.where_home")}</label>
+                    </div>
+                    <div class="radio">
+                        <input type="radio" id="where-public" name="where" prop:checked=move || public.get()
+                            on:change=move |_| public.set(true) />
+                        <label for="where-public">{tr("new.where_public")}</label>
+                    </div>
+                    <Show when=move || public.get()>
+                        <div class="field" class:field--error=move || errors.with(|e| e.contains_key("public_place"))>
+                            <label for="public_place">{tr("new.place")}</label>
+                            <p class="hint" id="place-hint">{tr("new.place_hint")}</p>
+                            {field_error("public_place")}
+                            <input id="public_place" type="text" aria-describedby="place-hint"
+                                prop:value=move || place.get()
+                                on:input=move |ev| place.set(event_target_value(&ev)) />
+                        </div>
+                    </Show>
+                </fieldset>
+                <button type="submit" class="button">{tr("new.next")}</button>
+            </form>
+        }.into_any(),
+        3 => view! {
+            {back(2)}
+            <form class="form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); go(4); }>
+                <fieldset class="fieldset">
+                    <legend><h1 class="legend-heading">{tr("new.step3")}</h1></legend>
+                    {CONTACT_TIMES.into_iter().map(|k| view! {
+                        <div class="radio">
+                            <input type="radio" id=k name="contact" prop:checked=move || contact.get() == k
+                                on:change=move |_| contact.set(k) />
+                            <label for=k>{tr(k)}</label>
+                        </div>
+                    }).collect_view()}
+                </fieldset>
+                <button type="submit" class="button">{tr("new.next")}</button>
+            </form>
+        }.into_any(),
+        4 => view! {
+            {back(3)}
+            <h1>{tr("new.step4")}</h1>
+            <ErrorSummary errors general />
+            <dl class="summary-list">
+                <div>
+                    <dt>{tr("new.category")}</dt>
+                    <dd>{move || category.get().map(|c| category_label(&c, locale.get()))}</dd>
+                    <dd><button type="button" class="link-button" on:click=move |_| go(1)>{tr("new.change")}</button></dd>
+                </div>
+                <div>
+                    <dt>{tr("case.description")}</dt>
+                    <dd class="prewrap">{move || description.get()}</dd>
+                    <dd><button type="button" class="link-button" on:click=move |_| go(2)>{tr("new.change")}</button></dd>
+                </div>
+                <div>
+                    <dt>{tr("case.place")}</dt>
+                    <dd>{move || if public.get() { place.get() } else { text(locale.get(), "case.home").to_owned() }}</dd>
+                    <dd><button type="button" class="link-button" on:click=move |_| go(2)>{tr("new.change")}</button></dd>
+                </div>
+                <div>
+                    <dt>{tr("case.contact_time")}</dt>
+                    <dd>{move || text(locale.get(), contact.get())}</dd>
+                    <dd><button type="button" class="link-button" on:click=move |_| go(3)>{tr("new.change")}</button></dd>
+                </div>
+            </dl>
+            <button type="button" class="button" prop:disabled=move || busy.get() on:click=submit.clone()>
+                {move || if busy.get() { tr("new.submitting")() } else { tr("new.submit")() }}
+            </button>
+        }.into_any(),
+        _ => view! {
+            <div class="panel-confirmation" role="status">
+                <h1>{tr("new.done_title")}</h1>
+                <p>{tr("new.done_reference")}</p>
+                <p class="reference" data-testid="reference">{move || created.get().map(|c| c.reference)}</p>
+            </div>
+            <p>{tr("new.done_next")}</p>
+            <p>{move || created.get().map(|c| view! {
+                <A href=format!("/complaints/{}", c.id) attr:class="button">{tr("new.view_case")}</A>
+            })}</p>
+            <p><A href="/complaints">{tr("cases.mine")}</A></p>
+        }.into_any(),
+    }
+    }
+}

@@ -1,0 +1,57 @@
+//! Staff queue: open cases in the jurisdiction, most urgent first; an overdue-only view.
+
+use crate::api;
+use crate::components::case_card::CaseCard;
+use crate::i18n::{page_title, tr};
+use anju_domain::complaint::CaseView;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn Queue() -> impl IntoView {
+    page_title("queue.title");
+    let query = use_query_map();
+    let overdue = move || query.with(|q| q.get("overdue").is_some_and(|v| v == "true"));
+    let items = RwSignal::new(None::<Vec<CaseView>>);
+    let next = RwSignal::new(None::<String>);
+    let load = move |after: Option<String>, only_overdue: bool| {
+        spawn_local(async move {
+            if let Ok(page) = api::cases(after.as_deref(), only_overdue).await {
+                let append = after.is_some();
+                items.update(|list| match list {
+                    Some(existing) if append => existing.extend(page.items),
+                    _ => *list = Some(page.items),
+                });
+                next.set(page.next_after);
+            }
+        });
+    };
+    Effect::new(move |_| load(None, overdue()));
+    view! {
+        <h1>{tr("queue.title")}</h1>
+        <p>{tr("queue.intro")}</p>
+        <p>
+            {move || if overdue() {
+                view! { <A href="/staff/queue">{tr("queue.all")}</A> }.into_any()
+            } else {
+                view! { <A href="/staff/queue?overdue=true">{tr("queue.overdue_only")}</A> }.into_any()
+            }}
+        </p>
+        {move || match items.get() {
+            None => view! { <p role="status">{tr("app.loading")}</p> }.into_any(),
+            Some(list) if list.is_empty() => view! { <p>{tr("queue.empty")}</p> }.into_any(),
+            Some(list) => view! {
+                <h2>{tr("queue.list")}</h2>
+                <ul class="case-list">
+                    {list.into_iter().map(|c| view! { <li><CaseCard case=c staff=true /></li> }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+        <Show when=move || next.get().is_some()>
+            <button type="button" class="button button--secondary"
+                on:click=move |_| load(next.get_untracked(), overdue())>{tr("admin.more")}</button>
+        </Show>
+    }
+}

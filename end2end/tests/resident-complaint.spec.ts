@@ -1,0 +1,109 @@
+import { test, expect, type Page } from '@playwright/test';
+import { appReady, expectAccessible, freshPhone, register, signIn } from './support';
+
+async function fileCommonAreaRepair(page: Page): Promise<string> {
+  await page.goto('/complaints');
+  await appReady(page);
+  await expectAccessible(page);
+  await page.getByRole('link', { name: '我要投诉、报修或咨询' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您要反映什么事？');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '小区公共部分维修' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('请说一说具体情况');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('alert')).toContainText('请说一说遇到了什么问题');
+  await expectAccessible(page);
+  await page.getByLabel('发生了什么？').fill('单元门口的台阶扶手松了，老人上下楼不安全。');
+  await page.getByLabel('在小区公共区域').check();
+  await page.getByLabel('具体地点').fill('1号楼2单元门口');
+  await page.getByRole('button', { name: '下一步' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('什么时间方便联系您？');
+  await page.getByLabel('上午').check();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '下一步' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('请核对您填写的内容');
+  await expect(page.getByText('1号楼2单元门口')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '确认提交' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('已提交');
+  const reference = await page.getByTestId('reference').innerText();
+  expect(reference).toMatch(/^TS\d{8}-\d{6}$/);
+  await expectAccessible(page);
+  await page.getByRole('link', { name: '查看这个事项' }).click();
+  await expect(page.getByTestId('state')).toHaveText('已提交，等待受理');
+  // No promise before staff have accepted the case.
+  await expect(page.getByTestId('due')).toHaveCount(0);
+  return page.url();
+}
+
+test('a resident files a repair, staff handle it, the resident sees the deadline and rates it', async ({ page, browser }) => {
+  await register(page, freshPhone());
+  const caseUrl = await fileCommonAreaRepair(page);
+  await expectAccessible(page);
+
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await signIn(staff, '13800000003', 'anju-community-2026');
+  await expect(staff).toHaveURL(/\/account$/);
+  await staff.goto(caseUrl);
+  await appReady(staff);
+  await staff.getByRole('button', { name: '受理' }).click();
+  await expect(staff.getByTestId('state')).toHaveText('已受理');
+  await expectAccessible(staff);
+
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId('due')).toHaveText(/^预计 \d+月\d+日 18:00 前处理$/);
+
+  await staff.getByLabel('说明').fill('已重新固定扶手。');
+  await staff.getByRole('button', { name: '办结' }).click();
+  await expect(staff.getByTestId('state')).toHaveText('已处理，等待居民确认');
+  await staffContext.close();
+
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByRole('heading', { name: '问题解决了吗？' })).toBeVisible();
+  await expectAccessible(page);
+  for (const group of ['到场速度', '处理结果', '服务态度']) {
+    await page.getByRole('group', { name: group }).getByLabel('5').check();
+  }
+  await page.getByRole('button', { name: '已解决，提交评价' }).click();
+  await expect(page.getByTestId('state')).toHaveText('已完成');
+  await expect(page.getByText('已重新固定扶手。')).toBeVisible();
+});
+
+test('filing works in 长辈版 with large targets', async ({ page }) => {
+  await register(page, freshPhone());
+  await page.getByRole('button', { name: '长辈版' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await page.goto('/complaints/new');
+  await appReady(page);
+  const choice = page.getByRole('button', { name: '户内维修' });
+  expect((await choice.boundingBox())!.height).toBeGreaterThanOrEqual(60);
+  await expectAccessible(page);
+  await choice.click();
+  await page.getByLabel('发生了什么？').fill('卫生间水龙头一直滴水。');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '确认提交' }).click();
+  await expect(page.getByTestId('reference')).toHaveText(/^TS\d{8}-\d{6}$/);
+  await expectAccessible(page);
+});
+
+test('the supervisor sees an overdue case in the queue', async ({ page }) => {
+  await signIn(page, '13800000003', 'anju-community-2026');
+  await expect(page).toHaveURL(/\/account$/);
+  await page.getByRole('navigation').getByRole('link', { name: '工单队列' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('工单队列');
+  await page.getByRole('link', { name: '只看已超时' }).click();
+  await expect(page).toHaveURL(/overdue=true/);
+  const overdue = page.getByRole('article').filter({ hasText: '邻里噪音' });
+  await expect(overdue.first()).toBeVisible();
+  await expect(overdue.first().getByText('已超时')).toBeVisible();
+  await expectAccessible(page);
+});
