@@ -191,7 +191,7 @@ async fn seed_cases(db: &Db, now: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn seed_accounts(db: &Db, now: i64) -> anyhow::Result<()> {
+pub async fn seed_accounts(db: &Db, now: i64) -> anyhow::Result<()> {
     let places = seed_places(db).await?;
     for demo in DEMO_ACCOUNTS {
         if db.account_by_phone(demo.phone).await?.is_some() {

@@ -13,7 +13,23 @@ on_both_backends!(
     pausing_stops_the_clock_and_moves_the_deadline,
     staff_file_for_a_resident_who_phoned,
     the_queue_is_ordered_by_time_left_and_shows_overdue_cases,
+    demo_data_loads_twice_without_duplicates_and_shows_an_overdue_case,
 );
+
+async fn demo_data_loads_twice_without_duplicates_and_shows_an_overdue_case(app: TestApp) {
+    let now = app.state.clock.now();
+    anju_server::demo::seed(&app.state.db, now).await.unwrap();
+    anju_server::demo::seed(&app.state.db, now).await.unwrap();
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let all = app.get("/api/cases", Some(&staff)).await;
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 2);
+    let overdue = app.get("/api/cases?overdue=true", Some(&staff)).await;
+    assert_eq!(overdue.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        overdue.body["items"][0]["category"],
+        "neighbour-disturbance"
+    );
+}
 
 fn complaint(category: &str, key: &str) -> Value {
     json!({ "client_key": key, "category": category, "description": "楼上装修噪音很大", "contact_time": "上午" })

@@ -223,7 +223,7 @@ impl TestApp {
 
     /// Seed the demo accounts and sign in as the one with `role`.
     pub async fn sign_in_demo(&self, role: anju_domain::Role) -> String {
-        demo::seed(&self.state.db, self.state.clock.now())
+        demo::seed_accounts(&self.state.db, self.state.clock.now())
             .await
             .expect("demo data");
         let account = demo::DEMO_ACCOUNTS
