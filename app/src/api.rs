@@ -66,9 +66,12 @@ pub async fn register(req: &RegisterRequest) -> ApiResult<AccountView> {
 }
 
 pub async fn sign_out() -> ApiResult<()> {
-    let response = with_client_header(Request::post("/api/auth/sign-out"))
-        .send()
-        .await;
+    post_empty("/api/auth/sign-out").await
+}
+
+/// A POST without a body whose answer carries no content.
+async fn post_empty(url: &str) -> ApiResult<()> {
+    let response = with_client_header(Request::post(url)).send().await;
     match response {
         Ok(r) if r.ok() => Ok(()),
         Ok(r) => Err(r
@@ -122,4 +125,20 @@ pub async fn case(id: i64) -> ApiResult<CaseView> {
 
 pub async fn act_on_case(id: i64, req: &CaseActionRequest) -> ApiResult<CaseView> {
     send_json(Request::post(&format!("/api/cases/{id}/actions")), req).await
+}
+
+pub async fn notifications() -> ApiResult<anju_domain::notification::NotificationPage> {
+    get("/api/notifications").await
+}
+
+pub async fn unread_count() -> ApiResult<anju_domain::notification::UnreadCount> {
+    get("/api/notifications/unread-count").await
+}
+
+pub async fn mark_notification_read(id: i64) -> ApiResult<()> {
+    post_empty(&format!("/api/notifications/{id}/read")).await
+}
+
+pub async fn mark_all_notifications_read() -> ApiResult<()> {
+    post_empty("/api/notifications/read-all").await
 }

@@ -5,8 +5,8 @@ use crate::components::guard::Guard;
 use crate::components::layout::Layout;
 use crate::pages::{
     account::AccountPage, admin::AdminAccounts, case_detail::CaseDetail, case_new::NewCase,
-    cases::CasesHome, home::Home, not_found::NotFound, queue::Queue, register::Register,
-    service::ServicePage, sign_in::SignIn,
+    cases::CasesHome, home::Home, not_found::NotFound, notifications::Notifications, queue::Queue,
+    register::Register, service::ServicePage, sign_in::SignIn,
 };
 use crate::state::{Prefs, Session};
 use anju_domain::Role;
@@ -21,6 +21,7 @@ pub fn App() -> impl IntoView {
     prefs.sync_to_document();
     let session = Session {
         user: RwSignal::new(None),
+        unread: RwSignal::new(0),
         loaded: RwSignal::new(false),
     };
     provide_context(prefs);
@@ -32,6 +33,14 @@ pub fn App() -> impl IntoView {
         }
         session.loaded.set(true);
     });
+    Effect::new(move |_| {
+        session.user.track();
+        session.refresh_unread();
+    });
+    let _ = set_interval_with_handle(
+        move || session.refresh_unread(),
+        std::time::Duration::from_secs(60),
+    );
 
     view! {
         <Router>
@@ -49,6 +58,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/complaints/:id")
                         view=|| view! { <Guard allow=|_| true><CaseDetail /></Guard> }
+                    />
+                    <Route
+                        path=path!("/notifications")
+                        view=|| view! { <Guard allow=|_| true><Notifications /></Guard> }
                     />
                     <Route
                         path=path!("/staff/queue")

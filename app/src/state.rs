@@ -10,6 +10,8 @@ const LOCALE_KEY: &str = "anju.locale";
 #[derive(Clone, Copy)]
 pub struct Session {
     pub user: RwSignal<Option<AccountView>>,
+    /// Unread notifications, shown in the header.
+    pub unread: RwSignal<i64>,
     /// False until `/api/me` has answered, so guards do not redirect too early.
     pub loaded: RwSignal<bool>,
 }
@@ -63,6 +65,21 @@ impl Prefs {
             if let Some(s) = storage() {
                 let _ = s.set_item(ELDER_KEY, if elder { "1" } else { "0" });
                 let _ = s.set_item(LOCALE_KEY, locale.as_str());
+            }
+        });
+    }
+}
+
+impl Session {
+    /// Refresh the unread count (after sign-in, on each page, and every minute).
+    pub fn refresh_unread(self) {
+        if self.user.with_untracked(Option::is_none) {
+            self.unread.set(0);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(c) = crate::api::unread_count().await {
+                self.unread.set(c.unread);
             }
         });
     }

@@ -10,6 +10,7 @@ pub mod complaint;
 pub mod deadline;
 pub mod error;
 pub mod jurisdiction;
+pub mod notification;
 pub mod password;
 pub mod phone;
 pub mod role;

@@ -59,6 +59,13 @@ test('a resident files a repair, staff handle it, the resident sees the deadline
   await page.reload();
   await appReady(page);
   await expect(page.getByTestId('due')).toHaveText(/^预计 \d+月\d+日 18:00 前处理$/);
+  const reference = await page.getByTestId('reference').innerText();
+  await expect(page.getByRole('link', { name: '通知 1 条未读' })).toBeVisible();
+  await page.getByRole('link', { name: '通知 1 条未读' }).click();
+  await expect(page.getByRole('listitem').filter({ hasText: reference })).toContainText('已受理');
+  await expectAccessible(page);
+  await page.getByRole('link', { name: '查看事项' }).first().click();
+  await expect(page.getByTestId('state')).toHaveText('已受理');
 
   await staff.getByLabel('说明').fill('已重新固定扶手。');
   await staff.getByRole('button', { name: '办结' }).click();

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod routes;

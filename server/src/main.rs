@@ -146,7 +146,9 @@ async fn serve(db: Db, settings: Settings, bind: SocketAddr) -> anyhow::Result<(
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(address = %listener.local_addr()?, dist = %settings.dist_dir.display(), "anju listening");
-    let app = router(AppState::new(db, settings));
+    let state = AppState::new(db, settings);
+    anju_server::deadlines::spawn_watch(state.clone());
+    let app = router(state);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -102,6 +102,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                         }
                     >
                         <li><A href="/account">{tr("nav.account")}</A></li>
+                        <li>
+                            <A href="/notifications" attr:aria-label=move || {
+                                let n = session.unread.get();
+                                if n > 0 { format!("{} {} {}", tr("nav.notifications")(), n, tr("notifications.unread_count")()) } else { tr("nav.notifications")().to_owned() }
+                            }>
+                                {tr("nav.notifications")}
+                                <Show when=move || { session.unread.get() > 0 }>
+                                    <span class="count" aria-hidden="true">{move || session.unread.get()}</span>
+                                </Show>
+                            </A>
+                        </li>
                         <Show
                             when=is_case_staff
                             fallback=|| view! { <li><A href="/complaints">{tr("nav.complaints")}</A></li> }

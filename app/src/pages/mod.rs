@@ -6,6 +6,7 @@ pub mod case_new;
 pub mod cases;
 pub mod home;
 pub mod not_found;
+pub mod notifications;
 pub mod queue;
 pub mod register;
 pub mod service;

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cases;
 pub mod jurisdictions;
+pub mod notifications;
 pub mod sessions;
 pub mod sign_in_limits;
 

@@ -385,5 +385,6 @@ pub async fn act(
     let due = next_due(&state, &case, &ClockData::load(&state, &case).await?);
     state.db.set_next_due(case.id, due).await?;
     let case = state.db.case(case.id).await?.ok_or(ApiError::NotFound)?;
+    super::case_notices::after_action(&state, &case, req.action, now).await?;
     Ok(Json(case_view(&state, &case, staff).await?))
 }

@@ -3,10 +3,12 @@
 
 mod accounts;
 mod admin;
+mod case_notices;
 pub(crate) mod case_views;
 mod cases;
 mod health;
 mod me;
+mod notifications;
 mod places;
 mod views;
 
@@ -44,6 +46,13 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/{id}", get(cases::get))
         .route("/cases/{id}/actions", post(cases::act))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/unread-count", get(notifications::unread))
+        .route(
+            "/notifications/read-all",
+            post(notifications::mark_all_read),
+        )
+        .route("/notifications/{id}/read", post(notifications::mark_read))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async {
             ApiError::BadRequest("不支持此请求方式", "Method not allowed".into())

@@ -8,5 +8,6 @@ mod accounts;
 mod admin;
 mod cases;
 mod envelope;
+mod notifications;
 mod sessions;
 mod static_files;

@@ -1,0 +1,208 @@
+//! The in-app notification centre: per-account messages with a read mark.
+
+use super::{with_db, Db};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub at: i64,
+    pub kind: String,
+    pub case_id: Option<i64>,
+    pub message: String,
+    pub message_en: String,
+    pub read: bool,
+}
+
+impl Db {
+    pub async fn notify(
+        &self,
+        account_id: i64,
+        now: i64,
+        kind: &str,
+        case_id: Option<i64>,
+        message: &str,
+        message_en: &str,
+    ) -> Result<(), sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query(
+                    "INSERT INTO notifications (account_id, at, kind, case_id, message, message_en)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(account_id)
+                .bind(now)
+                .bind(kind)
+                .bind(case_id)
+                .bind(message)
+                .bind(message_en)
+                .execute(pool)
+                .await
+                .map(|_| ())
+            }
+        )
+    }
+
+    /// Newest first, before `before_id`.
+    pub async fn notifications(
+        &self,
+        account_id: i64,
+        before_id: i64,
+        limit: i64,
+    ) -> Result<Vec<NotificationRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(
+                    "SELECT id, at, kind, case_id, message, message_en, read_at FROM notifications
+                 WHERE account_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+                )
+                .bind(account_id)
+                .bind(before_id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(NotificationRow {
+                        id: r.try_get("id")?,
+                        at: r.try_get("at")?,
+                        kind: r.try_get("kind")?,
+                        case_id: r.try_get("case_id")?,
+                        message: r.try_get("message")?,
+                        message_en: r.try_get("message_en")?,
+                        read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
+                    })
+                })
+                .collect()
+            }
+        )
+    }
+
+    pub async fn unread_notifications(&self, account_id: i64) -> Result<i64, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE account_id = $1 AND read_at IS NULL")
+                .bind(account_id)
+                .fetch_one(pool)
+                .await?
+                .try_get("n")
+                }
+        )
+    }
+
+    /// Mark one (or, with `None`, all) of the account's notifications read.
+    pub async fn mark_notifications_read(
+        &self,
+        account_id: i64,
+        id: Option<i64>,
+        now: i64,
+    ) -> Result<u64, sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query(
+                    "UPDATE notifications SET read_at = $1
+                 WHERE account_id = $2 AND read_at IS NULL AND ($3 IS NULL OR id = $3)",
+                )
+                .bind(now)
+                .bind(account_id)
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+            }
+        )
+    }
+
+    /// Cases whose running deadline is before `horizon` and that were not yet `column`-notified
+    /// for that deadline. `column` picks warning or breach bookkeeping.
+    pub async fn cases_due_before(
+        &self,
+        horizon: i64,
+        breach: bool,
+    ) -> Result<Vec<i64>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    let rows = if breach {
+                        sqlx::query(
+                    "SELECT id FROM cases WHERE next_due_at <= $1 AND state NOT IN ('resolved', 'closed')
+                     AND (breach_notified_for_due IS NULL OR breach_notified_for_due <> next_due_at) ORDER BY id",
+                )
+                .bind(horizon)
+                .fetch_all(pool)
+                .await?
+                    } else {
+                        sqlx::query(
+                    "SELECT id FROM cases WHERE next_due_at <= $1 AND state NOT IN ('resolved', 'closed')
+                     AND (warned_for_due IS NULL OR warned_for_due <> next_due_at) ORDER BY id",
+                )
+                .bind(horizon)
+                .fetch_all(pool)
+                .await?
+                    };
+                    rows.iter().map(|r| r.try_get("id")).collect()
+                }
+        )
+    }
+
+    /// Claim the right to send a warning (or breach notice) for the case's current deadline.
+    /// Only one server instance wins the claim, so nobody is told twice.
+    pub async fn claim_deadline_notice(
+        &self,
+        case_id: i64,
+        due: i64,
+        breach: bool,
+    ) -> Result<bool, sqlx::Error> {
+        with_db!(
+            self,
+            write
+                | pool
+                | {
+                    let result = if breach {
+                        sqlx::query(
+                    "UPDATE cases SET breach_notified_for_due = $1 WHERE id = $2 AND next_due_at = $1
+                     AND (breach_notified_for_due IS NULL OR breach_notified_for_due <> $1)",
+                )
+                .bind(due)
+                .bind(case_id)
+                .execute(pool)
+                .await?
+                    } else {
+                        sqlx::query(
+                    "UPDATE cases SET warned_for_due = $1 WHERE id = $2 AND next_due_at = $1
+                     AND (warned_for_due IS NULL OR warned_for_due <> $1)",
+                )
+                .bind(due)
+                .bind(case_id)
+                .execute(pool)
+                .await?
+                    };
+                    Ok(result.rows_affected() == 1)
+                }
+        )
+    }
+
+    /// Staff accounts with `role` whose jurisdiction contains `scope_path`.
+    pub async fn staff_over(&self, scope_path: &str, role: &str) -> Result<Vec<i64>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query("SELECT id FROM accounts WHERE role = $1 AND $2 LIKE scope_path || '%' ORDER BY id")
+                .bind(role)
+                .bind(scope_path)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get("id"))
+                .collect()
+                }
+        )
+    }
+}

@@ -1,0 +1,167 @@
+//! Deadline watch: warns the person handling a case before its deadline (15 minutes before
+//! short clocks, the morning of the due day for day-scale ones) and tells the supervisors —
+//! the street office over the community — when it is breached. Runs every minute in `serve`;
+//! each notice is claimed in the database first, so several instances never send it twice.
+
+use crate::db::cases::CaseRow;
+use crate::routes::case_views::{rfc3339, ClockData};
+use crate::AppState;
+use anju_domain::calendar::shanghai;
+use anju_domain::deadline::{due_at, warn_at, ClockContext, Due, WorkingHours};
+use anju_domain::Role;
+use chrono::DateTime;
+
+/// Minutes before a short deadline that the handler is warned (policy default).
+pub const WARNING_LEAD_MINUTES: u32 = 15;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ScanReport {
+    pub warnings: usize,
+    pub breaches: usize,
+}
+
+fn short(secs: i64) -> String {
+    DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .with_timezone(&shanghai())
+        .format("%m-%d %H:%M")
+        .to_string()
+}
+
+/// When to warn about the case's current deadline (`next_due_at`).
+async fn warning_time(state: &AppState, case: &CaseRow) -> anyhow::Result<Option<i64>> {
+    let data = ClockData::load(state, case).await?;
+    let ctx = ClockContext {
+        calendar: &state.calendar,
+        hours: WorkingHours::default(),
+    };
+    let started = DateTime::from_timestamp(case.created_at, 0).unwrap_or_default();
+    Ok(case
+        .targets
+        .iter()
+        .find_map(|t| match due_at(t, started, &data.pauses, &ctx) {
+            Due::At(d) if d.timestamp() == case.next_due_at => {
+                Some(warn_at(t, d, WARNING_LEAD_MINUTES, ctx.hours).timestamp())
+            }
+            _ => None,
+        }))
+}
+
+/// Who handles the case now: its assignee, or else every community staff member over it.
+async fn handlers(state: &AppState, case: &CaseRow) -> anyhow::Result<Vec<i64>> {
+    Ok(match case.assignee_account_id {
+        Some(id) => vec![id],
+        None => {
+            state
+                .db
+                .staff_over(&case.scope_path, Role::CommunityStaff.as_str())
+                .await?
+        }
+    })
+}
+
+pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
+    let now = state.clock.now();
+    let mut report = ScanReport::default();
+    // Day-scale warnings come the morning of the due day, so look a day ahead.
+    for id in state.db.cases_due_before(now + 24 * 3600, false).await? {
+        let Some(case) = state.db.case(id).await? else {
+            continue;
+        };
+        let due = case.next_due_at;
+        let Some(warn) = warning_time(state, &case).await? else {
+            continue;
+        };
+        if now < warn || now >= due || !state.db.claim_deadline_notice(id, due, false).await? {
+            continue;
+        }
+        for account in handlers(state, &case).await? {
+            state
+                .db
+                .notify(
+                    account,
+                    now,
+                    "deadline_warning",
+                    Some(id),
+                    &format!(
+                        "事项 {} 将于 {} 到期，请尽快处理",
+                        case.reference,
+                        short(due)
+                    ),
+                    &format!(
+                        "Case {} is due at {}; please handle it soon",
+                        case.reference,
+                        short(due)
+                    ),
+                )
+                .await?;
+        }
+        report.warnings += 1;
+    }
+    for id in state.db.cases_due_before(now, true).await? {
+        let Some(case) = state.db.case(id).await? else {
+            continue;
+        };
+        let due = case.next_due_at;
+        if !state.db.claim_deadline_notice(id, due, true).await? {
+            continue;
+        }
+        let mut told = state
+            .db
+            .staff_over(&case.scope_path, Role::StreetReviewer.as_str())
+            .await?;
+        told.extend(handlers(state, &case).await?);
+        told.sort_unstable();
+        told.dedup();
+        for account in told {
+            state
+                .db
+                .notify(
+                    account,
+                    now,
+                    "deadline_breach",
+                    Some(id),
+                    &format!("事项 {} 已超时：应于 {} 前处理", case.reference, short(due)),
+                    &format!(
+                        "Case {} is overdue: it was due at {}",
+                        case.reference,
+                        short(due)
+                    ),
+                )
+                .await?;
+        }
+        state
+            .db
+            .audit(
+                now,
+                None,
+                "case.deadline_breached",
+                &format!("case:{id}"),
+                &rfc3339(due),
+            )
+            .await?;
+        report.breaches += 1;
+    }
+    Ok(report)
+}
+
+/// Runs [`scan`] every minute until the process ends.
+pub fn spawn_watch(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match scan(&state).await {
+                Ok(r) if r.warnings + r.breaches > 0 => {
+                    tracing::info!(
+                        warnings = r.warnings,
+                        breaches = r.breaches,
+                        "deadline watch"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = format!("{e:#}"), "deadline watch failed"),
+            }
+        }
+    });
+}

@@ -1,0 +1,82 @@
+//! The signed-in account's notifications.
+
+use super::case_views::rfc3339;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use anju_domain::notification::{NotificationPage, NotificationView, UnreadCount};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+
+const PAGE_SIZE: i64 = 30;
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    before: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<NotificationPage>> {
+    let rows = state
+        .db
+        .notifications(user.id, q.before.unwrap_or(i64::MAX), PAGE_SIZE + 1)
+        .await?;
+    let next_before = (rows.len() as i64 > PAGE_SIZE).then(|| rows[PAGE_SIZE as usize - 1].id);
+    let items = rows
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|n| NotificationView {
+            id: n.id,
+            at: rfc3339(n.at),
+            kind: n.kind,
+            case_id: n.case_id,
+            message: n.message,
+            message_en: n.message_en,
+            read: n.read,
+        })
+        .collect();
+    let unread = state.db.unread_notifications(user.id).await?;
+    Ok(Json(NotificationPage {
+        items,
+        unread,
+        next_before,
+    }))
+}
+
+pub async fn unread(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<UnreadCount>> {
+    Ok(Json(UnreadCount {
+        unread: state.db.unread_notifications(user.id).await?,
+    }))
+}
+
+pub async fn mark_read(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    state
+        .db
+        .mark_notifications_read(user.id, Some(id), state.clock.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn mark_all_read(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<StatusCode> {
+    state
+        .db
+        .mark_notifications_read(user.id, None, state.clock.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
