@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod calendar;
+pub mod callback;
 pub mod category;
 pub mod complaint;
 pub mod deadline;

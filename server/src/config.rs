@@ -20,6 +20,10 @@ pub struct Policy {
     pub max_failures_per_account: i64,
     pub max_failures_per_ip: i64,
     pub max_body_bytes: usize,
+    /// Share of a month's handled complaints to call back (plus every major one).
+    pub callback_min_percent: u32,
+    /// Monthly satisfaction target.
+    pub satisfaction_target_percent: u32,
 }
 
 impl Default for Policy {
@@ -31,6 +35,8 @@ impl Default for Policy {
             max_failures_per_account: 5,
             max_failures_per_ip: 30,
             max_body_bytes: 64 * 1024,
+            callback_min_percent: 50,
+            satisfaction_target_percent: 90,
         }
     }
 }

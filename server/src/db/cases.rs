@@ -13,6 +13,8 @@ pub const NO_DUE: i64 = i64::MAX;
 #[derive(Debug, Clone)]
 pub struct CaseRow {
     pub id: i64,
+    pub major: bool,
+    pub handled_at: Option<i64>,
     pub reference: String,
     pub kind: CaseKind,
     pub category_code: String,
@@ -73,9 +75,11 @@ pub struct Transition<'a> {
     pub targets_met: &'a [&'a str],
     pub targets_unmet: &'a [&'a str],
     pub rating: Option<Rating>,
+    /// Mark (or unmark) the case as major (重大), which puts it in every call-back sample.
+    pub major: Option<bool>,
 }
 
-const COLUMNS: &str = "id, reference, kind, category_code, targets, resident_account_id, channel, community_id, scope_path, description, public_place, contact_time, state, assignee_account_id, created_at, acknowledged_at, next_due_at, rating_speed, rating_result, rating_attitude";
+const COLUMNS: &str = "id, major, handled_at, reference, kind, category_code, targets, resident_account_id, channel, community_id, scope_path, description, public_place, contact_time, state, assignee_account_id, created_at, acknowledged_at, next_due_at, rating_speed, rating_result, rating_attitude";
 
 fn decode_err(col: &str, msg: String) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
@@ -91,6 +95,7 @@ where
     Option<i64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     Option<String>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    bool: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     let kind: String = row.try_get("kind")?;
     let state: String = row.try_get("state")?;
@@ -110,6 +115,8 @@ where
     };
     Ok(CaseRow {
         id: row.try_get("id")?,
+        major: row.try_get("major")?,
+        handled_at: row.try_get("handled_at")?,
         reference: row.try_get("reference")?,
         kind: match kind.as_str() {
             "inquiry" => CaseKind::Inquiry,
@@ -313,6 +320,59 @@ impl Db {
         )
     }
 
+    /// Cases of a community created in `[from, to)`, for monthly reports.
+    pub async fn cases_created_in(
+        &self,
+        community_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM cases WHERE community_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id"
+            ))
+            .bind(community_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+                }
+        )
+    }
+
+    /// Complaints of a community handled (resolved) in `[from, to)`: the call-back population.
+    pub async fn complaints_handled_in(
+        &self,
+        community_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM cases WHERE community_id = $1 AND kind = 'complaint'
+                 AND state IN ('resolved', 'closed') AND handled_at >= $2 AND handled_at < $3 ORDER BY id"
+            ))
+            .bind(community_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+                }
+        )
+    }
+
     /// A resident's own cases, newest first, after `before_id`.
     pub async fn cases_of_resident(
         &self,
@@ -441,7 +501,11 @@ impl Db {
                 let updated = sqlx::query(
                     "UPDATE cases SET state = $1,
                         assignee_account_id = COALESCE($2, assignee_account_id),
-                        acknowledged_at = CASE WHEN $3 AND acknowledged_at IS NULL THEN $4 ELSE acknowledged_at END
+                        acknowledged_at = CASE WHEN $3 AND acknowledged_at IS NULL THEN $4 ELSE acknowledged_at END,
+                        handled_at = CASE WHEN $1 = 'resolved' THEN $4
+                                          WHEN $6 = 'resolved' AND $1 <> 'closed' THEN NULL
+                                          ELSE handled_at END,
+                        major = COALESCE($7, major)
                      WHERE id = $5 AND state = $6",
                 )
                 .bind(t.to.as_str())
@@ -450,6 +514,7 @@ impl Db {
                 .bind(t.now)
                 .bind(t.case_id)
                 .bind(t.from.as_str())
+                .bind(t.major)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod callbacks;
 pub mod cases;
 pub mod jurisdictions;
 pub mod notifications;

@@ -56,6 +56,8 @@ impl CaseRow {
     pub fn provisional(category: &Category, now: i64) -> CaseRow {
         CaseRow {
             id: 0,
+            major: false,
+            handled_at: None,
             reference: String::new(),
             kind: category.kind,
             category_code: category.code.clone(),

@@ -371,6 +371,7 @@ pub async fn act(
             targets_met: &met,
             targets_unmet: &unmet,
             rating,
+            major: None,
         })
         .await?;
     if !applied {

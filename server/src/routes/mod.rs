@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod callbacks;
 mod case_notices;
 pub(crate) mod case_views;
 mod cases;
@@ -10,6 +11,7 @@ mod health;
 mod me;
 mod notifications;
 mod places;
+mod reports;
 mod views;
 
 use crate::error::ApiError;
@@ -46,6 +48,13 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/{id}", get(cases::get))
         .route("/cases/{id}/actions", post(cases::act))
+        .route("/cases/{id}/callbacks", post(callbacks::record))
+        .route("/cases/{id}/major", post(callbacks::set_major))
+        .route(
+            "/callbacks/draws",
+            get(callbacks::get_draw).post(callbacks::draw),
+        )
+        .route("/reports/complaints", get(reports::complaints))
         .route("/notifications", get(notifications::list))
         .route("/notifications/unread-count", get(notifications::unread))
         .route(

@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod admin;
+mod callbacks;
 mod cases;
 mod envelope;
 mod notifications;
