@@ -373,6 +373,40 @@ impl Db {
         )
     }
 
+    /// Newest cases for the public Open311 feed, filtered by category, open/closed and dates.
+    pub async fn cases_public(
+        &self,
+        category: Option<&str>,
+        status: Option<&str>,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM cases
+                 WHERE ($1 IS NULL OR category_code = $1)
+                   AND ($2 IS NULL OR (CASE WHEN state IN ('resolved', 'closed') THEN 'closed' ELSE 'open' END) = $2)
+                   AND created_at >= $3 AND created_at < $4
+                 ORDER BY id DESC LIMIT $5"
+            ))
+            .bind(category)
+            .bind(status)
+            .bind(from)
+            .bind(to)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+                }
+        )
+    }
+
     /// A resident's own cases, newest first, after `before_id`.
     pub async fn cases_of_resident(
         &self,

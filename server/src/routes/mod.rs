@@ -10,6 +10,7 @@ mod cases;
 mod health;
 mod me;
 mod notifications;
+mod open311;
 mod places;
 mod reports;
 mod views;
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .nest("/api", api)
+        .nest("/open311/v2", open311::router())
         .merge(static_files::router(&state.settings.dist_dir))
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))

@@ -10,5 +10,6 @@ mod callbacks;
 mod cases;
 mod envelope;
 mod notifications;
+mod open311;
 mod sessions;
 mod static_files;
