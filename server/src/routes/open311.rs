@@ -152,12 +152,11 @@ async fn requests(State(state): State<AppState>, Query(q): Query<RequestsQuery>)
     };
     let now = state.clock.now();
     // Open311's default window is the last 90 days.
-    let (from, to) = match (
+    let (Some(from), Some(to)) = (
         parse_date(q.start_date.as_deref(), now - 90 * 86400),
         parse_date(q.end_date.as_deref(), now + 1),
-    ) {
-        (Ok(f), Ok(t)) => (f, t),
-        (Err(e), _) | (_, Err(e)) => return e,
+    ) else {
+        return error(StatusCode::BAD_REQUEST, "dates must be RFC3339 (w3c) date-times");
     };
     let rows = match state
         .db
