@@ -130,17 +130,13 @@ struct RequestsQuery {
     end_date: Option<String>,
 }
 
-fn parse_date(s: Option<&str>, default: i64) -> Result<i64, Response> {
+/// `None` when the date is not RFC3339.
+fn parse_date(s: Option<&str>, default: i64) -> Option<i64> {
     match s {
-        None => Ok(default),
+        None => Some(default),
         Some(s) => chrono::DateTime::parse_from_rfc3339(s)
-            .map(|d| d.timestamp())
-            .map_err(|_| {
-                error(
-                    StatusCode::BAD_REQUEST,
-                    "dates must be RFC3339 (w3c) date-times",
-                )
-            }),
+            .ok()
+            .map(|d| d.timestamp()),
     }
 }
 
@@ -156,7 +152,10 @@ async fn requests(State(state): State<AppState>, Query(q): Query<RequestsQuery>)
         parse_date(q.start_date.as_deref(), now - 90 * 86400),
         parse_date(q.end_date.as_deref(), now + 1),
     ) else {
-        return error(StatusCode::BAD_REQUEST, "dates must be RFC3339 (w3c) date-times");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "dates must be RFC3339 (w3c) date-times",
+        );
     };
     let rows = match state
         .db
