@@ -351,7 +351,40 @@ pub struct CaseView {
     pub due: Vec<DueView>,
     pub rating: Option<Rating>,
     pub timeline: Vec<CaseEventView>,
+    #[serde(default)]
+    pub photos: Vec<PhotoView>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoStage {
+    /// What is wrong, from the resident (or staff filing for them).
+    Report,
+    /// The finished work, from staff.
+    After,
+}
+
+impl PhotoStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Report => "report",
+            Self::After => "after",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoView {
+    pub id: i64,
+    pub stage: PhotoStage,
+    /// Same-origin URL; only people who may see the case may fetch it.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Photos per case and stage.
+pub const MAX_PHOTOS_PER_STAGE: usize = 6;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CasePage {

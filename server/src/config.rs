@@ -7,6 +7,8 @@ use std::path::PathBuf;
 pub struct Settings {
     pub database_url: DatabaseUrl,
     pub dist_dir: PathBuf,
+    /// Uploaded photos (content-addressed). Several instances must share it.
+    pub upload_dir: PathBuf,
     /// Served over HTTPS (directly or behind a proxy): cookies get `Secure` and `__Host-`.
     pub secure_cookies: bool,
     pub policy: Policy,

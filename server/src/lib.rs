@@ -8,6 +8,7 @@ pub mod db;
 pub mod deadlines;
 pub mod demo;
 pub mod error;
+pub mod photos;
 pub mod routes;
 pub mod static_files;
 
@@ -40,11 +41,13 @@ pub struct AppState {
     pub clock: Clock,
     /// National working calendar for deadlines (community exceptions: not yet stored).
     pub calendar: Arc<anju_domain::calendar::WorkingCalendar>,
+    pub blobs: photos::BlobStore,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         Self {
+            blobs: photos::BlobStore::local(&settings.upload_dir),
             db,
             settings: Arc::new(settings),
             clock: Clock::default(),

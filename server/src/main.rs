@@ -128,6 +128,7 @@ async fn main() -> anyhow::Result<()> {
             let settings = Settings {
                 database_url: url,
                 dist_dir: args.dist_dir.unwrap_or_else(|| "dist".into()),
+                upload_dir: cli.common.data_dir.join("uploads"),
                 secure_cookies: args.secure_cookies,
                 policy: Policy::default(),
             };

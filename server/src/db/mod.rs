@@ -13,6 +13,7 @@ pub mod callbacks;
 pub mod cases;
 pub mod jurisdictions;
 pub mod notifications;
+pub mod photos;
 pub mod sessions;
 pub mod sign_in_limits;
 

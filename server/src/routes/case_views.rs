@@ -201,5 +201,12 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
         due,
         rating: case.rating,
         timeline,
+        photos: state
+            .db
+            .case_photos(case.id)
+            .await?
+            .iter()
+            .map(|p| super::photos::view(case.id, p))
+            .collect(),
     })
 }

@@ -240,7 +240,11 @@ pub async fn list(
 }
 
 /// The case if the caller may see it, and whether they see it as staff.
-async fn visible_case(state: &AppState, user: &AccountRow, id: &str) -> ApiResult<(CaseRow, bool)> {
+pub(super) async fn visible_case(
+    state: &AppState,
+    user: &AccountRow,
+    id: &str,
+) -> ApiResult<(CaseRow, bool)> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let case = state.db.case(id).await?.ok_or(ApiError::NotFound)?;
     if let Some(scope) = staff_scope(state, user).await? {

@@ -11,6 +11,7 @@ mod health;
 mod me;
 mod notifications;
 mod open311;
+mod photos;
 mod places;
 mod reports;
 mod views;
@@ -49,6 +50,13 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/{id}", get(cases::get))
         .route("/cases/{id}/actions", post(cases::act))
+        .route(
+            "/cases/{id}/photos",
+            post(photos::upload).layer(DefaultBodyLimit::max(
+                crate::photos::PhotoLimits::default().max_bytes + 1024,
+            )),
+        )
+        .route("/cases/{id}/photos/{photo}", get(photos::download))
         .route("/cases/{id}/callbacks", post(callbacks::record))
         .route("/cases/{id}/major", post(callbacks::set_major))
         .route(
@@ -72,7 +80,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::cross_site_guard,
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));

@@ -11,5 +11,6 @@ mod cases;
 mod envelope;
 mod notifications;
 mod open311;
+mod photos;
 mod sessions;
 mod static_files;

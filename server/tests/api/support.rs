@@ -71,6 +71,7 @@ pub fn temp_dir() -> TempDir {
 fn settings(url: &str, dist: PathBuf) -> Settings {
     Settings {
         database_url: DatabaseUrl::new(url),
+        upload_dir: dist.with_file_name("uploads"),
         dist_dir: dist,
         secure_cookies: false,
         policy: Policy::default(),

@@ -1,0 +1,236 @@
+//! Photos: checked by their bytes (not their name), limited in size and pixels, decoded and
+//! re-encoded as JPEG — which drops all metadata, EXIF GPS included — and stored by content
+//! hash through [`BlobStore`] (a local directory by default).
+
+use sha2::{Digest, Sha256};
+use std::io::Cursor;
+use std::path::PathBuf;
+
+/// Policy numbers for uploads.
+#[derive(Clone, Debug)]
+pub struct PhotoLimits {
+    pub max_bytes: usize,
+    pub max_pixels: u64,
+    /// Longest side after re-encoding; phones send far more than a repair needs.
+    pub max_side: u32,
+    pub per_case_stage: usize,
+}
+
+impl Default for PhotoLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 10 * 1024 * 1024,
+            max_pixels: 40_000_000,
+            max_side: 2048,
+            per_case_stage: 6,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PhotoError {
+    Empty,
+    TooLarge,
+    NotAnImage,
+    TooManyPixels,
+    Unreadable,
+}
+
+impl PhotoError {
+    pub fn message(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::Empty => ("没有收到照片", "No photo was received"),
+            Self::TooLarge => ("照片不能超过 10 MB", "The photo must be 10 MB or smaller"),
+            Self::NotAnImage => (
+                "这个文件不是照片（只接受 JPEG、PNG、WebP）",
+                "This file is not a photo (JPEG, PNG or WebP only)",
+            ),
+            Self::TooManyPixels => (
+                "照片像素太多（最多 4000 万像素）",
+                "The photo has too many pixels (40 megapixels at most)",
+            ),
+            Self::Unreadable => (
+                "照片已损坏，无法打开",
+                "The photo is damaged and cannot be opened",
+            ),
+        }
+    }
+}
+
+pub struct CleanPhoto {
+    pub jpeg: Vec<u8>,
+    pub hash: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Validate and re-encode an uploaded photo. CPU-heavy: call from a blocking task.
+pub fn clean(bytes: &[u8], limits: &PhotoLimits) -> Result<CleanPhoto, PhotoError> {
+    if bytes.is_empty() {
+        return Err(PhotoError::Empty);
+    }
+    if bytes.len() > limits.max_bytes {
+        return Err(PhotoError::TooLarge);
+    }
+    let format = image::guess_format(bytes).map_err(|_| PhotoError::NotAnImage)?;
+    if !matches!(
+        format,
+        image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP
+    ) {
+        return Err(PhotoError::NotAnImage);
+    }
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|_| PhotoError::Unreadable)?;
+    if u64::from(w) * u64::from(h) > limits.max_pixels {
+        return Err(PhotoError::TooManyPixels);
+    }
+    reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    let mut image_limits = image::Limits::default();
+    image_limits.max_image_width = Some(w);
+    image_limits.max_image_height = Some(h);
+    image_limits.max_alloc = Some(limits.max_pixels * 4 + 1024);
+    reader.limits(image_limits);
+    let decoded = reader.decode().map_err(|_| PhotoError::Unreadable)?;
+    let resized = if w.max(h) > limits.max_side {
+        decoded.resize(
+            limits.max_side,
+            limits.max_side,
+            image::imageops::FilterType::Triangle,
+        )
+    } else {
+        decoded
+    };
+    let rgb = resized.to_rgb8();
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&rgb)
+        .map_err(|_| PhotoError::Unreadable)?;
+    let hash = hex::encode(Sha256::digest(&jpeg));
+    Ok(CleanPhoto {
+        jpeg,
+        hash,
+        width: rgb.width(),
+        height: rgb.height(),
+    })
+}
+
+/// Where photo bytes live, by content hash. One implementation today (a local directory);
+/// an object store can implement the same two calls.
+#[derive(Clone, Debug)]
+pub struct BlobStore {
+    dir: PathBuf,
+}
+
+impl BlobStore {
+    pub fn local(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    fn path(&self, hash: &str) -> Option<PathBuf> {
+        // Only our own hex hashes name files: nothing a client sends reaches the path.
+        (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| self.dir.join(&hash[..2]).join(format!("{hash}.jpg")))
+    }
+
+    pub async fn put(&self, hash: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self.path(hash).ok_or_else(|| anyhow::anyhow!("bad hash"))?;
+        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Ok(());
+        }
+        if let Some(parent) = path.parent() {
+            tokio::fs::create_dir_all(parent).await?;
+        }
+        // Write then rename, so a crash never leaves a half photo under its final name.
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        tokio::fs::write(&tmp, bytes).await?;
+        tokio::fs::rename(&tmp, &path).await?;
+        Ok(())
+    }
+
+    pub async fn get(&self, hash: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        let Some(path) = self.path(hash) else {
+            return Ok(None);
+        };
+        match tokio::fs::read(&path).await {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 30, 30]));
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn photos_are_reencoded_as_jpeg_and_shrunk() {
+        let limits = PhotoLimits {
+            max_side: 100,
+            ..Default::default()
+        };
+        let clean = clean(&png(400, 200), &limits).unwrap();
+        assert_eq!(&clean.jpeg[..2], &[0xFF, 0xD8], "JPEG magic");
+        assert_eq!((clean.width, clean.height), (100, 50));
+        assert_eq!(clean.hash.len(), 64);
+    }
+
+    #[test]
+    fn refusals_name_the_problem() {
+        let limits = PhotoLimits::default();
+        assert_eq!(clean(b"", &limits).err(), Some(PhotoError::Empty));
+        assert_eq!(
+            clean(b"%PDF-1.7 not a photo", &limits).err(),
+            Some(PhotoError::NotAnImage)
+        );
+        assert_eq!(
+            clean(b"GIF89a......", &limits).err(),
+            Some(PhotoError::NotAnImage)
+        );
+        let small = PhotoLimits {
+            max_bytes: 10,
+            ..Default::default()
+        };
+        assert_eq!(clean(&png(4, 4), &small).err(), Some(PhotoError::TooLarge));
+        let few = PhotoLimits {
+            max_pixels: 100,
+            ..Default::default()
+        };
+        assert_eq!(
+            clean(&png(20, 20), &few).err(),
+            Some(PhotoError::TooManyPixels)
+        );
+        let mut broken = png(20, 20);
+        broken.truncate(60);
+        assert_eq!(clean(&broken, &limits).err(), Some(PhotoError::Unreadable));
+    }
+
+    #[test]
+    fn exif_metadata_does_not_survive() {
+        // A JPEG with an APP1 "Exif" segment inserted after SOI.
+        let rgb = image::RgbImage::from_pixel(8, 8, image::Rgb([1, 2, 3]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+            .encode_image(&rgb)
+            .unwrap();
+        let exif = b"Exif\0\0GPSLatitude=31.2304N";
+        let mut with_exif = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        with_exif.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+        with_exif.extend_from_slice(exif);
+        with_exif.extend_from_slice(&jpeg[2..]);
+        let clean = clean(&with_exif, &PhotoLimits::default()).unwrap();
+        let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+        assert!(find(&with_exif, b"GPSLatitude"));
+        assert!(!find(&clean.jpeg, b"GPSLatitude"));
+        assert!(!find(&clean.jpeg, b"Exif"));
+    }
+}

@@ -1,0 +1,150 @@
+//! Photo upload and download for cases. The body is the image itself (any type header); it
+//! is checked by its bytes, re-encoded off the async threads, and stored by content hash, so
+//! a retried upload of the same photo is stored and listed once.
+
+use super::cases::visible_case;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::photos::{clean, PhotoLimits};
+use crate::AppState;
+use anju_domain::complaint::{PhotoStage, PhotoView, MAX_PHOTOS_PER_STAGE};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    stage: Option<PhotoStage>,
+}
+
+pub fn view(case_id: i64, row: &crate::db::photos::PhotoRow) -> PhotoView {
+    PhotoView {
+        id: row.id,
+        stage: if row.stage == "after" {
+            PhotoStage::After
+        } else {
+            PhotoStage::Report
+        },
+        url: format!("/api/cases/{case_id}/photos/{}", row.id),
+        width: u32::try_from(row.width).unwrap_or(0),
+        height: u32::try_from(row.height).unwrap_or(0),
+    }
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<Vec<PhotoView>>)> {
+    let (case, staff) = visible_case(&state, &user, &id).await?;
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::BadRequest(
+                "没有收到完整的照片，请重试",
+                "The photo did not arrive completely; try again".into(),
+            )
+        }
+    })?;
+    let stage = q.stage.unwrap_or(if staff {
+        PhotoStage::After
+    } else {
+        PhotoStage::Report
+    });
+    if stage == PhotoStage::After && !staff {
+        return Err(ApiError::Forbidden);
+    }
+    if case.state == anju_domain::complaint::CaseState::Closed {
+        return Err(ApiError::Conflict {
+            field: "photos",
+            message: "事项已完成，不能再添加照片",
+            message_en: "The request is completed; photos can no longer be added",
+        });
+    }
+    let limits = PhotoLimits::default();
+    let existing = state.db.case_photos(case.id).await?;
+    if existing
+        .iter()
+        .filter(|p| p.stage == stage.as_str())
+        .count()
+        >= MAX_PHOTOS_PER_STAGE
+    {
+        return Err(ApiError::field(
+            "photos",
+            "每个事项最多 6 张照片",
+            "Six photos at most per request",
+        ));
+    }
+    let cleaned = tokio::task::spawn_blocking(move || clean(&body, &limits))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| {
+            let (zh, en) = e.message();
+            ApiError::field("photo", zh, en)
+        })?;
+    state.blobs.put(&cleaned.hash, &cleaned.jpeg).await?;
+    let now = state.clock.now();
+    state
+        .db
+        .add_case_photo(
+            case.id,
+            stage.as_str(),
+            &cleaned.hash,
+            (cleaned.width, cleaned.height),
+            user.id,
+            now,
+        )
+        .await?;
+    state
+        .db
+        .audit(
+            now,
+            Some(user.id),
+            "case.photo",
+            &format!("case:{}", case.id),
+            &cleaned.hash,
+        )
+        .await?;
+    let photos = state.db.case_photos(case.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(photos.iter().map(|p| view(case.id, p)).collect()),
+    ))
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, photo)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (case, _) = visible_case(&state, &user, &id).await?;
+    let photo: i64 = photo.parse().map_err(|_| ApiError::NotFound)?;
+    let row = state
+        .db
+        .case_photos(case.id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == photo)
+        .ok_or(ApiError::NotFound)?;
+    let bytes = state
+        .blobs
+        .get(&row.hash)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            // Private: photos of homes must not sit in shared caches.
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,111 @@
+use crate::support::{assert_envelope, on_both_backends, TestApp};
+use anju_domain::Role;
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use serde_json::json;
+
+on_both_backends!(photos_are_checked_cleaned_deduplicated_and_private);
+
+fn png(shade: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(64, 48, image::Rgb([shade, 100, 50]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn upload(path: &str, cookie: &str, bytes: Vec<u8>) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("x-anju-client", "1")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "image/png")
+        .body(Body::from(bytes))
+        .unwrap()
+}
+
+async fn photos_are_checked_cleaned_deduplicated_and_private(app: TestApp) {
+    let resident = app.register("13900000500").await;
+    let case = app
+        .post(
+            "/api/cases",
+            Some(&resident),
+            json!({ "client_key": "p-1", "category": "home-repair", "description": "墙皮脱落" }),
+        )
+        .await
+        .body;
+    let path = format!("/api/cases/{}/photos", case["id"]);
+
+    let first = app.send(upload(&path, &resident, png(10))).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(first.body[0]["stage"], "report");
+    assert_eq!(first.body[0]["width"], 64);
+    // The same photo again (a retried upload) is kept once.
+    let retry = app.send(upload(&path, &resident, png(10))).await;
+    assert_eq!(retry.body.as_array().unwrap().len(), 1);
+
+    let url = first.body[0]["url"].as_str().unwrap().to_owned();
+    let got = app.get(&url, Some(&resident)).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.headers["content-type"], "image/jpeg");
+    assert!(got.headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .starts_with("private"));
+
+    let stranger = app.register("13900000501").await;
+    assert_envelope(
+        &app.get(&url, Some(&stranger)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    assert_eq!(app.get(&url, Some(&staff)).await.status, StatusCode::OK);
+    let seen = app
+        .get(&format!("/api/cases/{}", case["id"]), Some(&resident))
+        .await;
+    assert_eq!(seen.body["photos"][0]["url"], url.as_str());
+
+    let pdf = app
+        .send(upload(
+            &path,
+            &resident,
+            b"%PDF-1.7 renamed to photo.jpg".to_vec(),
+        ))
+        .await;
+    assert_envelope(&pdf, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(pdf.body["fields"]["photo"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("不是照片"));
+
+    let after = app
+        .send(upload(&format!("{path}?stage=after"), &resident, png(11)))
+        .await;
+    assert_envelope(&after, StatusCode::FORBIDDEN, "forbidden");
+
+    for shade in [60, 90, 120, 150, 180] {
+        assert_eq!(
+            app.send(upload(&path, &resident, png(shade))).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let seventh = app.send(upload(&path, &resident, png(220))).await;
+    let message = seventh.body["fields"]["photos"]["message"].as_str();
+    assert!(message.is_some_and(|m| m.contains('6')), "{}", seventh.body);
+
+    let huge = app
+        .send(upload(&path, &resident, vec![0xFF; 11 * 1024 * 1024]))
+        .await;
+    assert_envelope(&huge, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+
+    // Staff add after-photos.
+    let staff_upload = app.send(upload(&path, &staff, png(40))).await;
+    assert_eq!(staff_upload.status, StatusCode::CREATED);
+    assert!(staff_upload
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["stage"] == "after"));
+}
