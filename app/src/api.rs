@@ -142,3 +142,18 @@ pub async fn mark_notification_read(id: i64) -> ApiResult<()> {
 pub async fn mark_all_notifications_read() -> ApiResult<()> {
     post_empty("/api/notifications/read-all").await
 }
+
+pub async fn upload_photo(
+    case_id: i64,
+    stage: anju_domain::complaint::PhotoStage,
+    photo: &web_sys::Blob,
+) -> ApiResult<Vec<anju_domain::complaint::PhotoView>> {
+    let request = with_client_header(Request::post(&format!(
+        "/api/cases/{case_id}/photos?stage={}",
+        stage.as_str()
+    )))
+    .header("content-type", "image/jpeg")
+    .body(photo.clone())
+    .map_err(|_| network_error())?;
+    read(request.send().await).await
+}

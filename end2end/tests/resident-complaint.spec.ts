@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshPhone, register, signIn } from './support';
+import { appReady, expectAccessible, freshPhone, PHOTO, register, signIn } from './support';
 
 async function fileCommonAreaRepair(page: Page): Promise<string> {
   await page.goto('/complaints');
@@ -44,6 +44,12 @@ async function fileCommonAreaRepair(page: Page): Promise<string> {
 test('a resident files a repair, staff handle it, the resident sees the deadline and rates it', async ({ page, browser }) => {
   await register(page, freshPhone());
   const caseUrl = await fileCommonAreaRepair(page);
+  await expectAccessible(page);
+
+  await page.getByLabel('添加照片（最多 6 张）').setInputFiles(PHOTO);
+  await expect(page.getByRole('img', { name: '居民上传的照片 1' })).toBeVisible();
+  await page.getByLabel('添加照片（最多 6 张）').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not really a photo') });
+  await expect(page.getByRole('alert').filter({ hasText: '不是照片' })).toBeVisible();
   await expectAccessible(page);
 
   const staffContext = await browser.newContext();

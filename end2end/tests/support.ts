@@ -52,3 +52,6 @@ export async function signOut(page: Page) {
   await page.getByRole('button', { name: '退出登录' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
 }
+
+/** A small real PNG (40×30), as a phone camera would hand over a file. */
+export const PHOTO = { name: 'leak.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAACgAAAAeCAIAAADRv8uKAAAAK0lEQVR42u3NMQ0AAAgDsMlBBLIRiAw4mvRvputExGKxWCwWi8VisVj8N14rcCDMbcXcSQAAAABJRU5ErkJggg==', 'base64') };

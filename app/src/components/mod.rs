@@ -3,3 +3,4 @@ pub mod case_card;
 pub mod field;
 pub mod guard;
 pub mod layout;
+pub mod photos;

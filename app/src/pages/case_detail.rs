@@ -4,10 +4,13 @@
 use crate::api;
 use crate::components::case_card::{category_name, due_line, state_key};
 use crate::components::field::{ErrorSummary, FieldErrors};
+use crate::components::photos::{PhotoList, PhotoUploader};
 use crate::format::short_time;
 use crate::i18n::{page_title, text, tr};
 use crate::state::{Prefs, Session};
-use anju_domain::complaint::{CaseAction, CaseActionRequest, CaseState, CaseView, Rating};
+use anju_domain::complaint::{
+    CaseAction, CaseActionRequest, CaseState, CaseView, PhotoStage, PhotoView, Rating,
+};
 use anju_domain::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -69,6 +72,7 @@ pub fn CaseDetail() -> impl IntoView {
     let locale = expect_context::<Prefs>().locale;
     let session = expect_context::<Session>();
     let case = RwSignal::new(None::<CaseView>);
+    let photos = RwSignal::new(Vec::<PhotoView>::new());
     let note = RwSignal::new(String::new());
     let ratings = [RwSignal::new(0u8), RwSignal::new(0u8), RwSignal::new(0u8)];
     let errors = RwSignal::new(FieldErrors::new());
@@ -80,7 +84,10 @@ pub fn CaseDetail() -> impl IntoView {
         if let Some(id) = id() {
             spawn_local(async move {
                 match api::case(id).await {
-                    Ok(c) => case.set(Some(c)),
+                    Ok(c) => {
+                        photos.set(c.photos.clone());
+                        case.set(Some(c));
+                    }
                     Err(e) => general.set(Some(FieldError::new(e.message, e.message_en))),
                 }
             });
@@ -119,6 +126,7 @@ pub fn CaseDetail() -> impl IntoView {
         spawn_local(async move {
             match api::act_on_case(id, &req).await {
                 Ok(c) => {
+                    photos.set(c.photos.clone());
                     case.set(Some(c));
                     note.set(String::new());
                 }
@@ -226,6 +234,14 @@ pub fn CaseDetail() -> impl IntoView {
                         on:click=move |_| run(CaseAction::ResidentReply)>{tr("case.send")}</button>
                 </section>
             })}
+
+            <section aria-labelledby="photos-title">
+                <h2 id="photos-title">{tr("photos.title")}</h2>
+                <PhotoList photos />
+                {(c.state != CaseState::Closed).then(|| view! {
+                    <PhotoUploader case_id=c.id stage=if as_staff { PhotoStage::After } else { PhotoStage::Report } photos />
+                })}
+            </section>
 
             <h2>{tr("case.timeline")}</h2>
             <ol class="timeline">
