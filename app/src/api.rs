@@ -157,3 +157,65 @@ pub async fn upload_photo(
     .map_err(|_| network_error())?;
     read(request.send().await).await
 }
+
+pub async fn staff_communities() -> ApiResult<Vec<JurisdictionView>> {
+    get("/api/staff/communities").await
+}
+
+pub async fn callback_draw(
+    community_id: i64,
+    month: &str,
+) -> ApiResult<anju_domain::callback::DrawView> {
+    get(&format!(
+        "/api/callbacks/draws?community_id={community_id}&month={month}"
+    ))
+    .await
+}
+
+pub async fn make_callback_draw(
+    req: &anju_domain::callback::DrawRequest,
+) -> ApiResult<anju_domain::callback::DrawView> {
+    send_json(Request::post("/api/callbacks/draws"), req).await
+}
+
+pub async fn record_callback(
+    case_id: i64,
+    req: &anju_domain::callback::RecordCallbackRequest,
+) -> ApiResult<()> {
+    let request = with_client_header(Request::post(&format!("/api/cases/{case_id}/callbacks")))
+        .json(req)
+        .map_err(|_| network_error())?;
+    match request.send().await {
+        Ok(r) if r.ok() => Ok(()),
+        Ok(r) => Err(r
+            .json::<ErrorEnvelope>()
+            .await
+            .unwrap_or_else(|_| network_error())),
+        Err(_) => Err(network_error()),
+    }
+}
+
+pub fn report_url(community_id: i64, month: &str, format: &str) -> String {
+    format!("/api/reports/complaints?community_id={community_id}&month={month}&format={format}")
+}
+
+pub async fn complaint_report(
+    community_id: i64,
+    month: &str,
+) -> ApiResult<anju_domain::callback::MonthlyReport> {
+    get(&report_url(community_id, month, "json")).await
+}
+
+pub async fn set_major(case_id: i64, major: bool) -> ApiResult<()> {
+    let request = with_client_header(Request::post(&format!("/api/cases/{case_id}/major")))
+        .json(&serde_json::json!({ "major": major }))
+        .map_err(|_| network_error())?;
+    match request.send().await {
+        Ok(r) if r.ok() => Ok(()),
+        Ok(r) => Err(r
+            .json::<ErrorEnvelope>()
+            .await
+            .unwrap_or_else(|_| network_error())),
+        Err(_) => Err(network_error()),
+    }
+}

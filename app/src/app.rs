@@ -4,9 +4,10 @@ use crate::api;
 use crate::components::guard::Guard;
 use crate::components::layout::Layout;
 use crate::pages::{
-    account::AccountPage, admin::AdminAccounts, case_detail::CaseDetail, case_new::NewCase,
-    cases::CasesHome, home::Home, not_found::NotFound, notifications::Notifications, queue::Queue,
-    register::Register, service::ServicePage, sign_in::SignIn,
+    account::AccountPage, admin::AdminAccounts, callbacks::Callbacks, case_detail::CaseDetail,
+    case_new::NewCase, cases::CasesHome, home::Home, not_found::NotFound,
+    notifications::Notifications, queue::Queue, register::Register, service::ServicePage,
+    sign_in::SignIn,
 };
 use crate::state::{Prefs, Session};
 use anju_domain::Role;
@@ -62,6 +63,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/notifications")
                         view=|| view! { <Guard allow=|_| true><Notifications /></Guard> }
+                    />
+                    <Route
+                        path=path!("/staff/callbacks")
+                        view=|| view! { <Guard allow=works_cases><Callbacks /></Guard> }
                     />
                     <Route
                         path=path!("/staff/queue")

@@ -350,6 +350,9 @@ pub struct CaseView {
     pub assignee_name: Option<String>,
     pub due: Vec<DueView>,
     pub rating: Option<Rating>,
+    /// Marked major (重大) by staff: always called back.
+    #[serde(default)]
+    pub major: bool,
     pub timeline: Vec<CaseEventView>,
     #[serde(default)]
     pub photos: Vec<PhotoView>,

@@ -22,13 +22,13 @@ export async function appReady(page: Page) {
   await expect(page.getByRole('main')).toBeVisible();
 }
 
-export async function register(page: Page, phone: string) {
+export async function register(page: Page, phone: string, community = '柳岸社区') {
   await page.goto('/register');
   await appReady(page);
   await page.getByLabel('手机号').fill(phone);
   await page.getByLabel('设置密码').fill(PASSWORD);
   await page.getByLabel('您的称呼').fill('王阿姨');
-  await page.getByLabel('所在社区').selectOption({ label: '柳岸社区' });
+  await page.getByLabel('所在社区').selectOption({ label: community });
   const building = page.getByLabel('楼栋');
   await expect(building.locator('option', { hasText: '1号楼' })).toHaveCount(1);
   await building.selectOption({ label: '1号楼' });

@@ -118,6 +118,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             fallback=|| view! { <li><A href="/complaints">{tr("nav.complaints")}</A></li> }
                         >
                             <li><A href="/staff/queue">{tr("nav.queue")}</A></li>
+                            <li><A href="/staff/callbacks">{tr("nav.callbacks")}</A></li>
                         </Show>
                         <Show when=is_admin>
                             <li><A href="/admin/accounts">{tr("nav.admin")}</A></li>

@@ -168,12 +168,14 @@ pub fn CaseDetail() -> impl IntoView {
         let resolved = c.state == CaseState::Resolved && !as_staff;
         let can_reply = !as_staff && !c.state.is_handled();
         let due = due_line(&c, locale.get());
+        let is_major = c.major;
         view! {
             <h1>{category_name(&c, locale.get())}</h1>
             <p class="case-card__meta">{tr("cases.reference")} " " <span class="mono" data-testid="reference">{c.reference.clone()}</span></p>
             <ErrorSummary errors general />
             <dl class="summary-list">
                 <div><dt>{tr("case.state")}</dt><dd data-testid="state">{tr(state_key(c.state))}</dd></div>
+                {c.major.then(|| view! { <div><dt>{tr("case.major")}</dt><dd><strong class="badge">{tr("callbacks.major")}</strong></dd></div> })}
                 {due.map(|(line, overdue)| view! {
                     <div><dt>{tr("case.due_label")}</dt><dd data-testid="due" class:overdue=overdue>{line}</dd></div>
                 })}
@@ -189,6 +191,20 @@ pub fn CaseDetail() -> impl IntoView {
                 <section aria-labelledby="staff-actions">
                     <h2 id="staff-actions">{tr("case.staff_actions")}</h2>
                     {note_field("case.note")}
+                    <p>
+                        <button type="button" class="link-button" on:click=move |_| {
+                            let major = !is_major;
+                            if let Some(id) = id() {
+                                spawn_local(async move {
+                                    if api::set_major(id, major).await.is_ok() {
+                                        if let Ok(c) = api::case(id).await {
+                                            case.set(Some(c));
+                                        }
+                                    }
+                                });
+                            }
+                        }>{if is_major { tr("case.unmark_major")() } else { tr("case.mark_major")() }}</button>
+                    </p>
                     <div class="actions">
                         {actions.iter().map(|a| { let a = *a; view! {
                             <button type="button" class="button" class:button--secondary=!matches!(a, CaseAction::Acknowledge | CaseAction::Resolve | CaseAction::ArriveOnSite)

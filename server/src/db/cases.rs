@@ -433,7 +433,8 @@ impl Db {
         )
     }
 
-    /// Staff queue: open cases in the subtree, by time left, after the key `(due, id)`.
+    /// Staff queue: cases in the subtree still with staff (paused ones last), by time left,
+    /// after the key `(due, id)`.
     pub async fn case_queue(
         &self,
         scope_prefix: &str,
@@ -443,10 +444,11 @@ impl Db {
     ) -> Result<Vec<CaseRow>, sqlx::Error> {
         with_db!(
             self,
-            read | pool | {
-                sqlx::query(&format!(
+            read | pool
+                | {
+                    sqlx::query(&format!(
                     "SELECT {COLUMNS} FROM cases
-                 WHERE scope_path LIKE $1 || '%' AND state <> 'closed' AND next_due_at < $2
+                 WHERE scope_path LIKE $1 || '%' AND state NOT IN ('resolved', 'closed') AND next_due_at <= $2
                    AND (next_due_at > $3 OR (next_due_at = $3 AND id > $4))
                  ORDER BY next_due_at, id LIMIT $5"
                 ))
@@ -460,7 +462,7 @@ impl Db {
                 .iter()
                 .map(from_row)
                 .collect()
-            }
+                }
         )
     }
 

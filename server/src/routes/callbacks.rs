@@ -322,3 +322,23 @@ pub async fn set_major(
     }
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Communities the caller works cases for (for choosing in call-back and report pages).
+pub async fn my_communities(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<Vec<anju_domain::JurisdictionView>>> {
+    let scope = staff_scope(&state, &user)
+        .await?
+        .ok_or(ApiError::Forbidden)?;
+    let all = state
+        .db
+        .jurisdictions_at_level(JurisdictionLevel::Community)
+        .await?;
+    Ok(Json(
+        all.iter()
+            .filter(|c| c.id_path.starts_with(&scope))
+            .map(|c| c.view())
+            .collect(),
+    ))
+}

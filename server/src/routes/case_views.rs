@@ -200,6 +200,7 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
         },
         due,
         rating: case.rating,
+        major: case.major,
         timeline,
         photos: state
             .db

@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
             "/callbacks/draws",
             get(callbacks::get_draw).post(callbacks::draw),
         )
+        .route("/staff/communities", get(callbacks::my_communities))
         .route("/reports/complaints", get(reports::complaints))
         .route("/notifications", get(notifications::list))
         .route("/notifications/unread-count", get(notifications::unread))

@@ -182,6 +182,23 @@ async fn the_monthly_report_shows_coverage_and_satisfaction_in_three_formats(app
 
 async fn draws_and_reports_are_for_staff_of_that_community_and_real_months(app: TestApp) {
     let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let mine = app.get("/api/staff/communities", Some(&staff)).await;
+    assert_eq!(
+        mine.body.as_array().unwrap().len(),
+        1,
+        "community staff see their own community"
+    );
+    assert_eq!(mine.body[0]["id"], app.places.community.id);
+    let street = app.sign_in_demo(Role::StreetReviewer).await;
+    assert_eq!(
+        app.get("/api/staff/communities", Some(&street))
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
     let community = app.places.community.id;
     for month in ["2026-13", "next month", "2999-01"] {
         let r = app

@@ -22,7 +22,27 @@ async fn demo_data_loads_twice_without_duplicates_and_shows_an_overdue_case(app:
     anju_server::demo::seed(&app.state.db, now).await.unwrap();
     let staff = app.sign_in_demo(Role::CommunityStaff).await;
     let all = app.get("/api/cases", Some(&staff)).await;
-    assert_eq!(all.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        all.body["items"].as_array().unwrap().len(),
+        2,
+        "the handled one is not in the queue"
+    );
+    let month = chrono::DateTime::from_timestamp(now, 0)
+        .unwrap()
+        .with_timezone(&anju_domain::calendar::shanghai())
+        .format("%Y-%m")
+        .to_string();
+    let draw = app
+        .post(
+            "/api/callbacks/draws",
+            Some(&staff),
+            json!({ "community_id": app.places.community.id, "month": month }),
+        )
+        .await;
+    assert_eq!(
+        draw.body["candidates"], 1,
+        "one demo complaint is already handled, ready for call-backs"
+    );
     let overdue = app.get("/api/cases?overdue=true", Some(&staff)).await;
     assert_eq!(overdue.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(
