@@ -107,6 +107,68 @@ pub fn default_categories() -> Vec<Category> {
     ]
 }
 
+/// What an admin may change about a category: its names and targets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateCategoryRequest {
+    pub name: String,
+    pub name_en: String,
+    pub targets: Vec<Target>,
+}
+
+/// Checks an edited category; `(field, zh, en)` per problem.
+pub fn check_category(
+    req: &UpdateCategoryRequest,
+) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut problems = Vec::new();
+    if req.name.trim().is_empty() || req.name.chars().count() > 40 {
+        problems.push((
+            "name",
+            "请填写类别名称（最多 40 字）",
+            "Enter a name (40 characters at most)",
+        ));
+    }
+    if req.name_en.trim().is_empty() || req.name_en.chars().count() > 80 {
+        problems.push((
+            "name_en",
+            "请填写英文名称（最多 80 字）",
+            "Enter an English name (80 characters at most)",
+        ));
+    }
+    if req.targets.is_empty() {
+        problems.push((
+            "targets",
+            "至少需要一个时限",
+            "At least one target is needed",
+        ));
+    }
+    let mut seen = Vec::new();
+    for t in &req.targets {
+        let ok = match t.clock {
+            ClockKind::WorkingDays => (1..=60).contains(&t.amount),
+            // Up to a week of minutes.
+            ClockKind::RealTime | ClockKind::WorkingHours => (1..=7 * 24 * 60).contains(&t.amount),
+        };
+        if !ok {
+            problems.push((
+                "targets",
+                "时限超出范围（分钟 1–10080，工作日 1–60）",
+                "Target out of range (1–10080 minutes, 1–60 working days)",
+            ));
+            break;
+        }
+        if seen.contains(&t.name) {
+            problems.push((
+                "targets",
+                "同一种时限只能有一个",
+                "Each kind of target can appear once",
+            ));
+            break;
+        }
+        seen.push(t.name);
+    }
+    problems
+}
+
 pub fn find_category<'a>(categories: &'a [Category], code: &str) -> Option<&'a Category> {
     categories.iter().find(|c| c.code == code)
 }
@@ -114,6 +176,38 @@ pub fn find_category<'a>(categories: &'a [Category], code: &str) -> Option<&'a C
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edited_categories_are_checked() {
+        let ok = UpdateCategoryRequest {
+            name: "户内维修".into(),
+            name_en: "Home repair".into(),
+            targets: vec![
+                Target {
+                    name: TargetName::Acknowledge,
+                    clock: ClockKind::RealTime,
+                    amount: 30,
+                },
+                Target {
+                    name: TargetName::Resolve,
+                    clock: ClockKind::WorkingDays,
+                    amount: 5,
+                },
+            ],
+        };
+        assert!(check_category(&ok).is_empty());
+        let mut bad = ok.clone();
+        bad.targets[1].amount = 0;
+        assert_eq!(check_category(&bad)[0].0, "targets");
+        let mut twice = ok.clone();
+        twice.targets[1].name = TargetName::Acknowledge;
+        assert_eq!(check_category(&twice)[0].0, "targets");
+        let mut unnamed = ok;
+        unnamed.name = " ".into();
+        unnamed.targets.clear();
+        let fields: Vec<_> = check_category(&unnamed).into_iter().map(|p| p.0).collect();
+        assert_eq!(fields, ["name", "targets"]);
+    }
 
     #[test]
     fn defaults_follow_the_service_standard() {

@@ -31,8 +31,9 @@ fn short(secs: i64) -> String {
 /// When to warn about the case's current deadline (`next_due_at`).
 async fn warning_time(state: &AppState, case: &CaseRow) -> anyhow::Result<Option<i64>> {
     let data = ClockData::load(state, case).await?;
+    let calendar = state.calendar_for(case.community_id).await?;
     let ctx = ClockContext {
-        calendar: &state.calendar,
+        calendar: &calendar,
         hours: WorkingHours::default(),
     };
     let started = DateTime::from_timestamp(case.created_at, 0).unwrap_or_default();

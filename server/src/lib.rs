@@ -3,6 +3,7 @@
 //! [`router`].
 
 pub mod auth;
+pub mod calendars;
 pub mod config;
 pub mod db;
 pub mod deadlines;
@@ -39,8 +40,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub clock: Clock,
-    /// National working calendar for deadlines (community exceptions: not yet stored).
-    pub calendar: Arc<anju_domain::calendar::WorkingCalendar>,
+    /// Working calendars per community (shipped notices plus what admins stored).
+    pub calendars: Arc<calendars::CalendarCache>,
     pub blobs: photos::BlobStore,
 }
 
@@ -51,8 +52,17 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             clock: Clock::default(),
-            calendar: Arc::new(anju_domain::calendar::WorkingCalendar::china()),
+            calendars: Arc::new(calendars::CalendarCache::default()),
         }
+    }
+}
+
+impl AppState {
+    pub async fn calendar_for(
+        &self,
+        community_id: i64,
+    ) -> Result<Arc<anju_domain::calendar::WorkingCalendar>, sqlx::Error> {
+        self.calendars.for_community(&self.db, community_id).await
     }
 }
 

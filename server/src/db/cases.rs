@@ -189,6 +189,28 @@ impl Db {
         )
     }
 
+    /// Replace a category's names and targets; false if there is no such category.
+    pub async fn update_category(&self, c: &Category, now: i64) -> Result<bool, sqlx::Error> {
+        let targets =
+            serde_json::to_string(&c.targets).map_err(|e| decode_err("targets", e.to_string()))?;
+        with_db!(
+            self,
+            write
+                | pool
+                | {
+                    sqlx::query("UPDATE categories SET name = $1, name_en = $2, targets = $3, updated_at = $4 WHERE code = $5")
+                .bind(&c.name)
+                .bind(&c.name_en)
+                .bind(&targets)
+                .bind(now)
+                .bind(&c.code)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+                }
+        )
+    }
+
     /// Insert the default categories that are missing; admins' edits are kept.
     pub async fn seed_categories(
         &self,

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod calendar;
 pub mod callbacks;
 pub mod cases;
 pub mod jurisdictions;

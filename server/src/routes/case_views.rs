@@ -105,8 +105,9 @@ fn dues(calendar: &WorkingCalendar, case: &CaseRow, data: &ClockData) -> Vec<Tar
 }
 
 /// The earliest deadline still running, or [`NO_DUE`].
-pub fn next_due(state: &AppState, case: &CaseRow, data: &ClockData) -> i64 {
-    next_due_for(&state.calendar, case, data)
+pub async fn next_due(state: &AppState, case: &CaseRow, data: &ClockData) -> ApiResult<i64> {
+    let calendar = state.calendar_for(case.community_id).await?;
+    Ok(next_due_for(&calendar, case, data))
 }
 
 pub fn next_due_for(calendar: &WorkingCalendar, case: &CaseRow, data: &ClockData) -> i64 {
@@ -126,7 +127,8 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
     let data = ClockData::load(state, case).await?;
     // Residents are promised a time only once staff have acknowledged the case.
     let show_due = as_staff || case.acknowledged_at.is_some();
-    let due = dues(&state.calendar, case, &data)
+    let calendar = state.calendar_for(case.community_id).await?;
+    let due = dues(&calendar, case, &data)
         .into_iter()
         .map(|(t, due, met)| DueView {
             target: t.name,

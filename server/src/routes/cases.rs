@@ -43,6 +43,56 @@ pub async fn categories(State(state): State<AppState>) -> ApiResult<Json<Vec<Cat
     Ok(Json(state.db.categories().await?))
 }
 
+/// County and system admins edit categories; cases already filed keep the targets they had.
+pub async fn update_category(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(code): Path<String>,
+    ApiJson(req): ApiJson<anju_domain::category::UpdateCategoryRequest>,
+) -> ApiResult<Json<Category>> {
+    if !matches!(user.role, Role::CountyAdmin | Role::SystemAdmin) {
+        return Err(ApiError::Forbidden);
+    }
+    let problems = anju_domain::category::check_category(&req);
+    if !problems.is_empty() {
+        let mut fields = BTreeMap::new();
+        for (f, zh, en) in problems {
+            field(&mut fields, f, zh, en);
+        }
+        return Err(ApiError::Validation(fields));
+    }
+    let before = state
+        .db
+        .categories()
+        .await?
+        .into_iter()
+        .find(|c| c.code == code)
+        .ok_or(ApiError::NotFound)?;
+    let updated = Category {
+        code: code.clone(),
+        kind: before.kind,
+        name: req.name.trim().into(),
+        name_en: req.name_en.trim().into(),
+        targets: req.targets,
+    };
+    let now = state.clock.now();
+    if !state.db.update_category(&updated, now).await? {
+        return Err(ApiError::NotFound);
+    }
+    let detail = serde_json::json!({ "before": before, "after": updated }).to_string();
+    state
+        .db
+        .audit(
+            now,
+            Some(user.id),
+            "category.update",
+            &format!("category:{code}"),
+            &detail,
+        )
+        .await?;
+    Ok(Json(updated))
+}
+
 fn field(fields: &mut BTreeMap<String, FieldError>, name: &str, zh: &str, en: &str) {
     fields.insert(name.to_owned(), FieldError::new(zh, en));
 }
@@ -134,8 +184,9 @@ pub async fn create(
     };
     let now = state.clock.now();
     let clock_data = ClockData::empty();
-    let provisional = CaseRow::provisional(&category, now);
-    let due = next_due(&state, &provisional, &clock_data);
+    let mut provisional = CaseRow::provisional(&category, now);
+    provisional.community_id = building.parent_id.unwrap_or(building.id);
+    let due = next_due(&state, &provisional, &clock_data).await?;
     let result = state
         .db
         .create_case(&NewCase {
@@ -387,7 +438,7 @@ pub async fn act(
     }
     let case = state.db.case(case.id).await?.ok_or(ApiError::NotFound)?;
     // Derived from the history just written; recomputed on every change.
-    let due = next_due(&state, &case, &ClockData::load(&state, &case).await?);
+    let due = next_due(&state, &case, &ClockData::load(&state, &case).await?).await?;
     state.db.set_next_due(case.id, due).await?;
     let case = state.db.case(case.id).await?.ok_or(ApiError::NotFound)?;
     super::case_notices::after_action(&state, &case, req.action, now).await?;

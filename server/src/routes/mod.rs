@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod calendar;
 mod callbacks;
 mod case_notices;
 pub(crate) mod case_views;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
             get(admin::list_accounts).post(admin::create_staff),
         )
         .route("/complaint-categories", get(cases::categories))
+        .route("/complaint-categories/{code}", put(cases::update_category))
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/{id}", get(cases::get))
         .route("/cases/{id}/actions", post(cases::act))
@@ -65,6 +67,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/staff/communities", get(callbacks::my_communities))
         .route("/reports/complaints", get(reports::complaints))
+        .route(
+            "/calendar/days",
+            get(calendar::list_days).post(calendar::add_notice),
+        )
         .route("/notifications", get(notifications::list))
         .route("/notifications/unread-count", get(notifications::unread))
         .route(

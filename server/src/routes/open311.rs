@@ -90,11 +90,9 @@ async fn to_open311(state: &AppState, case: &CaseRow) -> anyhow::Result<ServiceR
     let events = state.db.case_events(case.id).await?;
     let updated = events.last().map_or(case.created_at, |e| e.at);
     // Recomputed from history, like everywhere else; shown once the case was accepted.
-    let next = super::case_views::next_due_for(
-        &state.calendar,
-        case,
-        &ClockData::load(state, case).await?,
-    );
+    let calendar = state.calendar_for(case.community_id).await?;
+    let next =
+        super::case_views::next_due_for(&calendar, case, &ClockData::load(state, case).await?);
     Ok(ServiceRequest {
         service_request_id: case.reference.clone(),
         status: if case.state.is_handled() {

@@ -44,8 +44,9 @@ pub async fn complaints(
         *by_category.entry(c.category_code.clone()).or_default() += 1;
     }
 
+    let calendar = state.calendar_for(community.id).await?;
     let ctx = ClockContext {
-        calendar: &state.calendar,
+        calendar: &calendar,
         hours: WorkingHours::default(),
     };
     let mut compliance: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();

@@ -14,7 +14,65 @@ on_both_backends!(
     staff_file_for_a_resident_who_phoned,
     the_queue_is_ordered_by_time_left_and_shows_overdue_cases,
     demo_data_loads_twice_without_duplicates_and_shows_an_overdue_case,
+    admins_edit_category_targets_without_moving_filed_cases,
 );
+
+async fn admins_edit_category_targets_without_moving_filed_cases(app: TestApp) {
+    let resident = app.register("13900000120").await;
+    let before = file(&app, &resident, "home-repair", "c-1").await;
+    let edit = json!({ "name": "户内维修", "name_en": "Home repair", "targets": [
+        { "name": "acknowledge", "clock": "real_time", "amount": 30 },
+        { "name": "resolve", "clock": "working_days", "amount": 5 } ] });
+
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let r = app
+        .send(TestApp::request(
+            axum::http::Method::PUT,
+            "/api/complaint-categories/home-repair",
+            Some(&staff),
+            Some(edit.clone()),
+        ))
+        .await;
+    assert_envelope(&r, StatusCode::FORBIDDEN, "forbidden");
+
+    let admin = app.sign_in_demo(Role::CountyAdmin).await;
+    let put = |body: Value, code: &str| {
+        TestApp::request(
+            axum::http::Method::PUT,
+            &format!("/api/complaint-categories/{code}"),
+            Some(&admin),
+            Some(body),
+        )
+    };
+    let r = app.send(put(edit.clone(), "home-repair")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        app.send(put(edit.clone(), "no-such-thing")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut bad = edit.clone();
+    bad["targets"][1]["amount"] = json!(0);
+    assert_envelope(
+        &app.send(put(bad, "home-repair")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation",
+    );
+
+    let after = file(&app, &resident, "home-repair", "c-2").await;
+    assert_eq!(
+        after["due"].as_array().unwrap().len(),
+        2,
+        "the new acknowledge target applies to new cases"
+    );
+    let old = app
+        .get(&format!("/api/cases/{}", before["id"]), Some(&staff))
+        .await;
+    assert_eq!(
+        old.body["due"].as_array().unwrap().len(),
+        1,
+        "filed cases keep their targets"
+    );
+}
 
 async fn demo_data_loads_twice_without_duplicates_and_shows_an_overdue_case(app: TestApp) {
     let now = app.state.clock.now();
@@ -483,4 +541,74 @@ async fn the_queue_is_ordered_by_time_left_and_shows_overdue_cases(app: TestApp)
     let overdue = app.get("/api/cases?overdue=true", Some(&staff)).await;
     assert_eq!(ids(&overdue.body), vec![fast["id"].clone()]);
     assert_eq!(overdue.body["items"][0]["due"][0]["overdue"], true);
+}
+
+on_both_backends!(an_admins_holiday_notice_moves_working_day_deadlines);
+
+async fn an_admins_holiday_notice_moves_working_day_deadlines(app: TestApp) {
+    let resident = app.register("13900000130").await;
+    let case = file(&app, &resident, "common-area-repair", "h-1").await;
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let path = format!("/api/cases/{}", case["id"]);
+    let due = |v: &Value| v["due"][0]["due_at"].as_str().unwrap().to_owned();
+    let before = due(&app.get(&path, Some(&staff)).await.body);
+    let due_day = &before[..10];
+
+    // A community exception elsewhere changes nothing here.
+    let admin = app.sign_in_demo(Role::SystemAdmin).await;
+    let other = app
+        .state
+        .db
+        .ensure_jurisdiction(
+            Some(&app.places.street),
+            anju_domain::JurisdictionLevel::Community,
+            "另一个社区",
+        )
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            "/api/calendar/days",
+            Some(&admin),
+            json!({ "community_id": other.id, "notice": format!("off {due_day} 停电") }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(due(&app.get(&path, Some(&staff)).await.body), before);
+
+    // A national notice declaring the due day a holiday moves the deadline later.
+    let r = app
+        .post(
+            "/api/calendar/days",
+            Some(&admin),
+            json!({ "notice": format!("# 补充通知\noff {due_day} 临时放假") }),
+        )
+        .await;
+    assert_eq!(r.body["days"], 1);
+    let after = due(&app.get(&path, Some(&staff)).await.body);
+    assert!(after > before, "{before} → {after}");
+    assert!(after.ends_with("18:00:00+08:00"));
+    let listed = app.get("/api/calendar/days", Some(&admin)).await;
+    assert_eq!(listed.body[0]["day"], due_day);
+
+    let r = app
+        .post(
+            "/api/calendar/days",
+            Some(&admin),
+            json!({ "notice": "holiday 2027-01-01" }),
+        )
+        .await;
+    assert!(r.body["fields"]["notice"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("第 1 行"));
+    let county = app.sign_in_demo(Role::CountyAdmin).await;
+    let r = app
+        .post(
+            "/api/calendar/days",
+            Some(&county),
+            json!({ "notice": "off 2027-01-01" }),
+        )
+        .await;
+    assert_envelope(&r, StatusCode::FORBIDDEN, "forbidden");
 }

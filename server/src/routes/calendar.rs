@@ -1,0 +1,117 @@
+//! Admins add next year's national holiday notice, or a community's own exceptions, in the
+//! same text format as the shipped notices (`off|work YYYY-MM-DD[..YYYY-MM-DD] note`).
+
+use super::callbacks::community_in_scope;
+use crate::auth::CurrentUser;
+use crate::db::calendar::{community_scope, NATIONAL};
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::AppState;
+use anju_domain::calendar::{parse_notice, DayKind};
+use anju_domain::Role;
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+pub struct NoticeRequest {
+    /// Absent: a national notice (system admin). Present: that community's exceptions.
+    community_id: Option<i64>,
+    notice: String,
+}
+
+#[derive(Serialize)]
+pub struct NoticeApplied {
+    days: usize,
+}
+
+#[derive(Deserialize)]
+pub struct DaysQuery {
+    community_id: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct CalendarDay {
+    day: String,
+    working: bool,
+    note: String,
+}
+
+async fn scope_for(
+    state: &AppState,
+    user: &crate::db::accounts::AccountRow,
+    community_id: Option<i64>,
+) -> ApiResult<String> {
+    match community_id {
+        None if user.role == Role::SystemAdmin => Ok(NATIONAL.to_owned()),
+        None => Err(ApiError::Forbidden),
+        Some(id) => {
+            if !matches!(user.role, Role::CountyAdmin | Role::SystemAdmin) {
+                return Err(ApiError::Forbidden);
+            }
+            Ok(community_scope(
+                community_in_scope(state, user, id).await?.id,
+            ))
+        }
+    }
+}
+
+pub async fn add_notice(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiJson(req): ApiJson<NoticeRequest>,
+) -> ApiResult<Json<NoticeApplied>> {
+    let scope = scope_for(&state, &user, req.community_id).await?;
+    if req.notice.len() > 20_000 {
+        return Err(ApiError::field(
+            "notice",
+            "通知内容太长",
+            "The notice is too long",
+        ));
+    }
+    let days = parse_notice(&req.notice).map_err(|e| {
+        ApiError::field(
+            "notice",
+            &format!("第 {} 行格式不对：{}", e.line, e.message),
+            &format!("Line {}: {}", e.line, e.message),
+        )
+    })?;
+    if days.is_empty() {
+        return Err(ApiError::field(
+            "notice",
+            "没有找到任何日期",
+            "No dates found",
+        ));
+    }
+    let now = state.clock.now();
+    state
+        .db
+        .put_calendar_days(&scope, &days, "", now, user.id)
+        .await?;
+    state
+        .db
+        .audit(now, Some(user.id), "calendar.notice", &scope, &req.notice)
+        .await?;
+    state.calendars.invalidate().await;
+    Ok(Json(NoticeApplied { days: days.len() }))
+}
+
+pub async fn list_days(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<DaysQuery>,
+) -> ApiResult<Json<Vec<CalendarDay>>> {
+    let scope = match q.community_id {
+        None => NATIONAL.to_owned(),
+        Some(id) => community_scope(community_in_scope(&state, &user, id).await?.id),
+    };
+    let days = state.db.calendar_days(&scope).await?;
+    Ok(Json(
+        days.into_iter()
+            .map(|(d, k, note)| CalendarDay {
+                day: d.format("%Y-%m-%d").to_string(),
+                working: k == DayKind::Work,
+                note,
+            })
+            .collect(),
+    ))
+}
