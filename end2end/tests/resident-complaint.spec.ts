@@ -120,3 +120,24 @@ test('the supervisor sees an overdue case in the queue', async ({ page }) => {
   await expect(overdue.first().getByText('已超时')).toBeVisible();
   await expectAccessible(page);
 });
+
+test('staff file an inquiry for a resident who phoned', async ({ page }) => {
+  await signIn(page, '13800000003', 'anju-community-2026');
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/staff/queue');
+  await appReady(page);
+  await page.getByRole('link', { name: '代居民登记' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('为哪位居民登记？');
+  await page.getByLabel('居民手机号').fill('138 0000 0001');
+  await page.getByLabel('打电话').check();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '咨询物业费用' }).click();
+  await page.getByLabel('发生了什么？').fill('居民来电询问今年物业费的缴费时间。');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '确认提交' }).click();
+  await expect(page.getByTestId('reference')).toHaveText(/^ZX\d{8}-\d{6}$/);
+  await page.getByRole('link', { name: '查看这个事项' }).click();
+  await expect(page.getByText('王秀英 · 柳岸社区')).toBeVisible();
+});

@@ -3,11 +3,14 @@
 //! made once per form, so pressing submit again after a network failure never files twice.
 
 use crate::api;
+use crate::components::field::TextField;
 use crate::components::field::{ErrorSummary, FieldErrors};
 use crate::i18n::{page_title, pick, text, tr};
-use crate::state::Prefs;
+use crate::state::{Prefs, Session};
 use anju_domain::category::{CaseKind, Category};
+use anju_domain::complaint::Channel;
 use anju_domain::complaint::{check_case_text, CaseView, CreateCaseRequest};
+use anju_domain::PhoneNumber;
 use anju_domain::{FieldError, Locale};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -39,7 +42,14 @@ const CONTACT_TIMES: [&str; 4] = [
 pub fn NewCase() -> impl IntoView {
     page_title("cases.new");
     let locale = expect_context::<Prefs>().locale;
-    let step = RwSignal::new(1u8);
+    let session = expect_context::<Session>();
+    // Staff file for a resident who phoned or walked in: first say who and how.
+    let for_resident = session
+        .user
+        .with_untracked(|u| u.as_ref().is_some_and(|u| u.role.is_staff()));
+    let step = RwSignal::new(if for_resident { 0u8 } else { 1u8 });
+    let resident_phone = RwSignal::new(String::new());
+    let channel = RwSignal::new(Channel::Phone);
     let categories = RwSignal::new(Vec::<Category>::new());
     let category = RwSignal::new(None::<Category>);
     let description = RwSignal::new(String::new());
@@ -65,8 +75,8 @@ pub fn NewCase() -> impl IntoView {
         description: description.get_untracked(),
         public_place: public.get_untracked().then(|| place.get_untracked()),
         contact_time: Some(text(Locale::ZhCn, contact.get_untracked()).to_owned()),
-        on_behalf_of_phone: None,
-        channel: None,
+        on_behalf_of_phone: for_resident.then(|| resident_phone.get_untracked()),
+        channel: for_resident.then(|| channel.get_untracked()),
     };
     let go = move |n: u8| {
         errors.set(FieldErrors::new());
@@ -103,6 +113,9 @@ pub fn NewCase() -> impl IntoView {
                     step.set(5);
                 }
                 Err(e) => {
+                    if e.fields.contains_key("on_behalf_of_phone") {
+                        step.set(0);
+                    }
                     errors.set(e.fields.clone());
                     general.set(Some(FieldError::new(e.message, e.message_en)));
                 }
@@ -141,8 +154,40 @@ pub fn NewCase() -> impl IntoView {
         }
     };
 
+    let check_resident = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match PhoneNumber::parse(&resident_phone.get_untracked()) {
+            Ok(_) => go(1),
+            Err(e) => {
+                let (zh, en) = e.message();
+                let mut found = FieldErrors::new();
+                found.insert("on_behalf_of_phone".into(), FieldError::new(zh, en));
+                errors.set(found);
+            }
+        }
+    };
+
     move || {
         match step.get() {
+        0 => view! {
+            <h1>{tr("new.for_resident")}</h1>
+            <ErrorSummary errors general />
+            <form class="form" on:submit=check_resident novalidate>
+                <TextField id="on_behalf_of_phone" label="new.resident_phone" hint="new.resident_phone_hint"
+                    value=resident_phone errors kind="tel" inputmode="tel" />
+                <fieldset class="fieldset">
+                    <legend>{tr("new.channel")}</legend>
+                    {[(Channel::Phone, "new.channel_phone"), (Channel::WalkIn, "new.channel_walk_in")].into_iter().map(|(c, key)| view! {
+                        <div class="radio">
+                            <input type="radio" id=key name="channel" prop:checked=move || channel.get() == c
+                                on:change=move |_| channel.set(c) />
+                            <label for=key>{tr(key)}</label>
+                        </div>
+                    }).collect_view()}
+                </fieldset>
+                <button type="submit" class="button">{tr("new.next")}</button>
+            </form>
+        }.into_any(),
         1 => view! {
             <h1>{tr("new.step1")}</h1>
             <ErrorSummary errors general />

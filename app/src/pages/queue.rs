@@ -32,6 +32,7 @@ pub fn Queue() -> impl IntoView {
     view! {
         <h1>{tr("queue.title")}</h1>
         <p>{tr("queue.intro")}</p>
+        <p><A href="/complaints/new" attr:class="button">{tr("queue.file_for")}</A></p>
         <p>
             {move || if overdue() {
                 view! { <A href="/staff/queue">{tr("queue.all")}</A> }.into_any()
