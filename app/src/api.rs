@@ -219,3 +219,25 @@ pub async fn set_major(case_id: i64, major: bool) -> ApiResult<()> {
         Err(_) => Err(network_error()),
     }
 }
+
+pub async fn update_category(
+    code: &str,
+    req: &anju_domain::category::UpdateCategoryRequest,
+) -> ApiResult<anju_domain::category::Category> {
+    send_json(
+        Request::put(&format!("/api/complaint-categories/{code}")),
+        req,
+    )
+    .await
+}
+
+pub async fn add_calendar_notice(
+    community_id: Option<i64>,
+    notice: &str,
+) -> ApiResult<serde_json::Value> {
+    send_json(
+        Request::post("/api/calendar/days"),
+        &serde_json::json!({ "community_id": community_id, "notice": notice }),
+    )
+    .await
+}

@@ -6,8 +6,8 @@ use crate::components::layout::Layout;
 use crate::pages::{
     account::AccountPage, admin::AdminAccounts, callbacks::Callbacks, case_detail::CaseDetail,
     case_new::NewCase, cases::CasesHome, home::Home, not_found::NotFound,
-    notifications::Notifications, queue::Queue, register::Register, service::ServicePage,
-    sign_in::SignIn,
+    notifications::Notifications, policy::Policy, queue::Queue, register::Register,
+    service::ServicePage, sign_in::SignIn,
 };
 use crate::state::{Prefs, Session};
 use anju_domain::Role;
@@ -63,6 +63,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/notifications")
                         view=|| view! { <Guard allow=|_| true><Notifications /></Guard> }
+                    />
+                    <Route
+                        path=path!("/admin/policy")
+                        view=|| view! { <Guard allow=Role::is_admin><Policy /></Guard> }
                     />
                     <Route
                         path=path!("/staff/callbacks")

@@ -122,6 +122,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         </Show>
                         <Show when=is_admin>
                             <li><A href="/admin/accounts">{tr("nav.admin")}</A></li>
+                            <li><A href="/admin/policy">{tr("nav.policy")}</A></li>
                         </Show>
                     </Show>
                 </ul>

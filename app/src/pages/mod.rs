@@ -8,6 +8,7 @@ pub mod cases;
 pub mod home;
 pub mod not_found;
 pub mod notifications;
+pub mod policy;
 pub mod queue;
 pub mod register;
 pub mod service;
