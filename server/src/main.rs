@@ -47,6 +47,9 @@ enum Command {
         /// Only this target (acknowledge, on-site, resolve, answer).
         #[arg(long)]
         target: Option<String>,
+        /// Apply this community's calendar exceptions too.
+        #[arg(long)]
+        community: Option<i64>,
     },
     /// Create a system admin; the password is read from ANJU_ADMIN_PASSWORD or stdin.
     CreateAdmin {
@@ -100,14 +103,17 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let url = cli.common.database_url();
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
-    // A pure calculation: no database, no logging noise on stdout.
+    // A calculation: it reads the stored calendar and categories when a database exists,
+    // never creates one, and prints nothing but the answer on stdout.
     if let Command::Deadline {
         category,
         at,
         target,
+        community,
     } = &command
     {
-        for line in deadline(category, at, target.as_deref())? {
+        let stored = stored_policy(&url, *community).await;
+        for line in deadline(category, at, target.as_deref(), stored)? {
             println!("{line}");
         }
         return Ok(());
@@ -221,12 +227,46 @@ async fn create_admin(db: &Db, phone: &str, name: &str, now: i64) -> anyhow::Res
     Ok(())
 }
 
-fn deadline(category: &str, at: &str, target: Option<&str>) -> anyhow::Result<Vec<String>> {
+type StoredPolicy = (
+    anju_domain::calendar::WorkingCalendar,
+    Vec<anju_domain::category::Category>,
+);
+
+/// The calendar and categories real cases use, if this deployment's database exists.
+async fn stored_policy(url: &DatabaseUrl, community: Option<i64>) -> Option<StoredPolicy> {
+    if !url.is_postgres() {
+        let path = url
+            .expose()
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap_or("");
+        if !std::path::Path::new(path).exists() {
+            return None;
+        }
+    }
+    let db = Db::connect(url).await.ok()?;
+    let calendar = anju_server::calendars::CalendarCache::default()
+        .for_community(&db, community.unwrap_or(0))
+        .await
+        .ok()?;
+    let categories = db.categories().await.ok().filter(|c| !c.is_empty())?;
+    db.close().await;
+    Some(((*calendar).clone(), categories))
+}
+
+fn deadline(
+    category: &str,
+    at: &str,
+    target: Option<&str>,
+    stored: Option<StoredPolicy>,
+) -> anyhow::Result<Vec<String>> {
     use anju_domain::calendar::{shanghai, WorkingCalendar};
     use anju_domain::category::{default_categories, find_category};
     use anju_domain::deadline::{due_at, ClockContext, Due, TargetName, WorkingHours};
 
-    let categories = default_categories();
+    let (calendar, categories) =
+        stored.unwrap_or_else(|| (WorkingCalendar::china(), default_categories()));
     let category = find_category(&categories, category).ok_or_else(|| {
         let codes: Vec<_> = categories.iter().map(|c| c.code.as_str()).collect();
         anyhow::anyhow!(
@@ -245,7 +285,6 @@ fn deadline(category: &str, at: &str, target: Option<&str>) -> anyhow::Result<Ve
         }
         None => None,
     };
-    let calendar = WorkingCalendar::china();
     let ctx = ClockContext {
         calendar: &calendar,
         hours: WorkingHours::default(),

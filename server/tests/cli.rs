@@ -1,9 +1,18 @@
-//! The `anju` binary's commands that answer without a server.
+//! The `anju` binary's commands that answer without a running server.
 
 use std::process::Command;
 
 fn anju(args: &[&str]) -> (bool, String, String) {
+    // A data dir that does not exist: only the shipped calendar and categories apply.
+    let none =
+        std::env::temp_dir().join(format!("anju-cli-none-{}", uuid::Uuid::new_v4().simple()));
+    anju_in(&none, args)
+}
+
+fn anju_in(data_dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_anju"))
+        .arg("--data-dir")
+        .arg(data_dir)
         .args(args)
         .output()
         .expect("run anju");
@@ -77,4 +86,36 @@ fn deadline_refuses_bad_input_with_a_reason() {
     ]);
     assert!(!ok);
     assert!(err.contains("no such target"), "{err}");
+}
+
+#[tokio::test]
+async fn deadline_uses_this_deployments_stored_calendar() {
+    use anju_domain::calendar::DayKind;
+    let dir = std::env::temp_dir().join(format!("anju-cli-{}", uuid::Uuid::new_v4().simple()));
+    let (ok, _, err) = anju_in(&dir, &["migrate"]);
+    assert!(ok, "{err}");
+    let url = anju_server::DatabaseUrl::new(format!("sqlite://{}/anju.db", dir.display()));
+    let db = anju_server::Db::connect(&url).await.unwrap();
+    let holiday = chrono::NaiveDate::from_ymd_opt(2026, 10, 14).unwrap();
+    db.put_calendar_days("national", &[(holiday, DayKind::Off)], "", 0, 0)
+        .await
+        .unwrap();
+    db.close().await;
+
+    let args = [
+        "deadline",
+        "--category",
+        "home-repair",
+        "--at",
+        "2026-09-29T10:00:00+08:00",
+        "--target",
+        "resolve",
+    ];
+    let (ok, out, err) = anju_in(&dir, &args);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out, "2026-10-15T18:00:00+08:00",
+        "the stored extra holiday pushes it a day"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -612,3 +612,130 @@ async fn an_admins_holiday_notice_moves_working_day_deadlines(app: TestApp) {
         .await;
     assert_envelope(&r, StatusCode::FORBIDDEN, "forbidden");
 }
+
+on_both_backends!(every_case_endpoint_hides_other_jurisdictions_cases);
+
+/// Staff of another community, and another resident, get 404 (or 403 for staff-only work)
+/// from every endpoint that touches a case.
+async fn every_case_endpoint_hides_other_jurisdictions_cases(app: TestApp) {
+    let owner = app.register("13900000140").await;
+    let case = file(&app, &owner, "home-repair", "iso-1").await;
+    let id = case["id"].as_i64().unwrap();
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "acknowledge" }),
+    )
+    .await;
+    act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "resolve", "note": "修好了" }),
+    )
+    .await;
+
+    let other = app
+        .state
+        .db
+        .ensure_jurisdiction(
+            Some(&app.places.street),
+            JurisdictionLevel::Community,
+            "邻居社区",
+        )
+        .await
+        .unwrap();
+    let admin = app.sign_in_demo(Role::SystemAdmin).await;
+    app.post(
+        "/api/admin/accounts",
+        Some(&admin),
+        json!({ "phone": "13900000141", "password": "staff passphrase",
+        "display_name": "邻居社工", "role": "community_staff", "jurisdiction_id": other.id }),
+    )
+    .await;
+    let outsider = app
+        .sign_in("13900000141", "staff passphrase")
+        .await
+        .cookie()
+        .unwrap();
+    let stranger = app.register("13900000142").await;
+
+    for who in [&outsider, &stranger] {
+        let gets = [
+            format!("/api/cases/{id}"),
+            format!("/api/cases/{id}/photos/1"),
+        ];
+        for path in gets {
+            assert_eq!(
+                app.get(&path, Some(who)).await.status,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+        let posts = [
+            (
+                format!("/api/cases/{id}/actions"),
+                json!({ "action": "comment", "note": "x" }),
+            ),
+            (
+                format!("/api/cases/{id}/callbacks"),
+                json!({ "reached": false }),
+            ),
+            (format!("/api/cases/{id}/major"), json!({ "major": true })),
+        ];
+        for (path, body) in posts {
+            assert_eq!(
+                app.post(&path, Some(who), body).await.status,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+        let upload = axum::http::Request::builder()
+            .method("POST")
+            .uri(format!("/api/cases/{id}/photos"))
+            .header("x-anju-client", "1")
+            .header("cookie", who.as_str())
+            .body(axum::body::Body::from(vec![0u8; 10]))
+            .unwrap();
+        assert_eq!(app.send(upload).await.status, StatusCode::NOT_FOUND);
+        let listed = app.get("/api/cases", Some(who)).await;
+        assert!(listed.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != id));
+    }
+    let draw = app
+        .get(
+            &format!(
+                "/api/callbacks/draws?community_id={}&month=2026-01",
+                app.places.community.id
+            ),
+            Some(&outsider),
+        )
+        .await;
+    assert!(draw.body["fields"]["community_id"].is_object());
+    let report = app
+        .get(
+            &format!(
+                "/api/reports/complaints?community_id={}&month=2026-01",
+                app.places.community.id
+            ),
+            Some(&outsider),
+        )
+        .await;
+    assert!(report.body["fields"]["community_id"].is_object());
+    // The owner's resident can not mark staff-only things either.
+    assert_eq!(
+        app.post(
+            &format!("/api/cases/{id}/major"),
+            Some(&owner),
+            json!({ "major": true })
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}
