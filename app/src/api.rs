@@ -241,3 +241,13 @@ pub async fn add_calendar_notice(
     )
     .await
 }
+
+#[derive(serde::Deserialize, Clone, Debug, PartialEq)]
+pub struct Assignee {
+    pub id: i64,
+    pub display_name: String,
+}
+
+pub async fn assignees(case_id: i64) -> ApiResult<Vec<Assignee>> {
+    get(&format!("/api/cases/{case_id}/assignees")).await
+}

@@ -61,6 +61,10 @@ test('a resident files a repair, staff handle it, the resident sees the deadline
   await staff.getByRole('button', { name: '受理' }).click();
   await expect(staff.getByTestId('state')).toHaveText('已受理');
   await expectAccessible(staff);
+  await staff.getByLabel('指派给').selectOption({ label: '陈明（湖滨街道）' });
+  await staff.getByRole('button', { name: '指派', exact: true }).click();
+  await expect(staff.locator('dd', { hasText: '陈明（湖滨街道）' })).toBeVisible();
+  await expect(staff.getByTestId('state')).toHaveText('正在处理');
 
   await page.reload();
   await appReady(page);
@@ -71,7 +75,7 @@ test('a resident files a repair, staff handle it, the resident sees the deadline
   await expect(page.getByRole('listitem').filter({ hasText: reference })).toContainText('已受理');
   await expectAccessible(page);
   await page.getByRole('link', { name: '查看事项' }).first().click();
-  await expect(page.getByTestId('state')).toHaveText('已受理');
+  await expect(page.getByTestId('state')).toHaveText('正在处理');
 
   await staff.getByLabel('说明').fill('已重新固定扶手。');
   await staff.getByRole('button', { name: '办结' }).click();

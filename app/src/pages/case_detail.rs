@@ -73,6 +73,8 @@ pub fn CaseDetail() -> impl IntoView {
     let session = expect_context::<Session>();
     let case = RwSignal::new(None::<CaseView>);
     let photos = RwSignal::new(Vec::<PhotoView>::new());
+    let colleagues = RwSignal::new(Vec::<api::Assignee>::new());
+    let assignee = RwSignal::new(0i64);
     let note = RwSignal::new(String::new());
     let ratings = [RwSignal::new(0u8), RwSignal::new(0u8), RwSignal::new(0u8)];
     let errors = RwSignal::new(FieldErrors::new());
@@ -87,6 +89,12 @@ pub fn CaseDetail() -> impl IntoView {
                     Ok(c) => {
                         photos.set(c.photos.clone());
                         case.set(Some(c));
+                        if let Ok(list) = api::assignees(id).await {
+                            if let Some(first) = list.first() {
+                                assignee.set(first.id);
+                            }
+                            colleagues.set(list);
+                        }
                     }
                     Err(e) => general.set(Some(FieldError::new(e.message, e.message_en))),
                 }
@@ -120,7 +128,10 @@ pub fn CaseDetail() -> impl IntoView {
         let req = CaseActionRequest {
             action,
             note: Some(text_note),
-            assignee_id: None,
+            // Assign names a colleague; everything else leaves the assignee alone.
+            assignee_id: (action == CaseAction::Assign)
+                .then(|| assignee.get_untracked())
+                .filter(|id| *id > 0),
             rating,
         };
         spawn_local(async move {
@@ -205,8 +216,20 @@ pub fn CaseDetail() -> impl IntoView {
                             }
                         }>{if is_major { tr("case.unmark_major")() } else { tr("case.mark_major")() }}</button>
                     </p>
+                    {actions.contains(&CaseAction::Assign).then(|| view! {
+                        <div class="field">
+                            <label for="assignee">{tr("case.assign_to")}</label>
+                            <select id="assignee" on:change=move |ev| assignee.set(event_target_value(&ev).parse().unwrap_or(0))>
+                                {move || colleagues.get().into_iter().map(|p| view! {
+                                    <option value=p.id.to_string() selected=move || assignee.get() == p.id>{p.display_name}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <p><button type="button" class="button button--secondary" prop:disabled=move || busy.get()
+                            on:click=move |_| run(CaseAction::Assign)>{tr("case.assign")}</button></p>
+                    })}
                     <div class="actions">
-                        {actions.iter().map(|a| { let a = *a; view! {
+                        {actions.iter().filter(|a| **a != CaseAction::Assign).map(|a| { let a = *a; view! {
                             <button type="button" class="button" class:button--secondary=!matches!(a, CaseAction::Acknowledge | CaseAction::Resolve | CaseAction::ArriveOnSite)
                                 prop:disabled=move || busy.get() on:click=move |_| run(a)>{tr(action_key(a.as_str()))}</button>
                         }}).collect_view()}

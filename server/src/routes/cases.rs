@@ -444,3 +444,35 @@ pub async fn act(
     super::case_notices::after_action(&state, &case, req.action, now).await?;
     Ok(Json(case_view(&state, &case, staff).await?))
 }
+
+#[derive(serde::Serialize)]
+pub struct Assignee {
+    id: i64,
+    display_name: String,
+    role: Role,
+}
+
+/// Staff who may take this case: community staff and street reviewers over it.
+pub async fn assignees(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Assignee>>> {
+    let (case, staff) = visible_case(&state, &user, &id).await?;
+    if !staff {
+        return Err(ApiError::Forbidden);
+    }
+    let mut out = Vec::new();
+    for role in [Role::CommunityStaff, Role::StreetReviewer] {
+        for account_id in state.db.staff_over(&case.scope_path, role.as_str()).await? {
+            if let Some(a) = state.db.account(account_id).await? {
+                out.push(Assignee {
+                    id: a.id,
+                    display_name: a.display_name,
+                    role: a.role,
+                });
+            }
+        }
+    }
+    Ok(Json(out))
+}

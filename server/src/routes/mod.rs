@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/cases/{id}/photos/{photo}", get(photos::download))
+        .route("/cases/{id}/assignees", get(cases::assignees))
         .route("/cases/{id}/callbacks", post(callbacks::record))
         .route("/cases/{id}/major", post(callbacks::set_major))
         .route(

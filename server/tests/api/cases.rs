@@ -739,3 +739,61 @@ async fn every_case_endpoint_hides_other_jurisdictions_cases(app: TestApp) {
         StatusCode::NOT_FOUND
     );
 }
+
+on_both_backends!(staff_assign_a_case_to_a_colleague_over_it);
+
+async fn staff_assign_a_case_to_a_colleague_over_it(app: TestApp) {
+    let resident = app.register("13900000150").await;
+    let case = file(&app, &resident, "home-repair", "as-1").await;
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let people = app
+        .get(
+            &format!("/api/cases/{}/assignees", case["id"]),
+            Some(&staff),
+        )
+        .await;
+    let names: Vec<&str> = people
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["display_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["张丽（柳岸社区）", "陈明（湖滨街道）"]);
+    let street_id = people.body[1]["id"].clone();
+    let r = act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "assign", "assignee_id": street_id }),
+    )
+    .await;
+    assert_eq!(r.body["assignee_name"], "陈明（湖滨街道）", "{}", r.body);
+    let assessor = app
+        .state
+        .db
+        .account_by_phone("13800000005")
+        .await
+        .unwrap()
+        .unwrap();
+    let r = act(
+        &app,
+        &staff,
+        &case["id"],
+        json!({ "action": "assign", "assignee_id": assessor.id }),
+    )
+    .await;
+    assert!(
+        r.body["fields"]["assignee_id"].is_object(),
+        "assessors do not take complaints"
+    );
+    assert_envelope(
+        &app.get(
+            &format!("/api/cases/{}/assignees", case["id"]),
+            Some(&resident),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+}
