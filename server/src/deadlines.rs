@@ -7,7 +7,7 @@ use crate::db::cases::CaseRow;
 use crate::routes::case_views::{rfc3339, ClockData};
 use crate::AppState;
 use anju_domain::calendar::shanghai;
-use anju_domain::deadline::{due_at, warn_at, ClockContext, Due, WorkingHours};
+use anju_domain::deadline::{due_at, warn_at, Due};
 use anju_domain::Role;
 use chrono::DateTime;
 
@@ -31,11 +31,8 @@ fn short(secs: i64) -> String {
 /// When to warn about the case's current deadline (`next_due_at`).
 async fn warning_time(state: &AppState, case: &CaseRow) -> anyhow::Result<Option<i64>> {
     let data = ClockData::load(state, case).await?;
-    let calendar = state.calendar_for(case.community_id).await?;
-    let ctx = ClockContext {
-        calendar: &calendar,
-        hours: WorkingHours::default(),
-    };
+    let clock = state.calendar_for(case.community_id).await?;
+    let ctx = clock.ctx();
     let started = DateTime::from_timestamp(case.created_at, 0).unwrap_or_default();
     Ok(case
         .targets

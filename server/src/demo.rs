@@ -145,7 +145,7 @@ async fn seed_cases(db: &Db, now: i64) -> anyhow::Result<()> {
         return Ok(());
     };
     let categories = db.categories().await?;
-    let calendar = anju_domain::calendar::WorkingCalendar::china();
+    let clock = crate::calendars::CommunityClock::national();
     let demo_cases = [
         (
             "demo-noise",
@@ -175,7 +175,7 @@ async fn seed_cases(db: &Db, now: i64) -> anyhow::Result<()> {
             continue;
         };
         let provisional = crate::db::cases::CaseRow::provisional(category, at);
-        let due = next_due_for(&calendar, &provisional, &ClockData::empty());
+        let due = next_due_for(&clock, &provisional, &ClockData::empty());
         let new = NewCase {
             kind: category.kind,
             category,

@@ -61,7 +61,7 @@ impl AppState {
     pub async fn calendar_for(
         &self,
         community_id: i64,
-    ) -> Result<Arc<anju_domain::calendar::WorkingCalendar>, sqlx::Error> {
+    ) -> Result<Arc<calendars::CommunityClock>, sqlx::Error> {
         self.calendars.for_community(&self.db, community_id).await
     }
 }

@@ -228,7 +228,7 @@ async fn create_admin(db: &Db, phone: &str, name: &str, now: i64) -> anyhow::Res
 }
 
 type StoredPolicy = (
-    anju_domain::calendar::WorkingCalendar,
+    anju_server::calendars::CommunityClock,
     Vec<anju_domain::category::Category>,
 );
 
@@ -261,12 +261,13 @@ fn deadline(
     target: Option<&str>,
     stored: Option<StoredPolicy>,
 ) -> anyhow::Result<Vec<String>> {
-    use anju_domain::calendar::{shanghai, WorkingCalendar};
+    use anju_domain::calendar::shanghai;
     use anju_domain::category::{default_categories, find_category};
-    use anju_domain::deadline::{due_at, ClockContext, Due, TargetName, WorkingHours};
+    use anju_domain::deadline::{due_at, Due, TargetName};
+    use anju_server::calendars::CommunityClock;
 
-    let (calendar, categories) =
-        stored.unwrap_or_else(|| (WorkingCalendar::china(), default_categories()));
+    let (clock, categories) =
+        stored.unwrap_or_else(|| (CommunityClock::national(), default_categories()));
     let category = find_category(&categories, category).ok_or_else(|| {
         let codes: Vec<_> = categories.iter().map(|c| c.code.as_str()).collect();
         anyhow::anyhow!(
@@ -285,10 +286,7 @@ fn deadline(
         }
         None => None,
     };
-    let ctx = ClockContext {
-        calendar: &calendar,
-        hours: WorkingHours::default(),
-    };
+    let ctx = clock.ctx();
     let mut lines = Vec::new();
     for t in category
         .targets

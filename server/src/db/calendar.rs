@@ -12,6 +12,42 @@ pub fn community_scope(community_id: i64) -> String {
 pub const NATIONAL: &str = "national";
 
 impl Db {
+    pub async fn community_working_hours(
+        &self,
+        community_id: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query("SELECT working_hours FROM jurisdictions WHERE id = $1")
+                    .bind(community_id)
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| r.try_get::<Option<String>, _>("working_hours"))
+                    .transpose()
+                    .map(Option::flatten)
+            }
+        )
+    }
+
+    pub async fn set_community_working_hours(
+        &self,
+        community_id: i64,
+        hours: &str,
+    ) -> Result<(), sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query("UPDATE jurisdictions SET working_hours = $1 WHERE id = $2")
+                    .bind(hours)
+                    .bind(community_id)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            }
+        )
+    }
+
     pub async fn calendar_days(
         &self,
         scope: &str,

@@ -115,3 +115,53 @@ pub async fn list_days(
             .collect(),
     ))
 }
+
+#[derive(Deserialize)]
+pub struct HoursRequest {
+    /// `08:30-17:30`.
+    hours: String,
+}
+
+/// County and system admins set a community's working hours; working-day deadlines end at
+/// the close of them, working-hour clocks count within them.
+pub async fn set_working_hours(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    ApiJson(req): ApiJson<HoursRequest>,
+) -> ApiResult<axum::http::StatusCode> {
+    if !matches!(user.role, Role::CountyAdmin | Role::SystemAdmin) {
+        return Err(ApiError::Forbidden);
+    }
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let community = community_in_scope(&state, &user, id).await?;
+    let hours = crate::calendars::parse_hours(&req.hours).ok_or_else(|| {
+        ApiError::field(
+            "hours",
+            "请按 08:30-17:30 的格式填写，结束要晚于开始",
+            "Use the form 08:30-17:30, ending after it starts",
+        )
+    })?;
+    let text = format!(
+        "{}-{}",
+        hours.start.format("%H:%M"),
+        hours.end.format("%H:%M")
+    );
+    let now = state.clock.now();
+    state
+        .db
+        .set_community_working_hours(community.id, &text)
+        .await?;
+    state
+        .db
+        .audit(
+            now,
+            Some(user.id),
+            "community.working_hours",
+            &format!("jurisdiction:{}", community.id),
+            &text,
+        )
+        .await?;
+    state.calendars.invalidate().await;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -1,13 +1,14 @@
 //! Deadlines and views of cases: due times come from `anju_domain::deadline`, computed from
 //! the case's stored history (creation, pauses, targets met), never stored as truth.
 
+use crate::calendars::CommunityClock;
 use crate::db::cases::{CaseRow, NO_DUE};
 use crate::error::ApiResult;
 use crate::AppState;
-use anju_domain::calendar::{shanghai, WorkingCalendar};
+use anju_domain::calendar::shanghai;
 use anju_domain::category::Category;
 use anju_domain::complaint::{CaseEventView, CaseState, CaseView, Channel, DueView};
-use anju_domain::deadline::{due_at, ClockContext, Due, Pause, WorkingHours};
+use anju_domain::deadline::{due_at, Due, Pause};
 use chrono::{DateTime, Utc};
 
 fn instant(secs: i64) -> DateTime<Utc> {
@@ -82,11 +83,8 @@ impl CaseRow {
 type TargetDue = (anju_domain::deadline::Target, Option<i64>, Option<i64>);
 
 /// Each target with its due time (None while the clock is stopped) and when it was met.
-fn dues(calendar: &WorkingCalendar, case: &CaseRow, data: &ClockData) -> Vec<TargetDue> {
-    let ctx = ClockContext {
-        calendar,
-        hours: WorkingHours::default(),
-    };
+fn dues(clock: &CommunityClock, case: &CaseRow, data: &ClockData) -> Vec<TargetDue> {
+    let ctx = clock.ctx();
     case.targets
         .iter()
         .map(|t| {
@@ -110,11 +108,11 @@ pub async fn next_due(state: &AppState, case: &CaseRow, data: &ClockData) -> Api
     Ok(next_due_for(&calendar, case, data))
 }
 
-pub fn next_due_for(calendar: &WorkingCalendar, case: &CaseRow, data: &ClockData) -> i64 {
+pub fn next_due_for(clock: &CommunityClock, case: &CaseRow, data: &ClockData) -> i64 {
     if case.state.is_handled() || case.state.clock_stopped() {
         return NO_DUE;
     }
-    dues(calendar, case, data)
+    dues(clock, case, data)
         .into_iter()
         .filter(|(_, _, met)| met.is_none())
         .filter_map(|(_, due, _)| due)

@@ -72,6 +72,10 @@ pub fn router(state: AppState) -> Router {
             "/calendar/days",
             get(calendar::list_days).post(calendar::add_notice),
         )
+        .route(
+            "/communities/{id}/working-hours",
+            put(calendar::set_working_hours),
+        )
         .route("/notifications", get(notifications::list))
         .route("/notifications/unread-count", get(notifications::unread))
         .route(

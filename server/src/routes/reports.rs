@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use anju_domain::callback::{percent, CategoryCount, MonthlyReport, TargetCompliance};
 use anju_domain::category::CaseKind;
-use anju_domain::deadline::{due_at, ClockContext, Due, WorkingHours};
+use anju_domain::deadline::{due_at, Due};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -44,11 +44,8 @@ pub async fn complaints(
         *by_category.entry(c.category_code.clone()).or_default() += 1;
     }
 
-    let calendar = state.calendar_for(community.id).await?;
-    let ctx = ClockContext {
-        calendar: &calendar,
-        hours: WorkingHours::default(),
-    };
+    let clock = state.calendar_for(community.id).await?;
+    let ctx = clock.ctx();
     let mut compliance: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
     let (mut breached, mut breached_unassigned) = (0, 0);
     for case in state

@@ -797,3 +797,46 @@ async fn staff_assign_a_case_to_a_colleague_over_it(app: TestApp) {
         "forbidden",
     );
 }
+
+on_both_backends!(a_communitys_working_hours_set_when_working_day_deadlines_close);
+
+async fn a_communitys_working_hours_set_when_working_day_deadlines_close(app: TestApp) {
+    let admin = app.sign_in_demo(Role::CountyAdmin).await;
+    let path = format!("/api/communities/{}/working-hours", app.places.community.id);
+    let put =
+        |body: Value| TestApp::request(axum::http::Method::PUT, &path, Some(&admin), Some(body));
+    let bad = app.send(put(json!({ "hours": "18:00-08:00" }))).await;
+    assert!(bad.body["fields"]["hours"].is_object());
+    assert_eq!(
+        app.send(put(json!({ "hours": "09:00-17:00" })))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+
+    let resident = app.register("13900000160").await;
+    let case = file(&app, &resident, "common-area-repair", "wh-1").await;
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let seen = app
+        .get(&format!("/api/cases/{}", case["id"]), Some(&staff))
+        .await;
+    assert!(
+        seen.body["due"][0]["due_at"]
+            .as_str()
+            .unwrap()
+            .ends_with("T17:00:00+08:00"),
+        "{}",
+        seen.body
+    );
+    let forbidden = TestApp::request(
+        axum::http::Method::PUT,
+        &path,
+        Some(&staff),
+        Some(json!({ "hours": "09:00-17:00" })),
+    );
+    assert_envelope(
+        &app.send(forbidden).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+}
