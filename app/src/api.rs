@@ -251,3 +251,19 @@ pub struct Assignee {
 pub async fn assignees(case_id: i64) -> ApiResult<Vec<Assignee>> {
     get(&format!("/api/cases/{case_id}/assignees")).await
 }
+
+pub async fn set_working_hours(community_id: i64, hours: &str) -> ApiResult<()> {
+    let request = with_client_header(Request::put(&format!(
+        "/api/communities/{community_id}/working-hours"
+    )))
+    .json(&serde_json::json!({ "hours": hours }))
+    .map_err(|_| network_error())?;
+    match request.send().await {
+        Ok(r) if r.ok() => Ok(()),
+        Ok(r) => Err(r
+            .json::<ErrorEnvelope>()
+            .await
+            .unwrap_or_else(|_| network_error())),
+        Err(_) => Err(network_error()),
+    }
+}

@@ -25,4 +25,13 @@ test('a county admin edits a deadline and enters a community calendar exception'
   await page.getByRole('button', { name: '录入' }).click();
   await expect(page.getByRole('status').filter({ hasText: '已录入天数' })).toContainText('2');
   await expectAccessible(page);
+
+  const hours = page.locator('form').filter({ has: page.getByLabel('工作时间', { exact: true }) });
+  await hours.getByLabel('社区').selectOption({ label: '江南省 / 临江市 / 滨湖区 / 东门街道 / 古井社区' });
+  await hours.getByLabel('工作时间', { exact: true }).fill('18:00-08:00');
+  await hours.getByRole('button', { name: '保存' }).click();
+  await expect(hours.getByRole('alert')).toContainText('08:30-17:30');
+  await hours.getByLabel('工作时间', { exact: true }).fill('08:30-17:30');
+  await hours.getByRole('button', { name: '保存' }).click();
+  await expect(hours.getByRole('status')).toHaveText('已保存');
 });

@@ -114,13 +114,17 @@ pub fn Policy() -> impl IntoView {
     let scope = RwSignal::new(if system_admin { 0i64 } else { -1 });
     let notice = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Result<i64, FieldError>>);
+    let hours_community = RwSignal::new(0i64);
+    let hours = RwSignal::new("08:00-18:00".to_owned());
+    let hours_result = RwSignal::new(None::<Result<(), FieldError>>);
     spawn_local(async move {
         if let Ok(list) = api::case_categories().await {
             categories.set(list);
         }
         if let Ok(list) = api::staff_communities().await {
-            if !system_admin {
-                if let Some(first) = list.first() {
+            if let Some(first) = list.first() {
+                hours_community.set(first.id);
+                if !system_admin {
                     scope.set(first.id);
                 }
             }
@@ -138,6 +142,17 @@ pub fn Policy() -> impl IntoView {
             let r = api::add_calendar_notice(community, &text).await;
             result.set(Some(
                 r.map(|v| v["days"].as_i64().unwrap_or(0))
+                    .map_err(|e| first_error(&e)),
+            ));
+        });
+    };
+    let save_hours = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (community, text) = (hours_community.get_untracked(), hours.get_untracked());
+        spawn_local(async move {
+            hours_result.set(Some(
+                api::set_working_hours(community, &text)
+                    .await
                     .map_err(|e| first_error(&e)),
             ));
         });
@@ -170,6 +185,29 @@ pub fn Policy() -> impl IntoView {
                 Err(e) => view! { <p class="field-error" role="alert">{pick(locale.get(), &e)}</p> }.into_any(),
             })}
             <button type="submit" class="button">{tr("policy.apply")}</button>
+        </form>
+
+        <h2>{tr("policy.hours")}</h2>
+        <p>{tr("policy.hours_intro")}</p>
+        <form class="form" on:submit=save_hours novalidate>
+            <div class="field">
+                <label for="hours-community">{tr("callbacks.community")}</label>
+                <select id="hours-community" on:change=move |ev| hours_community.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    {move || communities.get().into_iter().map(|c| view! {
+                        <option value=c.id.to_string()>{c.path.join(" / ")}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="hours">{tr("policy.hours_field")}</label>
+                <input id="hours" type="text" inputmode="numeric" prop:value=move || hours.get()
+                    on:input=move |ev| hours.set(event_target_value(&ev)) />
+            </div>
+            {move || hours_result.get().map(|r| match r {
+                Ok(()) => view! { <p role="status">{tr("policy.saved")}</p> }.into_any(),
+                Err(e) => view! { <p class="field-error" role="alert">{pick(locale.get(), &e)}</p> }.into_any(),
+            })}
+            <button type="submit" class="button button--secondary">{tr("policy.save")}</button>
         </form>
     }
 }
