@@ -53,6 +53,21 @@ async fn send_json<B: Serialize, T: DeserializeOwned>(
     read(request.send().await).await
 }
 
+/// A JSON request whose answer carries no content.
+async fn send_json_no_content<B: Serialize>(builder: RequestBuilder, body: &B) -> ApiResult<()> {
+    let request = with_client_header(builder)
+        .json(body)
+        .map_err(|_| network_error())?;
+    match request.send().await {
+        Ok(r) if r.ok() => Ok(()),
+        Ok(r) => Err(r
+            .json::<ErrorEnvelope>()
+            .await
+            .unwrap_or_else(|_| network_error())),
+        Err(_) => Err(network_error()),
+    }
+}
+
 pub async fn session() -> ApiResult<Option<AccountView>> {
     get::<SessionView>("/api/session").await.map(|s| s.account)
 }
@@ -182,17 +197,11 @@ pub async fn record_callback(
     case_id: i64,
     req: &anju_domain::callback::RecordCallbackRequest,
 ) -> ApiResult<()> {
-    let request = with_client_header(Request::post(&format!("/api/cases/{case_id}/callbacks")))
-        .json(req)
-        .map_err(|_| network_error())?;
-    match request.send().await {
-        Ok(r) if r.ok() => Ok(()),
-        Ok(r) => Err(r
-            .json::<ErrorEnvelope>()
-            .await
-            .unwrap_or_else(|_| network_error())),
-        Err(_) => Err(network_error()),
-    }
+    send_json_no_content(
+        Request::post(&format!("/api/cases/{case_id}/callbacks")),
+        req,
+    )
+    .await
 }
 
 pub fn report_url(community_id: i64, month: &str, format: &str) -> String {
@@ -207,17 +216,11 @@ pub async fn complaint_report(
 }
 
 pub async fn set_major(case_id: i64, major: bool) -> ApiResult<()> {
-    let request = with_client_header(Request::post(&format!("/api/cases/{case_id}/major")))
-        .json(&serde_json::json!({ "major": major }))
-        .map_err(|_| network_error())?;
-    match request.send().await {
-        Ok(r) if r.ok() => Ok(()),
-        Ok(r) => Err(r
-            .json::<ErrorEnvelope>()
-            .await
-            .unwrap_or_else(|_| network_error())),
-        Err(_) => Err(network_error()),
-    }
+    send_json_no_content(
+        Request::post(&format!("/api/cases/{case_id}/major")),
+        &serde_json::json!({ "major": major }),
+    )
+    .await
 }
 
 pub async fn update_category(
@@ -253,17 +256,9 @@ pub async fn assignees(case_id: i64) -> ApiResult<Vec<Assignee>> {
 }
 
 pub async fn set_working_hours(community_id: i64, hours: &str) -> ApiResult<()> {
-    let request = with_client_header(Request::put(&format!(
-        "/api/communities/{community_id}/working-hours"
-    )))
-    .json(&serde_json::json!({ "hours": hours }))
-    .map_err(|_| network_error())?;
-    match request.send().await {
-        Ok(r) if r.ok() => Ok(()),
-        Ok(r) => Err(r
-            .json::<ErrorEnvelope>()
-            .await
-            .unwrap_or_else(|_| network_error())),
-        Err(_) => Err(network_error()),
-    }
+    send_json_no_content(
+        Request::put(&format!("/api/communities/{community_id}/working-hours")),
+        &serde_json::json!({ "hours": hours }),
+    )
+    .await
 }

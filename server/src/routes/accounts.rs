@@ -18,22 +18,32 @@ use axum::Json;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
+/// The phone number if valid; a field error for each of phone and password that is not.
+pub(super) fn check_credentials(
+    phone: &str,
+    password: &str,
+    fields: &mut BTreeMap<String, FieldError>,
+) -> Option<PhoneNumber> {
+    let phone = PhoneNumber::parse(phone)
+        .map_err(|e| {
+            let (zh, en) = e.message();
+            fields.insert("phone".to_owned(), FieldError::new(zh, en));
+        })
+        .ok();
+    if let Err(e) = Password::new(password, phone.as_ref().map(PhoneNumber::as_str)) {
+        let (zh, en) = e.message();
+        fields.insert("password".to_owned(), FieldError::new(zh, en));
+    }
+    phone
+}
+
 pub async fn register(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> ApiResult<Response> {
     let mut fields = BTreeMap::new();
-    let phone = PhoneNumber::parse(&req.phone)
-        .map_err(|e| {
-            let (zh, en) = e.message();
-            fields.insert("phone".to_owned(), FieldError::new(zh, en));
-        })
-        .ok();
-    if let Err(e) = Password::new(&req.password, phone.as_ref().map(PhoneNumber::as_str)) {
-        let (zh, en) = e.message();
-        fields.insert("password".to_owned(), FieldError::new(zh, en));
-    }
+    let phone = check_credentials(&req.phone, &req.password, &mut fields);
     for (field, zh, en) in check_registration_text(&req) {
         fields.insert(field.to_owned(), FieldError::new(zh, en));
     }

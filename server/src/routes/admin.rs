@@ -6,9 +6,7 @@ use crate::auth::CurrentUser;
 use crate::db::accounts::{CreateAccountError, NewAccount};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::AppState;
-use anju_domain::{
-    AccountPage, AccountView, CreateStaffRequest, FieldError, Password, PhoneNumber, Role,
-};
+use anju_domain::{AccountPage, AccountView, CreateStaffRequest, FieldError, Role};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -62,16 +60,7 @@ pub async fn create_staff(
 ) -> ApiResult<(StatusCode, Json<AccountView>)> {
     let scope = admin_scope(&state, &user).await?;
     let mut fields = BTreeMap::new();
-    let phone = PhoneNumber::parse(&req.phone)
-        .map_err(|e| {
-            let (zh, en) = e.message();
-            fields.insert("phone".to_owned(), FieldError::new(zh, en));
-        })
-        .ok();
-    if let Err(e) = Password::new(&req.password, phone.as_ref().map(PhoneNumber::as_str)) {
-        let (zh, en) = e.message();
-        fields.insert("password".to_owned(), FieldError::new(zh, en));
-    }
+    let phone = super::accounts::check_credentials(&req.phone, &req.password, &mut fields);
     if req.display_name.trim().is_empty() {
         fields.insert(
             "display_name".to_owned(),
