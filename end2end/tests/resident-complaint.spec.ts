@@ -20,6 +20,12 @@ async function fileCommonAreaRepair(page: Page): Promise<string> {
   await page.getByLabel('具体地点').fill('1号楼2单元门口');
   await page.getByRole('button', { name: '下一步' }).click();
 
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('有照片吗？');
+  await page.getByLabel('添加照片（最多 6 张）').setInputFiles(PHOTO);
+  await expect(page.getByRole('img', { name: '居民上传的照片 1' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '下一步' }).click();
+
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('什么时间方便联系您？');
   await page.getByLabel('上午').check();
   await expectAccessible(page);
@@ -33,6 +39,7 @@ async function fileCommonAreaRepair(page: Page): Promise<string> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('已提交');
   const reference = await page.getByTestId('reference').innerText();
   expect(reference).toMatch(/^TS\d{8}-\d{6}$/);
+  await expect(page.getByRole('status').filter({ hasText: '已上传照片' })).toContainText('1');
   await expectAccessible(page);
   await page.getByRole('link', { name: '查看这个事项' }).click();
   await expect(page.getByTestId('state')).toHaveText('已提交，等待受理');
@@ -107,6 +114,7 @@ test('filing works in 长辈版 with large targets', async ({ page }) => {
   await page.getByLabel('发生了什么？').fill('卫生间水龙头一直滴水。');
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '下一步' }).click();
   await page.getByRole('button', { name: '确认提交' }).click();
   await expect(page.getByTestId('reference')).toHaveText(/^TS\d{8}-\d{6}$/);
   await expectAccessible(page);
@@ -138,6 +146,7 @@ test('staff file an inquiry for a resident who phoned', async ({ page }) => {
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByRole('button', { name: '咨询物业费用' }).click();
   await page.getByLabel('发生了什么？').fill('居民来电询问今年物业费的缴费时间。');
+  await page.getByRole('button', { name: '下一步' }).click();
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByRole('button', { name: '确认提交' }).click();

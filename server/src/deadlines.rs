@@ -143,12 +143,78 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
     Ok(report)
 }
 
-/// Runs [`scan`] every minute until the process ends.
+/// At month end the call-back lists draw themselves: once a month is over, every community
+/// with handled complaints that month and no list yet gets one, drawn in the name of the first
+/// system admin (a draw needs an accountable person; without an admin nothing is drawn).
+pub async fn draw_finished_months(state: &AppState) -> anyhow::Result<usize> {
+    use anju_domain::callback::month_bounds;
+    let now = state.clock.now();
+    let local = DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .with_timezone(&shanghai());
+    let this_month = local.format("%Y-%m").to_string();
+    let Some((this_start, _)) = month_bounds(&this_month) else {
+        return Ok(0);
+    };
+    let last_day = this_start - chrono::Duration::days(1);
+    let last_month = last_day
+        .with_timezone(&shanghai())
+        .format("%Y-%m")
+        .to_string();
+    let Some(range) = month_bounds(&last_month).map(|(s, e)| (s.timestamp(), e.timestamp())) else {
+        return Ok(0);
+    };
+    let Some(admin) = state
+        .db
+        .first_account_with_role(Role::SystemAdmin.as_str())
+        .await?
+    else {
+        return Ok(0);
+    };
+    let mut drawn = 0;
+    for community in state
+        .db
+        .jurisdictions_at_level(anju_domain::JurisdictionLevel::Community)
+        .await?
+    {
+        if state
+            .db
+            .complaints_handled_in(community.id, range.0, range.1)
+            .await?
+            .is_empty()
+        {
+            continue;
+        }
+        let fresh = crate::routes::callbacks::perform_draw(
+            state,
+            community.id,
+            &last_month,
+            range,
+            admin,
+            "callback.draw.auto",
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        drawn += usize::from(fresh);
+    }
+    Ok(drawn)
+}
+
+/// Runs [`scan`] every minute until the process ends, and the month-end draw every hour.
 pub fn spawn_watch(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        let mut minutes = 0u32;
         loop {
             tick.tick().await;
+            if minutes % 60 == 0 {
+                match draw_finished_months(&state).await {
+                    Ok(n) if n > 0 => tracing::info!(lists = n, "month-end call-back lists drawn"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = format!("{e:#}"), "month-end draw failed"),
+                }
+            }
+            minutes = minutes.wrapping_add(1);
             match scan(&state).await {
                 Ok(r) if r.warnings + r.breaches > 0 => {
                     tracing::info!(

@@ -206,7 +206,8 @@ async fn seed_cases(db: &Db, now: i64) -> anyhow::Result<()> {
 }
 
 async fn handle_demo_case(db: &Db, id: i64, staff: i64, filed: i64) -> anyhow::Result<()> {
-    use crate::db::cases::{Transition, NO_DUE};
+    use crate::db::case_history::Transition;
+    use crate::db::cases::NO_DUE;
     use anju_domain::complaint::CaseState;
     let steps = [
         (

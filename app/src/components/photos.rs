@@ -24,7 +24,7 @@ async fn sleep_ms(ms: i32) {
 
 /// Decode, scale down and re-encode as JPEG; falls back to the original file if the browser
 /// cannot (the server refuses what is not a photo anyway).
-async fn shrink(file: &web_sys::File) -> web_sys::Blob {
+pub async fn shrink(file: &web_sys::File) -> web_sys::Blob {
     async fn try_shrink(file: &web_sys::File) -> Result<web_sys::Blob, JsValue> {
         let bitmap: web_sys::ImageBitmap =
             JsFuture::from(window().create_image_bitmap_with_blob(file)?)
@@ -63,6 +63,24 @@ async fn shrink(file: &web_sys::File) -> web_sys::Blob {
     }
 }
 
+/// Upload one photo, trying again up to three times while the network fails.
+pub async fn upload_with_retry(
+    case_id: i64,
+    stage: PhotoStage,
+    blob: &web_sys::Blob,
+) -> api::ApiResult<Vec<PhotoView>> {
+    let mut attempt = 0;
+    loop {
+        match api::upload_photo(case_id, stage, blob).await {
+            Err(e) if e.code == "network" && attempt < 3 => {
+                attempt += 1;
+                sleep_ms(1000 * attempt).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 #[component]
 pub fn PhotoUploader(
     case_id: i64,
@@ -88,24 +106,13 @@ pub fn PhotoUploader(
         spawn_local(async move {
             for file in files {
                 let blob = shrink(&file).await;
-                let mut attempt = 0;
-                loop {
-                    match api::upload_photo(case_id, stage, &blob).await {
-                        Ok(list) => {
-                            photos.set(list);
-                            break;
-                        }
-                        Err(e) if e.code == "network" && attempt < 3 => {
-                            attempt += 1;
-                            sleep_ms(1000 * attempt).await;
-                        }
-                        Err(e) => {
-                            let detail = e.fields.values().next().cloned();
-                            error.set(Some(
-                                detail.unwrap_or(FieldError::new(e.message, e.message_en)),
-                            ));
-                            break;
-                        }
+                match upload_with_retry(case_id, stage, &blob).await {
+                    Ok(list) => photos.set(list),
+                    Err(e) => {
+                        let detail = e.fields.values().next().cloned();
+                        error.set(Some(
+                            detail.unwrap_or(FieldError::new(e.message, e.message_en)),
+                        ));
                     }
                 }
             }

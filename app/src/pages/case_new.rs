@@ -5,11 +5,14 @@
 use crate::api;
 use crate::components::field::TextField;
 use crate::components::field::{ErrorSummary, FieldErrors};
+use crate::components::photos::{shrink, upload_with_retry};
 use crate::i18n::{page_title, pick, text, tr};
 use crate::state::{Prefs, Session};
 use anju_domain::category::{CaseKind, Category};
 use anju_domain::complaint::Channel;
-use anju_domain::complaint::{check_case_text, CaseView, CreateCaseRequest};
+use anju_domain::complaint::{
+    check_case_text, CaseView, CreateCaseRequest, PhotoStage, MAX_PHOTOS_PER_STAGE,
+};
 use anju_domain::PhoneNumber;
 use anju_domain::{FieldError, Locale};
 use leptos::prelude::*;
@@ -30,6 +33,9 @@ fn category_label(c: &Category, locale: Locale) -> String {
         Locale::En => c.name_en.clone(),
     }
 }
+
+/// The photo step sits between "what and where" (2) and "contact time" (3).
+const PHOTOS: u8 = 6;
 
 const CONTACT_TIMES: [&str; 4] = [
     "new.contact_any",
@@ -60,6 +66,10 @@ pub fn NewCase() -> impl IntoView {
     let general = RwSignal::new(None::<FieldError>);
     let busy = RwSignal::new(false);
     let created = RwSignal::new(None::<CaseView>);
+    // Photos chosen before the case exists: shrunk now, uploaded right after it is created.
+    let photo_blobs = RwSignal::new_local(Vec::<web_sys::Blob>::new());
+    let photo_urls = RwSignal::new(Vec::<String>::new());
+    let photo_outcome = RwSignal::new(None::<Result<usize, FieldError>>);
     let key = submission_key();
 
     spawn_local(async move {
@@ -97,8 +107,43 @@ pub fn NewCase() -> impl IntoView {
         }
         errors.set(found);
         if errors.with_untracked(FieldErrors::is_empty) {
-            go(3);
+            go(PHOTOS);
         }
+    };
+    let add_photos = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(files) = input.files() else { return };
+        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+        input.set_value("");
+        spawn_local(async move {
+            for file in files {
+                if photo_blobs.with_untracked(Vec::len) >= MAX_PHOTOS_PER_STAGE {
+                    break;
+                }
+                let blob = shrink(&file).await;
+                let url = web_sys::Url::create_object_url_with_blob(&blob).unwrap_or_default();
+                photo_blobs.update(|b| b.push(blob));
+                photo_urls.update(|u| u.push(url));
+            }
+        });
+    };
+    let remove_photo = move |i: usize| {
+        photo_blobs.update(|b| {
+            if i < b.len() {
+                b.remove(i);
+            }
+        });
+        photo_urls.update(|u| {
+            if i < u.len() {
+                let _ = web_sys::Url::revoke_object_url(&u.remove(i));
+            }
+        });
     };
     let submit = move |_| {
         if busy.get_untracked() {
@@ -109,6 +154,28 @@ pub fn NewCase() -> impl IntoView {
         spawn_local(async move {
             match api::create_case(&req).await {
                 Ok(case) => {
+                    let blobs = photo_blobs.get_untracked();
+                    let mut uploaded = 0;
+                    let mut failure = None;
+                    for blob in &blobs {
+                        match upload_with_retry(case.id, PhotoStage::Report, blob).await {
+                            Ok(_) => uploaded += 1,
+                            Err(e) => {
+                                failure = Some(
+                                    e.fields
+                                        .values()
+                                        .next()
+                                        .cloned()
+                                        .unwrap_or(FieldError::new(e.message, e.message_en)),
+                                )
+                            }
+                        }
+                    }
+                    photo_outcome.set(if blobs.is_empty() {
+                        None
+                    } else {
+                        Some(failure.map_or(Ok(uploaded), Err))
+                    });
                     created.set(Some(case));
                     step.set(5);
                 }
@@ -235,8 +302,30 @@ pub fn NewCase() -> impl IntoView {
                 <button type="submit" class="button">{tr("new.next")}</button>
             </form>
         }.into_any(),
-        3 => view! {
+        PHOTOS => view! {
             {back(2)}
+            <h1>{tr("new.photos")}</h1>
+            <p>{tr("new.photos_intro")}</p>
+            <div class="field">
+                <label for="new-photos">{tr("photos.add")}</label>
+                <p class="hint" id="new-photos-hint">{tr("photos.hint")}</p>
+                <input id="new-photos" type="file" accept="image/*" multiple aria-describedby="new-photos-hint"
+                    prop:disabled=move || { photo_urls.with(Vec::len) >= MAX_PHOTOS_PER_STAGE } on:change=add_photos />
+            </div>
+            <ul class="photos">
+                {move || photo_urls.get().into_iter().enumerate().map(|(i, url)| view! {
+                    <li>
+                        <img src=url alt=format!("{} {}", text(locale.get(), "photos.report_alt"), i + 1) />
+                        <button type="button" class="link-button" on:click=move |_| remove_photo(i)>
+                            {format!("{} {}", text(locale.get(), "new.remove_photo"), i + 1)}
+                        </button>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p><button type="button" class="button" on:click=move |_| go(3)>{tr("new.next")}</button></p>
+        }.into_any(),
+        3 => view! {
+            {back(PHOTOS)}
             <form class="form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); go(4); }>
                 <fieldset class="fieldset">
                     <legend><h1 class="legend-heading">{tr("new.step3")}</h1></legend>
@@ -272,6 +361,11 @@ pub fn NewCase() -> impl IntoView {
                     <dd><button type="button" class="link-button" on:click=move |_| go(2)>{tr("new.change")}</button></dd>
                 </div>
                 <div>
+                    <dt>{tr("photos.title")}</dt>
+                    <dd>{move || photo_urls.with(Vec::len)}</dd>
+                    <dd><button type="button" class="link-button" on:click=move |_| go(PHOTOS)>{tr("new.change")}</button></dd>
+                </div>
+                <div>
                     <dt>{tr("case.contact_time")}</dt>
                     <dd>{move || text(locale.get(), contact.get())}</dd>
                     <dd><button type="button" class="link-button" on:click=move |_| go(3)>{tr("new.change")}</button></dd>
@@ -287,6 +381,10 @@ pub fn NewCase() -> impl IntoView {
                 <p>{tr("new.done_reference")}</p>
                 <p class="reference" data-testid="reference">{move || created.get().map(|c| c.reference)}</p>
             </div>
+            {move || photo_outcome.get().map(|o| match o {
+                Ok(n) => view! { <p role="status">{tr("new.photos_uploaded")} " " {n}</p> }.into_any(),
+                Err(e) => view! { <p class="field-error" role="alert">{pick(locale.get(), &e)} " " {tr("new.photos_retry")}</p> }.into_any(),
+            })}
             <p>{tr("new.done_next")}</p>
             <p>{move || created.get().map(|c| view! {
                 <A href=format!("/complaints/{}", c.id) attr:class="button">{tr("new.view_case")}</A>

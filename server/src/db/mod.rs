@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod audit;
 pub mod calendar;
 pub mod callbacks;
+pub mod case_history;
 pub mod cases;
 pub mod jurisdictions;
 pub mod notifications;

@@ -188,6 +188,20 @@ impl Db {
         )
     }
 
+    pub async fn first_account_with_role(&self, role: &str) -> Result<Option<i64>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query("SELECT id FROM accounts WHERE role = $1 ORDER BY id LIMIT 1")
+                    .bind(role)
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| r.try_get("id"))
+                    .transpose()
+            }
+        )
+    }
+
     /// Staff accounts with `role` whose jurisdiction contains `scope_path`.
     pub async fn staff_over(&self, scope_path: &str, role: &str) -> Result<Vec<i64>, sqlx::Error> {
         with_db!(

@@ -71,71 +71,93 @@ pub async fn draw(
     ApiJson(req): ApiJson<DrawRequest>,
 ) -> ApiResult<(StatusCode, Json<DrawView>)> {
     let community = community_in_scope(&state, &user, req.community_id).await?;
-    let (start, end) = month_range(&state, &req.month)?;
-    if state.db.draw(community.id, &req.month).await?.is_none() {
-        let handled = state
-            .db
-            .complaints_handled_in(community.id, start, end)
-            .await?;
-        let candidates: Vec<CallbackCandidate> = handled
+    let range = month_range(&state, &req.month)?;
+    let fresh = perform_draw(
+        &state,
+        community.id,
+        &req.month,
+        range,
+        user.id,
+        "callback.draw",
+    )
+    .await?;
+    let status = if fresh {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(draw_view(&state, &community, &req.month).await?),
+    ))
+}
+
+/// Draw a community's sample for a month unless it exists; true when this call drew it.
+pub async fn perform_draw(
+    state: &AppState,
+    community_id: i64,
+    month: &str,
+    (start, end): (i64, i64),
+    by: i64,
+    audit_action: &str,
+) -> ApiResult<bool> {
+    if state.db.draw(community_id, month).await?.is_some() {
+        return Ok(false);
+    }
+    let handled = state
+        .db
+        .complaints_handled_in(community_id, start, end)
+        .await?;
+    let candidates: Vec<CallbackCandidate> = handled
+        .iter()
+        .map(|c| CallbackCandidate {
+            id: c.id,
+            major: c.major,
+        })
+        .collect();
+    let seed: u64 = rand::random();
+    let min_percent = state.settings.policy.callback_min_percent;
+    let sample: Vec<(i64, bool)> = draw_callback_sample(&candidates, seed, min_percent)
+        .into_iter()
+        .map(|id| (id, candidates.iter().any(|c| c.id == id && c.major)))
+        .collect();
+    let json = serde_json::to_string(
+        &candidates
             .iter()
-            .map(|c| CallbackCandidate {
+            .map(|c| Candidate {
                 id: c.id,
                 major: c.major,
             })
-            .collect();
-        let seed: u64 = rand::random();
-        let min_percent = state.settings.policy.callback_min_percent;
-        let sample = draw_callback_sample(&candidates, seed, min_percent);
-        let sample: Vec<(i64, bool)> = sample
-            .into_iter()
-            .map(|id| (id, candidates.iter().any(|c| c.id == id && c.major)))
-            .collect();
-        let json = serde_json::to_string(
-            &candidates
-                .iter()
-                .map(|c| Candidate {
-                    id: c.id,
-                    major: c.major,
-                })
-                .collect::<Vec<_>>(),
-        )
-        .map_err(|e| ApiError::Internal(e.into()))?;
-        let now = state.clock.now();
-        let fresh = state
+            .collect::<Vec<_>>(),
+    )
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    let now = state.clock.now();
+    let fresh = state
+        .db
+        .insert_draw(&NewDraw {
+            community_id,
+            month,
+            seed,
+            min_percent,
+            candidates_json: &json,
+            sample: &sample,
+            now,
+            by,
+        })
+        .await?;
+    if fresh {
+        state
             .db
-            .insert_draw(&NewDraw {
-                community_id: community.id,
-                month: &req.month,
-                seed,
-                min_percent,
-                candidates_json: &json,
-                sample: &sample,
+            .audit(
                 now,
-                by: user.id,
-            })
+                Some(by),
+                audit_action,
+                &format!("community:{community_id}:{month}"),
+                &seed.to_string(),
+            )
             .await?;
-        if fresh {
-            state
-                .db
-                .audit(
-                    now,
-                    Some(user.id),
-                    "callback.draw",
-                    &format!("community:{}:{}", community.id, req.month),
-                    &seed.to_string(),
-                )
-                .await?;
-            return Ok((
-                StatusCode::CREATED,
-                Json(draw_view(&state, &community, &req.month).await?),
-            ));
-        }
     }
-    Ok((
-        StatusCode::OK,
-        Json(draw_view(&state, &community, &req.month).await?),
-    ))
+    Ok(fresh)
 }
 
 #[derive(Deserialize)]
@@ -291,7 +313,7 @@ pub async fn set_major(
     let now = state.clock.now();
     let applied = state
         .db
-        .apply_transition(&crate::db::cases::Transition {
+        .apply_transition(&crate::db::case_history::Transition {
             case_id: case.id,
             from: case.state,
             to: case.state,

@@ -6,10 +6,11 @@
 use super::case_views::{case_view, next_due, ClockData};
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
-use crate::db::cases::{CaseRow, CreateCaseError, NewCase, Transition};
+use crate::db::case_history::Transition;
+use crate::db::cases::{CaseRow, CreateCaseError, NewCase};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::AppState;
-use anju_domain::category::{find_category, Category};
+use anju_domain::category::find_category;
 use anju_domain::complaint::{
     check_case_text, next_state, Actor, CaseAction, CaseActionRequest, CasePage, CaseView, Channel,
     CreateCaseRequest, Refusal, NOTE_MAX_CHARS,
@@ -39,61 +40,7 @@ pub(super) async fn staff_scope(state: &AppState, user: &AccountRow) -> ApiResul
     }
 }
 
-pub async fn categories(State(state): State<AppState>) -> ApiResult<Json<Vec<Category>>> {
-    Ok(Json(state.db.categories().await?))
-}
-
-/// County and system admins edit categories; cases already filed keep the targets they had.
-pub async fn update_category(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Path(code): Path<String>,
-    ApiJson(req): ApiJson<anju_domain::category::UpdateCategoryRequest>,
-) -> ApiResult<Json<Category>> {
-    if !matches!(user.role, Role::CountyAdmin | Role::SystemAdmin) {
-        return Err(ApiError::Forbidden);
-    }
-    let problems = anju_domain::category::check_category(&req);
-    if !problems.is_empty() {
-        let mut fields = BTreeMap::new();
-        for (f, zh, en) in problems {
-            field(&mut fields, f, zh, en);
-        }
-        return Err(ApiError::Validation(fields));
-    }
-    let before = state
-        .db
-        .categories()
-        .await?
-        .into_iter()
-        .find(|c| c.code == code)
-        .ok_or(ApiError::NotFound)?;
-    let updated = Category {
-        code: code.clone(),
-        kind: before.kind,
-        name: req.name.trim().into(),
-        name_en: req.name_en.trim().into(),
-        targets: req.targets,
-    };
-    let now = state.clock.now();
-    if !state.db.update_category(&updated, now).await? {
-        return Err(ApiError::NotFound);
-    }
-    let detail = serde_json::json!({ "before": before, "after": updated }).to_string();
-    state
-        .db
-        .audit(
-            now,
-            Some(user.id),
-            "category.update",
-            &format!("category:{code}"),
-            &detail,
-        )
-        .await?;
-    Ok(Json(updated))
-}
-
-fn field(fields: &mut BTreeMap<String, FieldError>, name: &str, zh: &str, en: &str) {
+pub(super) fn field(fields: &mut BTreeMap<String, FieldError>, name: &str, zh: &str, en: &str) {
     fields.insert(name.to_owned(), FieldError::new(zh, en));
 }
 

@@ -4,10 +4,11 @@
 mod accounts;
 mod admin;
 mod calendar;
-mod callbacks;
+pub(crate) mod callbacks;
 mod case_notices;
 pub(crate) mod case_views;
 mod cases;
+mod categories;
 mod health;
 mod me;
 mod notifications;
@@ -47,8 +48,11 @@ pub fn router(state: AppState) -> Router {
             "/admin/accounts",
             get(admin::list_accounts).post(admin::create_staff),
         )
-        .route("/complaint-categories", get(cases::categories))
-        .route("/complaint-categories/{code}", put(cases::update_category))
+        .route("/complaint-categories", get(categories::categories))
+        .route(
+            "/complaint-categories/{code}",
+            put(categories::update_category),
+        )
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/{id}", get(cases::get))
         .route("/cases/{id}/actions", post(cases::act))

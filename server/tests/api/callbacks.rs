@@ -265,3 +265,47 @@ async fn draws_and_reports_are_for_staff_of_that_community_and_real_months(app: 
         .await;
     assert_envelope(&r, StatusCode::CONFLICT, "conflict");
 }
+
+on_both_backends!(last_months_lists_draw_themselves_once_the_month_is_over);
+
+async fn last_months_lists_draw_themselves_once_the_month_is_over(app: TestApp) {
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    handled_complaints(&app, &staff, 2).await;
+    let month = this_month(&app);
+    assert_eq!(
+        anju_server::deadlines::draw_finished_months(&app.state)
+            .await
+            .unwrap(),
+        0,
+        "the month is not over"
+    );
+    // Jump to the middle of next month (sessions expire on the way, which is fine here).
+    let (_, end) = anju_domain::callback::month_bounds(&month).unwrap();
+    app.state
+        .clock
+        .advance(end.timestamp() - app.state.clock.now() + 10 * 86400);
+    assert_eq!(
+        anju_server::deadlines::draw_finished_months(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        anju_server::deadlines::draw_finished_months(&app.state)
+            .await
+            .unwrap(),
+        0,
+        "drawn once"
+    );
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let draw = app
+        .get(
+            &format!(
+                "/api/callbacks/draws?community_id={}&month={month}",
+                app.places.community.id
+            ),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(draw.body["candidates"], 2, "{}", draw.body);
+}

@@ -94,6 +94,30 @@ async fn photos_are_checked_cleaned_deduplicated_and_private(app: TestApp) {
     let message = seventh.body["fields"]["photos"]["message"].as_str();
     assert!(message.is_some_and(|m| m.contains('6')), "{}", seventh.body);
 
+    // A real-sized photo (well over the 64 KiB JSON limit) is accepted.
+    let noisy = image::RgbImage::from_fn(400, 300, |x, y| {
+        image::Rgb([(x * 7 + y * 13) as u8, (x * y) as u8, (x ^ y) as u8])
+    });
+    let mut big = std::io::Cursor::new(Vec::new());
+    noisy.write_to(&mut big, image::ImageFormat::Png).unwrap();
+    assert!(big.get_ref().len() > 100 * 1024, "{}", big.get_ref().len());
+    let case2 = app
+        .post(
+            "/api/cases",
+            Some(&resident),
+            json!({ "client_key": "p-2", "category": "home-repair", "description": "窗户裂了" }),
+        )
+        .await
+        .body;
+    let r = app
+        .send(upload(
+            &format!("/api/cases/{}/photos", case2["id"]),
+            &resident,
+            big.into_inner(),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
     let huge = app
         .send(upload(&path, &resident, vec![0xFF; 11 * 1024 * 1024]))
         .await;

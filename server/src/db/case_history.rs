@@ -1,0 +1,205 @@
+//! A case's history: its events, clock pauses and met targets, and the transitions that write
+//! them. Every state change is written together with its event row in one transaction.
+
+use super::{with_db, Db};
+use anju_domain::complaint::{CaseState, Rating};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub at: i64,
+    pub actor_account_id: i64,
+    pub action: String,
+    pub state: CaseState,
+    pub note: Option<String>,
+}
+
+/// A state change to record: the new state, the event, and the clock bookkeeping.
+pub struct Transition<'a> {
+    pub case_id: i64,
+    pub from: CaseState,
+    pub to: CaseState,
+    pub actor: i64,
+    pub action: &'a str,
+    pub note: Option<&'a str>,
+    pub now: i64,
+    pub assignee: Option<i64>,
+    pub acknowledge: bool,
+    pub open_pause: bool,
+    pub close_pause: bool,
+    pub targets_met: &'a [&'a str],
+    pub targets_unmet: &'a [&'a str],
+    pub rating: Option<Rating>,
+    /// Mark (or unmark) the case as major (重大), which puts it in every call-back sample.
+    pub major: Option<bool>,
+}
+
+impl Db {
+    pub async fn case_events(&self, case_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query("SELECT at, actor_account_id, action, state, note FROM case_events WHERE case_id = $1 ORDER BY id")
+                .bind(case_id)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    let state: String = r.try_get("state")?;
+                    Ok(EventRow {
+                        at: r.try_get("at")?,
+                        actor_account_id: r.try_get("actor_account_id")?,
+                        action: r.try_get("action")?,
+                        state: CaseState::parse(&state).ok_or_else(|| super::cases::decode_err("state", state.clone()))?,
+                        note: r.try_get("note")?,
+                    })
+                })
+                .collect()
+                }
+        )
+    }
+
+    /// Pauses as `(from, until)`; `until` is `None` while still paused.
+    pub async fn case_pauses(&self, case_id: i64) -> Result<Vec<(i64, Option<i64>)>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(
+                    "SELECT from_at, until_at FROM case_pauses WHERE case_id = $1 ORDER BY id",
+                )
+                .bind(case_id)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("from_at")?, r.try_get("until_at")?)))
+                .collect()
+            }
+        )
+    }
+
+    pub async fn case_targets_met(&self, case_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query("SELECT target, met_at FROM case_targets_met WHERE case_id = $1")
+                    .bind(case_id)
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get("target")?, r.try_get("met_at")?)))
+                    .collect()
+            }
+        )
+    }
+
+    /// Apply a transition if the case is still in `from` (so two staff acting at once cannot
+    /// both move it). Returns false when someone else changed it first.
+    pub async fn apply_transition(&self, t: &Transition<'_>) -> Result<bool, sqlx::Error> {
+        with_db!(
+            self,
+            write
+                | pool
+                | {
+                    async {
+                let mut tx = pool.begin().await?;
+                let updated = sqlx::query(
+                    "UPDATE cases SET state = $1,
+                        assignee_account_id = COALESCE($2, assignee_account_id),
+                        acknowledged_at = CASE WHEN $3 AND acknowledged_at IS NULL THEN $4 ELSE acknowledged_at END,
+                        handled_at = CASE WHEN $1 = 'resolved' THEN $4
+                                          WHEN $6 = 'resolved' AND $1 <> 'closed' THEN NULL
+                                          ELSE handled_at END,
+                        major = COALESCE($7, major)
+                     WHERE id = $5 AND state = $6",
+                )
+                .bind(t.to.as_str())
+                .bind(t.assignee)
+                .bind(t.acknowledge)
+                .bind(t.now)
+                .bind(t.case_id)
+                .bind(t.from.as_str())
+                .bind(t.major)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    return Ok(false);
+                }
+                if t.close_pause {
+                    sqlx::query("UPDATE case_pauses SET until_at = $1 WHERE case_id = $2 AND until_at IS NULL")
+                        .bind(t.now)
+                        .bind(t.case_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if t.open_pause {
+                    sqlx::query("INSERT INTO case_pauses (case_id, from_at, until_at) VALUES ($1, $2, NULL)")
+                        .bind(t.case_id)
+                        .bind(t.now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for target in t.targets_met {
+                    sqlx::query(
+                        "INSERT INTO case_targets_met (case_id, target, met_at) VALUES ($1, $2, $3)
+                         ON CONFLICT (case_id, target) DO NOTHING",
+                    )
+                    .bind(t.case_id)
+                    .bind(*target)
+                    .bind(t.now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for target in t.targets_unmet {
+                    sqlx::query("DELETE FROM case_targets_met WHERE case_id = $1 AND target = $2")
+                        .bind(t.case_id)
+                        .bind(*target)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Some(r) = t.rating {
+                    sqlx::query(
+                        "UPDATE cases SET rating_speed = $1, rating_result = $2, rating_attitude = $3 WHERE id = $4",
+                    )
+                    .bind(i64::from(r.speed))
+                    .bind(i64::from(r.result))
+                    .bind(i64::from(r.attitude))
+                    .bind(t.case_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO case_events (case_id, at, actor_account_id, action, state, note)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(t.case_id)
+                .bind(t.now)
+                .bind(t.actor)
+                .bind(t.action)
+                .bind(t.to.as_str())
+                .bind(t.note)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+            .await
+                }
+        )
+    }
+
+    pub async fn set_next_due(&self, case_id: i64, next_due_at: i64) -> Result<(), sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query("UPDATE cases SET next_due_at = $1 WHERE id = $2")
+                    .bind(next_due_at)
+                    .bind(case_id)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            }
+        )
+    }
+}
