@@ -207,7 +207,7 @@ pub fn spawn_watch(state: AppState) {
         let mut minutes = 0u32;
         loop {
             tick.tick().await;
-            if minutes % 60 == 0 {
+            if minutes.is_multiple_of(60) {
                 match draw_finished_months(&state).await {
                     Ok(n) if n > 0 => tracing::info!(lists = n, "month-end call-back lists drawn"),
                     Ok(_) => {}
