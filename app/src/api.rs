@@ -58,7 +58,12 @@ async fn send_json_no_content<B: Serialize>(builder: RequestBuilder, body: &B) -
     let request = with_client_header(builder)
         .json(body)
         .map_err(|_| network_error())?;
-    match request.send().await {
+    read_no_content(request.send().await).await
+}
+
+/// The answer to a call that returns no content: success, or the error envelope.
+async fn read_no_content(response: Result<Response, gloo_net::Error>) -> ApiResult<()> {
+    match response {
         Ok(r) if r.ok() => Ok(()),
         Ok(r) => Err(r
             .json::<ErrorEnvelope>()
@@ -86,15 +91,7 @@ pub async fn sign_out() -> ApiResult<()> {
 
 /// A POST without a body whose answer carries no content.
 async fn post_empty(url: &str) -> ApiResult<()> {
-    let response = with_client_header(Request::post(url)).send().await;
-    match response {
-        Ok(r) if r.ok() => Ok(()),
-        Ok(r) => Err(r
-            .json::<ErrorEnvelope>()
-            .await
-            .unwrap_or_else(|_| network_error())),
-        Err(_) => Err(network_error()),
-    }
+    read_no_content(with_client_header(Request::post(url)).send().await).await
 }
 
 pub async fn set_preferences(prefs: &Preferences) -> ApiResult<Preferences> {
