@@ -19,6 +19,7 @@ fn network_error() -> ErrorEnvelope {
         message_en: crate::i18n::text(anju_domain::Locale::En, "errors.network").into(),
         fields: Default::default(),
         retry_after_secs: None,
+        link: None,
     }
 }
 

@@ -57,6 +57,8 @@ pub struct CountyRules {
 #[serde(rename_all = "snake_case")]
 pub enum Question {
     IdNumber,
+    /// Where the elder lives: asked only when the county's rules matter (低保).
+    Place,
     Group,
     Ownership,
     Safety,
@@ -111,6 +113,38 @@ pub enum Outcome {
     },
 }
 
+/// The public check: the answers so far and, once known, where the elder lives.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EligibilityCheckRequest {
+    pub answers: EligibilityAnswers,
+    #[serde(default)]
+    pub community_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EligibilityCheckView {
+    pub next_question: Option<Question>,
+    /// Set once no question is left.
+    pub outcome: Option<Outcome>,
+    pub rules: Option<CountyRules>,
+}
+
+/// Both halves of the check in one call, as the app and the server use it.
+pub fn check(
+    a: &EligibilityAnswers,
+    rules: Option<CountyRules>,
+    today: NaiveDate,
+) -> EligibilityCheckView {
+    let next = next_question(a, rules, today);
+    EligibilityCheckView {
+        next_question: next,
+        outcome: next
+            .is_none()
+            .then(|| assess(a, rules.unwrap_or_default(), today)),
+        rules,
+    }
+}
+
 fn grounds(a: &EligibilityAnswers, today: NaiveDate) -> Vec<Ground> {
     let mut g = Vec::new();
     if a.id_number
@@ -131,10 +165,11 @@ fn grounds(a: &EligibilityAnswers, today: NaiveDate) -> Vec<Ground> {
     g
 }
 
-/// The next question worth asking, or `None` when [`assess`] can answer.
+/// The next question worth asking, or `None` when [`assess`] can answer. `rules` is `None`
+/// while the elder's county is not known yet.
 pub fn next_question(
     a: &EligibilityAnswers,
-    rules: CountyRules,
+    rules: Option<CountyRules>,
     today: NaiveDate,
 ) -> Option<Question> {
     if a.id_number
@@ -174,7 +209,10 @@ pub fn next_question(
     };
     let covered = match group {
         CoveredGroup::DispersedExtremePoverty | CoveredGroup::LiftedOutOfPoverty => true,
-        CoveredGroup::MinimumLivingAllowance => rules.minimum_living_allowance_covered,
+        CoveredGroup::MinimumLivingAllowance => match rules {
+            Some(r) => r.minimum_living_allowance_covered,
+            None => return Some(Question::Place),
+        },
         CoveredGroup::None => false,
     };
     if !covered {
@@ -375,29 +413,38 @@ mod tests {
     fn questions_that_cannot_matter_are_skipped() {
         let rules = CountyRules::default();
         let mut a = EligibilityAnswers::default();
-        assert_eq!(next_question(&a, rules, today()), Some(Question::IdNumber));
+        assert_eq!(
+            next_question(&a, Some(rules), today()),
+            Some(Question::IdNumber)
+        );
         a.id_number = Some(make("110105", "19400101", "123"));
-        assert_eq!(next_question(&a, rules, today()), Some(Question::Ownership));
+        assert_eq!(
+            next_question(&a, Some(rules), today()),
+            Some(Question::Ownership)
+        );
         a.owns_or_long_term_use = Some(false);
         assert_eq!(
-            next_question(&a, rules, today()),
+            next_question(&a, Some(rules), today()),
             None,
             "no use right: nothing else matters"
         );
         a.owns_or_long_term_use = Some(true);
         a.safe_to_retrofit = Some(true);
         a.on_demolition_list = Some(false);
-        assert_eq!(next_question(&a, rules, today()), Some(Question::Group));
+        assert_eq!(
+            next_question(&a, Some(rules), today()),
+            Some(Question::Group)
+        );
         a.group = Some(CoveredGroup::LiftedOutOfPoverty);
         a.already_retrofitted = Some(false);
         // 86 years old: the activity and certificate questions are skipped.
         assert_eq!(
-            next_question(&a, rules, today()),
+            next_question(&a, Some(rules), today()),
             Some(Question::StayElsewhere)
         );
         a.group = Some(CoveredGroup::DispersedExtremePoverty);
         assert_eq!(
-            next_question(&a, rules, today()),
+            next_question(&a, Some(rules), today()),
             None,
             "特困: the street office arranges the stay"
         );
@@ -405,20 +452,44 @@ mod tests {
         let mut young = a.clone();
         young.id_number = Some(make("110105", "19600101", "123"));
         assert_eq!(
-            next_question(&young, rules, today()),
+            next_question(&young, Some(rules), today()),
             Some(Question::AlreadyRecognised)
         );
         young.already_recognised_disabled = Some(true);
-        assert_eq!(next_question(&young, rules, today()), None);
+        assert_eq!(next_question(&young, Some(rules), today()), None);
         young.already_recognised_disabled = Some(false);
         assert_eq!(
-            next_question(&young, rules, today()),
+            next_question(&young, Some(rules), today()),
             Some(Question::Activities)
         );
         young.activities_needing_help = Some(2);
         assert_eq!(
-            next_question(&young, rules, today()),
+            next_question(&young, Some(rules), today()),
             Some(Question::DisabilityCertificate)
+        );
+    }
+
+    #[test]
+    fn the_place_is_asked_only_when_the_county_switch_matters() {
+        let mut a = base("19400101", CoveredGroup::MinimumLivingAllowance);
+        a.already_retrofitted = None;
+        assert_eq!(next_question(&a, None, today()), Some(Question::Place));
+        let covered = CountyRules {
+            minimum_living_allowance_covered: true,
+        };
+        assert_eq!(
+            next_question(&a, Some(covered), today()),
+            Some(Question::AlreadyRetrofitted)
+        );
+        assert_eq!(
+            next_question(&a, Some(CountyRules::default()), today()),
+            None
+        );
+        a.group = Some(CoveredGroup::LiftedOutOfPoverty);
+        assert_eq!(
+            next_question(&a, None, today()),
+            Some(Question::AlreadyRetrofitted),
+            "other groups never need the place"
         );
     }
 

@@ -32,6 +32,10 @@ pub struct ErrorEnvelope {
     /// Seconds until a retry may succeed, for `rate_limited`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
+    /// For `already_exists`: the app path of the existing record (e.g. the elder's open
+    /// application this year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 impl ErrorEnvelope {

@@ -4,6 +4,7 @@
 //! client and the server apply exactly the same rules.
 
 pub mod account;
+pub mod application;
 pub mod calendar;
 pub mod callback;
 pub mod category;
@@ -16,6 +17,7 @@ pub mod jurisdiction;
 pub mod notification;
 pub mod password;
 pub mod phone;
+pub mod retrofit;
 pub mod role;
 pub mod sampling;
 

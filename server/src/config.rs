@@ -12,6 +12,8 @@ pub struct Settings {
     /// Served over HTTPS (directly or behind a proxy): cookies get `Secure` and `__Host-`.
     pub secure_cookies: bool,
     pub policy: Policy,
+    /// Keys for sensitive personal information at rest (never stored in the database).
+    pub keys: crate::crypto::Keyring,
 }
 
 #[derive(Clone, Debug)]

@@ -31,6 +31,16 @@ pub enum ApiError {
         message: &'static str,
         message_en: &'static str,
     },
+    /// Something of this kind already exists; `link` is the app path to it.
+    #[error("already exists")]
+    AlreadyExists {
+        message: &'static str,
+        message_en: &'static str,
+        link: String,
+    },
+    /// The county's annual quota is used up.
+    #[error("quota full")]
+    QuotaFull { quota: i64 },
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
     #[error("payload too large")]
@@ -108,6 +118,25 @@ impl ApiError {
                 message_en,
                 ..
             } => (StatusCode::CONFLICT, "conflict", s(message, message_en)),
+            ApiError::AlreadyExists {
+                message,
+                message_en,
+                ..
+            } => (
+                StatusCode::CONFLICT,
+                "already_exists",
+                s(message, message_en),
+            ),
+            ApiError::QuotaFull { quota } => (
+                StatusCode::CONFLICT,
+                "quota_full",
+                (
+                    format!("本年度名额（{quota} 户）已用完，不能再确认；请先调整名额"),
+                    format!(
+                        "This year's quota ({quota} households) is used up; raise the quota first"
+                    ),
+                ),
+            ),
             ApiError::RateLimited { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
                 (
@@ -156,6 +185,10 @@ impl IntoResponse for ApiError {
             tracing::error!(error = format!("{e:#}"), "internal error");
         }
         let (status, code, message, message_en) = self.parts();
+        let link = match &self {
+            ApiError::AlreadyExists { link, .. } => Some(link.clone()),
+            _ => None,
+        };
         let (fields, retry_after_secs) = match self {
             ApiError::Validation(fields) => (fields, None),
             ApiError::Conflict {
@@ -176,6 +209,7 @@ impl IntoResponse for ApiError {
             message_en,
             fields,
             retry_after_secs,
+            link,
         };
         let mut response = (status, axum::Json(body)).into_response();
         if let Some(secs) = retry_after_secs {

@@ -5,9 +5,11 @@
 pub mod auth;
 pub mod calendars;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod deadlines;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod photos;
 pub mod routes;

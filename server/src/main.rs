@@ -70,6 +70,10 @@ struct ServeArgs {
     /// Set when users reach the server over HTTPS: cookies become `Secure` and `__Host-`.
     #[arg(long, env = "ANJU_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Key file for sensitive personal information at rest (created with fresh keys if
+    /// missing); defaults to `<data-dir>/anju-data.key`. Ignored when ANJU_DATA_KEYS is set.
+    #[arg(long, env = "ANJU_KEY_FILE")]
+    key_file: Option<PathBuf>,
 }
 
 impl Common {
@@ -131,7 +135,19 @@ async fn main() -> anyhow::Result<()> {
         Command::CreateAdmin { phone, name } => create_admin(&db, &phone, &name, now).await?,
         Command::Deadline { .. } => {}
         Command::Serve(args) => {
+            let keys = match std::env::var("ANJU_DATA_KEYS") {
+                Ok(text) if !text.trim().is_empty() => {
+                    anju_server::crypto::Keyring::parse(&text).context("ANJU_DATA_KEYS")?
+                }
+                _ => anju_server::crypto::Keyring::load_or_create(
+                    &args
+                        .key_file
+                        .clone()
+                        .unwrap_or_else(|| cli.common.data_dir.join("anju-data.key")),
+                )?,
+            };
             let settings = Settings {
+                keys,
                 database_url: url,
                 dist_dir: args.dist_dir.unwrap_or_else(|| "dist".into()),
                 upload_dir: cli.common.data_dir.join("uploads"),

@@ -128,14 +128,26 @@ impl BlobStore {
         Self { dir: dir.into() }
     }
 
-    fn path(&self, hash: &str) -> Option<PathBuf> {
+    fn path(&self, hash: &str, ext: &str) -> Option<PathBuf> {
         // Only our own hex hashes name files: nothing a client sends reaches the path.
         (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| self.dir.join(&hash[..2]).join(format!("{hash}.jpg")))
+            .then(|| self.dir.join(&hash[..2]).join(format!("{hash}.{ext}")))
     }
 
     pub async fn put(&self, hash: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        let path = self.path(hash).ok_or_else(|| anyhow::anyhow!("bad hash"))?;
+        self.put_as(hash, "jpg", bytes).await
+    }
+
+    pub async fn get(&self, hash: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        self.get_as(hash, "jpg").await
+    }
+
+    /// Store under the hash with an extension saying what the bytes are (`sealed` for
+    /// encrypted documents).
+    pub async fn put_as(&self, hash: &str, ext: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self
+            .path(hash, ext)
+            .ok_or_else(|| anyhow::anyhow!("bad hash"))?;
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
             return Ok(());
         }
@@ -149,8 +161,8 @@ impl BlobStore {
         Ok(())
     }
 
-    pub async fn get(&self, hash: &str) -> anyhow::Result<Option<Vec<u8>>> {
-        let Some(path) = self.path(hash) else {
+    pub async fn get_as(&self, hash: &str, ext: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        let Some(path) = self.path(hash, ext) else {
             return Ok(None);
         };
         match tokio::fs::read(&path).await {

@@ -13,9 +13,11 @@ pub mod calendar;
 pub mod callbacks;
 pub mod case_history;
 pub mod cases;
+pub mod guardians;
 pub mod jurisdictions;
 pub mod notifications;
 pub mod photos;
+pub mod retrofit;
 pub mod sessions;
 pub mod sign_in_limits;
 

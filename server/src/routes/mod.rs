@@ -9,6 +9,7 @@ mod case_notices;
 pub(crate) mod case_views;
 mod cases;
 mod categories;
+mod guardians;
 mod health;
 mod me;
 mod notifications;
@@ -16,6 +17,10 @@ mod open311;
 mod photos;
 mod places;
 mod reports;
+mod retrofit;
+mod retrofit_county;
+mod retrofit_documents;
+mod retrofit_views;
 mod views;
 
 use crate::error::ApiError;
@@ -80,6 +85,46 @@ pub fn router(state: AppState) -> Router {
             "/communities/{id}/working-hours",
             put(calendar::set_working_hours),
         )
+        .route("/retrofit/eligibility", post(retrofit::eligibility))
+        .route(
+            "/retrofit/applications",
+            get(retrofit::list).post(retrofit::create),
+        )
+        .route("/retrofit/applications/{id}", get(retrofit::get))
+        .route(
+            "/retrofit/applications/{id}/sections",
+            put(retrofit::save_section),
+        )
+        .route("/retrofit/applications/{id}/actions", post(retrofit::act))
+        .route(
+            "/retrofit/applications/{id}/id-number",
+            post(retrofit::reveal_id_number),
+        )
+        .route(
+            "/retrofit/applications/{id}/documents",
+            post(retrofit_documents::upload).layer(DefaultBodyLimit::max(
+                crate::documents::MAX_DOCUMENT_BYTES + 1024,
+            )),
+        )
+        .route(
+            "/retrofit/applications/{id}/documents/{doc}",
+            get(retrofit_documents::download).delete(retrofit_documents::remove),
+        )
+        .route("/retrofit/county-list", get(retrofit_county::list))
+        .route(
+            "/retrofit/counties/{id}/settings",
+            get(retrofit_county::get_settings).put(retrofit_county::put_settings),
+        )
+        .route("/guardians", get(guardians::overview))
+        .route("/guardians/invitations", post(guardians::invite))
+        .route(
+            "/guardians/{id}/accept",
+            post(guardians::accept).layer(DefaultBodyLimit::max(
+                crate::documents::MAX_DOCUMENT_BYTES + 1024,
+            )),
+        )
+        .route("/guardians/{id}/end", post(guardians::end))
+        .route("/guardians/{id}/proof", get(guardians::proof))
         .route("/notifications", get(notifications::list))
         .route("/notifications/unread-count", get(notifications::unread))
         .route(

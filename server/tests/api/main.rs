@@ -12,5 +12,7 @@ mod envelope;
 mod notifications;
 mod open311;
 mod photos;
+mod retrofit;
+mod retrofit_isolation;
 mod sessions;
 mod static_files;

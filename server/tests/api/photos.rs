@@ -1,28 +1,9 @@
-use crate::support::{assert_envelope, on_both_backends, TestApp};
+use crate::support::{assert_envelope, on_both_backends, png, upload, TestApp};
 use anju_domain::Role;
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::StatusCode;
 use serde_json::json;
 
 on_both_backends!(photos_are_checked_cleaned_deduplicated_and_private);
-
-fn png(shade: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(64, 48, image::Rgb([shade, 100, 50]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
-fn upload(path: &str, cookie: &str, bytes: Vec<u8>) -> Request<Body> {
-    Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header("x-anju-client", "1")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "image/png")
-        .body(Body::from(bytes))
-        .unwrap()
-}
 
 async fn photos_are_checked_cleaned_deduplicated_and_private(app: TestApp) {
     let resident = app.register("13900000500").await;

@@ -75,6 +75,7 @@ fn settings(url: &str, dist: PathBuf) -> Settings {
         dist_dir: dist,
         secure_cookies: false,
         policy: Policy::default(),
+        keys: anju_server::crypto::Keyring::generate(),
     }
 }
 
@@ -193,6 +194,16 @@ impl TestApp {
             .await
     }
 
+    pub async fn put(&self, path: &str, cookie: Option<&str>, body: Value) -> Response {
+        self.send(Self::request(Method::PUT, path, cookie, Some(body)))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, cookie: Option<&str>) -> Response {
+        self.send(Self::request(Method::DELETE, path, cookie, None))
+            .await
+    }
+
     pub fn registration(&self, phone: &str) -> Value {
         json!({
             "phone": phone,
@@ -235,6 +246,26 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         r.cookie().expect("cookie")
     }
+}
+
+/// A small real PNG whose colour depends on `shade` (so two shades are two photos).
+pub fn png(shade: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(64, 48, image::Rgb([shade, 100, 50]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A raw-body upload, as the app sends photos and documents.
+pub fn upload(path: &str, cookie: &str, bytes: Vec<u8>) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("x-anju-client", "1")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "image/png")
+        .body(Body::from(bytes))
+        .unwrap()
 }
 
 pub fn assert_envelope(r: &Response, status: StatusCode, code: &str) {

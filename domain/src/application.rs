@@ -1,0 +1,736 @@
+//! Retrofit applications as the family fills them in (GOV.UK task list: elder, home, facts,
+//! documents, guardian, consent, check answers), what the street office and county see, and
+//! the checks shared by the app (instant feedback) and the server (the authority).
+
+use crate::eligibility::{CoveredGroup, EligibilityAnswers, Ground, Outcome};
+use crate::id_number::IdNumber;
+use crate::retrofit::{RetrofitAction, RetrofitState};
+use crate::FieldError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The consent text's version, stored with each application that agreed to it. Change it
+/// whenever [`CONSENT_ZH`] / [`CONSENT_EN`] change.
+pub const CONSENT_VERSION: &str = "2026-11-v1";
+
+/// Shown on its own screen, in large plain Chinese; one paragraph per entry.
+pub const CONSENT_ZH: &[&str] = &[
+    "我们会收集这些敏感个人信息：老人的身份证号码、身体和残疾情况（日常活动能不能自己做、残疾人证），以及家里的照片和证明材料。",
+    "为什么收集：判断老人能不能享受适老化改造补贴，安排上门评估和施工。",
+    "谁能看到：街道办事处、区县民政部门、上门评估的机构和施工单位，只在办理这件事时查看。每次查看完整身份证号都会留下记录。",
+    "保存多久：改造完成后保存到保修期结束后 3 年，然后删除。不申请了可以随时撤回。",
+    "身份证号和身体情况加密保存，平时只显示部分号码。",
+];
+pub const CONSENT_EN: &[&str] = &[
+    "We collect sensitive personal information: the elder's ID number, health and disability status (which daily activities they can do alone, a disability certificate), and photos of the home and proof documents.",
+    "Why: to decide whether the elder qualifies for the retrofit subsidy, and to arrange the in-home assessment and the works.",
+    "Who sees it: the street office, the county civil-affairs bureau, the assessor and the contractor, only while handling this application. Every view of the full ID number is recorded.",
+    "How long: until 3 years after the warranty ends, then it is deleted. You can withdraw at any time.",
+    "The ID number and health answers are stored encrypted; normally only part of the number is shown.",
+];
+
+pub const NAME_MAX_CHARS: usize = 40;
+pub const NOTE_MAX_CHARS: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    IdFront,
+    IdBack,
+    DisabilityCertificate,
+    OwnershipProof,
+    /// Anything the reviewer asked for later.
+    Other,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 5] = [
+        Self::IdFront,
+        Self::IdBack,
+        Self::DisabilityCertificate,
+        Self::OwnershipProof,
+        Self::Other,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::IdFront => "id_front",
+            Self::IdBack => "id_back",
+            Self::DisabilityCertificate => "disability_certificate",
+            Self::OwnershipProof => "ownership_proof",
+            Self::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// What a reviewer can say is missing when returning an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnItem {
+    ElderDetails,
+    Home,
+    Facts,
+    IdCard,
+    DisabilityCertificate,
+    OwnershipProof,
+    OtherDocument,
+}
+
+impl ReturnItem {
+    pub const ALL: [ReturnItem; 7] = [
+        Self::ElderDetails,
+        Self::Home,
+        Self::Facts,
+        Self::IdCard,
+        Self::DisabilityCertificate,
+        Self::OwnershipProof,
+        Self::OtherDocument,
+    ];
+    pub fn message(self) -> (&'static str, &'static str) {
+        match self {
+            Self::ElderDetails => (
+                "老人的姓名或身份证号需要核对",
+                "Check the elder's name or ID number",
+            ),
+            Self::Home => ("住址需要核对", "Check the home address"),
+            Self::Facts => (
+                "补贴条件的回答需要核对",
+                "Check the answers about eligibility",
+            ),
+            Self::IdCard => (
+                "请重新上传清晰的身份证正反面",
+                "Upload clear photos of both sides of the ID card",
+            ),
+            Self::DisabilityCertificate => ("请上传残疾人证", "Upload the disability certificate"),
+            Self::OwnershipProof => (
+                "请上传房屋产权或长期使用权证明",
+                "Upload proof of ownership or long-term use",
+            ),
+            Self::OtherDocument => (
+                "请按说明补充材料",
+                "Add the documents described in the note",
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    NotInCoveredGroup,
+    NoGround,
+    HousingNotEligible,
+    AlreadyRetrofitted,
+    Duplicate,
+    FalseInformation,
+    Other,
+}
+
+impl RejectReason {
+    pub const ALL: [RejectReason; 7] = [
+        Self::NotInCoveredGroup,
+        Self::NoGround,
+        Self::HousingNotEligible,
+        Self::AlreadyRetrofitted,
+        Self::Duplicate,
+        Self::FalseInformation,
+        Self::Other,
+    ];
+    pub fn message(self) -> (&'static str, &'static str) {
+        match self {
+            Self::NotInCoveredGroup => ("老人不属于补贴对象（特困、脱贫、本地纳入的低保）", "The elder is not in a covered group (extreme poverty, lifted out of poverty, or minimum allowance where covered)"),
+            Self::NoGround => ("老人不满 80 岁，也不属于失能或持证残疾", "The elder is under 80 and neither disabled in daily living nor a certificate holder"),
+            Self::HousingNotEligible => ("住房不符合改造条件", "The home does not meet the conditions for a retrofit"),
+            Self::AlreadyRetrofitted => ("已享受过无障碍改造", "Already retrofitted under the barrier-free programme"),
+            Self::Duplicate => ("今年已经有同一位老人的申请", "There is already an application for this elder this year"),
+            Self::FalseInformation => ("提交的信息与核实情况不符", "The information does not match what was verified"),
+            Self::Other => ("其他原因（见说明）", "Another reason (see the note)"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relationship {
+    Child,
+    Spouse,
+    Grandchild,
+    Sibling,
+    OtherRelative,
+    Other,
+}
+
+impl Relationship {
+    pub const ALL: [Relationship; 6] = [
+        Self::Child,
+        Self::Spouse,
+        Self::Grandchild,
+        Self::Sibling,
+        Self::OtherRelative,
+        Self::Other,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Child => "child",
+            Self::Spouse => "spouse",
+            Self::Grandchild => "grandchild",
+            Self::Sibling => "sibling",
+            Self::OtherRelative => "other_relative",
+            Self::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationChannel {
+    App,
+    /// Entered by a street reviewer for an elder who came to the office.
+    Office,
+}
+
+// ---- requests ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateApplicationRequest {
+    /// One per "start" press; a retry returns the draft the first attempt created.
+    pub client_key: String,
+    /// A guardian applying for a linked elder; `None`: for oneself (or, for a street reviewer,
+    /// an elder who came to the office).
+    #[serde(default)]
+    pub elder_account_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ElderSection {
+    pub name: String,
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct HomeSection {
+    pub building_id: i64,
+    pub unit: String,
+    pub room: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GuardianSection {
+    /// A guardian linked to the elder, named on the application; `None`: nobody.
+    pub guardian_account_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ConsentSection {
+    pub version: String,
+    pub agreed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "section", rename_all = "snake_case")]
+pub enum SectionUpdate {
+    Elder(ElderSection),
+    Home(HomeSection),
+    /// The eligibility facts (the ID number comes from the elder section).
+    Facts(EligibilityAnswers),
+    Guardian(GuardianSection),
+    Consent(ConsentSection),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetrofitActionRequest {
+    pub action: RetrofitAction,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// For `return`: what is missing.
+    #[serde(default)]
+    pub checklist: Vec<ReturnItem>,
+    /// For `reject` and `decline`.
+    #[serde(default)]
+    pub reason: Option<RejectReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountySettings {
+    pub year: i32,
+    pub quota: i64,
+    pub minimum_living_allowance_covered: bool,
+}
+
+// ---- views ----
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    Elder,
+    Home,
+    Facts,
+    Documents,
+    Guardian,
+    Consent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    NotStarted,
+    InProgress,
+    Completed,
+    /// Asked again by the reviewer.
+    ToFix,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub id: i64,
+    pub kind: DocumentKind,
+    pub content_type: String,
+    pub size: i64,
+    pub url: String,
+    pub uploaded_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetrofitEventView {
+    pub at: i64,
+    pub action: String,
+    pub state: RetrofitState,
+    /// Who, by role: the family sees "街道办事处", not a clerk's name.
+    pub by: String,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub checklist: Vec<ReturnItem>,
+    #[serde(default)]
+    pub reason: Option<RejectReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRef {
+    pub account_id: i64,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationView {
+    pub id: i64,
+    pub reference: String,
+    pub state: RetrofitState,
+    pub channel: ApplicationChannel,
+    pub year: i32,
+    pub elder_name: String,
+    /// `110105********123X`; the full number only through the recorded "show" action.
+    pub id_number_masked: Option<String>,
+    pub elder_phone: Option<String>,
+    pub elder_account: Option<PersonRef>,
+    pub applicant: PersonRef,
+    pub guardian: Option<PersonRef>,
+    pub home: Option<HomeSection>,
+    /// `江南省/临江市/…/1号楼 1单元 301`.
+    pub home_label: Option<String>,
+    pub street_name: Option<String>,
+    pub community_name: Option<String>,
+    pub facts: Option<EligibilityAnswers>,
+    /// The server's assessment of the answers so far (the authority).
+    pub outcome: Option<Outcome>,
+    pub consent_version: Option<String>,
+    pub consent_at: Option<i64>,
+    pub documents: Vec<DocumentView>,
+    pub tasks: Vec<(Task, TaskStatus)>,
+    pub submitted_at: Option<i64>,
+    /// The latest return: what the family must fix.
+    pub return_checklist: Vec<ReturnItem>,
+    pub return_note: Option<String>,
+    pub reject_reason: Option<RejectReason>,
+    pub reject_note: Option<String>,
+    pub events: Vec<RetrofitEventView>,
+    /// Whether the caller may edit (family, draft or returned).
+    pub editable: bool,
+    /// The actions the caller may take now.
+    pub actions: Vec<RetrofitAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationSummary {
+    pub id: i64,
+    pub reference: String,
+    pub state: RetrofitState,
+    pub elder_name: String,
+    pub community_name: String,
+    pub grounds: Vec<Ground>,
+    pub self_paid: bool,
+    pub submitted_at: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationPage {
+    pub items: Vec<ApplicationSummary>,
+    pub next_after: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreetList {
+    pub street_id: i64,
+    pub street_name: String,
+    pub proposed: Vec<ApplicationSummary>,
+    pub confirmed: Vec<ApplicationSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountyListView {
+    pub county_id: i64,
+    pub county_name: String,
+    pub year: i32,
+    pub quota: i64,
+    pub used: i64,
+    pub streets: Vec<StreetList>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardianLinkView {
+    pub id: i64,
+    pub state: GuardianLinkState,
+    pub elder: PersonRef,
+    pub guardian: Option<PersonRef>,
+    pub invited_phone_masked: String,
+    pub relationship: Option<Relationship>,
+    pub proof_url: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuardianLinkState {
+    Invited,
+    Active,
+    Ended,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GuardianOverview {
+    /// People who act for me (I am the elder), and my invitations.
+    pub my_guardians: Vec<GuardianLinkView>,
+    /// Elders I act for.
+    pub elders: Vec<GuardianLinkView>,
+    /// Invitations to my mobile number waiting for me.
+    pub invitations: Vec<GuardianLinkView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteGuardianRequest {
+    pub phone: String,
+}
+
+// ---- rules ----
+
+/// `SL-2026-000123`.
+pub fn reference(year: i32, id: i64) -> String {
+    format!("SL-{year}-{id:06}")
+}
+
+pub type Problems = BTreeMap<String, FieldError>;
+
+fn add(p: &mut Problems, field: &str, zh: &str, en: &str) {
+    p.insert(field.to_owned(), FieldError::new(zh, en));
+}
+
+pub fn check_elder(s: &ElderSection) -> Problems {
+    let mut p = Problems::new();
+    let name = s.name.trim();
+    if name.is_empty() {
+        add(&mut p, "name", "请填写老人的姓名", "Enter the elder's name");
+    } else if name.chars().count() > NAME_MAX_CHARS {
+        add(
+            &mut p,
+            "name",
+            "姓名不能超过 40 个字",
+            "The name must be 40 characters or fewer",
+        );
+    }
+    if let Err(e) = IdNumber::parse(&s.id_number) {
+        let (zh, en) = e.message();
+        add(&mut p, "id_number", zh, en);
+    }
+    if let Some(phone) = s.phone.as_deref().filter(|x| !x.trim().is_empty()) {
+        if let Err(e) = crate::PhoneNumber::parse(phone) {
+            let (zh, en) = e.message();
+            add(&mut p, "phone", zh, en);
+        }
+    }
+    p
+}
+
+pub fn check_home_text(s: &HomeSection) -> Problems {
+    let mut p = Problems::new();
+    if s.unit.trim().is_empty() || s.unit.trim().chars().count() > 10 {
+        add(&mut p, "unit", "请填写单元号", "Enter the unit");
+    }
+    if s.room.trim().is_empty() || s.room.trim().chars().count() > 10 {
+        add(&mut p, "room", "请填写门牌号", "Enter the room number");
+    }
+    p
+}
+
+/// Every answer the assessment needs has been given (for the facts task's status).
+pub fn facts_complete(
+    facts: &EligibilityAnswers,
+    rules: crate::eligibility::CountyRules,
+    today: chrono::NaiveDate,
+) -> bool {
+    crate::eligibility::next_question(facts, Some(rules), today).is_none()
+}
+
+/// The documents this application needs: both sides of the ID card, proof of ownership or
+/// long-term use, and the disability certificate when it is claimed.
+pub fn required_documents(facts: Option<&EligibilityAnswers>) -> Vec<DocumentKind> {
+    let mut kinds = vec![
+        DocumentKind::IdFront,
+        DocumentKind::IdBack,
+        DocumentKind::OwnershipProof,
+    ];
+    if facts.is_some_and(|f| f.disability_certificate == Some(true)) {
+        kinds.push(DocumentKind::DisabilityCertificate);
+    }
+    kinds
+}
+
+/// What the family has filled in, for the task list and the submit check.
+pub struct Filled<'a> {
+    pub elder: bool,
+    pub home: bool,
+    pub facts: Option<&'a EligibilityAnswers>,
+    pub facts_complete: bool,
+    pub documents: &'a [DocumentKind],
+    pub guardian_answered: bool,
+    pub consent_version: Option<&'a str>,
+    pub return_checklist: &'a [ReturnItem],
+    /// Documents added since the last return (for "to fix" document items).
+    pub documents_since_return: &'a [DocumentKind],
+}
+
+pub fn task_statuses(f: &Filled<'_>) -> Vec<(Task, TaskStatus)> {
+    let asked = |items: &[ReturnItem]| items.iter().any(|i| f.return_checklist.contains(i));
+    let simple = |done: bool, fix: bool| match (done, fix) {
+        (_, true) => TaskStatus::ToFix,
+        (true, false) => TaskStatus::Completed,
+        (false, false) => TaskStatus::NotStarted,
+    };
+    let needed = required_documents(f.facts);
+    let have = needed.iter().filter(|k| f.documents.contains(k)).count();
+    let docs_fix = f.return_checklist.iter().any(|i| match document_for(*i) {
+        Some(kind) => !f.documents_since_return.contains(&kind),
+        None => false,
+    });
+    let documents = if docs_fix {
+        TaskStatus::ToFix
+    } else if have == needed.len() {
+        TaskStatus::Completed
+    } else if have > 0 || !f.documents.is_empty() {
+        TaskStatus::InProgress
+    } else {
+        TaskStatus::NotStarted
+    };
+    let facts = if asked(&[ReturnItem::Facts]) {
+        TaskStatus::ToFix
+    } else if f.facts_complete {
+        TaskStatus::Completed
+    } else if f.facts.is_some() {
+        TaskStatus::InProgress
+    } else {
+        TaskStatus::NotStarted
+    };
+    vec![
+        (
+            Task::Elder,
+            simple(f.elder, asked(&[ReturnItem::ElderDetails])),
+        ),
+        (Task::Home, simple(f.home, asked(&[ReturnItem::Home]))),
+        (Task::Facts, facts),
+        (Task::Documents, documents),
+        (Task::Guardian, simple(f.guardian_answered, false)),
+        (
+            Task::Consent,
+            simple(f.consent_version == Some(CONSENT_VERSION), false),
+        ),
+    ]
+}
+
+/// The document a checklist item asks for, if it asks for one.
+pub fn document_for(item: ReturnItem) -> Option<DocumentKind> {
+    match item {
+        ReturnItem::IdCard => Some(DocumentKind::IdFront),
+        ReturnItem::DisabilityCertificate => Some(DocumentKind::DisabilityCertificate),
+        ReturnItem::OwnershipProof => Some(DocumentKind::OwnershipProof),
+        ReturnItem::OtherDocument => Some(DocumentKind::Other),
+        _ => None,
+    }
+}
+
+/// Why the application cannot be submitted yet, per task (field = task name). Fixing
+/// answers the reviewer asked about is the family's call: a "to fix" item that was not
+/// changed does not block, except documents the reviewer asked for, which must be added.
+pub fn check_submit(f: &Filled<'_>, outcome: Option<&Outcome>) -> Problems {
+    let mut p = Problems::new();
+    for (task, status) in task_statuses(f) {
+        let blocked = match task {
+            Task::Documents => status != TaskStatus::Completed,
+            _ => status == TaskStatus::NotStarted || status == TaskStatus::InProgress,
+        };
+        if blocked {
+            let (field, zh, en) = match task {
+                Task::Elder => ("elder", "请填写老人信息", "Fill in the elder's details"),
+                Task::Home => ("home", "请填写住址", "Fill in the home address"),
+                Task::Facts => (
+                    "facts",
+                    "请回答补贴条件的问题",
+                    "Answer the eligibility questions",
+                ),
+                Task::Documents => (
+                    "documents",
+                    "请上传需要的证明材料",
+                    "Upload the documents needed",
+                ),
+                Task::Guardian => (
+                    "guardian",
+                    "请说明是否由家属代办",
+                    "Say whether a family member acts for the elder",
+                ),
+                Task::Consent => (
+                    "consent",
+                    "请阅读并同意个人信息使用说明",
+                    "Read and agree to how personal information is used",
+                ),
+            };
+            add(&mut p, field, zh, en);
+        }
+    }
+    if let Some(Outcome::NotEligible { reasons }) = outcome {
+        let (zh, en) = reasons
+            .first()
+            .map(|r| r.message())
+            .unwrap_or(("住房不符合改造条件", "The home does not qualify"));
+        add(&mut p, "facts", zh, en);
+    }
+    p
+}
+
+/// Grounds and whether the household pays itself, for lists and filters.
+pub fn funding(outcome: Option<&Outcome>) -> (Vec<Ground>, bool) {
+    match outcome {
+        Some(Outcome::Subsidised { grounds, .. }) => (grounds.clone(), false),
+        Some(Outcome::SelfPaidOnly { .. }) => (Vec::new(), true),
+        _ => (Vec::new(), false),
+    }
+}
+
+pub fn ground_str(g: Ground) -> &'static str {
+    match g {
+        Ground::Age80 => "age80",
+        Ground::Disabled => "disabled",
+        Ground::CertifiedDisability => "certified_disability",
+    }
+}
+
+pub fn parse_ground(s: &str) -> Option<Ground> {
+    [Ground::Age80, Ground::Disabled, Ground::CertifiedDisability]
+        .into_iter()
+        .find(|g| ground_str(*g) == s)
+}
+
+pub fn group_str(g: CoveredGroup) -> &'static str {
+    match g {
+        CoveredGroup::DispersedExtremePoverty => "dispersed_extreme_poverty",
+        CoveredGroup::LiftedOutOfPoverty => "lifted_out_of_poverty",
+        CoveredGroup::MinimumLivingAllowance => "minimum_living_allowance",
+        CoveredGroup::None => "none",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled<'a>(docs: &'a [DocumentKind], checklist: &'a [ReturnItem]) -> Filled<'a> {
+        Filled {
+            elder: true,
+            home: true,
+            facts: None,
+            facts_complete: true,
+            documents: docs,
+            guardian_answered: true,
+            consent_version: Some(CONSENT_VERSION),
+            return_checklist: checklist,
+            documents_since_return: &[],
+        }
+    }
+
+    #[test]
+    fn references_read_like_sl_year_and_six_digits() {
+        assert_eq!(reference(2026, 123), "SL-2026-000123");
+    }
+
+    #[test]
+    fn submit_needs_both_id_sides_and_ownership_proof() {
+        let some = [DocumentKind::IdFront];
+        let p = check_submit(&filled(&some, &[]), None);
+        assert!(p.contains_key("documents"));
+        let all = [
+            DocumentKind::IdFront,
+            DocumentKind::IdBack,
+            DocumentKind::OwnershipProof,
+        ];
+        assert!(check_submit(&filled(&all, &[]), None).is_empty());
+        let mut no_consent = filled(&all, &[]);
+        no_consent.consent_version = Some("2020-old");
+        assert!(check_submit(&no_consent, None).contains_key("consent"));
+    }
+
+    #[test]
+    fn a_claimed_certificate_must_be_uploaded() {
+        let facts = EligibilityAnswers {
+            disability_certificate: Some(true),
+            ..Default::default()
+        };
+        assert!(required_documents(Some(&facts)).contains(&DocumentKind::DisabilityCertificate));
+        assert!(!required_documents(None).contains(&DocumentKind::DisabilityCertificate));
+    }
+
+    #[test]
+    fn a_returned_document_item_stays_to_fix_until_a_new_one_is_added() {
+        let all = [
+            DocumentKind::IdFront,
+            DocumentKind::IdBack,
+            DocumentKind::OwnershipProof,
+        ];
+        let checklist = [ReturnItem::OwnershipProof, ReturnItem::Home];
+        let f = filled(&all, &checklist);
+        let statuses = task_statuses(&f);
+        assert!(statuses.contains(&(Task::Documents, TaskStatus::ToFix)));
+        assert!(statuses.contains(&(Task::Home, TaskStatus::ToFix)));
+        assert!(check_submit(&f, None).contains_key("documents"));
+        let added = [DocumentKind::OwnershipProof];
+        let fixed = Filled {
+            documents_since_return: &added,
+            ..filled(&all, &checklist)
+        };
+        assert!(task_statuses(&fixed).contains(&(Task::Documents, TaskStatus::Completed)));
+        assert!(check_submit(&fixed, None).is_empty());
+    }
+
+    #[test]
+    fn elder_details_name_each_bad_field() {
+        let p = check_elder(&ElderSection {
+            name: " ".into(),
+            id_number: "123".into(),
+            phone: Some("12".into()),
+        });
+        assert!(p.contains_key("name") && p.contains_key("id_number") && p.contains_key("phone"));
+    }
+}

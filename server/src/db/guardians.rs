@@ -1,0 +1,194 @@
+//! Guardian links: an elder invites a family member by mobile number; the family member
+//! accepts with the relationship and a proof document; the elder can end the link.
+
+use super::{with_db, Db};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct LinkRow {
+    pub id: i64,
+    pub elder_account_id: i64,
+    pub invited_phone: String,
+    pub guardian_account_id: Option<i64>,
+    pub relationship: Option<String>,
+    pub proof_hash: Option<String>,
+    pub proof_type: Option<String>,
+    pub state: String,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, elder_account_id, invited_phone, guardian_account_id, relationship, proof_hash, proof_type, state, created_at";
+
+fn from_row<R: Row>(r: &R) -> Result<LinkRow, sqlx::Error>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    String: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(LinkRow {
+        id: r.try_get("id")?,
+        elder_account_id: r.try_get("elder_account_id")?,
+        invited_phone: r.try_get("invited_phone")?,
+        guardian_account_id: r.try_get("guardian_account_id")?,
+        relationship: r.try_get("relationship")?,
+        proof_hash: r.try_get("proof_hash")?,
+        proof_type: r.try_get("proof_type")?,
+        state: r.try_get("state")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+impl Db {
+    /// A new invitation, unless one is already pending or active for this number.
+    pub async fn invite_guardian(
+        &self,
+        elder: i64,
+        phone: &str,
+        now: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        with_db!(
+            self,
+            write
+                | pool
+                | {
+                    async {
+                    let mut tx = pool.begin().await?;
+                    let existing = sqlx::query(
+                        "SELECT id FROM guardian_links WHERE elder_account_id = $1 AND invited_phone = $2 AND state IN ('invited', 'active')",
+                    )
+                    .bind(elder)
+                    .bind(phone)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if existing.is_some() {
+                        return Ok(None);
+                    }
+                    let id: i64 = sqlx::query(
+                        "INSERT INTO guardian_links (elder_account_id, invited_phone, state, created_at)
+                         VALUES ($1, $2, 'invited', $3) RETURNING id",
+                    )
+                    .bind(elder)
+                    .bind(phone)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("id")?;
+                    tx.commit().await?;
+                    Ok(Some(id))
+                }
+                .await
+                }
+        )
+    }
+
+    pub async fn guardian_link(&self, id: i64) -> Result<Option<LinkRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM guardian_links WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+                .map(|r| from_row(&r))
+                .transpose()
+            }
+        )
+    }
+
+    /// Links where the account is the elder, the guardian, or the invited number.
+    pub async fn guardian_links_of(
+        &self,
+        account_id: i64,
+        phone: &str,
+    ) -> Result<Vec<LinkRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM guardian_links
+                     WHERE elder_account_id = $1 OR guardian_account_id = $1 OR (invited_phone = $2 AND state = 'invited')
+                     ORDER BY id DESC LIMIT 100"
+                ))
+                .bind(account_id)
+                .bind(phone)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect()
+                }
+        )
+    }
+
+    pub async fn accept_guardian_link(
+        &self,
+        id: i64,
+        guardian: i64,
+        relationship: &str,
+        proof: (&str, &str),
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        with_db!(
+            self,
+            write
+                | pool
+                | {
+                    sqlx::query(
+                    "UPDATE guardian_links SET guardian_account_id = $1, relationship = $2, proof_hash = $3,
+                        proof_type = $4, state = 'active', accepted_at = $5
+                     WHERE id = $6 AND state = 'invited'",
+                )
+                .bind(guardian)
+                .bind(relationship)
+                .bind(proof.0)
+                .bind(proof.1)
+                .bind(now)
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+                }
+        )
+    }
+
+    pub async fn end_guardian_link(&self, id: i64, by: i64, now: i64) -> Result<bool, sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query(
+                    "UPDATE guardian_links SET state = 'ended', ended_at = $1, ended_by = $2
+                     WHERE id = $3 AND state IN ('invited', 'active')",
+                )
+                .bind(now)
+                .bind(by)
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+            }
+        )
+    }
+
+    /// Whether `guardian` acts for `elder` now.
+    pub async fn is_active_guardian(&self, elder: i64, guardian: i64) -> Result<bool, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(
+                    "SELECT id FROM guardian_links WHERE elder_account_id = $1 AND guardian_account_id = $2 AND state = 'active'",
+                )
+                .bind(elder)
+                .bind(guardian)
+                .fetch_optional(pool)
+                .await
+                .map(|r| r.is_some())
+                }
+        )
+    }
+}

@@ -1,0 +1,270 @@
+//! The county's side: the proposed list per street, confirmation within the annual quota
+//! (through the applications' action endpoint), the list as XLSX, and the county's settings
+//! (quota per year, whether 低保 households are covered).
+
+use super::retrofit::{summary_rows, year_of};
+use crate::auth::CurrentUser;
+use crate::db::accounts::AccountRow;
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::AppState;
+use anju_domain::application::{CountyListView, CountySettings, StreetList};
+use anju_domain::retrofit::RetrofitState;
+use anju_domain::{JurisdictionLevel, Role};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    year: Option<i64>,
+    county_id: Option<i64>,
+    format: Option<String>,
+}
+
+/// The county the caller administers: their own, or (system admins) the one they name.
+async fn county_for(
+    state: &AppState,
+    user: &AccountRow,
+    asked: Option<i64>,
+) -> ApiResult<crate::db::jurisdictions::JurisdictionRow> {
+    let id = match user.role {
+        Role::CountyAdmin => user.jurisdiction_id.ok_or(ApiError::Forbidden)?,
+        Role::SystemAdmin => {
+            asked.ok_or_else(|| ApiError::field("county_id", "请选择区县", "Choose a county"))?
+        }
+        _ => return Err(ApiError::Forbidden),
+    };
+    if user.role == Role::CountyAdmin && asked.is_some_and(|a| a != id) {
+        return Err(ApiError::NotFound);
+    }
+    state
+        .db
+        .jurisdiction(id)
+        .await?
+        .filter(|j| j.level == JurisdictionLevel::County)
+        .ok_or(ApiError::NotFound)
+}
+
+async fn build_list(
+    state: &AppState,
+    county: &crate::db::jurisdictions::JurisdictionRow,
+    year: i64,
+) -> ApiResult<CountyListView> {
+    let rows = state.db.county_list(county.id, year).await?;
+    let (quota, used) = state.db.county_quota(county.id, year).await?;
+    let mut streets: Vec<StreetList> = Vec::new();
+    for street in state.db.jurisdiction_children(county.id).await? {
+        let mine: Vec<_> = rows
+            .iter()
+            .filter(|r| r.street_id == Some(street.id))
+            .cloned()
+            .collect();
+        let items = summary_rows(state, &mine).await?;
+        let (proposed, confirmed) = items
+            .into_iter()
+            .partition(|s| s.state == RetrofitState::Proposed);
+        streets.push(StreetList {
+            street_id: street.id,
+            street_name: street.name.clone(),
+            proposed,
+            confirmed,
+        });
+    }
+    Ok(CountyListView {
+        county_id: county.id,
+        county_name: county.name.clone(),
+        year: year as i32,
+        quota,
+        used,
+        streets,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Response> {
+    let county = county_for(&state, &user, q.county_id).await?;
+    let year = q.year.unwrap_or_else(|| year_of(&state));
+    let view = build_list(&state, &county, year).await?;
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(view).into_response()),
+        Some("xlsx") => {
+            let bytes =
+                xlsx(&view).map_err(|e| ApiError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
+            state
+                .db
+                .audit(
+                    state.clock.now(),
+                    Some(user.id),
+                    "retrofit.export",
+                    &format!("county:{}", county.id),
+                    &year.to_string(),
+                )
+                .await?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_owned(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!(
+                            "attachment; filename=\"retrofit-list-{}-{year}.xlsx\"",
+                            county.id
+                        ),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        Some(_) => Err(ApiError::field(
+            "format",
+            "格式只能是 json 或 xlsx",
+            "Format must be json or xlsx",
+        )),
+    }
+}
+
+/// One row per household; no ID numbers or health answers leave in the export.
+fn xlsx(view: &CountyListView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{} {} 年居家适老化改造对象名单",
+            view.county_name, view.year
+        ),
+        &bold,
+    )?;
+    sheet.write_string(
+        1,
+        0,
+        format!("名额 {} 户，已确认 {} 户", view.quota, view.used),
+    )?;
+    let headers = ["街道", "社区", "申请编号", "老人姓名", "补贴依据", "状态"];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(3, c as u16, *h, &bold)?;
+    }
+    let mut row = 4;
+    for street in &view.streets {
+        for item in street.confirmed.iter().chain(&street.proposed) {
+            let grounds: Vec<&str> = item
+                .grounds
+                .iter()
+                .map(|g| match g {
+                    anju_domain::eligibility::Ground::Age80 => "高龄",
+                    anju_domain::eligibility::Ground::Disabled => "失能",
+                    anju_domain::eligibility::Ground::CertifiedDisability => "残疾",
+                })
+                .collect();
+            let status = if item.state == RetrofitState::Proposed {
+                "待确认"
+            } else {
+                "已确认"
+            };
+            let grounds = if item.self_paid {
+                "自主付费".to_owned()
+            } else {
+                grounds.join("、")
+            };
+            for (c, v) in [
+                street.street_name.as_str(),
+                item.community_name.as_str(),
+                item.reference.as_str(),
+                item.elder_name.as_str(),
+                grounds.as_str(),
+                status,
+            ]
+            .iter()
+            .enumerate()
+            {
+                sheet.write_string(row, c as u16, *v)?;
+            }
+            row += 1;
+        }
+    }
+    workbook.save_to_buffer()
+}
+
+pub async fn get_settings(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<CountySettings>> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let county = county_for(&state, &user, Some(id)).await?;
+    let year = q.year.unwrap_or_else(|| year_of(&state));
+    let (quota, _) = state.db.county_quota(county.id, year).await?;
+    Ok(Json(CountySettings {
+        year: year as i32,
+        quota,
+        minimum_living_allowance_covered: state.db.county_settings(county.id).await?,
+    }))
+}
+
+pub async fn put_settings(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<CountySettings>,
+) -> ApiResult<Json<CountySettings>> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let county = county_for(&state, &user, Some(id)).await?;
+    if !(0..=1_000_000).contains(&req.quota) {
+        return Err(ApiError::field(
+            "quota",
+            "名额应为 0 到 1000000 之间的整数",
+            "The quota must be a whole number from 0 to 1,000,000",
+        ));
+    }
+    if !(2000..=2100).contains(&req.year) {
+        return Err(ApiError::field("year", "年份无效", "Invalid year"));
+    }
+    let (_, used) = state
+        .db
+        .county_quota(county.id, i64::from(req.year))
+        .await?;
+    if req.quota < used {
+        return Err(ApiError::field(
+            "quota",
+            "名额不能少于已经确认的户数",
+            "The quota cannot be below the households already confirmed",
+        ));
+    }
+    let now = state.clock.now();
+    state
+        .db
+        .set_county_settings(
+            county.id,
+            req.minimum_living_allowance_covered,
+            i64::from(req.year),
+            req.quota,
+            now,
+        )
+        .await?;
+    state
+        .db
+        .audit(
+            now,
+            Some(user.id),
+            "retrofit.county_settings",
+            &format!("county:{}", county.id),
+            &format!(
+                "year={} quota={} low={}",
+                req.year, req.quota, req.minimum_living_allowance_covered
+            ),
+        )
+        .await?;
+    Ok(Json(req))
+}

@@ -1,0 +1,181 @@
+//! Documents of an application: the body is the file itself (a photo or a PDF), checked by
+//! its bytes, cleaned off the async threads, sealed and stored by content hash. The family
+//! adds and removes documents while they may edit; staff over the application can open them,
+//! and every staff download is recorded.
+
+use super::retrofit::{may_edit, visible_application};
+use super::retrofit_views::{application_view, Viewer};
+use crate::auth::CurrentUser;
+use crate::documents::{clean_document, load_sealed, store_sealed};
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use anju_domain::application::{ApplicationView, DocumentKind};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+
+/// Enough for every required document plus what a reviewer asks for, with retakes.
+const MAX_DOCUMENTS: usize = 20;
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    kind: Option<String>,
+}
+
+pub(super) fn body_or_error(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
+    body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::BadRequest(
+                "没有收到完整的文件，请重试",
+                "The file did not arrive completely; try again".into(),
+            )
+        }
+    })
+}
+
+/// Clean, seal and store an uploaded document; returns its hash and content type.
+pub(super) async fn store_document(
+    state: &AppState,
+    body: Bytes,
+    field: &str,
+) -> ApiResult<(String, &'static str, i64)> {
+    let cleaned = tokio::task::spawn_blocking(move || clean_document(&body))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| {
+            let (zh, en) = e.message();
+            ApiError::field(field, zh, en)
+        })?;
+    store_sealed(&state.blobs, &state.settings.keys, &cleaned).await?;
+    Ok((
+        cleaned.hash,
+        cleaned.content_type,
+        cleaned.bytes.len() as i64,
+    ))
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<ApplicationView>)> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if !may_edit(&app, viewer) {
+        return Err(if viewer == Viewer::Family {
+            ApiError::Conflict {
+                field: "documents",
+                message: "申请已提交，现在不能更改材料",
+                message_en: "The application is submitted; documents cannot be changed now",
+            }
+        } else {
+            ApiError::Forbidden
+        });
+    }
+    let kind = q
+        .kind
+        .as_deref()
+        .and_then(DocumentKind::parse)
+        .ok_or_else(|| {
+            ApiError::field("kind", "请说明这是什么材料", "Say which document this is")
+        })?;
+    let body = body_or_error(body)?;
+    if state.db.retrofit_documents(app.id).await?.len() >= MAX_DOCUMENTS {
+        return Err(ApiError::field(
+            "documents",
+            "材料太多了，请先删除不需要的",
+            "Too many documents; remove ones you do not need first",
+        ));
+    }
+    let (hash, content_type, size) = store_document(&state, body, "document").await?;
+    let now = state.clock.now();
+    state
+        .db
+        .add_retrofit_document(
+            app.id,
+            kind.as_str(),
+            &hash,
+            content_type,
+            size,
+            user.id,
+            now,
+        )
+        .await?;
+    let app = state
+        .db
+        .application(app.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(application_view(&state, &app, viewer, &user).await?),
+    ))
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, doc)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    let doc: i64 = doc.parse().map_err(|_| ApiError::NotFound)?;
+    let row = state
+        .db
+        .retrofit_documents(app.id)
+        .await?
+        .into_iter()
+        .find(|d| d.id == doc)
+        .ok_or(ApiError::NotFound)?;
+    let bytes = load_sealed(&state.blobs, &state.settings.keys, &row.hash)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if viewer != Viewer::Family {
+        state
+            .db
+            .audit(
+                state.clock.now(),
+                Some(user.id),
+                "retrofit.document",
+                &format!("retrofit_application:{}", app.id),
+                &row.id.to_string(),
+            )
+            .await?;
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, row.content_type),
+            // Identity documents: never in shared caches, never kept by the browser.
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_DISPOSITION, "inline".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, doc)): Path<(String, String)>,
+) -> ApiResult<Json<ApplicationView>> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if !may_edit(&app, viewer) {
+        return Err(ApiError::Forbidden);
+    }
+    let doc: i64 = doc.parse().map_err(|_| ApiError::NotFound)?;
+    if !state
+        .db
+        .remove_retrofit_document(app.id, doc, state.clock.now())
+        .await?
+    {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Json(application_view(&state, &app, viewer, &user).await?))
+}

@@ -1,0 +1,271 @@
+//! How an application is shown: unsealing what the view needs, the server's assessment of the
+//! answers, the task list, the timeline, and the actions open to the caller. The ID number is
+//! always masked here; the full number only comes from the recorded reveal endpoint.
+
+use super::retrofit::{actor_for, county_rules, may_edit, today};
+use crate::db::accounts::AccountRow;
+use crate::db::retrofit::ApplicationRow;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use anju_domain::application::{
+    task_statuses, ApplicationSummary, ApplicationView, DocumentKind, DocumentView, Filled,
+    HomeSection, PersonRef, RetrofitEventView,
+};
+use anju_domain::eligibility::{check, EligibilityAnswers};
+use anju_domain::id_number::IdNumber;
+use anju_domain::retrofit::{next_state, RetrofitAction};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// The elder or an active guardian.
+    Family,
+    Street,
+    /// County admins and system admins.
+    County,
+}
+
+/// The actions this API carries out; the later stages come with their own screens.
+pub const PART_ONE_ACTIONS: [RetrofitAction; 7] = [
+    RetrofitAction::Submit,
+    RetrofitAction::Withdraw,
+    RetrofitAction::Approve,
+    RetrofitAction::Return,
+    RetrofitAction::Reject,
+    RetrofitAction::Confirm,
+    RetrofitAction::Decline,
+];
+
+pub fn load_id_number(state: &AppState, app: &ApplicationRow) -> ApiResult<Option<IdNumber>> {
+    let Some(sealed) = &app.id_number_enc else {
+        return Ok(None);
+    };
+    let plain = state.settings.keys.open(sealed)?;
+    Ok(IdNumber::parse(&plain).ok())
+}
+
+pub fn load_facts(state: &AppState, app: &ApplicationRow) -> ApiResult<Option<EligibilityAnswers>> {
+    let Some(sealed) = &app.facts_enc else {
+        return Ok(None);
+    };
+    let json = state.settings.keys.open(sealed)?;
+    serde_json::from_str(&json)
+        .map(Some)
+        .map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// What is filled in, owned, for the domain's task list and submit check.
+pub struct FilledParts {
+    elder: bool,
+    home: bool,
+    facts_complete: bool,
+    documents: Vec<DocumentKind>,
+    since_return: Vec<DocumentKind>,
+    guardian_answered: bool,
+    consent_version: Option<String>,
+    checklist: Vec<anju_domain::application::ReturnItem>,
+}
+
+impl FilledParts {
+    pub fn as_filled<'a>(&'a self, facts: Option<&'a EligibilityAnswers>) -> Filled<'a> {
+        Filled {
+            elder: self.elder,
+            home: self.home,
+            facts,
+            facts_complete: self.facts_complete,
+            documents: &self.documents,
+            guardian_answered: self.guardian_answered,
+            consent_version: self.consent_version.as_deref(),
+            return_checklist: &self.checklist,
+            documents_since_return: &self.since_return,
+        }
+    }
+}
+
+/// The answers with the elder's ID number put back, as the assessment needs them.
+fn answers_with_id(
+    state: &AppState,
+    app: &ApplicationRow,
+    facts: Option<&EligibilityAnswers>,
+) -> ApiResult<Option<EligibilityAnswers>> {
+    Ok(facts.map(|f| {
+        let mut a = f.clone();
+        a.id_number = load_id_number(state, app)
+            .ok()
+            .flatten()
+            .map(|n| n.as_str().to_owned());
+        a
+    }))
+}
+
+pub async fn filled_parts(
+    state: &AppState,
+    app: &ApplicationRow,
+    facts: Option<&EligibilityAnswers>,
+) -> ApiResult<FilledParts> {
+    let docs = state.db.retrofit_documents(app.id).await?;
+    let kinds = |rows: &mut dyn Iterator<Item = &crate::db::retrofit::DocumentRow>| {
+        rows.filter_map(|d| DocumentKind::parse(&d.kind))
+            .collect::<Vec<_>>()
+    };
+    let documents = kinds(&mut docs.iter());
+    let since_return = match app.returned_at {
+        Some(at) => kinds(&mut docs.iter().filter(|d| d.uploaded_at > at)),
+        None => Vec::new(),
+    };
+    let rules = county_rules(state, app.county_id).await?;
+    let facts_complete = match answers_with_id(state, app, facts)? {
+        Some(a) => check(&a, rules, today(state)).next_question.is_none(),
+        None => false,
+    };
+    Ok(FilledParts {
+        elder: app.id_number_enc.is_some() && !app.elder_name.is_empty(),
+        home: app.home_building_id.is_some()
+            && app.home_unit.as_deref().is_some_and(|u| !u.is_empty())
+            && app.home_room.as_deref().is_some_and(|r| !r.is_empty()),
+        facts_complete,
+        documents,
+        since_return,
+        guardian_answered: app.guardian_answered,
+        consent_version: app.consent_version.clone(),
+        checklist: app.return_checklist.clone(),
+    })
+}
+
+async fn person(state: &AppState, id: Option<i64>) -> ApiResult<Option<PersonRef>> {
+    Ok(match id {
+        Some(id) => state.db.account(id).await?.map(|a| PersonRef {
+            account_id: a.id,
+            display_name: a.display_name,
+        }),
+        None => None,
+    })
+}
+
+async fn name_of(state: &AppState, id: Option<i64>) -> ApiResult<Option<String>> {
+    Ok(match id {
+        Some(id) => state.db.jurisdiction(id).await?.map(|j| j.name),
+        None => None,
+    })
+}
+
+pub async fn application_view(
+    state: &AppState,
+    app: &ApplicationRow,
+    viewer: Viewer,
+    _user: &AccountRow,
+) -> ApiResult<ApplicationView> {
+    let facts = load_facts(state, app)?;
+    let filled = filled_parts(state, app, facts.as_ref()).await?;
+    let rules = county_rules(state, app.county_id).await?;
+    let outcome = match answers_with_id(state, app, facts.as_ref())? {
+        Some(a) => check(&a, rules, today(state)).outcome,
+        None => None,
+    };
+    let documents = state
+        .db
+        .retrofit_documents(app.id)
+        .await?
+        .into_iter()
+        .filter_map(|d| {
+            Some(DocumentView {
+                id: d.id,
+                kind: DocumentKind::parse(&d.kind)?,
+                content_type: d.content_type,
+                size: d.size,
+                url: format!("/api/retrofit/applications/{}/documents/{}", app.id, d.id),
+                uploaded_at: d.uploaded_at,
+            })
+        })
+        .collect();
+    let events = state
+        .db
+        .retrofit_events(app.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let detail: serde_json::Value =
+                serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null);
+            RetrofitEventView {
+                at: e.at,
+                action: e.action,
+                state: e.state,
+                by: e.actor_role,
+                note: e.note,
+                checklist: serde_json::from_value(detail["checklist"].clone()).unwrap_or_default(),
+                reason: serde_json::from_value(detail["reason"].clone()).ok(),
+            }
+        })
+        .collect();
+    let home = match (app.home_building_id, &app.home_unit, &app.home_room) {
+        (Some(b), Some(u), Some(r)) => Some(HomeSection {
+            building_id: b,
+            unit: u.clone(),
+            room: r.clone(),
+        }),
+        _ => None,
+    };
+    let home_label = match &home {
+        Some(h) => state
+            .db
+            .jurisdiction(h.building_id)
+            .await?
+            .map(|b| format!("{} {}单元 {}", b.name_path, h.unit, h.room)),
+        None => None,
+    };
+    let actions = PART_ONE_ACTIONS
+        .into_iter()
+        .filter(|a| next_state(app.state, *a, actor_for(app, viewer, *a)).is_ok())
+        .collect();
+    Ok(ApplicationView {
+        id: app.id,
+        reference: app.reference.clone(),
+        state: app.state,
+        channel: app.channel,
+        year: app.year as i32,
+        elder_name: app.elder_name.clone(),
+        id_number_masked: app.id_number_masked.clone(),
+        elder_phone: app.elder_phone.clone(),
+        elder_account: person(state, app.elder_account_id).await?,
+        applicant: person(state, Some(app.applicant_account_id))
+            .await?
+            .ok_or(ApiError::NotFound)?,
+        guardian: person(state, app.guardian_account_id).await?,
+        home,
+        home_label,
+        street_name: name_of(state, app.street_id).await?,
+        community_name: name_of(state, app.community_id).await?,
+        tasks: task_statuses(&filled.as_filled(facts.as_ref())),
+        facts,
+        outcome,
+        consent_version: app.consent_version.clone(),
+        consent_at: app.consent_at,
+        documents,
+        submitted_at: app.submitted_at,
+        return_checklist: app.return_checklist.clone(),
+        return_note: app.return_note.clone(),
+        reject_reason: app.reject_reason,
+        reject_note: app.reject_note.clone(),
+        events,
+        editable: may_edit(app, viewer),
+        actions,
+    })
+}
+
+pub async fn summary(state: &AppState, app: &ApplicationRow) -> ApiResult<ApplicationSummary> {
+    let grounds = app
+        .grounds
+        .split(',')
+        .filter_map(anju_domain::application::parse_ground)
+        .collect();
+    Ok(ApplicationSummary {
+        id: app.id,
+        reference: app.reference.clone(),
+        state: app.state,
+        elder_name: app.elder_name.clone(),
+        community_name: name_of(state, app.community_id).await?.unwrap_or_default(),
+        grounds,
+        self_paid: app.grounds == "self_paid",
+        submitted_at: app.submitted_at,
+        created_at: app.created_at,
+    })
+}
