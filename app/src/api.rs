@@ -260,3 +260,158 @@ pub async fn set_working_hours(community_id: i64, hours: &str) -> ApiResult<()> 
     )
     .await
 }
+
+// ---- home age-friendly retrofits ----
+
+use anju_domain::application::{
+    ApplicationPage, ApplicationView, CountyListView, CountySettings, CreateApplicationRequest,
+    GuardianLinkView, GuardianOverview, RetrofitActionRequest, SectionUpdate,
+};
+use anju_domain::eligibility::{EligibilityCheckRequest, EligibilityCheckView};
+
+pub async fn eligibility(req: &EligibilityCheckRequest) -> ApiResult<EligibilityCheckView> {
+    send_json(Request::post("/api/retrofit/eligibility"), req).await
+}
+
+pub async fn start_application(req: &CreateApplicationRequest) -> ApiResult<ApplicationView> {
+    send_json(Request::post("/api/retrofit/applications"), req).await
+}
+
+/// The family's applications, or a reviewer's queue with its filters (`status=…&…`).
+pub async fn applications(filters: &str) -> ApiResult<ApplicationPage> {
+    get(&format!("/api/retrofit/applications?{filters}")).await
+}
+
+pub async fn application(id: i64) -> ApiResult<ApplicationView> {
+    get(&format!("/api/retrofit/applications/{id}")).await
+}
+
+pub async fn save_section(id: i64, update: &SectionUpdate) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::put(&format!("/api/retrofit/applications/{id}/sections")),
+        update,
+    )
+    .await
+}
+
+pub async fn act_on_application(
+    id: i64,
+    req: &RetrofitActionRequest,
+) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::post(&format!("/api/retrofit/applications/{id}/actions")),
+        req,
+    )
+    .await
+}
+
+pub async fn reveal_id_number(id: i64) -> ApiResult<String> {
+    #[derive(serde::Deserialize)]
+    struct Shown {
+        id_number: String,
+    }
+    send_json::<_, Shown>(
+        Request::post(&format!("/api/retrofit/applications/{id}/id-number")),
+        &serde_json::json!({}),
+    )
+    .await
+    .map(|s| s.id_number)
+}
+
+pub async fn remove_document(id: i64, doc: i64) -> ApiResult<ApplicationView> {
+    read(
+        with_client_header(Request::delete(&format!(
+            "/api/retrofit/applications/{id}/documents/{doc}"
+        )))
+        .send()
+        .await,
+    )
+    .await
+}
+
+pub async fn county_list() -> ApiResult<CountyListView> {
+    get("/api/retrofit/county-list").await
+}
+
+pub const COUNTY_LIST_XLSX: &str = "/api/retrofit/county-list?format=xlsx";
+
+pub async fn county_settings(county: i64) -> ApiResult<CountySettings> {
+    get(&format!("/api/retrofit/counties/{county}/settings")).await
+}
+
+pub async fn save_county_settings(county: i64, s: &CountySettings) -> ApiResult<CountySettings> {
+    send_json(
+        Request::put(&format!("/api/retrofit/counties/{county}/settings")),
+        s,
+    )
+    .await
+}
+
+pub async fn guardians() -> ApiResult<GuardianOverview> {
+    get("/api/guardians").await
+}
+
+pub async fn invite_guardian(phone: &str) -> ApiResult<GuardianLinkView> {
+    send_json(
+        Request::post("/api/guardians/invitations"),
+        &serde_json::json!({ "phone": phone }),
+    )
+    .await
+}
+
+pub async fn end_guardian_link(id: i64) -> ApiResult<GuardianLinkView> {
+    send_json(
+        Request::post(&format!("/api/guardians/{id}/end")),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// Send a file as the body of a POST with upload progress (0–100) reported as it goes;
+/// `fetch` cannot report upload progress, `XMLHttpRequest` can.
+pub async fn upload_with_progress<T: DeserializeOwned>(
+    url: &str,
+    file: &web_sys::Blob,
+    progress: impl Fn(u32) + 'static,
+) -> ApiResult<T> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| network_error())?;
+    xhr.open("POST", url).map_err(|_| network_error())?;
+    let _ = xhr.set_request_header("x-anju-client", "1");
+    let _ = xhr.set_request_header("content-type", "application/octet-stream");
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress(((e.loaded() / e.total()) * 100.0).round() as u32);
+            }
+        });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    let done = js_sys::Promise::new(&mut |resolve, _reject| {
+        let resolve_load = resolve.clone();
+        let load = Closure::once_into_js(move || {
+            let _ = resolve_load.call0(&wasm_bindgen::JsValue::NULL);
+        });
+        let fail = Closure::once_into_js(move || {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        });
+        xhr.set_onload(Some(load.unchecked_ref()));
+        xhr.set_onerror(Some(fail.unchecked_ref()));
+    });
+    xhr.send_with_opt_blob(Some(file))
+        .map_err(|_| network_error())?;
+    let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+    drop(on_progress);
+    let status = xhr.status().unwrap_or(0);
+    let body = xhr.response_text().ok().flatten().unwrap_or_default();
+    if status == 0 {
+        return Err(network_error());
+    }
+    if (200..300).contains(&status) {
+        serde_json::from_str(&body).map_err(|_| network_error())
+    } else {
+        Err(serde_json::from_str::<ErrorEnvelope>(&body).unwrap_or_else(|_| network_error()))
+    }
+}

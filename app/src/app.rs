@@ -7,7 +7,9 @@ use crate::pages::{
     account::AccountPage, admin::AdminAccounts, callbacks::Callbacks, case_detail::CaseDetail,
     case_new::NewCase, cases::CasesHome, home::Home, not_found::NotFound,
     notifications::Notifications, policy::Policy, queue::Queue, register::Register,
-    service::ServicePage, sign_in::SignIn,
+    retrofit_application::RetrofitApplication, retrofit_check::RetrofitCheck,
+    retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
+    retrofit_review::RetrofitQueue, service::ServicePage, sign_in::SignIn,
 };
 use crate::state::{Prefs, Session};
 use anju_domain::Role;
@@ -52,6 +54,24 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=Register />
                     <Route path=path!("/services/:service") view=ServicePage />
                     <Route path=path!("/complaints") view=CasesHome />
+                    <Route path=path!("/retrofit") view=RetrofitHome />
+                    <Route path=path!("/retrofit/check") view=RetrofitCheck />
+                    <Route
+                        path=path!("/retrofit/family")
+                        view=|| view! { <Guard allow=|r| !r.is_staff()><RetrofitFamily /></Guard> }
+                    />
+                    <Route
+                        path=path!("/retrofit/applications/:id")
+                        view=|| view! { <Guard allow=|_| true><RetrofitApplication /></Guard> }
+                    />
+                    <Route
+                        path=path!("/staff/retrofit")
+                        view=|| view! { <Guard allow=reviews_retrofits><RetrofitQueue /></Guard> }
+                    />
+                    <Route
+                        path=path!("/county/retrofit")
+                        view=|| view! { <Guard allow=|r| r == Role::CountyAdmin><RetrofitCounty /></Guard> }
+                    />
                     <Route
                         path=path!("/complaints/new")
                         view=|| view! { <Guard allow=|_| true><NewCase /></Guard> }
@@ -95,5 +115,13 @@ fn works_cases(role: Role) -> bool {
     matches!(
         role,
         Role::CommunityStaff | Role::StreetReviewer | Role::CountyAdmin | Role::SystemAdmin
+    )
+}
+
+/// Staff who review retrofit applications of their jurisdiction.
+fn reviews_retrofits(role: Role) -> bool {
+    matches!(
+        role,
+        Role::StreetReviewer | Role::CountyAdmin | Role::SystemAdmin
     )
 }

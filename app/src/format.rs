@@ -43,3 +43,19 @@ pub fn duration(minutes: i64, locale: Locale) -> String {
         Locale::En => format!("{mins} min"),
     }
 }
+
+/// Unix seconds → "11月30日 18:00" in Asia/Shanghai (what our API's times mean).
+pub fn unix_time(secs: i64, locale: Locale) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        ((secs + 8 * 3600) * 1000) as f64,
+    ));
+    let rfc = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:00+08:00",
+        d.get_utc_full_year(),
+        d.get_utc_month() + 1,
+        d.get_utc_date(),
+        d.get_utc_hours(),
+        d.get_utc_minutes()
+    );
+    short_time(&rfc, locale)
+}

@@ -84,3 +84,13 @@ impl Session {
         });
     }
 }
+
+/// A key made once per form, so pressing submit again after a network failure never files
+/// twice.
+pub fn submission_key() -> String {
+    window()
+        .crypto()
+        .ok()
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("k{}", js_sys::Date::now()))
+}

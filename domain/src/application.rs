@@ -339,6 +339,12 @@ pub struct ApplicationView {
     pub facts: Option<EligibilityAnswers>,
     /// The server's assessment of the answers so far (the authority).
     pub outcome: Option<Outcome>,
+    /// The next eligibility question to ask (computed with the elder's real ID number, which
+    /// the app never sees in full); `None` when the facts are complete.
+    pub next_fact_question: Option<crate::eligibility::Question>,
+    /// The eligibility questions that apply to this elder, in order (see
+    /// `eligibility::question_path`), for walking through the answers again.
+    pub fact_path: Vec<crate::eligibility::Question>,
     pub consent_version: Option<String>,
     pub consent_at: Option<i64>,
     pub documents: Vec<DocumentView>,

@@ -243,6 +243,64 @@ pub fn next_question(
     None
 }
 
+/// The questions asked, in order, to reach these answers: each already answered one, then
+/// the next unanswered one if any. Lets a person walk through their answers again, seeing
+/// exactly the questions that apply to them.
+pub fn question_path(
+    a: &EligibilityAnswers,
+    rules: Option<CountyRules>,
+    today: NaiveDate,
+) -> Vec<Question> {
+    let mut partial = EligibilityAnswers {
+        id_number: a.id_number.clone(),
+        ..Default::default()
+    };
+    let mut path = Vec::new();
+    while let Some(q) = next_question(&partial, rules, today) {
+        path.push(q);
+        let answered = match q {
+            Question::IdNumber | Question::Place => false,
+            Question::Group => a.group.map(|v| partial.group = Some(v)).is_some(),
+            Question::Ownership => a
+                .owns_or_long_term_use
+                .map(|v| partial.owns_or_long_term_use = Some(v))
+                .is_some(),
+            Question::Safety => a
+                .safe_to_retrofit
+                .map(|v| partial.safe_to_retrofit = Some(v))
+                .is_some(),
+            Question::Demolition => a
+                .on_demolition_list
+                .map(|v| partial.on_demolition_list = Some(v))
+                .is_some(),
+            Question::AlreadyRetrofitted => a
+                .already_retrofitted
+                .map(|v| partial.already_retrofitted = Some(v))
+                .is_some(),
+            Question::AlreadyRecognised => a
+                .already_recognised_disabled
+                .map(|v| partial.already_recognised_disabled = Some(v))
+                .is_some(),
+            Question::Activities => a
+                .activities_needing_help
+                .map(|v| partial.activities_needing_help = Some(v))
+                .is_some(),
+            Question::DisabilityCertificate => a
+                .disability_certificate
+                .map(|v| partial.disability_certificate = Some(v))
+                .is_some(),
+            Question::StayElsewhere => a
+                .can_stay_elsewhere
+                .map(|v| partial.can_stay_elsewhere = Some(v))
+                .is_some(),
+        };
+        if !answered {
+            break;
+        }
+    }
+    path
+}
+
 pub fn assess(a: &EligibilityAnswers, rules: CountyRules, today: NaiveDate) -> Outcome {
     let mut housing = Vec::new();
     if a.owns_or_long_term_use == Some(false) {
@@ -490,6 +548,42 @@ mod tests {
             next_question(&a, None, today()),
             Some(Question::AlreadyRetrofitted),
             "other groups never need the place"
+        );
+    }
+
+    #[test]
+    fn the_question_path_lists_exactly_the_questions_that_apply() {
+        let rules = Some(CountyRules::default());
+        let a = base("19400101", CoveredGroup::LiftedOutOfPoverty);
+        assert_eq!(
+            question_path(&a, rules, today()),
+            vec![
+                Question::Ownership,
+                Question::Safety,
+                Question::Demolition,
+                Question::Group,
+                Question::AlreadyRetrofitted,
+                Question::StayElsewhere,
+            ],
+            "86 years old: the health questions never apply; the last is still to answer"
+        );
+        let mut young = base("19600101", CoveredGroup::DispersedExtremePoverty);
+        young.already_recognised_disabled = Some(false);
+        young.activities_needing_help = Some(5);
+        let path = question_path(&young, rules, today());
+        assert_eq!(
+            &path[4..],
+            &[
+                Question::AlreadyRetrofitted,
+                Question::AlreadyRecognised,
+                Question::Activities
+            ]
+        );
+        assert_eq!(next_question(&young, rules, today()), None);
+        let none = EligibilityAnswers::default();
+        assert_eq!(
+            question_path(&none, rules, today()),
+            vec![Question::IdNumber]
         );
     }
 

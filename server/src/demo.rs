@@ -124,7 +124,23 @@ pub async fn seed_places(db: &Db) -> anyhow::Result<DemoPlaces> {
 
 pub async fn seed(db: &Db, now: i64) -> anyhow::Result<()> {
     seed_accounts(db, now).await?;
+    seed_retrofit_quota(db, now).await?;
     seed_cases(db, now).await
+}
+
+/// This year's retrofit quota for the demo county (20 households), unless an admin set one.
+async fn seed_retrofit_quota(db: &Db, now: i64) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    let places = seed_places(db).await?;
+    let year = chrono::DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .with_timezone(&anju_domain::calendar::shanghai())
+        .year();
+    if db.county_quota(places.county.id, i64::from(year)).await? == (0, 0) {
+        db.set_county_settings(places.county.id, false, i64::from(year), 20, now)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A noise complaint filed two hours ago that nobody has handled (so the queue shows an

@@ -115,9 +115,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                         </li>
                         <Show
                             when=is_case_staff
-                            fallback=|| view! { <li><A href="/complaints">{tr("nav.complaints")}</A></li> }
+                            fallback=|| view! {
+                                <li><A href="/complaints">{tr("nav.complaints")}</A></li>
+                                <li><A href="/retrofit">{tr("nav.retrofit")}</A></li>
+                            }
                         >
                             <li><A href="/staff/queue">{tr("nav.queue")}</A></li>
+                            <li><A href="/retrofit">{tr("nav.retrofit")}</A></li>
                             <li><A href="/staff/callbacks">{tr("nav.callbacks")}</A></li>
                         </Show>
                         <Show when=is_admin>

@@ -3,4 +3,7 @@ pub mod case_card;
 pub mod field;
 pub mod guard;
 pub mod layout;
+pub mod outcome;
 pub mod photos;
+pub mod questions;
+pub mod retrofit_parts;

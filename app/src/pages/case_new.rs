@@ -19,13 +19,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-fn submission_key() -> String {
-    window()
-        .crypto()
-        .ok()
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("k{}", js_sys::Date::now()))
-}
+pub use crate::state::submission_key;
 
 fn category_label(c: &Category, locale: Locale) -> String {
     match locale {

@@ -9,7 +9,7 @@ pub fn Home() -> impl IntoView {
     let session = expect_context::<Session>();
     let services = [
         (
-            "/services/retrofit",
+            "/retrofit",
             "service.retrofit",
             "service.retrofit_desc",
             "🏠",

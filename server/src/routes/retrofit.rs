@@ -460,7 +460,14 @@ pub async fn save_section(
     let now = state.clock.now();
     let keys = &state.settings.keys;
     let saved = match update {
-        SectionUpdate::Elder(s) => {
+        SectionUpdate::Elder(mut s) => {
+            // Left blank when only the name or phone changes: the app never holds the full
+            // number to send back.
+            if s.id_number.trim().is_empty() {
+                if let Some(number) = load_id_number(&state, &app)? {
+                    s.id_number = number.as_str().to_owned();
+                }
+            }
             let problems = check_elder(&s);
             if !problems.is_empty() {
                 return Err(ApiError::Validation(problems));

@@ -157,9 +157,13 @@ pub async fn application_view(
     let facts = load_facts(state, app)?;
     let filled = filled_parts(state, app, facts.as_ref()).await?;
     let rules = county_rules(state, app.county_id).await?;
-    let outcome = match answers_with_id(state, app, facts.as_ref())? {
-        Some(a) => check(&a, rules, today(state)).outcome,
-        None => None,
+    let answers =
+        answers_with_id(state, app, Some(&facts.clone().unwrap_or_default()))?.unwrap_or_default();
+    let checked = check(&answers, rules, today(state));
+    let outcome = if facts.is_some() {
+        checked.outcome
+    } else {
+        None
     };
     let documents = state
         .db
@@ -237,6 +241,8 @@ pub async fn application_view(
         tasks: task_statuses(&filled.as_filled(facts.as_ref())),
         facts,
         outcome,
+        next_fact_question: checked.next_question,
+        fact_path: anju_domain::eligibility::question_path(&answers, rules, today(state)),
         consent_version: app.consent_version.clone(),
         consent_at: app.consent_at,
         documents,

@@ -1,0 +1,159 @@
+//! The county's page: this year's quota and the 低保 switch, the proposed list per street
+//! with "confirm" for each household (refused with a clear message beyond the quota), and the
+//! list as an XLSX file.
+
+use crate::api;
+use crate::components::field::{ErrorSummary, FieldErrors, TextField};
+use crate::i18n::{page_title, tr};
+use crate::pages::retrofit_review::grounds_label;
+use crate::state::Session;
+use anju_domain::application::{CountyListView, CountySettings, RetrofitActionRequest};
+use anju_domain::retrofit::RetrofitAction;
+use anju_domain::FieldError;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+#[component]
+pub fn RetrofitCounty() -> impl IntoView {
+    page_title("county.title");
+    let session = expect_context::<Session>();
+    let list = RwSignal::new(None::<CountyListView>);
+    let errors = RwSignal::new(FieldErrors::new());
+    let general = RwSignal::new(None::<FieldError>);
+    let quota = RwSignal::new(String::new());
+    let low = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let county = move || {
+        session.user.with_untracked(|u| {
+            u.as_ref()
+                .and_then(|u| u.jurisdiction.as_ref().map(|j| j.id))
+        })
+    };
+    let fail = move |e: anju_domain::ErrorEnvelope| {
+        errors.set(e.fields.clone());
+        general.set(Some(FieldError::new(e.message, e.message_en)));
+    };
+    let reload = move || {
+        spawn_local(async move {
+            match api::county_list().await {
+                Ok(l) => list.set(Some(l)),
+                Err(e) => fail(e),
+            }
+        });
+    };
+    reload();
+    if let Some(c) = county() {
+        spawn_local(async move {
+            if let Ok(s) = api::county_settings(c).await {
+                quota.set(s.quota.to_string());
+                low.set(s.minimum_living_allowance_covered);
+            }
+        });
+    }
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(c), Some(year)) = (
+            county(),
+            list.with_untracked(|l| l.as_ref().map(|l| l.year)),
+        ) else {
+            return;
+        };
+        let Ok(q) = quota.get_untracked().trim().parse::<i64>() else {
+            let mut e = FieldErrors::new();
+            e.insert(
+                "quota".into(),
+                FieldError::new("名额应为整数", "The quota must be a whole number"),
+            );
+            errors.set(e);
+            return;
+        };
+        let s = CountySettings {
+            year,
+            quota: q,
+            minimum_living_allowance_covered: low.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::save_county_settings(c, &s).await {
+                Ok(_) => {
+                    errors.set(FieldErrors::new());
+                    general.set(None);
+                    saved.set(true);
+                    reload();
+                }
+                Err(e) => fail(e),
+            }
+        });
+    };
+    let confirm = move |id: i64| {
+        spawn_local(async move {
+            let req = RetrofitActionRequest {
+                action: RetrofitAction::Confirm,
+                note: None,
+                checklist: vec![],
+                reason: None,
+            };
+            match api::act_on_application(id, &req).await {
+                Ok(_) => {
+                    errors.set(FieldErrors::new());
+                    general.set(None);
+                    reload();
+                }
+                Err(e) => fail(e),
+            }
+        });
+    };
+    view! {
+        <h1>{tr("county.title")}</h1>
+        <ErrorSummary errors=errors general=general />
+        {move || list.get().map(|l| view! {
+            <p class="lead">{l.county_name.clone()} " · " {l.year} " · " {tr("county.quota_used")} " " <strong>{l.used}</strong> " / " <strong>{l.quota}</strong></p>
+            <p><a href=api::COUNTY_LIST_XLSX class="button button--secondary" download="">{tr("county.export")}</a></p>
+        })}
+        <h2>{tr("county.settings")}</h2>
+        <form class="form" on:submit=save novalidate>
+            <TextField id="quota" label="county.quota" value=quota errors=errors inputmode="numeric" />
+            <div class="checkbox">
+                <input type="checkbox" id="low" prop:checked=move || low.get() on:change=move |ev| low.set(event_target_checked(&ev)) />
+                <label for="low">{tr("county.low_allowance")}</label>
+            </div>
+            <button type="submit" class="button">{tr("county.save")}</button>
+            {move || saved.get().then(|| view! { <p role="status">{tr("county.saved")}</p> })}
+        </form>
+        {move || list.get().map(|l| l.streets.into_iter().map(|s| view! {
+            <section aria-labelledby=format!("street-{}", s.street_id)>
+                <h2 id=format!("street-{}", s.street_id)>{s.street_name.clone()}</h2>
+                <h3>{tr("county.proposed")} " (" {s.proposed.len()} ")"</h3>
+                {if s.proposed.is_empty() {
+                    view! { <p>{tr("county.none")}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap"><table>
+                            <thead><tr><th scope="col">{tr("county.reference")}</th><th scope="col">{tr("elder.name")}</th><th scope="col">{tr("queue.filter_community")}</th><th scope="col">{tr("queue.filter_ground")}</th><th scope="col"><span class="visually-hidden">{tr("county.action")}</span></th></tr></thead>
+                            <tbody>
+                                {s.proposed.into_iter().map(|item| {
+                                    let id = item.id;
+                                    let label = format!("{} {}", item.reference, item.elder_name);
+                                    let grounds = grounds_label(&item);
+                                    view! {
+                                        <tr>
+                                            <td><A href=format!("/retrofit/applications/{id}")>{item.reference.clone()}</A></td>
+                                            <td>{item.elder_name.clone()}</td>
+                                            <td>{item.community_name.clone()}</td>
+                                            <td>{grounds}</td>
+                                            <td><button type="button" class="button" on:click=move |_| confirm(id)>{tr("review.confirm")}<span class="visually-hidden">{label}</span></button></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                    }.into_any()
+                }}
+                <h3>{tr("county.confirmed")} " (" {s.confirmed.len()} ")"</h3>
+                <ul>
+                    {s.confirmed.into_iter().map(|item| view! { <li>{item.reference.clone()} " · " {item.elder_name.clone()} " · " {item.community_name.clone()}</li> }).collect_view()}
+                </ul>
+            </section>
+        }).collect_view())}
+    }
+}
