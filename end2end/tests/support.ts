@@ -55,3 +55,16 @@ export async function signOut(page: Page) {
 
 /** A small real PNG (40×30), as a phone camera would hand over a file. */
 export const PHOTO = { name: 'leak.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAACgAAAAeCAIAAADRv8uKAAAAK0lEQVR42u3NMQ0AAAgDsMlBBLIRiAw4mvRvputExGKxWCwWi8VisVj8N14rcCDMbcXcSQAAAABJRU5ErkJggg==', 'base64') };
+
+/** A valid resident ID number (GB 11643) of someone born 1930–1944, different each call. */
+export function freshIdNumber(): string {
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const year = 1930 + Math.floor(Math.random() * 15);
+  const body = `110105${year}${pad(1 + Math.floor(Math.random() * 12))}${pad(1 + Math.floor(Math.random() * 28))}${pad(Math.floor(Math.random() * 1000), 3)}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = body.split('').reduce((s, d, i) => s + Number(d) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+/** A small valid PDF, as a scanned certificate would arrive. */
+export const PDF = { name: 'deed.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n') };

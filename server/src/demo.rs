@@ -137,7 +137,8 @@ async fn seed_retrofit_quota(db: &Db, now: i64) -> anyhow::Result<()> {
         .with_timezone(&anju_domain::calendar::shanghai())
         .year();
     if db.county_quota(places.county.id, i64::from(year)).await? == (0, 0) {
-        db.set_county_settings(places.county.id, false, i64::from(year), 20, now)
+        let low = db.county_settings(places.county.id).await?;
+        db.set_county_settings(places.county.id, low, i64::from(year), 20, now)
             .await?;
     }
     Ok(())

@@ -16,8 +16,21 @@ pub fn ground_key(g: Ground) -> &'static str {
     }
 }
 
+/// The result's title: the page heading on its own page, a section heading inside another.
 #[component]
-pub fn OutcomePanel(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
+fn Title(key: &'static str, embedded: bool) -> impl IntoView {
+    if embedded {
+        view! { <h2>{tr(key)}</h2> }.into_any()
+    } else {
+        view! { <h1>{tr(key)}</h1> }.into_any()
+    }
+}
+
+#[component]
+pub fn OutcomePanel(
+    outcome: RwSignal<Option<Outcome>>,
+    #[prop(optional)] embedded: bool,
+) -> impl IntoView {
     let locale = expect_context::<Prefs>().locale;
     let reasons = move |list: Vec<anju_domain::eligibility::Reason>| {
         view! {
@@ -45,34 +58,40 @@ pub fn OutcomePanel(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
                 .unwrap_or("group.none");
             view! {
                 <div class="panel-result panel-result--yes" role="status">
-                    <h1>{tr("outcome.subsidised")}</h1>
+                    <Title key="outcome.subsidised" embedded=embedded />
                     <p>{tr("outcome.group")} " " <strong>{tr(group_key)}</strong></p>
                     <p>{tr("outcome.grounds")} " "
                         {grounds.into_iter().map(|g| view! { <strong class="tag">{tr(ground_key(g))}</strong> " " }).collect_view()}
                     </p>
                 </div>
-                <h2>{tr("outcome.next")}</h2>
-                <p>{tr("outcome.next_subsidised")}</p>
+                {(!embedded).then(|| view! {
+                    <Title key="outcome.next" embedded=true />
+                    <p>{tr("outcome.next_subsidised")}</p>
+                })}
                 {street_office_arranges_stay.then(|| view! { <p>{tr("outcome.office_arranges_stay")}</p> })}
                 {must_arrange_stay.then(|| view! { <p>{tr("outcome.must_arrange_stay")}</p> })}
             }.into_any()
         }
         Some(Outcome::SelfPaidOnly { reasons: r }) => view! {
             <div class="panel-result" role="status">
-                <h1>{tr("outcome.self_paid")}</h1>
+                <Title key="outcome.self_paid" embedded=embedded />
                 {reasons(r)}
             </div>
-            <h2>{tr("outcome.next")}</h2>
-            <p>{tr("outcome.next_self_paid")}</p>
+            {(!embedded).then(|| view! {
+                <Title key="outcome.next" embedded=true />
+                <p>{tr("outcome.next_self_paid")}</p>
+            })}
         }
         .into_any(),
         Some(Outcome::NotEligible { reasons: r }) => view! {
             <div class="panel-result panel-result--no" role="status">
-                <h1>{tr("outcome.not_eligible")}</h1>
+                <Title key="outcome.not_eligible" embedded=embedded />
                 {reasons(r)}
             </div>
-            <h2>{tr("outcome.next")}</h2>
-            <p>{tr("outcome.next_not_eligible")}</p>
+            {(!embedded).then(|| view! {
+                <Title key="outcome.next" embedded=true />
+                <p>{tr("outcome.next_not_eligible")}</p>
+            })}
         }
         .into_any(),
     }

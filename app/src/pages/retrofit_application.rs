@@ -625,7 +625,7 @@ fn CheckAnswers() -> impl IntoView {
         </dl>
         <h2>{tr("checkanswers.eligibility")}</h2>
         <div class="outcome-embedded">
-            <OutcomePanel outcome=outcome />
+            <OutcomePanel outcome=outcome embedded=true />
         </div>
         <p>{change(Task::Facts)}</p>
         <h2>{tr("checkanswers.declare_title")}</h2>

@@ -123,6 +123,7 @@ pub fn RetrofitQueue() -> impl IntoView {
                 }
             }}
         </form>
+        <h2>{tr("queue.results")}</h2>
         {move || match items.get() {
             None => view! { <p role="status">{tr("app.loading")}</p> }.into_any(),
             Some(list) if list.is_empty() => view! { <p>{tr("queue.retrofit_empty")}</p> }.into_any(),
@@ -215,7 +216,7 @@ fn ReviewBody(app: ApplicationView) -> impl IntoView {
                 view! { <div><dt>{tr(question_key(*q))}</dt><dd>{tr(key)} {count.map(|n| format!(" {n}"))}</dd></div> }
             }).collect_view()}
         </dl>
-        <div class="outcome-embedded"><OutcomePanel outcome=outcome /></div>
+        <div class="outcome-embedded"><OutcomePanel outcome=outcome embedded=true /></div>
         <h2>{tr("task.documents")}</h2>
         <ul class="document-list">
             {app.documents.iter().map(|d| view! {
