@@ -186,6 +186,27 @@ pub struct DocumentRow {
     pub uploaded_at: i64,
 }
 
+pub struct NewDocument<'a> {
+    pub application_id: i64,
+    pub kind: &'a str,
+    pub hash: &'a str,
+    pub content_type: &'a str,
+    pub size: i64,
+    pub by: i64,
+    pub now: i64,
+}
+
+/// The elder's details, the ID number sealed and hashed by the caller.
+pub struct ElderUpdate<'a> {
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub id_enc: &'a str,
+    pub id_masked: &'a str,
+    /// `<keyed hash>:<year>`: the elder's slot for the year.
+    pub open_id_key: &'a str,
+    pub now: i64,
+}
+
 pub struct QueueFilter<'a> {
     pub scope_prefix: &'a str,
     pub viewer: i64,
@@ -344,17 +365,7 @@ impl Db {
     /// Save the elder's details while the family may edit. The keyed hash of the ID number
     /// takes the elder's slot for the year, so a second application (from any account or the
     /// office) is refused.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn save_elder(
-        &self,
-        id: i64,
-        name: &str,
-        phone: Option<&str>,
-        id_enc: &str,
-        id_masked: &str,
-        open_id_key: &str,
-        now: i64,
-    ) -> Result<bool, SaveError> {
+    pub async fn save_elder(&self, id: i64, e: &ElderUpdate<'_>) -> Result<bool, SaveError> {
         let result: Result<bool, sqlx::Error> = with_db!(
             self,
             write
@@ -365,12 +376,12 @@ impl Db {
                         id_number_masked = $4, open_id_key = $5, updated_at = $6
                      WHERE id = $7 AND state IN ('draft', 'returned')",
                 )
-                .bind(name)
-                .bind(phone)
-                .bind(id_enc)
-                .bind(id_masked)
-                .bind(open_id_key)
-                .bind(now)
+                .bind(e.name)
+                .bind(e.phone)
+                .bind(e.id_enc)
+                .bind(e.id_masked)
+                .bind(e.open_id_key)
+                .bind(e.now)
                 .bind(id)
                 .execute(pool)
                 .await
@@ -379,13 +390,13 @@ impl Db {
         );
         match result {
             Ok(b) => Ok(b),
-            Err(e) if is_unique_violation(&e) => {
+            Err(err) if is_unique_violation(&err) => {
                 match self
-                    .open_application_by_key("id", Some(open_id_key))
+                    .open_application_by_key("id", Some(e.open_id_key))
                     .await?
                 {
                     Some(other) if other != id => Err(SaveError::OpenExists(other)),
-                    _ => Err(SaveError::Db(e)),
+                    _ => Err(SaveError::Db(err)),
                 }
             }
             Err(e) => Err(e.into()),
@@ -710,16 +721,7 @@ impl Db {
         )
     }
 
-    pub async fn add_retrofit_document(
-        &self,
-        application_id: i64,
-        kind: &str,
-        hash: &str,
-        content_type: &str,
-        size: i64,
-        by: i64,
-        now: i64,
-    ) -> Result<i64, sqlx::Error> {
+    pub async fn add_retrofit_document(&self, d: &NewDocument<'_>) -> Result<i64, sqlx::Error> {
         with_db!(
             self,
             write
@@ -729,13 +731,13 @@ impl Db {
                     "INSERT INTO retrofit_documents (application_id, kind, hash, content_type, size, uploaded_by, uploaded_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
-                .bind(application_id)
-                .bind(kind)
-                .bind(hash)
-                .bind(content_type)
-                .bind(size)
-                .bind(by)
-                .bind(now)
+                .bind(d.application_id)
+                .bind(d.kind)
+                .bind(d.hash)
+                .bind(d.content_type)
+                .bind(d.size)
+                .bind(d.by)
+                .bind(d.now)
                 .fetch_one(pool)
                 .await?
                 .try_get("id")

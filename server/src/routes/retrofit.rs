@@ -9,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
 use crate::db::jurisdictions::JurisdictionRow;
 use crate::db::retrofit::{
-    ApplicationRow, NewApplication, Placement, QueueFilter, SaveError, Transition,
+    ApplicationRow, ElderUpdate, NewApplication, Placement, QueueFilter, SaveError, Transition,
     TransitionOutcome,
 };
 use crate::error::{ApiError, ApiJson, ApiResult};
@@ -486,19 +486,15 @@ pub async fn save_section(
                 None => None,
             };
             let hash = keys.lookup_hash(number.as_str());
-            match state
-                .db
-                .save_elder(
-                    app.id,
-                    s.name.trim(),
-                    phone.as_deref(),
-                    &keys.seal(number.as_str()),
-                    &number.masked(),
-                    &format!("{hash}:{}", app.year),
-                    now,
-                )
-                .await
-            {
+            let update = ElderUpdate {
+                name: s.name.trim(),
+                phone: phone.as_deref(),
+                id_enc: &keys.seal(number.as_str()),
+                id_masked: &number.masked(),
+                open_id_key: &format!("{hash}:{}", app.year),
+                now,
+            };
+            match state.db.save_elder(app.id, &update).await {
                 Ok(saved) => saved,
                 Err(SaveError::OpenExists(other)) => return Err(existing(other)),
                 Err(SaveError::Duplicate(_)) => false,

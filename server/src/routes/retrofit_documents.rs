@@ -6,6 +6,7 @@
 use super::retrofit::{may_edit, visible_application};
 use super::retrofit_views::{application_view, Viewer};
 use crate::auth::CurrentUser;
+use crate::db::retrofit::NewDocument;
 use crate::documents::{clean_document, load_sealed, store_sealed};
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
@@ -98,15 +99,15 @@ pub async fn upload(
     let now = state.clock.now();
     state
         .db
-        .add_retrofit_document(
-            app.id,
-            kind.as_str(),
-            &hash,
+        .add_retrofit_document(&NewDocument {
+            application_id: app.id,
+            kind: kind.as_str(),
+            hash: &hash,
             content_type,
             size,
-            user.id,
+            by: user.id,
             now,
-        )
+        })
         .await?;
     let app = state
         .db
