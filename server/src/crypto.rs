@@ -56,8 +56,13 @@ impl Keyring {
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let mut keys = Vec::new();
         let mut lookup = None;
-        for entry in text.split(['\n', ';']).map(str::trim) {
-            if entry.is_empty() || entry.starts_with('#') {
+        let entries = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with('#'))
+            .flat_map(|line| line.split(';'))
+            .map(str::trim);
+        for entry in entries {
+            if entry.is_empty() {
                 continue;
             }
             let (id, key) = entry
@@ -236,6 +241,24 @@ mod tests {
         assert_eq!(rotated.open(&sealed_old).unwrap(), "elder");
         assert!(rotated.seal("new").starts_with("k2."));
         assert_eq!(rotated.lookup_hash("x"), old.lookup_hash("x"));
+    }
+
+    #[test]
+    fn a_missing_key_file_is_created_private_and_read_back_the_same() {
+        let dir = std::env::temp_dir().join(format!("anju-keys-{}", std::process::id()));
+        let path = dir.join("anju-data.key");
+        let _ = std::fs::remove_file(&path);
+        let first = Keyring::load_or_create(&path).unwrap();
+        let again = Keyring::load_or_create(&path).unwrap();
+        assert_eq!(again.open(&first.seal("elder")).unwrap(), "elder");
+        assert_eq!(first.lookup_hash("x"), again.lookup_hash("x"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
