@@ -39,6 +39,21 @@ impl IdNumberError {
     }
 }
 
+/// Digits 7–14 as a date. Plain arithmetic rather than chrono's format parser, which would
+/// add its whole formatting machinery to the browser bundle.
+fn birth_date_of(bytes: &[u8]) -> Option<NaiveDate> {
+    let digits = bytes.get(6..14)?;
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| {
+        digits[r]
+            .iter()
+            .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(n(0..4)).ok()?, n(4..6), n(6..8))
+}
+
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: [u8; 11] = *b"10X98765432";
 
@@ -58,8 +73,7 @@ impl IdNumber {
         if !body_ok || !last_ok {
             return Err(IdNumberError::BadCharacters);
         }
-        let date = NaiveDate::parse_from_str(&s[6..14], "%Y%m%d")
-            .map_err(|_| IdNumberError::ImpossibleDate)?;
+        let date = birth_date_of(bytes).ok_or(IdNumberError::ImpossibleDate)?;
         if !(1900..=2099).contains(&date.year()) {
             return Err(IdNumberError::ImpossibleDate);
         }
@@ -80,7 +94,7 @@ impl IdNumber {
 
     pub fn birth_date(&self) -> NaiveDate {
         // Validated in `parse`.
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").unwrap_or_default()
+        birth_date_of(self.0.as_bytes()).unwrap_or_default()
     }
 
     /// Age in whole years on `date`. A 29 February birthday counts as 1 March in other years.

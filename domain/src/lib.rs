@@ -1,5 +1,6 @@
 //! Anju's shared domain: request/response types, the JSON error envelope, validated newtypes,
-//! and the rules: the Chinese working calendar, complaint deadlines, call-back sampling.
+//! and the rules: the Chinese working calendar, complaint deadlines, call-back sampling,
+//! retrofit eligibility and its case's state machine, survey scoring.
 //! Pure Rust with no I/O, compiled natively for the server and to wasm for the app, so the
 //! client and the server apply exactly the same rules.
 
@@ -20,6 +21,8 @@ pub mod phone;
 pub mod retrofit;
 pub mod role;
 pub mod sampling;
+pub mod survey;
+pub mod survey_api;
 
 pub use account::*;
 pub use error::{ErrorEnvelope, FieldError};

@@ -20,6 +20,7 @@ pub mod photos;
 pub mod retrofit;
 pub mod sessions;
 pub mod sign_in_limits;
+pub mod surveys;
 
 use crate::config::DatabaseUrl;
 use anyhow::Context;

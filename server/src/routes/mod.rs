@@ -21,6 +21,8 @@ mod retrofit;
 mod retrofit_county;
 mod retrofit_documents;
 mod retrofit_views;
+mod survey_results;
+mod surveys;
 mod views;
 
 use crate::error::ApiError;
@@ -125,6 +127,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/guardians/{id}/end", post(guardians::end))
         .route("/guardians/{id}/proof", get(guardians::proof))
+        .route("/surveys", get(surveys::list).post(surveys::create))
+        .route("/surveys/template", get(surveys::template))
+        .route("/surveys/{id}", get(surveys::get).put(surveys::update))
+        .route("/surveys/{id}/publish", post(surveys::publish))
+        .route("/surveys/{id}/my-response", put(surveys::answer))
+        .route(
+            "/surveys/{id}/responses",
+            get(surveys::responses).post(surveys::collect),
+        )
+        .route("/surveys/{id}/results", get(survey_results::results))
+        .route("/surveys/{id}/export", get(survey_results::export))
+        .route("/survey-responses/{id}/review", post(surveys::review))
         .route("/notifications", get(notifications::list))
         .route("/notifications/unread-count", get(notifications::unread))
         .route(

@@ -1,0 +1,406 @@
+//! Survey results per community and month: households, responses, response rate, satisfied
+//! count, satisfaction rate against the target and the verdict (pass / needs redo 补课);
+//! per-question distributions; the trend over six months; and the responses as CSV or XLSX,
+//! optionally without household identifiers.
+//!
+//! Counting: one response per household a month (its latest); rejected door-to-door
+//! responses never count, and a flagged second record counts only once a reviewer has
+//! accepted it. Households = homes registered in the portal for the community (or the
+//! households that answered, if more).
+
+use super::surveys::{month_of, response_view, survey_staff, Loaded};
+use crate::auth::CurrentUser;
+use crate::db::surveys::{decode_definition, ResponseRow};
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use anju_domain::survey::{percent, verdict, Answer, Answers, QuestionKind, SurveyDefinition};
+use anju_domain::survey_api::{
+    CommunityRef, CommunityResult, MonthPoint, OptionCount, QuestionResult, SurveyResults,
+};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+pub struct MonthQuery {
+    pub month: Option<String>,
+    pub format: Option<String>,
+    #[serde(default)]
+    pub anonymised: bool,
+}
+
+pub(super) fn checked_month(state: &AppState, month: Option<&str>) -> ApiResult<String> {
+    match month {
+        None => Ok(month_of(state.clock.now())),
+        Some(m) if anju_domain::survey::parse_day(&format!("{m}-01")).is_some() => Ok(m.to_owned()),
+        Some(_) => Err(ApiError::field(
+            "month",
+            "月份格式应为 2026-11",
+            "The month looks like 2026-11",
+        )),
+    }
+}
+
+/// The responses that count: one per household (its latest), none rejected, flagged ones only
+/// once accepted by a reviewer.
+fn counted(rows: &[ResponseRow]) -> Vec<&ResponseRow> {
+    let mut latest: BTreeMap<&str, &ResponseRow> = BTreeMap::new();
+    for r in rows {
+        let counts = r.review != "rejected" && !(r.flagged && r.review == "pending");
+        if !counts {
+            continue;
+        }
+        match latest.get(r.household_key.as_str()) {
+            Some(prev) if prev.collected_at > r.collected_at => {}
+            _ => {
+                latest.insert(&r.household_key, r);
+            }
+        }
+    }
+    latest.into_values().collect()
+}
+
+fn previous_months(month: &str, n: usize) -> Vec<String> {
+    let (y, m) = (
+        month[..4].parse::<i32>().unwrap_or(2026),
+        month[5..7].parse::<i32>().unwrap_or(1),
+    );
+    (0..n as i32)
+        .rev()
+        .map(|k| {
+            let total = y * 12 + (m - 1) - k;
+            format!("{:04}-{:02}", total / 12, total % 12 + 1)
+        })
+        .collect()
+}
+
+fn distribution(def: &SurveyDefinition, rows: &[&ResponseRow]) -> Vec<QuestionResult> {
+    let answers: Vec<Answers> = rows
+        .iter()
+        .filter_map(|r| serde_json::from_str(&r.answers).ok())
+        .collect();
+    def.questions
+        .iter()
+        .map(|q| {
+            let labels: Vec<String> = match &q.kind {
+                QuestionKind::Rating { .. } => (1..=5).map(|n| n.to_string()).collect(),
+                QuestionKind::SingleChoice { options } | QuestionKind::MultiChoice { options } => {
+                    options.clone()
+                }
+                QuestionKind::YesNo => vec!["是".into(), "否".into()],
+                QuestionKind::ShortText => vec!["有文字回答".into()],
+            };
+            let counts = labels
+                .iter()
+                .map(|label| OptionCount {
+                    label: label.clone(),
+                    count: answers
+                        .iter()
+                        .filter(|a| match (a.get(&q.id), &q.kind) {
+                            (Some(Answer::Rating(n)), _) => n.to_string() == *label,
+                            (Some(Answer::YesNo(b)), _) => (if *b { "是" } else { "否" }) == label,
+                            (Some(Answer::Choices(cs)), _) => cs.contains(label),
+                            (Some(Answer::Text(t)), QuestionKind::ShortText) => {
+                                !t.trim().is_empty()
+                            }
+                            (Some(Answer::Text(t)), _) => t == label,
+                            (None, _) => false,
+                        })
+                        .count() as u64,
+                })
+                .collect();
+            QuestionResult {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                counts,
+            }
+        })
+        .collect()
+}
+
+async fn compute(
+    state: &AppState,
+    survey_id: i64,
+    loaded: &Loaded,
+    scope: &str,
+    month: &str,
+) -> ApiResult<SurveyResults> {
+    let published = loaded
+        .published()
+        .or(loaded.versions.last())
+        .ok_or(ApiError::NotFound)?;
+    let def = decode_definition(&published.definition)?;
+    let target = u32::try_from(published.target_percent).unwrap_or(90);
+    let all = state.db.survey_responses(survey_id, scope, None).await?;
+    let this_month: Vec<ResponseRow> = all.iter().filter(|r| r.month == month).cloned().collect();
+    let month_counted = counted(&this_month);
+    let mut community_ids: Vec<i64> = Vec::new();
+    for v in &loaded.versions {
+        for c in state.db.survey_targets(v.id).await? {
+            if !community_ids.contains(&c) {
+                community_ids.push(c);
+            }
+        }
+    }
+    let mut communities = Vec::new();
+    for c in community_ids {
+        let Some(j) = state.db.jurisdiction(c).await? else {
+            continue;
+        };
+        if !j.id_path.starts_with(scope) {
+            continue;
+        }
+        let rows: Vec<&&ResponseRow> = month_counted
+            .iter()
+            .filter(|r| r.community_id == c)
+            .collect();
+        let responses = rows.len() as u64;
+        let counted_n = rows.iter().filter(|r| r.satisfied.is_some()).count() as u64;
+        let satisfied = rows.iter().filter(|r| r.satisfied == Some(true)).count() as u64;
+        let households =
+            (state.db.registered_households(&j.id_path).await?.max(0) as u64).max(responses);
+        communities.push(CommunityResult {
+            community: CommunityRef {
+                id: j.id,
+                name: j.name,
+            },
+            households,
+            responses,
+            response_rate: percent(responses, households),
+            counted: counted_n,
+            satisfied,
+            satisfaction_rate: percent(satisfied, counted_n),
+            target_percent: target,
+            verdict: verdict(satisfied, counted_n, target),
+        });
+    }
+    let trend = previous_months(month, 6)
+        .into_iter()
+        .map(|m| {
+            let rows: Vec<ResponseRow> = all.iter().filter(|r| r.month == m).cloned().collect();
+            let c = counted(&rows);
+            let n = c.iter().filter(|r| r.satisfied.is_some()).count() as u64;
+            let s = c.iter().filter(|r| r.satisfied == Some(true)).count() as u64;
+            MonthPoint {
+                month: m,
+                counted: n,
+                satisfied: s,
+                satisfaction_rate: percent(s, n),
+                verdict: verdict(s, n, target),
+            }
+        })
+        .collect();
+    Ok(SurveyResults {
+        survey_id,
+        title: def.title.clone(),
+        month: month.to_owned(),
+        questions: distribution(&def, &month_counted),
+        communities,
+        trend,
+    })
+}
+
+async fn staff_loaded(
+    state: &AppState,
+    user: &crate::db::accounts::AccountRow,
+    id: &str,
+) -> ApiResult<(i64, Loaded, String)> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let scope = survey_staff(state, user).await?.ok_or(ApiError::NotFound)?;
+    let versions = state.db.survey_versions(id).await?;
+    let loaded = Loaded { versions };
+    let mut visible = false;
+    for v in &loaded.versions {
+        for c in state.db.survey_targets(v.id).await? {
+            if state
+                .db
+                .jurisdiction(c)
+                .await?
+                .is_some_and(|j| j.id_path.starts_with(&scope))
+            {
+                visible = true;
+            }
+        }
+    }
+    if !visible {
+        return Err(ApiError::NotFound);
+    }
+    Ok((id, loaded, scope))
+}
+
+pub async fn results(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<MonthQuery>,
+) -> ApiResult<Json<SurveyResults>> {
+    let (id, loaded, scope) = staff_loaded(&state, &user, &id).await?;
+    let month = checked_month(&state, q.month.as_deref())?;
+    Ok(Json(compute(&state, id, &loaded, &scope, &month).await?))
+}
+
+fn answer_text(a: Option<&Answer>) -> String {
+    match a {
+        Some(Answer::Rating(n)) => n.to_string(),
+        Some(Answer::YesNo(b)) => (if *b { "是" } else { "否" }).into(),
+        Some(Answer::Choices(cs)) => cs.join("、"),
+        Some(Answer::Text(t)) => t.clone(),
+        None => String::new(),
+    }
+}
+
+/// The month's responses as CSV or XLSX; `anonymised` leaves out the household and collector.
+pub async fn export(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<MonthQuery>,
+) -> ApiResult<Response> {
+    let (id, loaded, scope) = staff_loaded(&state, &user, &id).await?;
+    let month = checked_month(&state, q.month.as_deref())?;
+    let def = decode_definition(
+        &loaded
+            .published()
+            .or(loaded.versions.last())
+            .ok_or(ApiError::NotFound)?
+            .definition,
+    )?;
+    let mut header = vec![
+        "编号 id".to_owned(),
+        "版本 version".into(),
+        "社区 community".into(),
+    ];
+    if !q.anonymised {
+        header.extend(["住户 household".to_owned(), "调查员 collector".into()]);
+    }
+    header.extend([
+        "方式 channel".to_owned(),
+        "时间 time".into(),
+        "审核 review".into(),
+        "满意 satisfied".into(),
+    ]);
+    header.extend(def.questions.iter().map(|q| q.text.clone()));
+    let mut rows = vec![header];
+    for r in state.db.survey_responses(id, &scope, Some(&month)).await? {
+        let v = response_view(&state, &r, &loaded).await?;
+        let mut row = vec![
+            v.id.to_string(),
+            v.version.to_string(),
+            v.community.name.clone(),
+        ];
+        if !q.anonymised {
+            row.extend([v.household.clone(), v.collector.clone().unwrap_or_default()]);
+        }
+        let time = chrono::DateTime::from_timestamp(v.collected_at, 0)
+            .unwrap_or_default()
+            .with_timezone(&anju_domain::calendar::shanghai())
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        row.extend([
+            if r.channel == "resident" {
+                "居民自填".into()
+            } else {
+                "上门".to_owned()
+            },
+            time,
+            r.review.clone(),
+            match v.satisfied {
+                Some(true) => "是".into(),
+                Some(false) => "否".into(),
+                None => String::new(),
+            },
+        ]);
+        row.extend(
+            def.questions
+                .iter()
+                .map(|q| answer_text(v.answers.get(&q.id))),
+        );
+        rows.push(row);
+    }
+    state
+        .db
+        .audit(
+            state.clock.now(),
+            Some(user.id),
+            "survey.export",
+            &format!("survey:{id}"),
+            &format!("{month} anonymised={}", q.anonymised),
+        )
+        .await?;
+    let file = format!(
+        "survey-{id}-{month}{}",
+        if q.anonymised { "-anonymised" } else { "" }
+    );
+    match q.format.as_deref() {
+        None | Some("csv") => {
+            let mut out = String::from("\u{feff}");
+            for row in &rows {
+                let cells: Vec<String> = row
+                    .iter()
+                    .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+                    .collect();
+                out.push_str(&cells.join(","));
+                out.push_str("\r\n");
+            }
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{file}.csv\""),
+                    ),
+                ],
+                out,
+            )
+                .into_response())
+        }
+        Some("xlsx") => {
+            let mut workbook = rust_xlsxwriter::Workbook::new();
+            let sheet = workbook.add_worksheet();
+            let xl =
+                |e: rust_xlsxwriter::XlsxError| ApiError::Internal(anyhow::anyhow!("xlsx: {e}"));
+            for (r, row) in rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    sheet.write_string(r as u32, c as u16, cell).map_err(xl)?;
+                }
+            }
+            let bytes = workbook.save_to_buffer().map_err(xl)?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_owned(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{file}.xlsx\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        Some(_) => Err(ApiError::field(
+            "format",
+            "格式只能是 csv 或 xlsx",
+            "Format must be csv or xlsx",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::previous_months;
+
+    #[test]
+    fn six_months_back_cross_the_new_year() {
+        assert_eq!(
+            previous_months("2026-02", 3),
+            vec!["2025-12".to_owned(), "2026-01".into(), "2026-02".into()]
+        );
+    }
+}
