@@ -16,3 +16,4 @@ mod retrofit;
 mod retrofit_isolation;
 mod sessions;
 mod static_files;
+mod surveys;
