@@ -415,3 +415,67 @@ pub async fn upload_with_progress<T: DeserializeOwned>(
         Err(serde_json::from_str::<ErrorEnvelope>(&body).unwrap_or_else(|_| network_error()))
     }
 }
+
+// ---- satisfaction surveys ----
+
+use anju_domain::survey::SurveyDefinition;
+use anju_domain::survey_api::{
+    AnswerRequest, CollectRequest, ResponseView, ReviewRequest, SaveSurveyRequest, SurveyResults,
+    SurveySummary, SurveyView,
+};
+
+pub async fn surveys() -> ApiResult<Vec<SurveySummary>> {
+    get("/api/surveys").await
+}
+
+pub async fn survey_template() -> ApiResult<SurveyDefinition> {
+    get("/api/surveys/template").await
+}
+
+pub async fn create_survey(req: &SaveSurveyRequest) -> ApiResult<SurveyView> {
+    send_json(Request::post("/api/surveys"), req).await
+}
+
+pub async fn update_survey(id: i64, req: &SaveSurveyRequest) -> ApiResult<SurveyView> {
+    send_json(Request::put(&format!("/api/surveys/{id}")), req).await
+}
+
+pub async fn publish_survey(id: i64) -> ApiResult<SurveyView> {
+    send_json(
+        Request::post(&format!("/api/surveys/{id}/publish")),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn survey(id: i64) -> ApiResult<SurveyView> {
+    get(&format!("/api/surveys/{id}")).await
+}
+
+pub async fn answer_survey(id: i64, req: &AnswerRequest) -> ApiResult<SurveyView> {
+    send_json(Request::put(&format!("/api/surveys/{id}/my-response")), req).await
+}
+
+pub async fn collect_response(id: i64, req: &CollectRequest) -> ApiResult<ResponseView> {
+    send_json(Request::post(&format!("/api/surveys/{id}/responses")), req).await
+}
+
+pub async fn survey_responses(id: i64, month: &str) -> ApiResult<Vec<ResponseView>> {
+    get(&format!("/api/surveys/{id}/responses?month={month}")).await
+}
+
+pub async fn review_response(id: i64, req: &ReviewRequest) -> ApiResult<ResponseView> {
+    send_json(
+        Request::post(&format!("/api/survey-responses/{id}/review")),
+        req,
+    )
+    .await
+}
+
+pub async fn survey_results(id: i64, month: &str) -> ApiResult<SurveyResults> {
+    get(&format!("/api/surveys/{id}/results?month={month}")).await
+}
+
+pub fn survey_export_url(id: i64, month: &str, format: &str, anonymised: bool) -> String {
+    format!("/api/surveys/{id}/export?month={month}&format={format}&anonymised={anonymised}")
+}

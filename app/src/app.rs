@@ -10,6 +10,8 @@ use crate::pages::{
     retrofit_application::RetrofitApplication, retrofit_check::RetrofitCheck,
     retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
     retrofit_review::RetrofitQueue, service::ServicePage, sign_in::SignIn,
+    survey_answer::SurveyAnswer, survey_collect::SurveyCollect, survey_edit::SurveyEdit,
+    survey_results::SurveyResultsPage, surveys::SurveysHome,
 };
 use crate::state::{Prefs, Session};
 use anju_domain::Role;
@@ -55,6 +57,23 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/:service") view=ServicePage />
                     <Route path=path!("/complaints") view=CasesHome />
                     <Route path=path!("/retrofit") view=RetrofitHome />
+                    <Route path=path!("/surveys") view=SurveysHome />
+                    <Route
+                        path=path!("/surveys/:id")
+                        view=|| view! { <Guard allow=|r| !r.is_staff()><SurveyAnswer /></Guard> }
+                    />
+                    <Route
+                        path=path!("/surveys/:id/edit")
+                        view=|| view! { <Guard allow=works_cases><SurveyEdit /></Guard> }
+                    />
+                    <Route
+                        path=path!("/surveys/:id/collect")
+                        view=|| view! { <Guard allow=works_cases><SurveyCollect /></Guard> }
+                    />
+                    <Route
+                        path=path!("/surveys/:id/results")
+                        view=|| view! { <Guard allow=works_cases><SurveyResultsPage /></Guard> }
+                    />
                     <Route path=path!("/retrofit/check") view=RetrofitCheck />
                     <Route
                         path=path!("/retrofit/family")

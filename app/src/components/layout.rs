@@ -118,6 +118,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             fallback=|| view! {
                                 <li><A href="/complaints">{tr("nav.complaints")}</A></li>
                                 <li><A href="/retrofit">{tr("nav.retrofit")}</A></li>
+                                <li><A href="/surveys">{tr("nav.surveys")}</A></li>
                             }
                         >
                             <li><A href="/staff/queue">{tr("nav.queue")}</A></li>

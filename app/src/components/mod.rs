@@ -7,3 +7,4 @@ pub mod outcome;
 pub mod photos;
 pub mod questions;
 pub mod retrofit_parts;
+pub mod survey_question;

@@ -20,12 +20,7 @@ pub fn Home() -> impl IntoView {
             "service.complaints_desc",
             "🔧",
         ),
-        (
-            "/services/surveys",
-            "service.surveys",
-            "service.surveys_desc",
-            "⭐",
-        ),
+        ("/surveys", "service.surveys", "service.surveys_desc", "⭐"),
     ];
     view! {
         <h1>{tr("home.heading")}</h1>

@@ -19,3 +19,8 @@ pub mod retrofit_home;
 pub mod retrofit_review;
 pub mod service;
 pub mod sign_in;
+pub mod survey_answer;
+pub mod survey_collect;
+pub mod survey_edit;
+pub mod survey_results;
+pub mod surveys;

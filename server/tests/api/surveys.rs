@@ -41,7 +41,13 @@ async fn publish_template(app: &TestApp, staff: &str) -> Value {
     assert_eq!(created.body["status"], "draft");
     assert_eq!(created.body["target_percent"], 90, "default target");
     let id = created.body["id"].clone();
-    let published = app.post(&format!("/api/surveys/{id}/publish"), Some(staff), json!({})).await;
+    let published = app
+        .post(
+            &format!("/api/surveys/{id}/publish"),
+            Some(staff),
+            json!({}),
+        )
+        .await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.body);
     assert_eq!(published.body["status"], "open");
     published.body
@@ -60,7 +66,14 @@ async fn answer(app: &TestApp, cookie: &str, survey: &Value, key: &str, a: Value
     .await
 }
 
-async fn collect(app: &TestApp, cookie: &str, survey: &Value, key: &str, room: &str, a: Value) -> Response {
+async fn collect(
+    app: &TestApp,
+    cookie: &str,
+    survey: &Value,
+    key: &str,
+    room: &str,
+    a: Value,
+) -> Response {
     app.post(
         &format!("/api/surveys/{}/responses", survey["id"]),
         Some(cookie),
@@ -82,14 +95,28 @@ async fn staff_publish_a_template_and_residents_answer_once_per_household(app: T
     let r = answer(&app, &first, &survey, "a1", answers("不满意")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["my_answers"]["overall"], "不满意");
-    let seen = app.get(&format!("/api/surveys/{}", survey["id"]), Some(&second)).await.body;
-    assert_eq!(seen["my_answers"]["overall"], "不满意", "the other member sees it answered");
-    assert_eq!(app.get("/api/surveys", Some(&second)).await.body[0]["answered"], true);
+    let seen = app
+        .get(&format!("/api/surveys/{}", survey["id"]), Some(&second))
+        .await
+        .body;
+    assert_eq!(
+        seen["my_answers"]["overall"], "不满意",
+        "the other member sees it answered"
+    );
+    assert_eq!(
+        app.get("/api/surveys", Some(&second)).await.body[0]["answered"],
+        true
+    );
     let updated = answer(&app, &second, &survey, "b1", answers("满意")).await;
     assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
     // A retried send of the first answer does not overwrite the update.
     answer(&app, &first, &survey, "a1", answers("不满意")).await;
-    let rows = app.get(&format!("/api/surveys/{}/responses", survey["id"]), Some(&staff)).await;
+    let rows = app
+        .get(
+            &format!("/api/surveys/{}/responses", survey["id"]),
+            Some(&staff),
+        )
+        .await;
     assert_eq!(rows.status, StatusCode::OK, "{}", rows.body);
     let rows = rows.body.as_array().unwrap().clone();
     assert_eq!(rows.len(), 1, "one response per household: {rows:?}");
@@ -106,49 +133,100 @@ async fn door_to_door_sync_is_idempotent_and_a_second_collector_is_flagged(app: 
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     assert_eq!(first.body["flagged"], false);
     let again = collect(&app, &staff, &survey, "dev-1", "101", answers("满意")).await;
-    assert_eq!(again.status, StatusCode::OK, "the retried sync finds the first");
+    assert_eq!(
+        again.status,
+        StatusCode::OK,
+        "the retried sync finds the first"
+    );
     assert_eq!(again.body["id"], first.body["id"]);
     let second = collect(&app, &street, &survey, "dev-9", "101", answers("不满意")).await;
     assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
-    assert_eq!(second.body["flagged"], true, "the later record of the household waits for review");
+    assert_eq!(
+        second.body["flagged"], true,
+        "the later record of the household waits for review"
+    );
     assert_eq!(second.body["collector"], "陈明（湖滨街道）");
     let other = collect(&app, &staff, &survey, "dev-2", "102", answers("不满意")).await;
     assert_eq!(other.body["flagged"], false);
 
-    let results = app.get(&format!("/api/surveys/{}/results", survey["id"]), Some(&staff)).await.body;
+    let results = app
+        .get(
+            &format!("/api/surveys/{}/results", survey["id"]),
+            Some(&staff),
+        )
+        .await
+        .body;
     let c = &results["communities"][0];
     assert_eq!(c["responses"], 2, "{results}");
     assert_eq!(c["satisfied"], 1);
 
     // Review: rejected responses stop counting; a flagged one counts once accepted.
-    let bad = app.post(&format!("/api/survey-responses/{}/review", other.body["id"]), Some(&staff), json!({ "review": "rejected" })).await;
+    let bad = app
+        .post(
+            &format!("/api/survey-responses/{}/review", other.body["id"]),
+            Some(&staff),
+            json!({ "review": "rejected" }),
+        )
+        .await;
     assert_envelope(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     let rejected = app
-        .post(&format!("/api/survey-responses/{}/review", other.body["id"]), Some(&staff), json!({ "review": "rejected", "note": "住户不在家，邻居代答" }))
+        .post(
+            &format!("/api/survey-responses/{}/review", other.body["id"]),
+            Some(&staff),
+            json!({ "review": "rejected", "note": "住户不在家，邻居代答" }),
+        )
         .await;
     assert_eq!(rejected.status, StatusCode::OK, "{}", rejected.body);
     assert_eq!(rejected.body["review"], "rejected");
     let approved = app
-        .post(&format!("/api/survey-responses/{}/review", second.body["id"]), Some(&street), json!({ "review": "approved" }))
+        .post(
+            &format!("/api/survey-responses/{}/review", second.body["id"]),
+            Some(&street),
+            json!({ "review": "approved" }),
+        )
         .await;
     assert_eq!(approved.body["review"], "approved", "{}", approved.body);
     let issues = app
-        .post(&format!("/api/survey-responses/{}/review", first.body["id"]), Some(&staff), json!({ "review": "has_issues", "note": "字迹不清" }))
+        .post(
+            &format!("/api/survey-responses/{}/review", first.body["id"]),
+            Some(&staff),
+            json!({ "review": "has_issues", "note": "字迹不清" }),
+        )
         .await;
     assert_eq!(issues.body["review"], "has_issues");
-    let results = app.get(&format!("/api/surveys/{}/results", survey["id"]), Some(&staff)).await.body;
+    let results = app
+        .get(
+            &format!("/api/surveys/{}/results", survey["id"]),
+            Some(&staff),
+        )
+        .await
+        .body;
     let c = &results["communities"][0];
-    assert_eq!(c["responses"], 1, "room 102 rejected; room 101 counted once: {results}");
-    assert_eq!(c["satisfied"], 0, "the latest accepted record of room 101 says 不满意");
+    assert_eq!(
+        c["responses"], 1,
+        "room 102 rejected; room 101 counted once: {results}"
+    );
+    assert_eq!(
+        c["satisfied"], 0,
+        "the latest accepted record of room 101 says 不满意"
+    );
 }
 
 async fn editing_a_published_survey_makes_a_new_version(app: TestApp) {
     let staff = app.sign_in_demo(Role::CommunityStaff).await;
     let survey = publish_template(&app, &staff).await;
     let resident = app.register("13900000911").await;
-    assert_eq!(answer(&app, &resident, &survey, "k", answers("满意")).await.status, StatusCode::OK);
+    assert_eq!(
+        answer(&app, &resident, &survey, "k", answers("满意"))
+            .await
+            .status,
+        StatusCode::OK
+    );
     let mut definition = survey["definition"].clone();
-    definition["questions"].as_array_mut().unwrap().retain(|q| q["id"] != "green");
+    definition["questions"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|q| q["id"] != "green");
     let edited = app
         .put(
             &format!("/api/surveys/{}", survey["id"]),
@@ -160,11 +238,28 @@ async fn editing_a_published_survey_makes_a_new_version(app: TestApp) {
     assert_eq!(edited.body["version"], 2);
     assert_eq!(edited.body["has_draft"], true);
     // Residents still answer version 1 until version 2 is published.
-    assert_eq!(app.get(&format!("/api/surveys/{}", survey["id"]), Some(&resident)).await.body["version"], 1);
-    app.post(&format!("/api/surveys/{}/publish", survey["id"]), Some(&staff), json!({})).await;
-    let v2 = app.get(&format!("/api/surveys/{}", survey["id"]), Some(&resident)).await.body;
+    assert_eq!(
+        app.get(&format!("/api/surveys/{}", survey["id"]), Some(&resident))
+            .await
+            .body["version"],
+        1
+    );
+    app.post(
+        &format!("/api/surveys/{}/publish", survey["id"]),
+        Some(&staff),
+        json!({}),
+    )
+    .await;
+    let v2 = app
+        .get(&format!("/api/surveys/{}", survey["id"]), Some(&resident))
+        .await
+        .body;
     assert_eq!(v2["version"], 2);
-    assert_eq!(v2["my_answers"], Value::Null, "a new version is answered afresh");
+    assert_eq!(
+        v2["my_answers"],
+        Value::Null,
+        "a new version is answered afresh"
+    );
     let stale = answer(&app, &resident, &survey, "k2", answers("满意")).await;
     assert_envelope(&stale, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert!(stale.body["fields"]["version"].is_object());
@@ -176,9 +271,24 @@ async fn editing_a_published_survey_makes_a_new_version(app: TestApp) {
     a.as_object_mut().unwrap().remove("green");
     let r = answer(&app, &resident, &v2, "k3", a).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let rows = app.get(&format!("/api/surveys/{}/responses", survey["id"]), Some(&staff)).await.body;
-    let versions: Vec<i64> = rows.as_array().unwrap().iter().map(|r| r["version"].as_i64().unwrap()).collect();
-    assert_eq!(versions, vec![1, 1, 2], "answers stay tied to the version they answered");
+    let rows = app
+        .get(
+            &format!("/api/surveys/{}/responses", survey["id"]),
+            Some(&staff),
+        )
+        .await
+        .body;
+    let versions: Vec<i64> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        versions,
+        vec![1, 1, 2],
+        "answers stay tied to the version they answered"
+    );
 }
 
 async fn results_give_rates_and_the_verdict_at_the_target(app: TestApp) {
@@ -186,11 +296,30 @@ async fn results_give_rates_and_the_verdict_at_the_target(app: TestApp) {
     let survey = publish_template(&app, &staff).await;
     // 10 households: 9 satisfied is exactly 90 %: a pass.
     for n in 0..10 {
-        let overall = if n == 0 { "不满意" } else if n % 2 == 0 { "满意" } else { "基本满意" };
-        let r = collect(&app, &staff, &survey, &format!("k{n}"), &format!("{}", 300 + n), answers(overall)).await;
+        let overall = if n == 0 {
+            "不满意"
+        } else if n % 2 == 0 {
+            "满意"
+        } else {
+            "基本满意"
+        };
+        let r = collect(
+            &app,
+            &staff,
+            &survey,
+            &format!("k{n}"),
+            &format!("{}", 300 + n),
+            answers(overall),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
-    let results = app.get(&format!("/api/surveys/{}/results?month={}", survey["id"], month()), Some(&staff)).await;
+    let results = app
+        .get(
+            &format!("/api/surveys/{}/results?month={}", survey["id"], month()),
+            Some(&staff),
+        )
+        .await;
     assert_eq!(results.status, StatusCode::OK, "{}", results.body);
     let c = &results.body["communities"][0];
     assert_eq!(c["responses"], 10);
@@ -198,9 +327,21 @@ async fn results_give_rates_and_the_verdict_at_the_target(app: TestApp) {
     assert_eq!(c["satisfied"], 9);
     assert_eq!(c["satisfaction_rate"], 90.0);
     assert_eq!(c["verdict"], "pass");
-    assert_eq!(c["households"], 10, "no registered homes: the households that answered");
-    let overall = results.body["questions"].as_array().unwrap().iter().find(|q| q["id"] == "overall").unwrap().clone();
-    assert_eq!(overall["counts"], json!([{ "label": "满意", "count": 4 }, { "label": "基本满意", "count": 5 }, { "label": "不满意", "count": 1 }]));
+    assert_eq!(
+        c["households"], 10,
+        "no registered homes: the households that answered"
+    );
+    let overall = results.body["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "overall")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        overall["counts"],
+        json!([{ "label": "满意", "count": 4 }, { "label": "基本满意", "count": 5 }, { "label": "不满意", "count": 1 }])
+    );
     let trend = results.body["trend"].as_array().unwrap();
     assert_eq!(trend.len(), 6);
     assert_eq!(trend[5]["month"], month());
@@ -208,22 +349,63 @@ async fn results_give_rates_and_the_verdict_at_the_target(app: TestApp) {
     assert_eq!(trend[4]["verdict"], "no_data");
     // One more unhappy household: 9 of 11 is below 90 %.
     collect(&app, &staff, &survey, "k10", "310", answers("不满意")).await;
-    let c = app.get(&format!("/api/surveys/{}/results", survey["id"]), Some(&staff)).await.body["communities"][0].clone();
+    let c = app
+        .get(
+            &format!("/api/surveys/{}/results", survey["id"]),
+            Some(&staff),
+        )
+        .await
+        .body["communities"][0]
+        .clone();
     assert_eq!(c["verdict"], "needs_redo");
     // A registered home raises the household count.
     app.register("13900000921").await;
-    let c = app.get(&format!("/api/surveys/{}/results", survey["id"]), Some(&staff)).await.body["communities"][0].clone();
-    assert_eq!(c["households"], 11, "max(registered homes, households that answered)");
+    let c = app
+        .get(
+            &format!("/api/surveys/{}/results", survey["id"]),
+            Some(&staff),
+        )
+        .await
+        .body["communities"][0]
+        .clone();
+    assert_eq!(
+        c["households"], 11,
+        "max(registered homes, households that answered)"
+    );
 
-    let csv = app.get(&format!("/api/surveys/{}/export?format=csv", survey["id"]), Some(&staff)).await;
+    let csv = app
+        .get(
+            &format!("/api/surveys/{}/export?format=csv", survey["id"]),
+            Some(&staff),
+        )
+        .await;
     assert_eq!(csv.status, StatusCode::OK);
     let text = csv.body.as_str().unwrap().to_owned();
     assert!(text.contains("1单元 300"), "households are named");
-    let anon = app.get(&format!("/api/surveys/{}/export?format=csv&anonymised=true", survey["id"]), Some(&staff)).await;
+    let anon = app
+        .get(
+            &format!(
+                "/api/surveys/{}/export?format=csv&anonymised=true",
+                survey["id"]
+            ),
+            Some(&staff),
+        )
+        .await;
     let text = anon.body.as_str().unwrap().to_owned();
-    assert!(!text.contains("单元"), "anonymised export has no household identifiers");
+    assert!(
+        !text.contains("单元"),
+        "anonymised export has no household identifiers"
+    );
     assert!(text.contains("基本满意"));
-    let xlsx = app.get(&format!("/api/surveys/{}/export?format=xlsx&anonymised=true", survey["id"]), Some(&staff)).await;
+    let xlsx = app
+        .get(
+            &format!(
+                "/api/surveys/{}/export?format=xlsx&anonymised=true",
+                survey["id"]
+            ),
+            Some(&staff),
+        )
+        .await;
     assert!(xlsx.body.as_str().is_some_and(|s| s.starts_with("PK")));
 }
 
@@ -239,18 +421,48 @@ async fn bad_answers_and_closed_surveys_are_refused_and_nothing_is_saved(app: Te
     for field in ["overall", "parking", "green"] {
         assert!(r.body["fields"][field].is_object(), "{field}: {}", r.body);
     }
-    assert_eq!(app.get(&format!("/api/surveys/{}", survey["id"]), Some(&resident)).await.body["my_answers"], Value::Null, "nothing partially saved");
+    assert_eq!(
+        app.get(&format!("/api/surveys/{}", survey["id"]), Some(&resident))
+            .await
+            .body["my_answers"],
+        Value::Null,
+        "nothing partially saved"
+    );
     let unknown_version = app
-        .put(&format!("/api/surveys/{}/my-response", survey["id"]), Some(&resident), json!({ "client_key": "x", "version": 7, "answers": answers("满意") }))
+        .put(
+            &format!("/api/surveys/{}/my-response", survey["id"]),
+            Some(&resident),
+            json!({ "client_key": "x", "version": 7, "answers": answers("满意") }),
+        )
         .await;
     assert!(unknown_version.body["fields"]["version"].is_object());
     // A household outside the collector's area.
-    let elsewhere = app.state.db.jurisdiction(app.places.street.id).await.unwrap().unwrap();
+    let elsewhere = app
+        .state
+        .db
+        .jurisdiction(app.places.street.id)
+        .await
+        .unwrap()
+        .unwrap();
     let other_street_building = {
         let county = app.places.county.clone();
-        let s = app.state.db.ensure_jurisdiction(Some(&county), JurisdictionLevel::Street, "外街道").await.unwrap();
-        let c = app.state.db.ensure_jurisdiction(Some(&s), JurisdictionLevel::Community, "外社区").await.unwrap();
-        app.state.db.ensure_jurisdiction(Some(&c), JurisdictionLevel::Building, "9号楼").await.unwrap()
+        let s = app
+            .state
+            .db
+            .ensure_jurisdiction(Some(&county), JurisdictionLevel::Street, "外街道")
+            .await
+            .unwrap();
+        let c = app
+            .state
+            .db
+            .ensure_jurisdiction(Some(&s), JurisdictionLevel::Community, "外社区")
+            .await
+            .unwrap();
+        app.state
+            .db
+            .ensure_jurisdiction(Some(&c), JurisdictionLevel::Building, "9号楼")
+            .await
+            .unwrap()
     };
     let _ = elsewhere;
     let outside = app
@@ -261,7 +473,10 @@ async fn bad_answers_and_closed_surveys_are_refused_and_nothing_is_saved(app: Te
         )
         .await;
     assert_envelope(&outside, StatusCode::UNPROCESSABLE_ENTITY, "validation");
-    assert!(outside.body["fields"]["building_id"]["message"].as_str().unwrap().contains("管辖范围"));
+    assert!(outside.body["fields"]["building_id"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("管辖范围"));
     // After the close date nothing more is accepted.
     let edited = app
         .put(
@@ -271,17 +486,39 @@ async fn bad_answers_and_closed_surveys_are_refused_and_nothing_is_saved(app: Te
         )
         .await;
     assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
-    app.post(&format!("/api/surveys/{}/publish", survey["id"]), Some(&staff), json!({})).await;
-    let closed = app.get(&format!("/api/surveys/{}", survey["id"]), Some(&staff)).await.body;
+    app.post(
+        &format!("/api/surveys/{}/publish", survey["id"]),
+        Some(&staff),
+        json!({}),
+    )
+    .await;
+    let closed = app
+        .get(&format!("/api/surveys/{}", survey["id"]), Some(&staff))
+        .await
+        .body;
     assert_eq!(closed["status"], "closed");
     let late = answer(&app, &resident, &closed, "late", answers("满意")).await;
     assert_envelope(&late, StatusCode::CONFLICT, "conflict");
-    assert!(app.get("/api/surveys", Some(&resident)).await.body.as_array().unwrap().is_empty(), "closed surveys leave the resident's list");
+    assert!(
+        app.get("/api/surveys", Some(&resident))
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "closed surveys leave the resident's list"
+    );
     let bad_survey = app
         .post("/api/surveys", Some(&staff), json!({ "definition": { "title": "", "questions": [], "rule": null }, "community_ids": [], "opens_on": "2026-02-30", "closes_on": "x" }))
         .await;
     assert_envelope(&bad_survey, StatusCode::UNPROCESSABLE_ENTITY, "validation");
-    for f in ["title", "questions", "opens_on", "closes_on", "community_ids"] {
+    for f in [
+        "title",
+        "questions",
+        "opens_on",
+        "closes_on",
+        "community_ids",
+    ] {
         assert!(bad_survey.body["fields"][f].is_object(), "{f}");
     }
 }
@@ -291,29 +528,67 @@ async fn outsiders_see_no_survey_or_response(app: TestApp) {
     let survey = publish_template(&app, &staff).await;
     let r = collect(&app, &staff, &survey, "k", "101", answers("满意")).await;
     let admin = app.sign_in_demo(Role::SystemAdmin).await;
-    let other = app.state.db.ensure_jurisdiction(Some(&app.places.street), JurisdictionLevel::Community, "隔壁社区").await.unwrap();
+    let other = app
+        .state
+        .db
+        .ensure_jurisdiction(
+            Some(&app.places.street),
+            JurisdictionLevel::Community,
+            "隔壁社区",
+        )
+        .await
+        .unwrap();
     let created = app
         .post("/api/admin/accounts", Some(&admin), json!({ "phone": "13900000941", "password": "staff passphrase", "display_name": "隔壁社工", "role": "community_staff", "jurisdiction_id": other.id }))
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let outsider = app.sign_in("13900000941", "staff passphrase").await.cookie().unwrap();
+    let outsider = app
+        .sign_in("13900000941", "staff passphrase")
+        .await
+        .cookie()
+        .unwrap();
     let id = &survey["id"];
     for res in [
-        app.get(&format!("/api/surveys/{id}"), Some(&outsider)).await,
-        app.get(&format!("/api/surveys/{id}/results"), Some(&outsider)).await,
-        app.get(&format!("/api/surveys/{id}/export"), Some(&outsider)).await,
+        app.get(&format!("/api/surveys/{id}"), Some(&outsider))
+            .await,
+        app.get(&format!("/api/surveys/{id}/results"), Some(&outsider))
+            .await,
+        app.get(&format!("/api/surveys/{id}/export"), Some(&outsider))
+            .await,
         collect(&app, &outsider, &survey, "x", "101", answers("满意")).await,
-        app.post(&format!("/api/survey-responses/{}/review", r.body["id"]), Some(&outsider), json!({ "review": "approved" })).await,
+        app.post(
+            &format!("/api/survey-responses/{}/review", r.body["id"]),
+            Some(&outsider),
+            json!({ "review": "approved" }),
+        )
+        .await,
     ] {
         assert_envelope(&res, StatusCode::NOT_FOUND, "not_found");
     }
-    assert!(app.get("/api/surveys", Some(&outsider)).await.body.as_array().unwrap().is_empty());
+    assert!(app
+        .get("/api/surveys", Some(&outsider))
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .is_empty());
     // Residents of a community the survey does not target do not see it either.
     let elsewhere = app
         .post("/api/auth/register", None, json!({ "phone": "13900000942", "password": "a quiet courtyard", "display_name": "李伯", "building_id": app.state.db.ensure_jurisdiction(Some(&other), JurisdictionLevel::Building, "1号楼").await.unwrap().id, "unit": "1", "room": "101" }))
         .await
         .cookie()
         .unwrap();
-    assert_envelope(&app.get(&format!("/api/surveys/{id}"), Some(&elsewhere)).await, StatusCode::NOT_FOUND, "not_found");
-    assert!(app.get("/api/surveys", Some(&elsewhere)).await.body.as_array().unwrap().is_empty());
+    assert_envelope(
+        &app.get(&format!("/api/surveys/{id}"), Some(&elsewhere))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert!(app
+        .get("/api/surveys", Some(&elsewhere))
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .is_empty());
 }
