@@ -128,7 +128,7 @@ pub fn RetrofitCounty() -> impl IntoView {
                     view! { <p>{tr("county.none")}</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-wrap"><table>
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=s.street_name.clone()><table>
                             <thead><tr><th scope="col">{tr("county.reference")}</th><th scope="col">{tr("elder.name")}</th><th scope="col">{tr("queue.filter_community")}</th><th scope="col">{tr("queue.filter_ground")}</th><th scope="col"><span class="visually-hidden">{tr("county.action")}</span></th></tr></thead>
                             <tbody>
                                 {s.proposed.into_iter().map(|item| {

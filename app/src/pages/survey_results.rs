@@ -150,7 +150,7 @@ pub fn SurveyResultsPage() -> impl IntoView {
             view! {
                 <p class="lead">{r.title.clone()} " · " {r.month.clone()}</p>
                 <h2>{tr("results.by_community")}</h2>
-                <div class="table-wrap"><table>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=crate::i18n::text(locale.get(), "results.by_community")><table>
                     <thead><tr>
                         <th scope="col">{tr("queue.filter_community")}</th>
                         <th scope="col">{tr("results.households")}</th>

@@ -1,0 +1,121 @@
+import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { appReady, expectAccessible, freshPhone, register, signIn } from './support';
+
+const heading = (page: Page) => page.getByRole('heading', { level: 1 });
+const RATINGS = ['小区环境卫生', '安全秩序（门岗、巡逻）', '报修维修（速度和质量）', '绿化养护', '工作人员服务态度'];
+
+/** Publish the property-service template for 柳岸社区 under a title no other test uses. */
+async function publishSurvey(api: APIRequestContext): Promise<{ id: number; title: string }> {
+  const headers = { 'x-anju-client': '1' };
+  const communities = await (await api.get('/api/places/communities')).json();
+  const community = communities.find((c: { name: string }) => c.name === '柳岸社区');
+  const definition = await (await api.get('/api/surveys/template')).json();
+  const title = `物业服务满意度调查 ${Date.now() % 100000}-${Math.floor(Math.random() * 1000)}`;
+  definition.title = title;
+  const created = await api.post('/api/surveys', { headers, data: { definition, community_ids: [community.id], opens_on: '2020-01-01', closes_on: '2099-12-31' } });
+  expect(created.status()).toBe(201);
+  const survey = await created.json();
+  const published = await api.post(`/api/surveys/${survey.id}/publish`, { headers, data: {} });
+  expect(published.status()).toBe(200);
+  return { id: survey.id, title };
+}
+
+async function staffApi(playwright: { request: { newContext: (o: object) => Promise<APIRequestContext> } }, baseURL: string) {
+  const api = await playwright.request.newContext({ baseURL });
+  const r = await api.post('/api/auth/sign-in', { headers: { 'x-anju-client': '1' }, data: { phone: '13800000003', password: 'anju-community-2026' } });
+  expect(r.status()).toBe(200);
+  return api;
+}
+
+test('a resident answers a survey on a phone in 长辈版, one question per screen, and can change it', async ({ page, playwright, baseURL }) => {
+  test.setTimeout(120_000);
+  const api = await staffApi(playwright, baseURL!);
+  const survey = await publishSurvey(api);
+  await register(page, freshPhone());
+  await page.getByRole('button', { name: '长辈版' }).click();
+  await page.goto('/surveys');
+  await appReady(page);
+  await expectAccessible(page);
+  await page.getByRole('link', { name: `开始填写 ${survey.title}` }).click();
+
+  await expect(heading(page)).toHaveText(RATINGS[0]);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '继续' }).click();
+  await expect(page.getByRole('alert')).toContainText(`请回答：${RATINGS[0]}`);
+  for (const question of RATINGS) {
+    await expect(heading(page)).toHaveText(question);
+    await page.getByLabel('4 分', { exact: true }).check();
+    await page.getByRole('button', { name: '继续' }).click();
+  }
+  await expect(heading(page)).toHaveText('总体上，您对物业服务满意吗？');
+  await page.getByLabel('基本满意', { exact: true }).check();
+  await page.getByRole('button', { name: '继续' }).click();
+  await expect(heading(page)).toHaveText(/还有什么意见或建议？/);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(heading(page)).toHaveText('已提交，谢谢您！');
+  await expectAccessible(page);
+
+  await page.goto('/surveys');
+  await appReady(page);
+  await page.getByRole('link', { name: `修改答案 ${survey.title}` }).click();
+  await expect(page.getByText('您家已经填写过')).toBeVisible();
+  await expect(page.getByLabel('4 分', { exact: true })).toBeChecked();
+  const rows = await (await api.get(`/api/surveys/${survey.id}/responses`)).json();
+  expect(rows.length).toBe(1);
+  expect(rows[0].answers.overall).toBe('基本满意');
+  expect(rows[0].satisfied).toBe(true);
+  await api.dispose();
+});
+
+async function recordHousehold(page: Page, room: string) {
+  await page.getByLabel('楼栋').selectOption({ label: '1号楼' });
+  await page.getByLabel('单元').fill('9');
+  await page.getByLabel('门牌号').fill(room);
+  for (const question of RATINGS) {
+    await page.getByRole('group', { name: question }).getByLabel('5 分（很满意）').check();
+  }
+  await page.getByRole('group', { name: '总体上，您对物业服务满意吗？' }).getByLabel('满意', { exact: true }).check();
+  await page.getByRole('button', { name: '保存这一户' }).click();
+  await expect(page.getByText(`已保存： 1号楼 9单元 ${room}`)).toBeVisible();
+}
+
+test('a collector records two households offline; both arrive once; the results show the rate and verdict', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await signIn(page, '13800000003', 'anju-community-2026');
+  await expect(page).toHaveURL(/\/account$/);
+  const survey = await publishSurvey(page.request);
+  await page.goto(`/surveys/${survey.id}/collect`);
+  await appReady(page);
+  await expect(page.getByLabel('楼栋').locator('option', { hasText: '1号楼' })).toHaveCount(1);
+  await expectAccessible(page);
+
+  await context.setOffline(true);
+  const rooms = [String(100 + Math.floor(Math.random() * 400)), String(600 + Math.floor(Math.random() * 300))];
+  await recordHousehold(page, rooms[0]);
+  await expect(page.getByTestId('pending-count')).toHaveText('还有 1 户待发送');
+  await recordHousehold(page, rooms[1]);
+  await expect(page.getByTestId('pending-count')).toHaveText('还有 2 户待发送');
+  await expectAccessible(page);
+  // Still offline after a retry: nothing is lost, nothing is sent.
+  await page.getByRole('button', { name: '立即发送' }).click();
+  await expect(page.getByTestId('pending-count')).toHaveText('还有 2 户待发送');
+
+  await context.setOffline(false);
+  await expect(page.getByTestId('pending-count')).toHaveText('全部已发送', { timeout: 20_000 });
+  // Sending again (as a flaky network would) changes nothing.
+  await page.getByRole('button', { name: '立即发送' }).click();
+  const rows = await (await page.request.get(`/api/surveys/${survey.id}/responses`)).json();
+  expect(rows.map((r: { household: string }) => r.household).sort()).toEqual(rooms.map(r => `1号楼 9单元 ${r}`).sort());
+
+  await page.goto(`/surveys/${survey.id}/results`);
+  await appReady(page);
+  const row = page.getByRole('row', { name: /柳岸社区/ });
+  await expect(row.getByRole('cell').nth(1)).toHaveText('2');
+  await expect(row).toContainText('100.0%');
+  await expect(row).toContainText('✓ 达标');
+  await expect(page.getByRole('img', { name: '各社区满意率和目标' })).toContainText('100.0% ✓ 达标');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: /作废.*1号楼 9单元/ }).first().click();
+  await expect(page.getByRole('alert')).toContainText('请写明问题或原因');
+});
