@@ -18,6 +18,7 @@ use leptos_router::components::A;
 pub fn RetrofitCounty() -> impl IntoView {
     page_title("county.title");
     let session = expect_context::<Session>();
+    let locale = expect_context::<crate::state::Prefs>().locale;
     let list = RwSignal::new(None::<CountyListView>);
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
@@ -128,7 +129,7 @@ pub fn RetrofitCounty() -> impl IntoView {
                     view! { <p>{tr("county.none")}</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-wrap" tabindex="0" role="region" aria-label=s.street_name.clone()><table>
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=format!("{} {}", s.street_name, crate::i18n::text(locale.get_untracked(), "county.proposed"))><table>
                             <thead><tr><th scope="col">{tr("county.reference")}</th><th scope="col">{tr("elder.name")}</th><th scope="col">{tr("queue.filter_community")}</th><th scope="col">{tr("queue.filter_ground")}</th><th scope="col"><span class="visually-hidden">{tr("county.action")}</span></th></tr></thead>
                             <tbody>
                                 {s.proposed.into_iter().map(|item| {

@@ -155,7 +155,12 @@ pub async fn complaints(
         satisfied,
         satisfaction_percent,
         satisfaction_target_percent: target,
-        meets_target: satisfaction_percent.map(|p| p >= f64::from(target)),
+        // The survey results' verdict, so both say "meets the target" the same way.
+        meets_target: match anju_domain::survey::verdict(satisfied, reached, target) {
+            anju_domain::survey::Verdict::Pass => Some(true),
+            anju_domain::survey::Verdict::NeedsRedo => Some(false),
+            anju_domain::survey::Verdict::NoData => None,
+        },
         breached,
         breached_unassigned,
     };
