@@ -279,6 +279,22 @@ async fn checked_version(
     Ok((json, i64::from(target)))
 }
 
+fn version_of<'a>(
+    req: &'a SaveSurveyRequest,
+    definition: &'a str,
+    target: i64,
+    now: i64,
+) -> NewVersion<'a> {
+    NewVersion {
+        definition,
+        opens_on: req.opens_on.trim(),
+        closes_on: req.closes_on.trim(),
+        target_percent: target,
+        communities: &req.community_ids,
+        now,
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -289,14 +305,7 @@ pub async fn create(
         .db
         .create_survey(
             user.id,
-            &NewVersion {
-                definition: &definition,
-                opens_on: req.opens_on.trim(),
-                closes_on: req.closes_on.trim(),
-                target_percent: target,
-                communities: &req.community_ids,
-                now: state.clock.now(),
-            },
+            &version_of(&req, &definition, target, state.clock.now()),
         )
         .await?;
     let (_, loaded) = load(&state, &id.to_string()).await?;
@@ -322,14 +331,7 @@ pub async fn update(
         .db
         .save_draft_version(
             id,
-            &NewVersion {
-                definition: &definition,
-                opens_on: req.opens_on.trim(),
-                closes_on: req.closes_on.trim(),
-                target_percent: target,
-                communities: &req.community_ids,
-                now: state.clock.now(),
-            },
+            &version_of(&req, &definition, target, state.clock.now()),
         )
         .await?;
     let (_, loaded) = load(&state, &id.to_string()).await?;

@@ -9,21 +9,6 @@ use serde_json::json;
 
 on_both_backends!(outsiders_get_404_on_every_application_endpoint);
 
-async fn staff(app: &TestApp, admin: &str, phone: &str, role: &str, jurisdiction: i64) -> String {
-    let created = app
-        .post(
-            "/api/admin/accounts",
-            Some(admin),
-            json!({ "phone": phone, "password": "staff passphrase", "display_name": "别处", "role": role, "jurisdiction_id": jurisdiction }),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    app.sign_in(phone, "staff passphrase")
-        .await
-        .cookie()
-        .unwrap()
-}
-
 async fn outsiders_get_404_on_every_application_endpoint(app: TestApp) {
     let (_, id) = submitted(&app, "13900000801", "19400101").await;
     let admin = app.sign_in_demo(Role::SystemAdmin).await;
@@ -51,31 +36,19 @@ async fn outsiders_get_404_on_every_application_endpoint(app: TestApp) {
         .await
         .unwrap();
     let outsiders = [
-        staff(
-            &app,
-            &admin,
-            "13900000802",
-            "street_reviewer",
-            other_street.id,
-        )
-        .await,
-        staff(&app, &admin, "13900000803", "county_admin", other_county.id).await,
-        staff(
-            &app,
+        app.create_staff(&admin, "13900000802", "street_reviewer", other_street.id)
+            .await,
+        app.create_staff(&admin, "13900000803", "county_admin", other_county.id)
+            .await,
+        app.create_staff(
             &admin,
             "13900000804",
             "community_staff",
             app.places.community.id,
         )
         .await,
-        staff(
-            &app,
-            &admin,
-            "13900000805",
-            "assessor",
-            app.places.county.id,
-        )
-        .await,
+        app.create_staff(&admin, "13900000805", "assessor", app.places.county.id)
+            .await,
         app.register("13900000806").await,
     ];
     let base = format!("/api/retrofit/applications/{id}");

@@ -204,6 +204,29 @@ impl TestApp {
             .await
     }
 
+    /// Create a staff account through the admin API and sign in as it.
+    pub async fn create_staff(
+        &self,
+        admin: &str,
+        phone: &str,
+        role: &str,
+        jurisdiction: i64,
+    ) -> String {
+        let created = self
+            .post(
+                "/api/admin/accounts",
+                Some(admin),
+                json!({ "phone": phone, "password": "staff passphrase", "display_name": "别处的工作人员",
+                        "role": role, "jurisdiction_id": jurisdiction }),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        self.sign_in(phone, "staff passphrase")
+            .await
+            .cookie()
+            .expect("cookie")
+    }
+
     pub fn registration(&self, phone: &str) -> Value {
         json!({
             "phone": phone,

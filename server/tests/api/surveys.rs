@@ -538,15 +538,9 @@ async fn outsiders_see_no_survey_or_response(app: TestApp) {
         )
         .await
         .unwrap();
-    let created = app
-        .post("/api/admin/accounts", Some(&admin), json!({ "phone": "13900000941", "password": "staff passphrase", "display_name": "隔壁社工", "role": "community_staff", "jurisdiction_id": other.id }))
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let outsider = app
-        .sign_in("13900000941", "staff passphrase")
-        .await
-        .cookie()
-        .unwrap();
+        .create_staff(&admin, "13900000941", "community_staff", other.id)
+        .await;
     let id = &survey["id"];
     for res in [
         app.get(&format!("/api/surveys/{id}"), Some(&outsider))
