@@ -312,10 +312,7 @@ pub async fn create(
         Err(SaveError::Db(e)) => return Err(e.into()),
     };
     let (app, viewer) = visible_application(&state, &user, &id.to_string()).await?;
-    Ok((
-        status,
-        Json(application_view(&state, &app, viewer, &user).await?),
-    ))
+    Ok((status, Json(application_view(&state, &app, viewer).await?)))
 }
 
 #[derive(Deserialize)]
@@ -400,7 +397,7 @@ pub async fn get(
             )
             .await?;
     }
-    Ok(Json(application_view(&state, &app, viewer, &user).await?))
+    Ok(Json(application_view(&state, &app, viewer).await?))
 }
 
 /// The full ID number, for staff who press "show"; recorded (who, when).
@@ -594,7 +591,7 @@ pub async fn save_section(
         .application(app.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(application_view(&state, &app, viewer, &user).await?))
+    Ok(Json(application_view(&state, &app, viewer).await?))
 }
 
 pub async fn act(
@@ -614,7 +611,7 @@ pub async fn act(
     }
     // A retried submit answers with the application as the first one left it.
     if req.action == A::Submit && app.state == RetrofitState::Submitted {
-        return Ok(Json(application_view(&state, &app, viewer, &user).await?));
+        return Ok(Json(application_view(&state, &app, viewer).await?));
     }
     let actor = actor_for(&app, viewer, req.action);
     let to = next_state(app.state, req.action, actor).map_err(|r| match r {
@@ -659,7 +656,7 @@ pub async fn act(
     }
     let mut grounds = None;
     if req.action == A::Submit {
-        let view = application_view(&state, &app, viewer, &user).await?;
+        let view = application_view(&state, &app, viewer).await?;
         let facts = load_facts(&state, &app)?;
         let filled = super::retrofit_views::filled_parts(&state, &app, facts.as_ref()).await?;
         let problems = anju_domain::application::check_submit(
@@ -737,5 +734,5 @@ pub async fn act(
         .application(app.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(application_view(&state, &app, viewer, &user).await?))
+    Ok(Json(application_view(&state, &app, viewer).await?))
 }

@@ -116,7 +116,7 @@ pub async fn upload(
         .ok_or(ApiError::NotFound)?;
     Ok((
         StatusCode::CREATED,
-        Json(application_view(&state, &app, viewer, &user).await?),
+        Json(application_view(&state, &app, viewer).await?),
     ))
 }
 
@@ -178,5 +178,5 @@ pub async fn remove(
     {
         return Err(ApiError::NotFound);
     }
-    Ok(Json(application_view(&state, &app, viewer, &user).await?))
+    Ok(Json(application_view(&state, &app, viewer).await?))
 }

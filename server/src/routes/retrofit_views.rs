@@ -3,7 +3,6 @@
 //! always masked here; the full number only comes from the recorded reveal endpoint.
 
 use super::retrofit::{actor_for, county_rules, may_edit, today};
-use crate::db::accounts::AccountRow;
 use crate::db::retrofit::ApplicationRow;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
@@ -152,7 +151,6 @@ pub async fn application_view(
     state: &AppState,
     app: &ApplicationRow,
     viewer: Viewer,
-    _user: &AccountRow,
 ) -> ApiResult<ApplicationView> {
     let facts = load_facts(state, app)?;
     let filled = filled_parts(state, app, facts.as_ref()).await?;
