@@ -40,17 +40,22 @@ async fn publish_template(app: &TestApp, staff: &str) -> Value {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     assert_eq!(created.body["status"], "draft");
     assert_eq!(created.body["target_percent"], 90, "default target");
-    let id = created.body["id"].clone();
-    let published = app
+    let published = publish(app, staff, &created.body["id"]).await;
+    assert_eq!(published["status"], "open");
+    published
+}
+
+/// Publish the survey's draft; returns the survey as staff now see it.
+async fn publish(app: &TestApp, staff: &str, id: &Value) -> Value {
+    let r = app
         .post(
             &format!("/api/surveys/{id}/publish"),
             Some(staff),
             json!({}),
         )
         .await;
-    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
-    assert_eq!(published.body["status"], "open");
-    published.body
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body
 }
 
 fn answers(overall: &str) -> Value {
@@ -244,12 +249,7 @@ async fn editing_a_published_survey_makes_a_new_version(app: TestApp) {
             .body["version"],
         1
     );
-    app.post(
-        &format!("/api/surveys/{}/publish", survey["id"]),
-        Some(&staff),
-        json!({}),
-    )
-    .await;
+    publish(&app, &staff, &survey["id"]).await;
     let v2 = app
         .get(&format!("/api/surveys/{}", survey["id"]), Some(&resident))
         .await
@@ -486,12 +486,7 @@ async fn bad_answers_and_closed_surveys_are_refused_and_nothing_is_saved(app: Te
         )
         .await;
     assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
-    app.post(
-        &format!("/api/surveys/{}/publish", survey["id"]),
-        Some(&staff),
-        json!({}),
-    )
-    .await;
+    publish(&app, &staff, &survey["id"]).await;
     let closed = app
         .get(&format!("/api/surveys/{}", survey["id"]), Some(&staff))
         .await
