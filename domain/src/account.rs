@@ -45,12 +45,78 @@ pub struct RegisterRequest {
     pub building_id: i64,
     pub unit: String,
     pub room: String,
+    /// The code texted to `phone` (purpose `register`).
+    #[serde(default)]
+    pub sms_code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInRequest {
     pub phone: String,
     pub password: String,
+    /// Asked for (`sms_code_required`) after many failures on the account from anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_code: Option<String>,
+}
+
+/// What a one-time SMS code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmsPurpose {
+    Register,
+    ResetPassword,
+    SignIn,
+    /// Signed in: proves the guardian holds the invited number when accepting.
+    GuardianAccept,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsCodeRequest {
+    /// Ignored for `guardian_accept`: the code goes to the signed-in account's number.
+    #[serde(default)]
+    pub phone: String,
+    pub purpose: SmsPurpose,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsCodeSent {
+    pub expires_in_secs: i64,
+    pub resend_after_secs: i64,
+}
+
+/// Forgotten password, by SMS code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetPasswordRequest {
+    pub phone: String,
+    pub sms_code: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Community staff reset a resident's password after checking their identity in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffResetRequest {
+    pub phone: String,
+    /// How the identity was checked (e.g. "身份证原件，本人到场").
+    pub identity_check: String,
+}
+
+/// A one-off password to hand to the resident; it works once they sign in and change it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffResetView {
+    pub display_name: String,
+    pub phone_masked: String,
+    pub temporary_password: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsEnded {
+    pub ended: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +212,7 @@ mod tests {
             building_id: 1,
             unit: unit.into(),
             room: room.into(),
+            sms_code: String::new(),
         }
     }
 

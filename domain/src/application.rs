@@ -331,6 +331,10 @@ pub struct ApplicationView {
     pub elder_account: Option<PersonRef>,
     pub applicant: PersonRef,
     pub guardian: Option<PersonRef>,
+    /// For the street office: the elder's family links (waiting or active), with the
+    /// relationship and the proof, so the reviewer can check and confirm them.
+    #[serde(default)]
+    pub family_links: Vec<GuardianLinkView>,
     pub home: Option<HomeSection>,
     /// `江南省/临江市/…/1号楼 1单元 301`.
     pub home_label: Option<String>,
@@ -415,6 +419,9 @@ pub struct GuardianLinkView {
 #[serde(rename_all = "snake_case")]
 pub enum GuardianLinkState {
     Invited,
+    /// The family member proved the number and sent the proof; waiting for the elder (or
+    /// the street office) to confirm. No access yet.
+    Accepted,
     Active,
     Ended,
 }

@@ -6,12 +6,30 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 /// `2026-11` → the month's bounds in Asia/Shanghai, as UTC instants `[start, end)`.
-pub fn month_bounds(month: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let (y, m) = month.split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
+/// `YYYY-MM` exactly (ASCII digits, month 01–12), as (year, month). Nothing is trimmed: a
+/// month that arrives with spaces or full-width characters around it is not a month.
+pub fn parse_month(month: &str) -> Option<(i32, u32)> {
+    let b = month.as_bytes();
+    if b.len() != 7 || b[4] != b'-' {
         return None;
     }
-    let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    let (y, m) = (digits(0..4)?, digits(5..7)?);
+    ((1..=12).contains(&m) && y >= 1).then(|| (y as i32, m))
+}
+
+/// The month `back` months before `(year, month)`, as `YYYY-MM`.
+pub fn month_before(year: i32, month: u32, back: u32) -> String {
+    let total = i64::from(year) * 12 + i64::from(month) - 1 - i64::from(back);
+    format!("{:04}-{:02}", total.div_euclid(12), total.rem_euclid(12) + 1)
+}
+
+pub fn month_bounds(month: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let (y, m) = parse_month(month)?;
     let first = NaiveDate::from_ymd_opt(y, m, 1)?;
     let next = if m == 12 {
         NaiveDate::from_ymd_opt(y + 1, 1, 1)?
@@ -124,13 +142,7 @@ pub fn percent(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
+use crate::export::csv_field;
 
 fn opt(p: Option<f64>) -> String {
     p.map(|v| format!("{v:.1}")).unwrap_or_default()
@@ -250,6 +262,19 @@ impl MonthlyReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_parse_strictly() {
+        assert_eq!(parse_month("2026-11"), Some((2026, 11)));
+        for bad in [
+            "2026-13", "2026-00", "2026-1", " 2026-11", "2026-11 ", "\u{3000}\u{3000}2026-12",
+            "+202-11", "2026/11", "２０２６-11", "", "2026-1１",
+        ] {
+            assert_eq!(parse_month(bad), None, "{bad:?}");
+        }
+        assert_eq!(month_before(2026, 2, 3), "2025-11");
+        assert_eq!(month_before(2026, 12, 0), "2026-12");
+    }
 
     #[test]
     fn month_bounds_are_shanghai_midnights() {

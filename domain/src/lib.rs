@@ -12,6 +12,7 @@ pub mod category;
 pub mod complaint;
 pub mod deadline;
 pub mod eligibility;
+pub mod export;
 pub mod error;
 pub mod id_number;
 pub mod jurisdiction;
@@ -23,6 +24,7 @@ pub mod role;
 pub mod sampling;
 pub mod survey;
 pub mod survey_api;
+pub mod throttle;
 
 pub use account::*;
 pub use error::{ErrorEnvelope, FieldError};

@@ -50,6 +50,19 @@ impl Role {
         !matches!(self, Role::Resident | Role::Guardian)
     }
 
+    /// The jurisdiction level a staff account of this role is bound to: the level its work
+    /// is done at, so a street reviewer can never be given a whole county. `None` for
+    /// residents, and for a system admin, who may be bound to any level (or none).
+    pub fn works_at(self) -> Option<crate::JurisdictionLevel> {
+        use crate::JurisdictionLevel as L;
+        match self {
+            Role::Resident | Role::Guardian | Role::SystemAdmin => None,
+            Role::CommunityStaff => Some(L::Community),
+            Role::StreetReviewer => Some(L::Street),
+            Role::Assessor | Role::Contractor | Role::CountyAdmin => Some(L::County),
+        }
+    }
+
     /// Who may create and list staff accounts.
     pub fn is_admin(self) -> bool {
         matches!(self, Role::CountyAdmin | Role::SystemAdmin)
@@ -59,6 +72,23 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_staff_role_works_at_one_level() {
+        use crate::JurisdictionLevel as L;
+        let table = [
+            (Role::CommunityStaff, Some(L::Community)),
+            (Role::StreetReviewer, Some(L::Street)),
+            (Role::Assessor, Some(L::County)),
+            (Role::Contractor, Some(L::County)),
+            (Role::CountyAdmin, Some(L::County)),
+            (Role::SystemAdmin, None),
+            (Role::Resident, None),
+        ];
+        for (role, level) in table {
+            assert_eq!(role.works_at(), level, "{role:?}");
+        }
+    }
 
     #[test]
     fn every_role_round_trips_through_its_name() {

@@ -144,6 +144,22 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
+/// `Option<CurrentUser>`: `None` when nobody is signed in; other failures still fail.
+impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(user)),
+            Err(ApiError::Unauthenticated) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 impl CurrentUser {
     pub fn require(&self, allowed: impl Fn(anju_domain::Role) -> bool) -> Result<(), ApiError> {
         if allowed(self.0.role) {

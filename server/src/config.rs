@@ -14,6 +14,8 @@ pub struct Settings {
     pub policy: Policy,
     /// Keys for sensitive personal information at rest (never stored in the database).
     pub keys: crate::crypto::Keyring,
+    /// How text messages (verification codes) are sent.
+    pub sms: crate::sms::SmsSender,
 }
 
 #[derive(Clone, Debug)]
@@ -21,13 +23,32 @@ pub struct Policy {
     pub session_idle_secs: i64,
     pub session_absolute_secs: i64,
     pub sign_in_window_secs: i64,
-    pub max_failures_per_account: i64,
+    /// Failures from one source (all accounts) before it is slowed: high, since a whole
+    /// housing estate can sit behind one carrier NAT address.
     pub max_failures_per_ip: i64,
     pub max_body_bytes: usize,
     /// Share of a month's handled complaints to call back (plus every major one).
     pub callback_min_percent: u32,
     /// Monthly satisfaction target.
     pub satisfaction_target_percent: u32,
+    /// Sign-in failures from one account *and* source before delays start; each further
+    /// failure doubles the wait, up to `sign_in_max_delay_secs`.
+    pub sign_in_free_failures_per_pair: i64,
+    pub sign_in_max_delay_secs: i64,
+    /// Failures on one account from all sources after which signing in also needs an SMS
+    /// code: the owner is never locked out, a guesser needs the phone.
+    pub sign_in_failures_before_sms: i64,
+    /// SMS codes: life, tries, and how many may be sent per number and per source.
+    pub sms_code_ttl_secs: i64,
+    pub sms_code_max_attempts: i64,
+    pub sms_resend_after_secs: i64,
+    pub sms_per_number_per_hour: i64,
+    pub sms_per_ip_per_hour: i64,
+    /// Registrations per source per hour (a shared NAT registers a few households a day).
+    pub registrations_per_ip_per_hour: i64,
+    /// Uploads (photos, documents) per account per window.
+    pub uploads_per_account: i64,
+    pub upload_window_secs: i64,
 }
 
 impl Default for Policy {
@@ -36,11 +57,21 @@ impl Default for Policy {
             session_idle_secs: 30 * 60,
             session_absolute_secs: 12 * 60 * 60,
             sign_in_window_secs: 15 * 60,
-            max_failures_per_account: 5,
-            max_failures_per_ip: 30,
+            max_failures_per_ip: 300,
             max_body_bytes: 64 * 1024,
             callback_min_percent: 50,
             satisfaction_target_percent: 90,
+            sign_in_free_failures_per_pair: 3,
+            sign_in_max_delay_secs: 15 * 60,
+            sign_in_failures_before_sms: 10,
+            sms_code_ttl_secs: 5 * 60,
+            sms_code_max_attempts: 5,
+            sms_resend_after_secs: 60,
+            sms_per_number_per_hour: 5,
+            sms_per_ip_per_hour: 30,
+            registrations_per_ip_per_hour: 20,
+            uploads_per_account: 60,
+            upload_window_secs: 10 * 60,
         }
     }
 }

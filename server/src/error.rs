@@ -15,12 +15,24 @@ pub enum ApiError {
     Validation(BTreeMap<String, FieldError>),
     #[error("bad request: {1}")]
     BadRequest(&'static str, String),
+    /// A query or path parameter that does not parse; `name` is the parameter.
+    #[error("invalid parameter {name}")]
+    BadParameter { name: String },
+    /// The path exists but not for this method; `allow` lists the ones it takes.
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("not signed in")]
     Unauthenticated,
     #[error("wrong phone or password")]
     BadCredentials,
+    /// Many failures on this account: signing in also needs the code texted to it.
+    #[error("sms code required")]
+    SmsCodeRequired,
     #[error("forbidden")]
     Forbidden,
+    /// Forbidden, with the reason said in words (zh, en).
+    #[error("forbidden: {1}")]
+    ForbiddenBecause(&'static str, &'static str),
     #[error("cross-site request refused")]
     CrossSite,
     #[error("not found")]
@@ -30,6 +42,13 @@ pub enum ApiError {
         field: &'static str,
         message: &'static str,
         message_en: &'static str,
+    },
+    /// A conflict whose words depend on the case (zh, en).
+    #[error("conflict on {field}")]
+    ConflictSaid {
+        field: &'static str,
+        message: String,
+        message_en: String,
     },
     /// Something of this kind already exists; `link` is the app path to it.
     #[error("already exists")]
@@ -79,6 +98,19 @@ impl ApiError {
                 "bad_request",
                 ((*zh).to_owned(), en.clone()),
             ),
+            ApiError::BadParameter { .. } => (
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                s(
+                    "请求中的参数不正确",
+                    "A parameter of the request is not valid",
+                ),
+            ),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                s("不支持此请求方式", "This method is not allowed here"),
+            ),
             ApiError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
@@ -92,6 +124,14 @@ impl ApiError {
                     "The mobile number or password is not right",
                 ),
             ),
+            ApiError::SmsCodeRequired => (
+                StatusCode::UNAUTHORIZED,
+                "sms_code_required",
+                s(
+                    "为保护您的账户，这次登录还需要短信验证码",
+                    "To protect your account, this sign-in also needs a code sent by text message",
+                ),
+            ),
             ApiError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "forbidden",
@@ -100,6 +140,7 @@ impl ApiError {
                     "You do not have permission to do this",
                 ),
             ),
+            ApiError::ForbiddenBecause(zh, en) => (StatusCode::FORBIDDEN, "forbidden", s(zh, en)),
             ApiError::CrossSite => (
                 StatusCode::FORBIDDEN,
                 "cross_site",
@@ -118,6 +159,15 @@ impl ApiError {
                 message_en,
                 ..
             } => (StatusCode::CONFLICT, "conflict", s(message, message_en)),
+            ApiError::ConflictSaid {
+                message,
+                message_en,
+                ..
+            } => (
+                StatusCode::CONFLICT,
+                "conflict",
+                (message.clone(), message_en.clone()),
+            ),
             ApiError::AlreadyExists {
                 message,
                 message_en,
@@ -201,6 +251,23 @@ impl IntoResponse for ApiError {
                 (f, None)
             }
             ApiError::RateLimited { retry_after_secs } => (BTreeMap::new(), Some(retry_after_secs)),
+            ApiError::ConflictSaid {
+                field,
+                message,
+                message_en,
+            } => {
+                let mut f = BTreeMap::new();
+                f.insert(field.to_owned(), FieldError::new(&message, &message_en));
+                (f, None)
+            }
+            ApiError::BadParameter { name } => {
+                let mut f = BTreeMap::new();
+                f.insert(
+                    name,
+                    FieldError::new("这个参数的值无效", "This parameter has an invalid value"),
+                );
+                (f, None)
+            }
             _ => (BTreeMap::new(), None),
         };
         let body = ErrorEnvelope {

@@ -11,8 +11,12 @@ pub mod deadlines;
 pub mod demo;
 pub mod documents;
 pub mod error;
+pub mod extract;
+pub mod files;
+pub mod limits;
 pub mod photos;
 pub mod routes;
+pub mod sms;
 pub mod static_files;
 
 use axum::Router;

@@ -74,6 +74,13 @@ struct ServeArgs {
     /// missing); defaults to `<data-dir>/anju-data.key`. Ignored when ANJU_DATA_KEYS is set.
     #[arg(long, env = "ANJU_KEY_FILE")]
     key_file: Option<PathBuf>,
+    /// The SMS provider's HTTP endpoint (`POST` JSON `{phone, text}`); without it codes are
+    /// written to the log, for development.
+    #[arg(long, env = "ANJU_SMS_URL")]
+    sms_url: Option<String>,
+    /// Bearer token for the SMS provider.
+    #[arg(long, env = "ANJU_SMS_TOKEN", hide_env_values = true)]
+    sms_token: Option<String>,
 }
 
 impl Common {
@@ -104,6 +111,7 @@ async fn main() -> anyhow::Result<()> {
             .with_env_filter(filter)
             .init();
     }
+    quiet_panics();
     let cli = Cli::parse();
     let url = cli.common.database_url();
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
@@ -122,6 +130,8 @@ async fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    anju_server::files::private_dir(&cli.common.data_dir)
+        .with_context(|| format!("cannot prepare {}", cli.common.data_dir.display()))?;
     tracing::info!(database = %url, "opening database");
     let db = Db::connect(&url).await?;
     db.migrate().await?;
@@ -146,7 +156,18 @@ async fn main() -> anyhow::Result<()> {
                         .unwrap_or_else(|| cli.common.data_dir.join("anju-data.key")),
                 )?,
             };
+            let sms = match &args.sms_url {
+                Some(url) => anju_server::sms::SmsSender::http(url, args.sms_token.clone())?,
+                None => anju_server::sms::SmsSender::Log,
+            };
+            if matches!(sms, anju_server::sms::SmsSender::Log) {
+                tracing::warn!(
+                    "no --sms-url: verification codes are written to this log, not sent (development only)"
+                );
+            }
+            tracing::info!(sender = %sms.describe(), "SMS");
             let settings = Settings {
+                sms,
                 keys,
                 database_url: url,
                 dist_dir: args.dist_dir.unwrap_or_else(|| "dist".into()),
@@ -162,6 +183,18 @@ async fn main() -> anyhow::Result<()> {
     }
     db.close().await;
     Ok(())
+}
+
+/// Panics are logged with their place in the code only: the default hook prints the message,
+/// which can quote the input that caused it (a query string, a body).
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(location, "panic (message withheld: it may quote user input)");
+    }));
 }
 
 async fn serve(db: Db, settings: Settings, bind: SocketAddr) -> anyhow::Result<()> {
@@ -227,6 +260,7 @@ async fn create_admin(db: &Db, phone: &str, name: &str, now: i64) -> anyhow::Res
             jurisdiction_id: None,
             home: None,
             scope_path: "/",
+            phone_verified: false,
             now,
         })
         .await

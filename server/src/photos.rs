@@ -20,7 +20,8 @@ impl Default for PhotoLimits {
     fn default() -> Self {
         Self {
             max_bytes: 10 * 1024 * 1024,
-            max_pixels: 40_000_000,
+            // 24 MP decoded is ~96 MiB of RGBA; no phone photo of a repair needs more.
+            max_pixels: 24_000_000,
             max_side: 2048,
             per_case_stage: 6,
         }
@@ -46,8 +47,8 @@ impl PhotoError {
                 "This file is not a photo (JPEG, PNG or WebP only)",
             ),
             Self::TooManyPixels => (
-                "照片像素太多（最多 4000 万像素）",
-                "The photo has too many pixels (40 megapixels at most)",
+                "照片像素太多（最多 2400 万像素）",
+                "The photo has too many pixels (24 megapixels at most)",
             ),
             Self::Unreadable => (
                 "照片已损坏，无法打开",
@@ -152,11 +153,11 @@ impl BlobStore {
             return Ok(());
         }
         if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent).await?;
+            crate::files::private_dirs(parent).await?;
         }
         // Write then rename, so a crash never leaves a half photo under its final name.
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        tokio::fs::write(&tmp, bytes).await?;
+        crate::files::write_private(&tmp, bytes).await?;
         tokio::fs::rename(&tmp, &path).await?;
         Ok(())
     }

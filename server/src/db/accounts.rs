@@ -17,6 +17,8 @@ pub struct AccountRow {
     pub home_room: Option<String>,
     pub scope_path: String,
     pub preferences: Preferences,
+    /// When the mobile number was last proven with an SMS code.
+    pub phone_verified_at: Option<i64>,
 }
 
 pub struct NewAccount<'a> {
@@ -27,6 +29,8 @@ pub struct NewAccount<'a> {
     pub jurisdiction_id: Option<i64>,
     pub home: Option<(i64, &'a str, &'a str)>,
     pub scope_path: &'a str,
+    /// Set when the number was proven with an SMS code at registration.
+    pub phone_verified: bool,
     pub now: i64,
 }
 
@@ -38,7 +42,7 @@ pub enum CreateAccountError {
     Db(#[from] sqlx::Error),
 }
 
-const COLUMNS: &str = "id, phone, password_hash, display_name, role, jurisdiction_id, home_building_id, home_unit, home_room, scope_path, elder_mode, locale";
+const COLUMNS: &str = "id, phone, password_hash, display_name, role, jurisdiction_id, home_building_id, home_unit, home_room, scope_path, elder_mode, locale, phone_verified_at";
 
 fn from_row<R: Row>(row: &R) -> Result<AccountRow, sqlx::Error>
 where
@@ -69,6 +73,7 @@ where
             elder_mode: row.try_get("elder_mode")?,
             locale: Locale::parse(&locale).unwrap_or_default(),
         },
+        phone_verified_at: row.try_get("phone_verified_at")?,
     })
 }
 
@@ -83,8 +88,8 @@ impl Db {
             write | pool | {
                 sqlx::query(
                 "INSERT INTO accounts (phone, password_hash, display_name, role, jurisdiction_id,
-                    home_building_id, home_unit, home_room, scope_path, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                    home_building_id, home_unit, home_room, scope_path, created_at, phone_verified_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(new.phone)
             .bind(new.password_hash)
@@ -96,6 +101,7 @@ impl Db {
             .bind(room)
             .bind(new.scope_path)
             .bind(new.now)
+            .bind(new.phone_verified.then_some(new.now))
             .fetch_one(pool)
             .await
             .and_then(|r| r.try_get::<i64, _>("id"))
@@ -175,6 +181,34 @@ impl Db {
                 sqlx::query("UPDATE accounts SET elder_mode = $1, locale = $2 WHERE id = $3")
                     .bind(prefs.elder_mode)
                     .bind(prefs.locale.as_str())
+                    .bind(account_id)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            }
+        )
+    }
+
+    pub async fn set_password_hash(&self, account_id: i64, hash: &str) -> Result<(), sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+                    .bind(hash)
+                    .bind(account_id)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            }
+        )
+    }
+
+    pub async fn mark_phone_verified(&self, account_id: i64, now: i64) -> Result<(), sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query("UPDATE accounts SET phone_verified_at = $1 WHERE id = $2")
+                    .bind(now)
                     .bind(account_id)
                     .execute(pool)
                     .await

@@ -56,7 +56,7 @@ impl Db {
                     async {
                     let mut tx = pool.begin().await?;
                     let existing = sqlx::query(
-                        "SELECT id FROM guardian_links WHERE elder_account_id = $1 AND invited_phone = $2 AND state IN ('invited', 'active')",
+                        "SELECT id FROM guardian_links WHERE elder_account_id = $1 AND invited_phone = $2 AND state IN ('invited', 'accepted', 'active')",
                     )
                     .bind(elder)
                     .bind(phone)
@@ -140,7 +140,7 @@ impl Db {
                 | {
                     sqlx::query(
                     "UPDATE guardian_links SET guardian_account_id = $1, relationship = $2, proof_hash = $3,
-                        proof_type = $4, state = 'active', accepted_at = $5
+                        proof_type = $4, state = 'accepted', accepted_at = $5
                      WHERE id = $6 AND state = 'invited'",
                 )
                 .bind(guardian)
@@ -156,13 +156,51 @@ impl Db {
         )
     }
 
+    /// The elder (or the street office) confirms an accepted link; from now it gives access.
+    pub async fn confirm_guardian_link(&self, id: i64, by: i64, now: i64) -> Result<bool, sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query(
+                    "UPDATE guardian_links SET state = 'active', confirmed_at = $1, confirmed_by = $2
+                     WHERE id = $3 AND state = 'accepted'",
+                )
+                .bind(now)
+                .bind(by)
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+            }
+        )
+    }
+
+    /// The elder's links that are waiting for confirmation or active.
+    pub async fn family_links_of_elder(&self, elder: i64) -> Result<Vec<LinkRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM guardian_links
+                     WHERE elder_account_id = $1 AND state IN ('accepted', 'active') ORDER BY id LIMIT 20"
+                ))
+                .bind(elder)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect()
+            }
+        )
+    }
+
     pub async fn end_guardian_link(&self, id: i64, by: i64, now: i64) -> Result<bool, sqlx::Error> {
         with_db!(
             self,
             write | pool | {
                 sqlx::query(
                     "UPDATE guardian_links SET state = 'ended', ended_at = $1, ended_by = $2
-                     WHERE id = $3 AND state IN ('invited', 'active')",
+                     WHERE id = $3 AND state IN ('invited', 'accepted', 'active')",
                 )
                 .bind(now)
                 .bind(by)

@@ -14,12 +14,14 @@ pub mod callbacks;
 pub mod case_history;
 pub mod cases;
 pub mod guardians;
+pub mod item_counts;
 pub mod jurisdictions;
 pub mod notifications;
 pub mod photos;
 pub mod retrofit;
+pub mod rate_events;
 pub mod sessions;
-pub mod sign_in_limits;
+pub mod sms_codes;
 pub mod surveys;
 
 use crate::config::DatabaseUrl;
@@ -86,11 +88,16 @@ impl Db {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        if let Some(dir) = base.get_filename().parent() {
+        let file = base.get_filename().to_owned();
+        if let Some(dir) = file.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create {}", dir.display()))?;
             }
+        }
+        if file.as_os_str() != ":memory:" {
+            crate::files::private_database_file(&file)
+                .with_context(|| format!("cannot make {} owner-only", file.display()))?;
         }
         let writer = SqlitePoolOptions::new()
             .max_connections(1)

@@ -1,6 +1,6 @@
 //! Photo records of cases.
 
-use super::{is_unique_violation, with_db, Db};
+use super::{with_db, Db};
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -30,41 +30,6 @@ where
 }
 
 impl Db {
-    /// Record a photo; the same photo twice on one case (a retried upload) is kept once.
-    pub async fn add_case_photo(
-        &self,
-        case_id: i64,
-        stage: &str,
-        hash: &str,
-        size: (u32, u32),
-        by: i64,
-        now: i64,
-    ) -> Result<(), sqlx::Error> {
-        let result = with_db!(
-            self,
-            write | pool | {
-                sqlx::query(
-                    "INSERT INTO case_photos (case_id, stage, hash, width, height, uploaded_by, at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(case_id)
-                .bind(stage)
-                .bind(hash)
-                .bind(i64::from(size.0))
-                .bind(i64::from(size.1))
-                .bind(by)
-                .bind(now)
-                .execute(pool)
-                .await
-                .map(|_| ())
-            }
-        );
-        match result {
-            Err(e) if is_unique_violation(&e) => Ok(()),
-            other => other,
-        }
-    }
-
     pub async fn case_photos(&self, case_id: i64) -> Result<Vec<PhotoRow>, sqlx::Error> {
         with_db!(
             self,

@@ -721,30 +721,6 @@ impl Db {
         )
     }
 
-    pub async fn add_retrofit_document(&self, d: &NewDocument<'_>) -> Result<i64, sqlx::Error> {
-        with_db!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
-                    "INSERT INTO retrofit_documents (application_id, kind, hash, content_type, size, uploaded_by, uploaded_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
-                .bind(d.application_id)
-                .bind(d.kind)
-                .bind(d.hash)
-                .bind(d.content_type)
-                .bind(d.size)
-                .bind(d.by)
-                .bind(d.now)
-                .fetch_one(pool)
-                .await?
-                .try_get("id")
-                }
-        )
-    }
-
     pub async fn retrofit_documents(
         &self,
         application_id: i64,
@@ -778,30 +754,6 @@ impl Db {
     }
 
     /// Take a document off the application (kept for the record, no longer listed).
-    pub async fn remove_retrofit_document(
-        &self,
-        application_id: i64,
-        document_id: i64,
-        now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        with_db!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
-                    "UPDATE retrofit_documents SET removed_at = $1 WHERE id = $2 AND application_id = $3 AND removed_at IS NULL",
-                )
-                .bind(now)
-                .bind(document_id)
-                .bind(application_id)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected() == 1)
-                }
-        )
-    }
-
     pub async fn county_settings(&self, county_id: i64) -> Result<bool, sqlx::Error> {
         with_db!(
             self,

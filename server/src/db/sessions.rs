@@ -102,4 +102,24 @@ impl Db {
             }
         )
     }
+
+    /// End every session of the account except the one with `keep` (if any); returns how
+    /// many ended.
+    pub async fn delete_sessions_of(
+        &self,
+        account_id: i64,
+        keep: Option<&str>,
+    ) -> Result<u64, sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+                    .bind(account_id)
+                    .bind(keep.unwrap_or(""))
+                    .execute(pool)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+        )
+    }
 }

@@ -1,14 +1,17 @@
-//! Registration, sign-in and sign-out.
+//! Registration (with the number proven by an SMS code), sign-in with throttling that never
+//! locks the owner out, sign-out, SMS codes, and forgotten passwords. Password changes and
+//! ending other sessions are in `password.rs`.
 
 use super::views::account_view;
 use crate::auth;
 use crate::db::accounts::{CreateAccountError, NewAccount};
-use crate::db::sign_in_limits::LimitScope;
+use crate::db::rate_events::Bucket;
+use crate::sms::{self, Purpose};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::AppState;
 use anju_domain::{
     check_registration_text, AccountView, FieldError, JurisdictionLevel, Password, PhoneNumber,
-    RegisterRequest, Role, SignInRequest,
+    RegisterRequest, ResetPasswordRequest, Role, SignInRequest, SmsCodeRequest, SmsCodeSent,
 };
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -37,11 +40,64 @@ pub(super) fn check_credentials(
     phone
 }
 
+pub(super) fn client_ip(connect_info: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
+    connect_info.map_or_else(|| "unknown".to_owned(), |c| c.0 .0.ip().to_string())
+}
+
+pub(super) fn parse_phone(raw: &str) -> ApiResult<PhoneNumber> {
+    PhoneNumber::parse(raw).map_err(|e| {
+        let (zh, en) = e.message();
+        ApiError::field("phone", zh, en)
+    })
+}
+
+/// Text a one-time code. Answered the same whether or not the number has an account.
+pub async fn sms_code(
+    State(state): State<AppState>,
+    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    user: Option<crate::auth::CurrentUser>,
+    ApiJson(req): ApiJson<SmsCodeRequest>,
+) -> ApiResult<(StatusCode, Json<SmsCodeSent>)> {
+    let ip = client_ip(connect_info);
+    let (phone, has_account) = match req.purpose {
+        // To the signed-in account's own number: it proves they hold it now.
+        Purpose::GuardianAccept => {
+            let user = user.ok_or(ApiError::Unauthenticated)?;
+            (parse_phone(&user.0.phone)?, true)
+        }
+        _ => {
+            let phone = parse_phone(&req.phone)?;
+            let has = state.db.account_by_phone(phone.as_str()).await?.is_some();
+            (phone, has)
+        }
+    };
+    sms::send_code(&state, &phone, req.purpose, &ip, has_account).await?;
+    let policy = &state.settings.policy;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SmsCodeSent {
+            expires_in_secs: policy.sms_code_ttl_secs,
+            resend_after_secs: policy.sms_resend_after_secs,
+        }),
+    ))
+}
+
 pub async fn register(
     State(state): State<AppState>,
+    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> ApiResult<Response> {
+    let ip = client_ip(connect_info);
+    let policy = &state.settings.policy;
+    crate::limits::hit(
+        &state,
+        Bucket::Registration,
+        &ip,
+        3600,
+        policy.registrations_per_ip_per_hour,
+    )
+    .await?;
     let mut fields = BTreeMap::new();
     let phone = check_credentials(&req.phone, &req.password, &mut fields);
     for (field, zh, en) in check_registration_text(&req) {
@@ -61,6 +117,8 @@ pub async fn register(
     let (Some(phone), Some(building), true) = (phone, building, fields.is_empty()) else {
         return Err(ApiError::Validation(fields));
     };
+    // The code first: only someone holding the number learns whether it has an account.
+    sms::verify_code(&state, &phone, Purpose::Register, &req.sms_code).await?;
 
     let password_hash = hash_blocking(req.password.clone()).await?;
     let now = state.clock.now();
@@ -74,14 +132,15 @@ pub async fn register(
             jurisdiction_id: None,
             home: Some((building.id, req.unit.trim(), req.room.trim())),
             scope_path: &building.id_path,
+            phone_verified: true,
             now,
         })
         .await
         .map_err(|e| match e {
             CreateAccountError::DuplicatePhone => ApiError::Conflict {
                 field: "phone",
-                message: "这个手机号已经注册过了，请直接登录",
-                message_en: "This mobile number is already registered; sign in instead",
+                message: "这个手机号已经注册过了，请直接登录；忘记密码可以用短信重设",
+                message_en: "This mobile number is already registered; sign in, or reset the password by text message",
             },
             CreateAccountError::Db(e) => e.into(),
         })?;
@@ -112,28 +171,51 @@ pub async fn sign_in(
     headers: HeaderMap,
     ApiJson(req): ApiJson<SignInRequest>,
 ) -> ApiResult<Response> {
-    let phone = PhoneNumber::parse(&req.phone).map_err(|e| {
-        let (zh, en) = e.message();
-        ApiError::field("phone", zh, en)
-    })?;
-    let ip = connect_info.map_or_else(|| "unknown".to_owned(), |c| c.0 .0.ip().to_string());
+    let phone = parse_phone(&req.phone)?;
+    let ip = client_ip(connect_info);
+    let pair = format!("{}|{ip}", phone.as_str());
     let policy = &state.settings.policy;
     let now = state.clock.now();
     let since = now - policy.sign_in_window_secs;
-    for (scope, subject, max) in [
-        (
-            LimitScope::Account,
-            phone.as_str(),
-            policy.max_failures_per_account,
-        ),
-        (LimitScope::Ip, ip.as_str(), policy.max_failures_per_ip),
-    ] {
-        let (count, first) = state.db.sign_in_failures(scope, subject, since).await?;
-        if count >= max {
-            let until = first.unwrap_or(now) + policy.sign_in_window_secs;
-            return Err(ApiError::RateLimited {
-                retry_after_secs: (until - now).max(1) as u64,
-            });
+
+    // This account from this source: a wait that grows with each failure.
+    let from_here = state
+        .db
+        .rate_window(Bucket::SignInFailurePair, &pair, since)
+        .await?;
+    let wait = anju_domain::throttle::wait_secs(
+        from_here.last,
+        from_here.count,
+        policy.sign_in_free_failures_per_pair,
+        policy.sign_in_max_delay_secs,
+        now,
+    );
+    if wait > 0 {
+        return Err(ApiError::RateLimited {
+            retry_after_secs: wait as u64,
+        });
+    }
+    // This source, all accounts: only a flood (a NAT holds many households).
+    let from_ip = state
+        .db
+        .rate_window(Bucket::SignInFailureIp, &ip, since)
+        .await?;
+    if from_ip.count >= policy.max_failures_per_ip {
+        let until = from_ip.first.unwrap_or(now) + policy.sign_in_window_secs;
+        return Err(ApiError::RateLimited {
+            retry_after_secs: (until - now).max(1) as u64,
+        });
+    }
+    // This account, all sources: never a lock; the phone's owner proves it with a code.
+    // Asked before the password is checked, so the question says nothing about it.
+    let on_account = state
+        .db
+        .rate_window(Bucket::SignInFailureAccount, phone.as_str(), since)
+        .await?;
+    if on_account.count >= policy.sign_in_failures_before_sms {
+        match req.sms_code.as_deref() {
+            None | Some("") => return Err(ApiError::SmsCodeRequired),
+            Some(code) => sms::verify_code(&state, &phone, Purpose::SignIn, code).await?,
         }
     }
 
@@ -144,14 +226,13 @@ pub async fn sign_in(
     );
     let password_ok = verify_blocking(req.password, hash).await?;
     let Some(account) = account.filter(|_| password_ok) else {
-        state
-            .db
-            .record_sign_in_failure(LimitScope::Account, phone.as_str(), now)
-            .await?;
-        state
-            .db
-            .record_sign_in_failure(LimitScope::Ip, &ip, now)
-            .await?;
+        for (bucket, subject) in [
+            (Bucket::SignInFailurePair, pair.as_str()),
+            (Bucket::SignInFailureAccount, phone.as_str()),
+            (Bucket::SignInFailureIp, ip.as_str()),
+        ] {
+            state.db.record_rate_event(bucket, subject, now).await?;
+        }
         state
             .db
             .audit(
@@ -166,7 +247,11 @@ pub async fn sign_in(
     };
     state
         .db
-        .clear_sign_in_failures(LimitScope::Account, phone.as_str())
+        .clear_rate_events(Bucket::SignInFailurePair, &pair)
+        .await?;
+    state
+        .db
+        .clear_rate_events(Bucket::SignInFailureAccount, phone.as_str())
         .await?;
     state
         .db
@@ -187,6 +272,45 @@ pub async fn sign_in(
         .await?;
     let view = account_view(&state.db, &account).await?;
     start_session(&state, &headers, account.id, StatusCode::OK, view).await
+}
+
+/// Forgotten password: the SMS code proves the number; every session of the account ends.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ResetPasswordRequest>,
+) -> ApiResult<StatusCode> {
+    let phone = parse_phone(&req.phone)?;
+    if let Err(e) = Password::new(&req.new_password, Some(phone.as_str())) {
+        let (zh, en) = e.message();
+        return Err(ApiError::field("new_password", zh, en));
+    }
+    sms::verify_code(&state, &phone, Purpose::ResetPassword, &req.sms_code).await?;
+    // A code is only ever sent for a number with an account; this is a deleted account.
+    let account = state
+        .db
+        .account_by_phone(phone.as_str())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let hash = hash_blocking(req.new_password).await?;
+    let now = state.clock.now();
+    state.db.set_password_hash(account.id, &hash).await?;
+    state.db.mark_phone_verified(account.id, now).await?;
+    state.db.delete_sessions_of(account.id, None).await?;
+    state
+        .db
+        .clear_rate_events(Bucket::SignInFailureAccount, phone.as_str())
+        .await?;
+    state
+        .db
+        .audit(
+            now,
+            Some(account.id),
+            "account.password_reset_sms",
+            &format!("account:{}", account.id),
+            "",
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
@@ -223,6 +347,10 @@ async fn start_session(
         Json(view),
     )
         .into_response())
+}
+
+pub(super) async fn verify_password(password: String, hash: String) -> ApiResult<bool> {
+    verify_blocking(password, hash).await
 }
 
 pub(super) async fn hash_blocking(password: String) -> ApiResult<String> {

@@ -7,7 +7,8 @@ use crate::db::accounts::{CreateAccountError, NewAccount};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::AppState;
 use anju_domain::{AccountPage, AccountView, CreateStaffRequest, FieldError, Role};
-use axum::extract::{Query, State};
+use axum::extract::State;
+use crate::extract::Query;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -87,6 +88,29 @@ pub async fn create_staff(
             ),
         );
     }
+    if let (Some(j), Some(level)) = (&jurisdiction, req.role.works_at()) {
+        if j.level != level {
+            fields.insert(
+                "jurisdiction_id".to_owned(),
+                FieldError::new(
+                    match level {
+                        anju_domain::JurisdictionLevel::Community => "社区工作人员只能设在一个社区",
+                        anju_domain::JurisdictionLevel::Street => "街道审核人员只能设在一个街道",
+                        _ => "这个角色只能设在区县一级",
+                    },
+                    match level {
+                        anju_domain::JurisdictionLevel::Community => {
+                            "Community staff are bound to one community"
+                        }
+                        anju_domain::JurisdictionLevel::Street => {
+                            "Street reviewers are bound to one street"
+                        }
+                        _ => "This role is bound to a county",
+                    },
+                ),
+            );
+        }
+    }
     let (Some(phone), Some(jurisdiction), true) = (phone, jurisdiction, fields.is_empty()) else {
         return Err(ApiError::Validation(fields));
     };
@@ -102,6 +126,7 @@ pub async fn create_staff(
             jurisdiction_id: Some(jurisdiction.id),
             home: None,
             scope_path: &jurisdiction.id_path,
+            phone_verified: false,
             now,
         })
         .await

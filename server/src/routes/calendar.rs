@@ -8,7 +8,8 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::AppState;
 use anju_domain::calendar::{parse_notice, DayKind};
 use anju_domain::Role;
-use axum::extract::{Query, State};
+use axum::extract::State;
+use crate::extract::Query;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
@@ -127,7 +128,7 @@ pub struct HoursRequest {
 pub async fn set_working_hours(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    axum::extract::Path(id): axum::extract::Path<String>,
+    crate::extract::Path(id): crate::extract::Path<String>,
     ApiJson(req): ApiJson<HoursRequest>,
 ) -> ApiResult<axum::http::StatusCode> {
     if !matches!(user.role, Role::CountyAdmin | Role::SystemAdmin) {

@@ -14,7 +14,8 @@ use anju_domain::callback::{
 };
 use anju_domain::sampling::{draw_callback_sample, CallbackCandidate};
 use anju_domain::JurisdictionLevel;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};

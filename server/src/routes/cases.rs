@@ -17,7 +17,8 @@ use anju_domain::complaint::{
 };
 use anju_domain::deadline::TargetName;
 use anju_domain::{FieldError, JurisdictionLevel, PhoneNumber, Role};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -181,7 +182,9 @@ pub async fn list(
     CurrentUser(user): CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<CasePage>> {
-    let bad_key = || ApiError::BadRequest("翻页参数无效", "Invalid `after`".into());
+    let bad_key = || ApiError::BadParameter {
+        name: "after".into(),
+    };
     let (rows, staff) = match staff_scope(&state, &user).await? {
         Some(scope) => {
             let after = match q.after.as_deref() {

@@ -7,7 +7,8 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::AppState;
 use anju_domain::category::Category;
 use anju_domain::Role;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::extract::Path;
 use axum::Json;
 use std::collections::BTreeMap;
 

@@ -1,7 +1,9 @@
 //! Family links: an elder invites a family member by mobile number; the family member
-//! accepts, saying how they are related and sending a proof document (the body of the
-//! accept request); the elder (or the guardian) can end the link at any time, which ends the
-//! guardian's access to the elder's applications.
+//! accepts with the SMS code sent to that number now (so whoever registered the number is
+//! not enough), saying how they are related and sending a proof document (the body of the
+//! accept request); then the elder — or the street office, for an elder who cannot use a
+//! phone — confirms, and only then does the link open the elder's applications. The elder
+//! (or the guardian) can end the link at any time.
 
 use super::retrofit_documents::{body_or_error, store_document};
 use crate::auth::CurrentUser;
@@ -17,8 +19,9 @@ use anju_domain::application::{
 use anju_domain::PhoneNumber;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::State;
+use crate::extract::{Path, Query};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -29,7 +32,7 @@ fn masked_phone(p: &str) -> String {
         .unwrap_or_else(|_| "***".into())
 }
 
-async fn view(state: &AppState, link: &LinkRow) -> ApiResult<GuardianLinkView> {
+pub(super) async fn view(state: &AppState, link: &LinkRow) -> ApiResult<GuardianLinkView> {
     let person = |a: Option<AccountRow>| {
         a.map(|a| PersonRef {
             account_id: a.id,
@@ -45,6 +48,7 @@ async fn view(state: &AppState, link: &LinkRow) -> ApiResult<GuardianLinkView> {
         id: link.id,
         state: match link.state.as_str() {
             "active" => GuardianLinkState::Active,
+            "accepted" => GuardianLinkState::Accepted,
             "invited" => GuardianLinkState::Invited,
             _ => GuardianLinkState::Ended,
         },
@@ -113,6 +117,16 @@ pub async fn invite(
             message: "已经邀请过这个手机号",
             message_en: "This number has already been invited",
         })?;
+    state
+        .db
+        .audit(
+            state.clock.now(),
+            Some(user.id),
+            "guardian.invite",
+            &format!("guardian_link:{id}"),
+            "",
+        )
+        .await?;
     let link = state
         .db
         .guardian_link(id)
@@ -124,6 +138,8 @@ pub async fn invite(
 #[derive(Deserialize)]
 pub struct AcceptQuery {
     relationship: Option<String>,
+    /// The code just texted to the family member's own number (purpose `guardian_accept`).
+    code: Option<String>,
 }
 
 /// The invited family member accepts; the body is the proof of the relationship.
@@ -160,7 +176,18 @@ pub async fn accept(
                 "Choose how you are related to the elder",
             )
         })?;
+    let phone = PhoneNumber::parse(&user.phone).map_err(|_| ApiError::Forbidden)?;
+    crate::sms::verify_code(
+        &state,
+        &phone,
+        crate::sms::Purpose::GuardianAccept,
+        q.code.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    let now = state.clock.now();
+    state.db.mark_phone_verified(user.id, now).await?;
     let body = body_or_error(body)?;
+    crate::limits::count_upload(&state, user.id).await?;
     let (hash, content_type, _) = store_document(&state, body, "proof").await?;
     if !state
         .db
@@ -169,7 +196,7 @@ pub async fn accept(
             user.id,
             relationship.as_str(),
             (&hash, content_type),
-            state.clock.now(),
+            now,
         )
         .await?
     {
@@ -179,6 +206,81 @@ pub async fn accept(
             message_en: "This invitation has already been handled",
         });
     }
+    state
+        .db
+        .audit(
+            now,
+            Some(user.id),
+            "guardian.accept",
+            &format!("guardian_link:{id}"),
+            relationship.as_str(),
+        )
+        .await?;
+    let link = state
+        .db
+        .guardian_link(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(view(&state, &link).await?))
+}
+
+/// Whether `user` is a street reviewer over the elder's home.
+async fn street_over_elder(state: &AppState, user: &AccountRow, elder: i64) -> ApiResult<bool> {
+    if user.role != anju_domain::Role::StreetReviewer {
+        return Ok(false);
+    }
+    let Some(street) = (match user.jurisdiction_id {
+        Some(j) => state.db.jurisdiction(j).await?,
+        None => None,
+    }) else {
+        return Ok(false);
+    };
+    Ok(state
+        .db
+        .account(elder)
+        .await?
+        .is_some_and(|e| e.scope_path.starts_with(&street.id_path)))
+}
+
+/// The elder — or the street office over the elder's home, for an elder who cannot use a
+/// phone — confirms an accepted link. From now on it gives access.
+pub async fn confirm(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<GuardianLinkView>> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let link = state
+        .db
+        .guardian_link(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let by_elder = link.elder_account_id == user.id;
+    if !by_elder && !street_over_elder(&state, &user, link.elder_account_id).await? {
+        return Err(ApiError::NotFound);
+    }
+    let now = state.clock.now();
+    if !state.db.confirm_guardian_link(id, user.id, now).await? {
+        return Err(ApiError::Conflict {
+            field: "link",
+            message: "只有家属已接受、等待确认的关系才能确认",
+            message_en: "Only a link the family member accepted and that waits for confirmation can be confirmed",
+        });
+    }
+    state
+        .db
+        .audit(
+            now,
+            Some(user.id),
+            if by_elder {
+                "guardian.confirm"
+            } else {
+                "guardian.confirm_by_street"
+            },
+            &format!("guardian_link:{id}"),
+            "",
+        )
+        .await?;
     let link = state
         .db
         .guardian_link(id)
@@ -236,19 +338,31 @@ pub async fn proof(
         .db
         .guardian_link(id)
         .await?
-        .filter(|l| l.elder_account_id == user.id || l.guardian_account_id == Some(user.id))
         .ok_or(ApiError::NotFound)?;
+    let family = link.elder_account_id == user.id || link.guardian_account_id == Some(user.id);
+    if !family && !street_over_elder(&state, &user, link.elder_account_id).await? {
+        return Err(ApiError::NotFound);
+    }
     let (Some(hash), Some(content_type)) = (&link.proof_hash, &link.proof_type) else {
         return Err(ApiError::NotFound);
     };
     let bytes = load_sealed(&state.blobs, &state.settings.keys, hash)
         .await?
         .ok_or(ApiError::NotFound)?;
+    if !family {
+        state
+            .db
+            .audit(
+                state.clock.now(),
+                Some(user.id),
+                "guardian.proof_view",
+                &format!("guardian_link:{}", link.id),
+                "",
+            )
+            .await?;
+    }
     Ok((
-        [
-            (header::CONTENT_TYPE, content_type.clone()),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
+        crate::documents::download_headers(content_type, &format!("family-proof-{}", link.id)),
         bytes,
     )
         .into_response())

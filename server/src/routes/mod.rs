@@ -14,6 +14,7 @@ mod health;
 mod me;
 mod notifications;
 mod open311;
+mod password;
 mod photos;
 mod places;
 mod reports;
@@ -21,6 +22,7 @@ mod retrofit;
 mod retrofit_county;
 mod retrofit_documents;
 mod retrofit_views;
+pub(crate) mod security_headers;
 mod survey_results;
 mod surveys;
 mod views;
@@ -46,6 +48,11 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/register", post(accounts::register))
         .route("/auth/sign-in", post(accounts::sign_in))
         .route("/auth/sign-out", post(accounts::sign_out))
+        .route("/auth/sms-codes", post(accounts::sms_code))
+        .route("/auth/password-reset", post(accounts::reset_password))
+        .route("/me/password", put(password::change))
+        .route("/me/sessions/end-others", post(password::end_other_sessions))
+        .route("/staff/password-resets", post(password::staff_reset))
         .route("/session", get(me::session))
         .route("/me", get(me::me))
         .route("/me/preferences", put(me::set_preferences))
@@ -126,6 +133,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/guardians/{id}/end", post(guardians::end))
+        .route("/guardians/{id}/confirm", post(guardians::confirm))
         .route("/guardians/{id}/proof", get(guardians::proof))
         .route("/surveys", get(surveys::list).post(surveys::create))
         .route("/surveys/template", get(surveys::template))
@@ -147,9 +155,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/notifications/{id}/read", post(notifications::mark_read))
         .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async {
-            ApiError::BadRequest("不支持此请求方式", "Method not allowed".into())
-        })
+        // axum adds the `Allow` header to whatever this answers.
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(state.settings.policy.max_body_bytes))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -160,30 +167,66 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ));
 
-    Router::new()
+    let secure = state.settings.secure_cookies;
+    let router = Router::new()
         .nest("/api", api)
         .nest("/open311/v2", open311::router())
         .merge(static_files::router(&state.settings.dist_dir))
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::map_response_with_state(
+            secure,
+            security_headers::add,
+        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
                 .make_span_with(|request: &Request<_>| {
-                let id = request
-                    .headers()
-                    .get(REQUEST_ID)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-");
+                let header = |name: &HeaderName| {
+                    request
+                        .headers()
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-")
+                        .to_owned()
+                };
+                let (id, client_id) = (header(&REQUEST_ID), header(&CLIENT_REQUEST_ID));
                 // Only method and path: query strings could carry personal data.
-                tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+                tracing::info_span!("request", id, client_id, method = %request.method(), path = request.uri().path())
             }),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn(set_aside_client_request_id));
+    router
+}
+
+/// Internal header carrying the id a client sent, bounded and cleaned.
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("x-anju-client-request-id");
+
+/// The request id is always ours: a client's `X-Request-Id` could forge or flood log lines,
+/// so it is kept apart (64 safe characters at most) and a fresh one is generated.
+async fn set_aside_client_request_id(
+    mut request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let sent = request.headers_mut().remove(REQUEST_ID);
+    request.headers_mut().remove(CLIENT_REQUEST_ID);
+    if let Some(value) = sent.as_ref().and_then(|v| v.to_str().ok()) {
+        let cleaned: String = value
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .take(64)
+            .collect();
+        if let Ok(v) = HeaderValue::from_str(&cleaned) {
+            request.headers_mut().insert(CLIENT_REQUEST_ID, v);
+        }
+    }
+    next.run(request).await
 }
 
 fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> axum::response::Response {
+    // The payload can quote the input that caused it (a query string, a body): never logged.
     tracing::error!("handler panicked");
     ApiError::Internal(anyhow::anyhow!("panic")).into_response()
 }

@@ -6,7 +6,8 @@
 use super::case_views::{rfc3339, ClockData};
 use crate::db::cases::{CaseRow, NO_DUE};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

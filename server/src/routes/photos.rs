@@ -4,13 +4,15 @@
 
 use super::cases::visible_case;
 use crate::auth::CurrentUser;
+use crate::db::item_counts::{Added, NewPhoto};
 use crate::error::{ApiError, ApiResult};
 use crate::photos::{clean, PhotoLimits};
 use crate::AppState;
 use anju_domain::complaint::{PhotoStage, PhotoView, MAX_PHOTOS_PER_STAGE};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+use crate::extract::{Path, Query};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -69,19 +71,7 @@ pub async fn upload(
         });
     }
     let limits = PhotoLimits::default();
-    let existing = state.db.case_photos(case.id).await?;
-    if existing
-        .iter()
-        .filter(|p| p.stage == stage.as_str())
-        .count()
-        >= MAX_PHOTOS_PER_STAGE
-    {
-        return Err(ApiError::field(
-            "photos",
-            "每个事项最多 6 张照片",
-            "Six photos at most per request",
-        ));
-    }
+    crate::limits::count_upload(&state, user.id).await?;
     let cleaned = tokio::task::spawn_blocking(move || clean(&body, &limits))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
@@ -91,17 +81,25 @@ pub async fn upload(
         })?;
     state.blobs.put(&cleaned.hash, &cleaned.jpeg).await?;
     let now = state.clock.now();
-    state
+    let added = state
         .db
-        .add_case_photo(
-            case.id,
-            stage.as_str(),
-            &cleaned.hash,
-            (cleaned.width, cleaned.height),
-            user.id,
+        .add_case_photo(&NewPhoto {
+            case_id: case.id,
+            stage: stage.as_str(),
+            hash: &cleaned.hash,
+            size: (cleaned.width, cleaned.height),
+            by: user.id,
             now,
-        )
+            cap: MAX_PHOTOS_PER_STAGE as i64,
+        })
         .await?;
+    if added == Added::CapReached {
+        return Err(ApiError::field(
+            "photos",
+            "每个事项最多 6 张照片",
+            "Six photos at most per request",
+        ));
+    }
     state
         .db
         .audit(

@@ -3,7 +3,8 @@
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use anju_domain::{JurisdictionLevel, JurisdictionView};
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::extract::Path;
 use axum::Json;
 
 pub async fn communities(State(state): State<AppState>) -> ApiResult<Json<Vec<JurisdictionView>>> {

@@ -25,7 +25,8 @@ use anju_domain::retrofit::{
     next_state, RetrofitAction, RetrofitActor, RetrofitRefusal, RetrofitState,
 };
 use anju_domain::{JurisdictionLevel, PhoneNumber, Role};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -188,6 +189,29 @@ pub(super) fn actor_for(
         Viewer::Street => RetrofitActor::StreetReviewer,
         Viewer::County => RetrofitActor::CountyAdmin,
     }
+}
+
+/// Someone else's open application holds this ID number. Saying where it is would tell a
+/// stranger whether a person applied and where they live, so the answer names only the
+/// office the caller can ask: the street office of the application being filled in.
+async fn held_elsewhere(state: &AppState, app: &ApplicationRow) -> ApiResult<ApiError> {
+    let office = match app.street_id {
+        Some(id) => state.db.jurisdiction(id).await?.map(|j| j.name),
+        None => None,
+    };
+    let (zh_office, en_office) = match &office {
+        Some(name) => (format!("{name}办事处"), format!("the {name} office")),
+        None => ("所在街道办事处".to_owned(), "your street office".to_owned()),
+    };
+    Ok(ApiError::ConflictSaid {
+        field: "id_number",
+        message: format!(
+            "这个身份证号今年已经有一份在办的申请，不能再申请一份。如有疑问，请联系{zh_office}核实"
+        ),
+        message_en: format!(
+            "There is already an open application for this ID number this year, so another cannot be made. If this looks wrong, contact {en_office}"
+        ),
+    })
 }
 
 fn existing(id: i64) -> ApiError {
@@ -493,7 +517,7 @@ pub async fn save_section(
             };
             match state.db.save_elder(app.id, &update).await {
                 Ok(saved) => saved,
-                Err(SaveError::OpenExists(other)) => return Err(existing(other)),
+                Err(SaveError::OpenExists(_)) => return Err(held_elsewhere(&state, &app).await?),
                 Err(SaveError::Duplicate(_)) => false,
                 Err(SaveError::Db(e)) => return Err(e.into()),
             }

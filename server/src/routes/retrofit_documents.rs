@@ -13,14 +13,15 @@ use crate::AppState;
 use anju_domain::application::{ApplicationView, DocumentKind};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::State;
+use crate::extract::{Path, Query};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
 /// Enough for every required document plus what a reviewer asks for, with retakes.
-const MAX_DOCUMENTS: usize = 20;
+const MAX_DOCUMENTS: i64 = 20;
 
 #[derive(Deserialize)]
 pub struct UploadQuery {
@@ -88,27 +89,31 @@ pub async fn upload(
             ApiError::field("kind", "请说明这是什么材料", "Say which document this is")
         })?;
     let body = body_or_error(body)?;
-    if state.db.retrofit_documents(app.id).await?.len() >= MAX_DOCUMENTS {
+    crate::limits::count_upload(&state, user.id).await?;
+    let (hash, content_type, size) = store_document(&state, body, "document").await?;
+    let now = state.clock.now();
+    let added = state
+        .db
+        .add_retrofit_document(
+            &NewDocument {
+                application_id: app.id,
+                kind: kind.as_str(),
+                hash: &hash,
+                content_type,
+                size,
+                by: user.id,
+                now,
+            },
+            MAX_DOCUMENTS,
+        )
+        .await?;
+    if added == crate::db::item_counts::Added::CapReached {
         return Err(ApiError::field(
             "documents",
             "材料太多了，请先删除不需要的",
             "Too many documents; remove ones you do not need first",
         ));
     }
-    let (hash, content_type, size) = store_document(&state, body, "document").await?;
-    let now = state.clock.now();
-    state
-        .db
-        .add_retrofit_document(&NewDocument {
-            application_id: app.id,
-            kind: kind.as_str(),
-            hash: &hash,
-            content_type,
-            size,
-            by: user.id,
-            now,
-        })
-        .await?;
     let app = state
         .db
         .application(app.id)
@@ -150,12 +155,10 @@ pub async fn download(
             .await?;
     }
     Ok((
-        [
-            (header::CONTENT_TYPE, row.content_type),
-            // Identity documents: never in shared caches, never kept by the browser.
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            (header::CONTENT_DISPOSITION, "inline".to_owned()),
-        ],
+        crate::documents::download_headers(
+            &row.content_type,
+            &format!("application-{}-document-{}", app.id, row.id),
+        ),
         bytes,
     )
         .into_response())

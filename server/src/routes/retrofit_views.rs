@@ -214,6 +214,14 @@ pub async fn application_view(
             .map(|b| format!("{} {}单元 {}", b.name_path, h.unit, h.room)),
         None => None,
     };
+    // The street office checks who acts for the elder: relationship and proof (opening the
+    // proof is recorded), and confirms a link for an elder who cannot use a phone.
+    let mut family_links = Vec::new();
+    if let (Viewer::Street, Some(elder)) = (viewer, app.elder_account_id) {
+        for link in state.db.family_links_of_elder(elder).await? {
+            family_links.push(super::guardians::view(state, &link).await?);
+        }
+    }
     let actions = PART_ONE_ACTIONS
         .into_iter()
         .filter(|a| next_state(app.state, *a, actor_for(app, viewer, *a)).is_ok())
@@ -232,6 +240,7 @@ pub async fn application_view(
             .await?
             .ok_or(ApiError::NotFound)?,
         guardian: person(state, app.guardian_account_id).await?,
+        family_links,
         home,
         home_label,
         street_name: name_of(state, app.street_id).await?,

@@ -17,7 +17,8 @@ use anju_domain::survey::{percent, verdict, Answer, Answers, QuestionKind, Surve
 use anju_domain::survey_api::{
     CommunityRef, CommunityResult, MonthPoint, OptionCount, QuestionResult, SurveyResults,
 };
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+use crate::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -35,7 +36,7 @@ pub struct MonthQuery {
 pub(super) fn checked_month(state: &AppState, month: Option<&str>) -> ApiResult<String> {
     match month {
         None => Ok(month_of(state.clock.now())),
-        Some(m) if anju_domain::survey::parse_day(&format!("{m}-01")).is_some() => Ok(m.to_owned()),
+        Some(m) if anju_domain::callback::parse_month(m).is_some() => Ok(m.to_owned()),
         Some(_) => Err(ApiError::field(
             "month",
             "月份格式应为 2026-11",
@@ -63,17 +64,14 @@ fn counted(rows: &[ResponseRow]) -> Vec<&ResponseRow> {
     latest.into_values().collect()
 }
 
+/// The `n` months up to and including `month` (a checked `YYYY-MM`), oldest first.
 fn previous_months(month: &str, n: usize) -> Vec<String> {
-    let (y, m) = (
-        month[..4].parse::<i32>().unwrap_or(2026),
-        month[5..7].parse::<i32>().unwrap_or(1),
-    );
-    (0..n as i32)
+    let Some((y, m)) = anju_domain::callback::parse_month(month) else {
+        return Vec::new();
+    };
+    (0..n as u32)
         .rev()
-        .map(|k| {
-            let total = y * 12 + (m - 1) - k;
-            format!("{:04}-{:02}", total / 12, total % 12 + 1)
-        })
+        .map(|k| anju_domain::callback::month_before(y, m, k))
         .collect()
 }
 
@@ -338,12 +336,8 @@ pub async fn export(
         None | Some("csv") => {
             let mut out = String::from("\u{feff}");
             for row in &rows {
-                let cells: Vec<String> = row
-                    .iter()
-                    .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
-                    .collect();
-                out.push_str(&cells.join(","));
-                out.push_str("\r\n");
+                // Answers are residents' own words: neutralised so none runs as a formula.
+                out.push_str(&anju_domain::export::csv_line(row));
             }
             Ok((
                 [

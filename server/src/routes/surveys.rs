@@ -21,7 +21,8 @@ use anju_domain::survey_api::{
     SaveSurveyRequest, SurveyStatus, SurveySummary, SurveyView,
 };
 use anju_domain::{JurisdictionLevel, Role};
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
 
@@ -89,6 +90,43 @@ async fn targets_in_scope(state: &AppState, loaded: &Loaded, scope: &str) -> Api
         }
     }
     Ok(false)
+}
+
+/// Whether every community any version targets lies in `scope`: only then may the caller
+/// change or publish the survey, so nobody rewrites a survey that also reaches areas they do
+/// not run.
+async fn all_targets_in_scope(state: &AppState, loaded: &Loaded, scope: &str) -> ApiResult<bool> {
+    for v in &loaded.versions {
+        for c in state.db.survey_targets(v.id).await? {
+            let inside = state
+                .db
+                .jurisdiction(c)
+                .await?
+                .is_some_and(|j| j.id_path.starts_with(scope));
+            if !inside {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Staff may edit the survey only over its whole reach.
+async fn require_whole_reach(state: &AppState, user: &AccountRow, loaded: &Loaded) -> ApiResult<()> {
+    if visible(state, user, loaded).await?.is_some() {
+        return Err(ApiError::Forbidden);
+    }
+    let scope = survey_staff(state, user)
+        .await?
+        .ok_or(ApiError::Forbidden)?;
+    if all_targets_in_scope(state, loaded, &scope).await? {
+        Ok(())
+    } else {
+        Err(ApiError::ForbiddenBecause(
+            "这份调查也面向您管辖范围以外的社区，只能由管辖全部这些社区的工作人员修改或发布",
+            "This survey also reaches communities outside your area; only staff over all of them can change or publish it",
+        ))
+    }
 }
 
 /// The resident's household: (community, building, unit, room, household key, scope path).
@@ -323,9 +361,7 @@ pub async fn update(
     ApiJson(req): ApiJson<SaveSurveyRequest>,
 ) -> ApiResult<Json<SurveyView>> {
     let (id, loaded) = load(&state, &id).await?;
-    if visible(&state, &user, &loaded).await?.is_some() {
-        return Err(ApiError::Forbidden);
-    }
+    require_whole_reach(&state, &user, &loaded).await?;
     let (definition, target) = checked_version(&state, &user, &req).await?;
     state
         .db
@@ -344,9 +380,7 @@ pub async fn publish(
     Path(id): Path<String>,
 ) -> ApiResult<Json<SurveyView>> {
     let (id, loaded) = load(&state, &id).await?;
-    if visible(&state, &user, &loaded).await?.is_some() {
-        return Err(ApiError::Forbidden);
-    }
+    require_whole_reach(&state, &user, &loaded).await?;
     if !state
         .db
         .publish_survey(id, user.id, state.clock.now())
@@ -702,7 +736,7 @@ pub async fn responses(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<super::survey_results::MonthQuery>,
+    crate::extract::Query(q): crate::extract::Query<super::survey_results::MonthQuery>,
 ) -> ApiResult<Json<Vec<ResponseView>>> {
     let (id, loaded) = load(&state, &id).await?;
     let scope = survey_staff(&state, &user)

@@ -113,7 +113,7 @@ fn complaint(category: &str, key: &str) -> Value {
     json!({ "client_key": key, "category": category, "description": "楼上装修噪音很大", "contact_time": "上午" })
 }
 
-async fn file(app: &TestApp, cookie: &str, category: &str, key: &str) -> Value {
+pub async fn file(app: &TestApp, cookie: &str, category: &str, key: &str) -> Value {
     let r = app
         .post("/api/cases", Some(cookie), complaint(category, key))
         .await;

@@ -17,3 +17,5 @@ mod retrofit_isolation;
 mod sessions;
 mod static_files;
 mod surveys;
+mod verification;
+mod holes;

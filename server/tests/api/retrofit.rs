@@ -36,7 +36,35 @@ pub fn id_number(birth: &str, seq: &str) -> String {
     format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
 }
 
-pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+/// A small, complete, passive PDF (a deed scanned to one page); `catalog_extra` goes into
+/// its catalog, to make active ones.
+pub fn pdf_with(catalog_extra: &str) -> Vec<u8> {
+    let objects = [
+        format!("<< /Type /Catalog /Pages 2 0 R {catalog_extra} >>"),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>".to_owned(),
+    ];
+    let mut out = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.push_str(&format!("{} 0 obj\n{body}\nendobj\n", i + 1));
+    }
+    let xref = out.len();
+    out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    for o in offsets {
+        out.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    out.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    out.into_bytes()
+}
+
+pub fn pdf() -> Vec<u8> {
+    pdf_with("")
+}
 
 pub async fn start(app: &TestApp, cookie: &str, key: &str, elder: Option<i64>) -> Response {
     app.post(
@@ -111,7 +139,7 @@ pub async fn fill(app: &TestApp, cookie: &str, id: &Value, id_no: &str) {
         let r = add_document(app, cookie, id, kind, png(shade)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
-    let r = add_document(app, cookie, id, "ownership_proof", PDF.to_vec()).await;
+    let r = add_document(app, cookie, id, "ownership_proof", pdf()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 }
 
@@ -222,7 +250,7 @@ async fn elder_applies_street_approves_and_county_confirms(app: TestApp) {
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(
         pdf.body,
-        Value::String(String::from_utf8_lossy(super::retrofit::PDF).into())
+        Value::String(String::from_utf8_lossy(&super::retrofit::pdf()).into())
     );
 
     // The county cannot confirm what the street has not proposed.
@@ -339,17 +367,33 @@ async fn guardian_applies_for_a_linked_elder_until_the_elder_ends_the_link(app: 
         .await;
     assert_envelope(&no_relation, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert!(no_relation.body["fields"]["relationship"].is_object());
+    // Accepting proves the son holds the invited number now, with a fresh code.
+    let code = app
+        .sms_code("13900000712", "guardian_accept", Some(&son))
+        .await;
     let accepted = app
         .send(upload(
-            &format!("/api/guardians/{link}/accept?relationship=child"),
+            &format!("/api/guardians/{link}/accept?relationship=child&code={code}"),
             &son,
             png(9),
         ))
         .await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
-    assert_eq!(accepted.body["state"], "active");
+    assert_eq!(accepted.body["state"], "accepted");
     let proof = accepted.body["proof_url"].as_str().unwrap().to_owned();
     assert_eq!(app.get(&proof, Some(&elder)).await.status, StatusCode::OK);
+    // Until the elder confirms, the link opens nothing.
+    let waiting = start(&app, &son, "g1", elder_id.as_i64()).await;
+    assert_envelope(&waiting, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let confirmed = app
+        .post(
+            &format!("/api/guardians/{link}/confirm"),
+            Some(&elder),
+            json!({}),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert_eq!(confirmed.body["state"], "active");
 
     let draft = start(&app, &son, "g1", elder_id.as_i64()).await;
     assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.body);
@@ -587,7 +631,14 @@ async fn one_open_application_per_elder_per_year_and_retries_never_duplicate(app
         json!({ "section": "elder", "name": "王秀英", "id_number": number }),
     )
     .await;
-    assert_envelope(&dup, StatusCode::CONFLICT, "already_exists");
+    // Refused without pointing at the other application: only whom to ask.
+    assert_envelope(&dup, StatusCode::CONFLICT, "conflict");
+    assert!(dup.body["link"].is_null(), "{}", dup.body);
+    assert!(dup.body["fields"]["id_number"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("湖滨街道办事处"));
+    assert!(!dup.body.to_string().contains("/retrofit/applications/"));
     // A different elder at the office is fine, and the reviewer enters their home.
     let ok = section(
         &app,

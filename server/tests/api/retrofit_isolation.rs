@@ -1,7 +1,7 @@
 //! Jurisdiction isolation for every retrofit endpoint: staff of another street or county,
 //! community staff, assessors and other residents get a 404 (or an empty list), never data.
 
-use super::retrofit::{act, add_document, section, submitted, PDF};
+use super::retrofit::{act, add_document, section, submitted, pdf};
 use crate::support::{assert_envelope, on_both_backends, png, upload, TestApp};
 use anju_domain::{JurisdictionLevel, Role};
 use axum::http::StatusCode;
@@ -67,7 +67,7 @@ async fn outsiders_get_404_on_every_application_endpoint(app: TestApp) {
             act(&app, cookie, &id, json!({ "action": "withdraw" })).await,
             app.post(&format!("{base}/id-number"), Some(cookie), json!({}))
                 .await,
-            add_document(&app, cookie, &id, "other", PDF.to_vec()).await,
+            add_document(&app, cookie, &id, "other", pdf()).await,
             app.get(&doc, Some(cookie)).await,
             app.delete(&doc, Some(cookie)).await,
         ] {

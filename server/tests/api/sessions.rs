@@ -14,7 +14,11 @@ on_both_backends!(
 
 async fn session_cookie_is_http_only_same_site_strict(app: TestApp) {
     let r = app
-        .post("/api/auth/register", None, app.registration("13900000010"))
+        .post(
+            "/api/auth/register",
+            None,
+            app.registration_with_code("13900000010").await,
+        )
         .await;
     let cookie = r.set_cookie().unwrap();
     assert!(cookie.starts_with(&format!("{COOKIE_NAME}=")), "{cookie}");
@@ -31,7 +35,11 @@ async fn session_cookie_is_http_only_same_site_strict(app: TestApp) {
 async fn over_https_the_cookie_is_secure_with_the_host_prefix() {
     let app = TestApp::sqlite_with(|s| s.secure_cookies = true).await;
     let r = app
-        .post("/api/auth/register", None, app.registration("13900000011"))
+        .post(
+            "/api/auth/register",
+            None,
+            app.registration_with_code("13900000011").await,
+        )
         .await;
     let cookie = r.set_cookie().unwrap();
     assert!(
@@ -104,7 +112,7 @@ async fn sessions_expire_twelve_hours_after_sign_in_even_when_active(app: TestAp
 }
 
 async fn cross_site_state_changes_are_refused(app: TestApp) {
-    let body = app.registration("13900000015").to_string();
+    let body = app.registration_with_code("13900000015").await.to_string();
     let forged = Request::builder()
         .method(Method::POST)
         .uri("/api/auth/register")

@@ -76,6 +76,7 @@ fn settings(url: &str, dist: PathBuf) -> Settings {
         secure_cookies: false,
         policy: Policy::default(),
         keys: anju_server::crypto::Keyring::generate(),
+        sms: anju_server::sms::SmsSender::recording(),
     }
 }
 
@@ -164,14 +165,22 @@ impl TestApp {
         cookie: Option<&str>,
         body: Option<Value>,
     ) -> Request<Body> {
+        Self::request_from([10, 0, 0, 1], method, path, cookie, body)
+    }
+
+    /// The same, from another client address (another phone on another network).
+    pub fn request_from(
+        ip: [u8; 4],
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<Value>,
+    ) -> Request<Body> {
         let mut builder = Request::builder()
             .method(method)
             .uri(path)
             .header("x-anju-client", "1")
-            .extension(axum::extract::ConnectInfo(SocketAddr::from((
-                [10, 0, 0, 1],
-                5555,
-            ))));
+            .extension(axum::extract::ConnectInfo(SocketAddr::from((ip, 5555))));
         if let Some(c) = cookie {
             builder = builder.header(header::COOKIE, c);
         }
@@ -238,10 +247,64 @@ impl TestApp {
         })
     }
 
-    /// Register a resident and return the session cookie.
+    /// Ask for an SMS code as the app does, and read it from the recording sender.
+    pub async fn sms_code(&self, phone: &str, purpose: &str, cookie: Option<&str>) -> String {
+        // Each test sends from its own "device" address, so the per-source limit never
+        // joins tests together; resends wait out the minute like a person would.
+        let ask = || {
+            Self::request_from(
+                device_of(phone),
+                Method::POST,
+                "/api/auth/sms-codes",
+                cookie,
+                Some(json!({ "phone": phone, "purpose": purpose })),
+            )
+        };
+        let mut r = self.send(ask()).await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            self.state.clock.advance(61);
+            r = self.send(ask()).await;
+        }
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        self.last_code_to(phone).expect("a code was texted")
+    }
+
+    /// The 6-digit code in the newest text to `phone` (any spelling of the number).
+    pub fn last_code_to(&self, phone: &str) -> Option<String> {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        self.state
+            .settings
+            .sms
+            .sent()
+            .iter()
+            .rev()
+            .find(|m| m.phone == digits)
+            .and_then(|m| {
+                m.text
+                    .split(|c: char| !c.is_ascii_digit())
+                    .find(|w| w.len() == 6)
+                    .map(str::to_owned)
+            })
+    }
+
+    /// A registration body with a fresh code for `phone`.
+    pub async fn registration_with_code(&self, phone: &str) -> Value {
+        let mut body = self.registration(phone);
+        body["sms_code"] = json!(self.sms_code(phone, "register", None).await);
+        body
+    }
+
+    /// Register a resident (proving the number with the texted code) and return the cookie.
     pub async fn register(&self, phone: &str) -> String {
+        let body = self.registration_with_code(phone).await;
         let r = self
-            .post("/api/auth/register", None, self.registration(phone))
+            .send(Self::request_from(
+                device_of(phone),
+                Method::POST,
+                "/api/auth/register",
+                None,
+                Some(body),
+            ))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.cookie().expect("session cookie")
@@ -253,6 +316,24 @@ impl TestApp {
             None,
             json!({ "phone": phone, "password": password }),
         )
+        .await
+    }
+
+    /// One text column of every row a query returns, on either backend.
+    pub async fn strings(&self, sql: &str) -> Vec<String> {
+        match &self.state.db {
+            Db::Sqlite { writer, .. } => sqlx::query_scalar(sql).fetch_all(writer).await,
+            Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+        }
+        .expect("query")
+    }
+
+    /// The details of the audit entries with this action, oldest first.
+    pub async fn audit_details(&self, action: &str) -> Vec<String> {
+        assert!(action.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_'));
+        self.strings(&format!(
+            "SELECT detail FROM audit_log WHERE action = '{action}' ORDER BY id"
+        ))
         .await
     }
 
@@ -269,6 +350,16 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         r.cookie().expect("cookie")
     }
+}
+
+/// A client address of a person's own phone, derived from their number: each resident
+/// registers from their own device, so per-source limits do not add up across a test.
+pub fn device_of(phone: &str) -> [u8; 4] {
+    let n: u64 = phone
+        .chars()
+        .filter(char::is_ascii_digit)
+        .fold(0, |acc, d| acc.wrapping_mul(10).wrapping_add(u64::from(d as u8 - b'0')));
+    [100, (n >> 16) as u8, (n >> 8) as u8, n as u8]
 }
 
 /// A small real PNG whose colour depends on `shade` (so two shades are two photos).

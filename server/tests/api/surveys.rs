@@ -46,7 +46,7 @@ async fn publish_template(app: &TestApp, staff: &str) -> Value {
 }
 
 /// Publish the survey's draft; returns the survey as staff now see it.
-async fn publish(app: &TestApp, staff: &str, id: &Value) -> Value {
+pub async fn publish(app: &TestApp, staff: &str, id: &Value) -> Value {
     let r = app
         .post(
             &format!("/api/surveys/{id}/publish"),
@@ -58,7 +58,7 @@ async fn publish(app: &TestApp, staff: &str, id: &Value) -> Value {
     r.body
 }
 
-fn answers(overall: &str) -> Value {
+pub fn answers(overall: &str) -> Value {
     json!({ "cleanliness": 4, "security": 5, "repairs": 3, "green": 4, "attitude": 5, "overall": overall })
 }
 
@@ -71,7 +71,7 @@ async fn answer(app: &TestApp, cookie: &str, survey: &Value, key: &str, a: Value
     .await
 }
 
-async fn collect(
+pub async fn collect(
     app: &TestApp,
     cookie: &str,
     survey: &Value,
@@ -563,7 +563,7 @@ async fn outsiders_see_no_survey_or_response(app: TestApp) {
         .is_empty());
     // Residents of a community the survey does not target do not see it either.
     let elsewhere = app
-        .post("/api/auth/register", None, json!({ "phone": "13900000942", "password": "a quiet courtyard", "display_name": "李伯", "building_id": app.state.db.ensure_jurisdiction(Some(&other), JurisdictionLevel::Building, "1号楼").await.unwrap().id, "unit": "1", "room": "101" }))
+        .post("/api/auth/register", None, json!({ "phone": "13900000942", "password": "a quiet courtyard", "display_name": "李伯", "building_id": app.state.db.ensure_jurisdiction(Some(&other), JurisdictionLevel::Building, "1号楼").await.unwrap().id, "unit": "1", "room": "101", "sms_code": app.sms_code("13900000942", "register", None).await }))
         .await
         .cookie()
         .unwrap();

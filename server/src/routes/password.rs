@@ -1,0 +1,149 @@
+//! Passwords for the signed-in: change it (other sessions end), end other sessions; and the
+//! community office's reset for a resident who came in person and showed their ID.
+
+use super::accounts::{hash_blocking, parse_phone, verify_password};
+use crate::auth::{self, CurrentUser};
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::AppState;
+use anju_domain::{
+    ChangePasswordRequest, Password, Role, SessionsEnded, StaffResetRequest, StaffResetView,
+};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use rand::Rng;
+
+fn this_session(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    auth::session_token(state, headers).map(|t| auth::token_hash(&t))
+}
+
+pub async fn change(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<ChangePasswordRequest>,
+) -> ApiResult<Json<SessionsEnded>> {
+    if let Err(e) = Password::new(&req.new_password, Some(&user.phone)) {
+        let (zh, en) = e.message();
+        return Err(ApiError::field("new_password", zh, en));
+    }
+    if !verify_password(req.current_password, user.password_hash.clone()).await? {
+        return Err(ApiError::field(
+            "current_password",
+            "现在的密码不正确",
+            "The current password is not right",
+        ));
+    }
+    let hash = hash_blocking(req.new_password).await?;
+    let now = state.clock.now();
+    state.db.set_password_hash(user.id, &hash).await?;
+    let ended = state
+        .db
+        .delete_sessions_of(user.id, this_session(&state, &headers).as_deref())
+        .await?;
+    state
+        .db
+        .audit(
+            now,
+            Some(user.id),
+            "account.password_change",
+            &format!("account:{}", user.id),
+            "",
+        )
+        .await?;
+    Ok(Json(SessionsEnded { ended }))
+}
+
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
+) -> ApiResult<Json<SessionsEnded>> {
+    let ended = state
+        .db
+        .delete_sessions_of(user.id, this_session(&state, &headers).as_deref())
+        .await?;
+    state
+        .db
+        .audit(
+            state.clock.now(),
+            Some(user.id),
+            "account.end_other_sessions",
+            &format!("account:{}", user.id),
+            &ended.to_string(),
+        )
+        .await?;
+    Ok(Json(SessionsEnded { ended }))
+}
+
+/// Letters and digits nobody misreads aloud or on paper (no 0/o, 1/l/i).
+const TEMPORARY_ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+
+fn temporary_password() -> String {
+    let mut rng = rand::thread_rng();
+    (0..10)
+        .map(|_| char::from(TEMPORARY_ALPHABET[rng.gen_range(0..TEMPORARY_ALPHABET.len())]))
+        .collect()
+}
+
+/// A resident who cannot receive texts comes to the community office with their ID; staff
+/// of that community (or an admin over it) set a one-off password and say how they checked.
+pub async fn staff_reset(
+    State(state): State<AppState>,
+    CurrentUser(staff): CurrentUser,
+    ApiJson(req): ApiJson<StaffResetRequest>,
+) -> ApiResult<(StatusCode, Json<StaffResetView>)> {
+    if !matches!(
+        staff.role,
+        Role::CommunityStaff | Role::CountyAdmin | Role::SystemAdmin
+    ) {
+        return Err(ApiError::Forbidden);
+    }
+    let phone = parse_phone(&req.phone)?;
+    let check = req.identity_check.trim();
+    if check.chars().count() < 4 {
+        return Err(ApiError::field(
+            "identity_check",
+            "请写明如何核实了本人身份（例如：本人到场，核对身份证原件）",
+            "Say how you checked who they are (e.g. in person, original ID card)",
+        ));
+    }
+    let scope = super::cases::staff_scope(&state, &staff)
+        .await?
+        .ok_or(ApiError::Forbidden)?;
+    let resident = state
+        .db
+        .account_by_phone(phone.as_str())
+        .await?
+        .filter(|a| !a.role.is_staff() && a.scope_path.starts_with(&scope))
+        .ok_or_else(|| {
+            ApiError::field(
+                "phone",
+                "您管辖的社区里没有用这个手机号注册的居民",
+                "No resident in your area is registered with this number",
+            )
+        })?;
+    let temporary = temporary_password();
+    let hash = hash_blocking(temporary.clone()).await?;
+    let now = state.clock.now();
+    state.db.set_password_hash(resident.id, &hash).await?;
+    state.db.delete_sessions_of(resident.id, None).await?;
+    state
+        .db
+        .audit(
+            now,
+            Some(staff.id),
+            "account.password_reset_in_person",
+            &format!("account:{}", resident.id),
+            check,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(StaffResetView {
+            display_name: resident.display_name,
+            phone_masked: phone.masked(),
+            temporary_password: temporary,
+        }),
+    ))
+}
