@@ -9,6 +9,11 @@ const baseURL = `http://127.0.0.1:${port}`;
 const dataDir = path.join(os.tmpdir(), `anju-e2e-${Date.now()}`);
 const bin = process.env.ANJU_BIN ?? '../target/debug/anju';
 const dist = process.env.ANJU_DIST_DIR ?? '../dist';
+// Text messages go to a local HTTP peer standing in for the SMS provider (sms-peer.mjs).
+export const smsPort = Number(process.env.ANJU_E2E_SMS_PORT ?? 3918);
+// Every test signs up from this one machine: per-source limits are raised for the run (the
+// per-number limits, codes and tries stay as deployed).
+const serveFlags = `--sms-url http://127.0.0.1:${smsPort}/send --sms-per-ip-per-hour 100000 --registrations-per-ip-per-hour 100000`;
 
 export default defineConfig({
   testDir: './tests',
@@ -42,12 +47,21 @@ export default defineConfig({
     { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } },
     { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
   ],
-  webServer: {
-    command: `"${bin}" --data-dir "${dataDir}" demo-data && exec "${bin}" --data-dir "${dataDir}" serve --bind 127.0.0.1:${port} --dist-dir "${dist}"`,
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `node sms-peer.mjs`,
+      url: `http://127.0.0.1:${smsPort}/health`,
+      env: { ANJU_E2E_SMS_PORT: String(smsPort) },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `"${bin}" --data-dir "${dataDir}" demo-data && exec "${bin}" --data-dir "${dataDir}" serve --bind 127.0.0.1:${port} --dist-dir "${dist}" ${serveFlags}`,
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -86,6 +86,46 @@ pub async fn register(req: &RegisterRequest) -> ApiResult<AccountView> {
     send_json(Request::post("/api/auth/register"), req).await
 }
 
+pub async fn send_sms_code(
+    phone: &str,
+    purpose: anju_domain::SmsPurpose,
+) -> ApiResult<anju_domain::SmsCodeSent> {
+    send_json(
+        Request::post("/api/auth/sms-codes"),
+        &anju_domain::SmsCodeRequest {
+            phone: phone.to_owned(),
+            purpose,
+        },
+    )
+    .await
+}
+
+pub async fn reset_password(req: &anju_domain::ResetPasswordRequest) -> ApiResult<()> {
+    send_json_no_content(Request::post("/api/auth/password-reset"), req).await
+}
+
+pub async fn change_password(
+    req: &anju_domain::ChangePasswordRequest,
+) -> ApiResult<anju_domain::SessionsEnded> {
+    send_json(Request::put("/api/me/password"), req).await
+}
+
+pub async fn end_other_sessions() -> ApiResult<anju_domain::SessionsEnded> {
+    send_json(
+        Request::post("/api/me/sessions/end-others"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn confirm_guardian_link(id: i64) -> ApiResult<GuardianLinkView> {
+    send_json(
+        Request::post(&format!("/api/guardians/{id}/confirm")),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
 pub async fn sign_out() -> ApiResult<()> {
     post_empty("/api/auth/sign-out").await
 }

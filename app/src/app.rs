@@ -5,9 +5,9 @@ use crate::components::guard::Guard;
 use crate::components::layout::Layout;
 use crate::pages::{
     account::AccountPage, admin::AdminAccounts, callbacks::Callbacks, case_detail::CaseDetail,
-    case_new::NewCase, cases::CasesHome, home::Home, not_found::NotFound,
-    notifications::Notifications, policy::Policy, queue::Queue, register::Register,
-    retrofit_application::RetrofitApplication, retrofit_check::RetrofitCheck,
+    case_new::NewCase, cases::CasesHome, forgot_password::ForgotPassword, home::Home,
+    not_found::NotFound, notifications::Notifications, policy::Policy, queue::Queue,
+    register::Register, retrofit_application::RetrofitApplication, retrofit_check::RetrofitCheck,
     retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
     retrofit_review::RetrofitQueue, service::ServicePage, sign_in::SignIn,
     survey_answer::SurveyAnswer, survey_collect::SurveyCollect, survey_edit::SurveyEdit,
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/sign-in") view=SignIn />
                     <Route path=path!("/register") view=Register />
+                    <Route path=path!("/forgot-password") view=ForgotPassword />
                     <Route path=path!("/services/:service") view=ServicePage />
                     <Route path=path!("/complaints") view=CasesHome />
                     <Route path=path!("/retrofit") view=RetrofitHome />

@@ -19,13 +19,17 @@ pub fn parse_month(month: &str) -> Option<(i32, u32)> {
         })
     };
     let (y, m) = (digits(0..4)?, digits(5..7)?);
-    ((1..=12).contains(&m) && y >= 1).then(|| (y as i32, m))
+    ((1..=12).contains(&m) && y >= 1).then_some((y as i32, m))
 }
 
 /// The month `back` months before `(year, month)`, as `YYYY-MM`.
 pub fn month_before(year: i32, month: u32, back: u32) -> String {
     let total = i64::from(year) * 12 + i64::from(month) - 1 - i64::from(back);
-    format!("{:04}-{:02}", total.div_euclid(12), total.rem_euclid(12) + 1)
+    format!(
+        "{:04}-{:02}",
+        total.div_euclid(12),
+        total.rem_euclid(12) + 1
+    )
 }
 
 pub fn month_bounds(month: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
@@ -267,8 +271,17 @@ mod tests {
     fn months_parse_strictly() {
         assert_eq!(parse_month("2026-11"), Some((2026, 11)));
         for bad in [
-            "2026-13", "2026-00", "2026-1", " 2026-11", "2026-11 ", "\u{3000}\u{3000}2026-12",
-            "+202-11", "2026/11", "２０２６-11", "", "2026-1１",
+            "2026-13",
+            "2026-00",
+            "2026-1",
+            " 2026-11",
+            "2026-11 ",
+            "\u{3000}\u{3000}2026-12",
+            "+202-11",
+            "2026/11",
+            "２０２６-11",
+            "",
+            "2026-1１",
         ] {
             assert_eq!(parse_month(bad), None, "{bad:?}");
         }

@@ -44,7 +44,10 @@ mod tests {
     #[test]
     fn formula_starts_are_neutralised_and_numbers_kept() {
         let table = [
-            ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+            ),
             ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
             ("-2+3", "'-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshIdNumber, freshPhone, PDF, PHOTO, register, signIn } from './support';
+import { appReady, expectAccessible, fillSmsCode, freshIdNumber, freshPhone, PDF, PHOTO, register, signIn } from './support';
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
@@ -166,9 +166,22 @@ test('a guardian applies for an elder; the street returns it, the family fixes i
   await expect(son.getByText('邀请人：')).toBeVisible();
   await son.getByLabel('您和老人的关系').selectOption({ label: '子女' });
   await son.getByLabel('关系证明').setInputFiles(PHOTO);
+  // Accepting proves the son holds the invited number now.
+  await fillSmsCode(son, sonPhone);
   await expectAccessible(son);
   await son.getByRole('button', { name: '确认代办' }).click();
   await expect(son.getByRole('heading', { name: '我代办的老人' })).toBeVisible();
+  // Nothing of the elder's is open to him until she says yes.
+  await expect(son.getByText('家属已接受，等待老人确认')).toBeVisible();
+  await son.goto('/retrofit');
+  await appReady(son);
+  await expect(son.getByRole('button', { name: /代家人申请/ })).toHaveCount(0);
+  await page.goto('/retrofit/family');
+  await appReady(page);
+  await expect(page.getByText('家属已接受，等待老人确认')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: /确认由他\/她代办/ }).click();
+  await expect(page.getByText('已确认')).toBeVisible();
   await son.goto('/retrofit');
   await appReady(son);
   await son.getByRole('button', { name: /代家人申请/ }).click();

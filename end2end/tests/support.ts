@@ -22,10 +22,33 @@ export async function appReady(page: Page) {
   await expect(page.getByRole('main')).toBeVisible();
 }
 
+const smsPeer = `http://127.0.0.1:${process.env.ANJU_E2E_SMS_PORT ?? 3918}`;
+
+async function textsTo(phone: string): Promise<{ text: string }[]> {
+  const r = await fetch(`${smsPeer}/messages?phone=${phone}`);
+  return r.json();
+}
+
+/** Press the page's "get a code" button and type in the code the SMS peer received. */
+export async function fillSmsCode(page: Page, phone: string) {
+  const before = (await textsTo(phone)).length;
+  await page.getByRole('button', { name: /获取验证码/ }).click();
+  let code = '';
+  await expect
+    .poll(async () => {
+      const texts = await textsTo(phone);
+      code = texts.length > before ? (texts[texts.length - 1].text.match(/\d{6}/)?.[0] ?? '') : '';
+      return code;
+    })
+    .toMatch(/^\d{6}$/);
+  await page.getByLabel('短信验证码').fill(code);
+}
+
 export async function register(page: Page, phone: string, community = '柳岸社区') {
   await page.goto('/register');
   await appReady(page);
   await page.getByLabel('手机号').fill(phone);
+  await fillSmsCode(page, phone);
   await page.getByLabel('设置密码').fill(PASSWORD);
   await page.getByLabel('您的称呼').fill('王阿姨');
   await page.getByLabel('所在社区').selectOption({ label: community });
@@ -66,5 +89,24 @@ export function freshIdNumber(): string {
   return body + '10X98765432'[sum % 11];
 }
 
-/** A small valid PDF, as a scanned certificate would arrive. */
-export const PDF = { name: 'deed.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n') };
+/** A small, complete, passive PDF (one page), as a scanned certificate would arrive. */
+function onePagePdf(): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+export const PDF = { name: 'deed.pdf', mimeType: 'application/pdf', buffer: onePagePdf() };

@@ -57,7 +57,11 @@ pub struct CleanDocument {
 /// that nothing in it can run even if a browser opens it.
 pub fn download_headers(content_type: &str, name: &str) -> [(axum::http::HeaderName, String); 5] {
     use axum::http::header;
-    let ext = if content_type == "application/pdf" { "pdf" } else { "jpg" };
+    let ext = if content_type == "application/pdf" {
+        "pdf"
+    } else {
+        "jpg"
+    };
     [
         (header::CONTENT_TYPE, content_type.to_owned()),
         // Identity documents: never in shared caches, never kept by the browser.
@@ -141,7 +145,14 @@ const ACTIVE_ACTIONS: &[&[u8]] = &[
 
 /// Markup a browser would render if it ever sniffed the file as HTML (a polyglot).
 const HTML_MARKERS: &[&[u8]] = &[
-    b"<html", b"<script", b"<body", b"<iframe", b"<svg", b"<!doctype", b"<head", b"<img",
+    b"<html",
+    b"<script",
+    b"<body",
+    b"<iframe",
+    b"<svg",
+    b"<!doctype",
+    b"<head",
+    b"<img",
 ];
 
 fn check_pdf_is_passive(bytes: &[u8]) -> Result<(), DocumentError> {
@@ -158,7 +169,9 @@ fn check_pdf_is_passive(bytes: &[u8]) -> Result<(), DocumentError> {
         .stack_size(256 * 1024 * 1024)
         .spawn(move || {
             let doc = lopdf::Document::load_mem(&owned).map_err(|_| DocumentError::Unreadable)?;
-            if doc.objects.values().any(|o| is_active(o, 0)) || is_active(&lopdf::Object::Dictionary(doc.trailer.clone()), 0) {
+            if doc.objects.values().any(|o| is_active(o, 0))
+                || is_active(&lopdf::Object::Dictionary(doc.trailer.clone()), 0)
+            {
                 Err(DocumentError::ActiveContent)
             } else {
                 Ok(())
@@ -233,7 +246,10 @@ mod tests {
             out.push_str(&format!("{} 0 obj\n{body}\nendobj\n", i + 1));
         }
         let xref = out.len();
-        out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+        out.push_str(&format!(
+            "xref\n0 {}\n0000000000 65535 f \n",
+            objects.len() + 1
+        ));
         for o in offsets {
             out.push_str(&format!("{o:010} 00000 n \n"));
         }

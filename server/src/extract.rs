@@ -92,7 +92,10 @@ mod tests {
 
     #[test]
     fn query_errors_name_the_parameter() {
-        assert_eq!(name_of(parse_query::<Page>("after=abc").unwrap_err()), "after");
+        assert_eq!(
+            name_of(parse_query::<Page>("after=abc").unwrap_err()),
+            "after"
+        );
         assert_eq!(
             name_of(parse_query::<Page>("after=1&overdue=maybe").unwrap_err()),
             "overdue"

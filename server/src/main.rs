@@ -81,6 +81,12 @@ struct ServeArgs {
     /// Bearer token for the SMS provider.
     #[arg(long, env = "ANJU_SMS_TOKEN", hide_env_values = true)]
     sms_token: Option<String>,
+    /// Codes texted per client address per hour (raise behind a proxy that hides addresses).
+    #[arg(long, env = "ANJU_SMS_PER_IP_PER_HOUR")]
+    sms_per_ip_per_hour: Option<i64>,
+    /// Registrations per client address per hour.
+    #[arg(long, env = "ANJU_REGISTRATIONS_PER_IP_PER_HOUR")]
+    registrations_per_ip_per_hour: Option<i64>,
 }
 
 impl Common {
@@ -173,7 +179,16 @@ async fn main() -> anyhow::Result<()> {
                 dist_dir: args.dist_dir.unwrap_or_else(|| "dist".into()),
                 upload_dir: cli.common.data_dir.join("uploads"),
                 secure_cookies: args.secure_cookies,
-                policy: Policy::default(),
+                policy: {
+                    let mut policy = Policy::default();
+                    if let Some(n) = args.sms_per_ip_per_hour {
+                        policy.sms_per_ip_per_hour = n;
+                    }
+                    if let Some(n) = args.registrations_per_ip_per_hour {
+                        policy.registrations_per_ip_per_hour = n;
+                    }
+                    policy
+                },
             };
             let bind = args
                 .bind
@@ -193,7 +208,10 @@ fn quiet_panics() {
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        tracing::error!(location, "panic (message withheld: it may quote user input)");
+        tracing::error!(
+            location,
+            "panic (message withheld: it may quote user input)"
+        );
     }));
 }
 

@@ -174,7 +174,10 @@ pub async fn send_code(
         .db
         .record_rate_event(Bucket::SmsToNumber, phone.as_str(), now)
         .await?;
-    state.db.record_rate_event(Bucket::SmsFromIp, ip, now).await?;
+    state
+        .db
+        .record_rate_event(Bucket::SmsFromIp, ip, now)
+        .await?;
     let needs_account = matches!(purpose, Purpose::ResetPassword | Purpose::SignIn);
     let text = if needs_account && !has_account {
         NO_ACCOUNT_TEXT.to_owned()
@@ -222,7 +225,12 @@ pub async fn verify_code(
     }
     let Some(attempt) = state
         .db
-        .try_sms_code(phone.as_str(), purpose_str(purpose), now, policy.sms_code_max_attempts)
+        .try_sms_code(
+            phone.as_str(),
+            purpose_str(purpose),
+            now,
+            policy.sms_code_max_attempts,
+        )
         .await?
     else {
         return Err(ApiError::field(

@@ -119,3 +119,25 @@ async fn deadline_uses_this_deployments_stored_calendar() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_data_directory_and_database_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("anju-cli-{}", uuid::Uuid::new_v4().simple()));
+    // Made world-readable first, as an earlier version or a careless copy would leave it.
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (ok, _, err) = anju_in(&dir, &["demo-data"]);
+    assert!(ok, "{err}");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "data directory");
+    for name in ["anju.db", "anju.db-wal", "anju.db-shm"] {
+        let path = dir.join(name);
+        if path.exists() {
+            assert_eq!(mode(&path), 0o600, "{name}");
+        }
+    }
+    assert_eq!(mode(&dir.join("anju.db")), 0o600);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -80,14 +80,32 @@ pub fn dist(root: &Path) -> Result<Bundle> {
             std::fs::copy(entry.path(), out.join(entry.file_name()))?;
         }
     }
+    // The module that starts the app, as a file of its own: the content security policy
+    // allows no inline script.
+    let boot_path = staging.join("boot.js");
+    std::fs::write(
+        &boot_path,
+        format!(
+            "import init from \"/{js_name}\";\ninit({{ module_or_path: \"/{wasm_name}\" }});\n"
+        ),
+    )?;
+    let boot_name = hashed_copy(&boot_path, &out, "boot", "js")?;
     let index = std::fs::read_to_string(root.join("public/index.html"))?
+        .replace("{{BOOT_JS}}", &boot_name)
         .replace("{{APP_JS}}", &js_name)
         .replace("{{APP_WASM}}", &wasm_name)
         .replace("{{STYLE_CSS}}", &css_name);
     std::fs::write(out.join("index.html"), index)?;
 
     precompress(&out)?;
-    let first_load: Vec<&str> = vec!["index.html", &js_name, &wasm_name, &css_name];
+    let first_load: Vec<&str> = vec![
+        "index.html",
+        "prefs.js",
+        &boot_name,
+        &js_name,
+        &wasm_name,
+        &css_name,
+    ];
     let mut total = 0;
     println!("first-load bundle (brotli):");
     for name in &first_load {

@@ -7,4 +7,5 @@ pub mod outcome;
 pub mod photos;
 pub mod questions;
 pub mod retrofit_parts;
+pub mod sms_code;
 pub mod survey_question;

@@ -44,7 +44,67 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="button" class="button button--secondary" on:click=sign_out.clone()>
                     {tr("account.sign_out")}
                 </button>
+                <PasswordAndSessions />
             }
         })
+    }
+}
+
+/// Change the password (other sessions end) or end the other sessions on their own.
+#[component]
+fn PasswordAndSessions() -> impl IntoView {
+    use crate::components::field::{ErrorSummary, FieldErrors, TextField};
+    use anju_domain::{ChangePasswordRequest, FieldError};
+    let current = RwSignal::new(String::new());
+    let new_password = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let general = RwSignal::new(None::<FieldError>);
+    let done = RwSignal::new(None::<u64>);
+    let change = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = ChangePasswordRequest {
+            current_password: current.get_untracked(),
+            new_password: new_password.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::change_password(&req).await {
+                Ok(ended) => {
+                    errors.set(FieldErrors::new());
+                    general.set(None);
+                    current.set(String::new());
+                    new_password.set(String::new());
+                    done.set(Some(ended.ended));
+                }
+                Err(e) => {
+                    errors.set(e.fields.clone());
+                    if e.fields.is_empty() {
+                        general.set(Some(FieldError::new(e.message, e.message_en)));
+                    }
+                }
+            }
+        });
+    };
+    let end_others = move |_| {
+        spawn_local(async move {
+            match api::end_other_sessions().await {
+                Ok(ended) => done.set(Some(ended.ended)),
+                Err(e) => general.set(Some(FieldError::new(e.message, e.message_en))),
+            }
+        });
+    };
+    view! {
+        <h2>{tr("account.password_title")}</h2>
+        <ErrorSummary errors general />
+        {move || done.get().map(|n| view! { <p role="status">{tr("account.sessions_ended")} " " {n}</p> })}
+        <form class="form" on:submit=change novalidate>
+            <TextField id="current_password" label="account.current_password" value=current errors
+                kind="password" autocomplete="current-password" />
+            <TextField id="new_password" label="forgot.new_password" hint="register.password_hint"
+                value=new_password errors kind="password" autocomplete="new-password" />
+            <button type="submit" class="button">{tr("account.change_password")}</button>
+        </form>
+        <p><button type="button" class="button button--secondary" on:click=end_others>
+            {tr("account.end_other_sessions")}
+        </button></p>
     }
 }

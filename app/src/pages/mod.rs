@@ -5,6 +5,7 @@ pub mod callbacks;
 pub mod case_detail;
 pub mod case_new;
 pub mod cases;
+pub mod forgot_password;
 pub mod home;
 pub mod not_found;
 pub mod notifications;

@@ -3,10 +3,12 @@
 
 use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
+use crate::components::sms_code::SmsCodeField;
 use crate::i18n::{page_title, pick, text, tr};
 use crate::state::{Prefs, Session};
 use anju_domain::{
     check_registration_text, FieldError, JurisdictionView, Password, PhoneNumber, RegisterRequest,
+    SmsPurpose,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -56,6 +58,7 @@ pub fn Register() -> impl IntoView {
     let building = RwSignal::new(0_i64);
     let communities = RwSignal::new(Vec::<JurisdictionView>::new());
     let buildings = RwSignal::new(Vec::<JurisdictionView>::new());
+    let sms_code = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
     let busy = RwSignal::new(false);
@@ -93,6 +96,7 @@ pub fn Register() -> impl IntoView {
             building_id: building.get_untracked(),
             unit: unit.get_untracked(),
             room: room.get_untracked(),
+            sms_code: sms_code.get_untracked(),
         };
         general.set(None);
         errors.set(validate(&req));
@@ -159,6 +163,7 @@ pub fn Register() -> impl IntoView {
         <form class="form" on:submit=submit novalidate>
             <TextField id="phone" label="register.phone" hint="signin.phone_hint" value=phone errors
                 kind="tel" autocomplete="tel" inputmode="tel" />
+            <SmsCodeField phone=phone.into() purpose=SmsPurpose::Register value=sms_code errors />
             <TextField id="password" label="register.password" hint="register.password_hint"
                 value=password errors autocomplete="new-password" reveal />
             <div class="checkbox">

@@ -4,16 +4,17 @@
 use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
 use crate::components::photos::shrink;
+use crate::components::sms_code::SmsCodeField;
 use crate::i18n::{page_title, tr};
 use anju_domain::application::{
     GuardianLinkState, GuardianLinkView, GuardianOverview, Relationship,
 };
-use anju_domain::{FieldError, PhoneNumber};
+use anju_domain::{FieldError, PhoneNumber, SmsPurpose};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-fn relationship_key(r: Relationship) -> &'static str {
+pub(crate) fn relationship_key(r: Relationship) -> &'static str {
     match r {
         Relationship::Child => "rel.child",
         Relationship::Spouse => "rel.spouse",
@@ -24,9 +25,10 @@ fn relationship_key(r: Relationship) -> &'static str {
     }
 }
 
-fn link_state_key(s: GuardianLinkState) -> &'static str {
+pub(crate) fn link_state_key(s: GuardianLinkState) -> &'static str {
     match s {
         GuardianLinkState::Invited => "family.state_invited",
+        GuardianLinkState::Accepted => "family.state_accepted",
         GuardianLinkState::Active => "family.state_active",
         GuardianLinkState::Ended => "family.state_ended",
     }
@@ -82,6 +84,14 @@ pub fn RetrofitFamily() -> impl IntoView {
             }
         });
     };
+    let confirm = move |id: i64| {
+        spawn_local(async move {
+            match api::confirm_guardian_link(id).await {
+                Ok(_) => reload(),
+                Err(e) => fail(e),
+            }
+        });
+    };
     let row = move |l: GuardianLinkView, mine: bool| {
         let who = if mine {
             l.guardian
@@ -93,11 +103,22 @@ pub fn RetrofitFamily() -> impl IntoView {
         };
         let id = l.id;
         let live = l.state != GuardianLinkState::Ended;
+        // The elder says yes before the family member can see anything.
+        let to_confirm = mine && l.state == GuardianLinkState::Accepted;
         view! {
             <li class="case-card">
                 <p class="case-card__title">{who.clone()}</p>
                 <p>{tr(link_state_key(l.state))} {l.relationship.map(|r| view! { " · " {tr(relationship_key(r))} })}</p>
                 {l.proof_url.clone().map(|u| view! { <p><a href=u target="_blank" rel="noopener">{tr("family.proof")}</a></p> })}
+                {to_confirm.then(|| {
+                    let who = who.clone();
+                    view! {
+                        <p>{tr("family.confirm_hint")}</p>
+                        <button type="button" class="button" on:click=move |_| confirm(id)>
+                            {tr("family.confirm")}<span class="visually-hidden">{who}</span>
+                        </button>
+                    }
+                })}
                 {live.then(|| view! {
                     <button type="button" class="button button--secondary" on:click=move |_| end(id)>
                         {tr(if mine { "family.end" } else { "family.step_back" })}<span class="visually-hidden">{who.clone()}</span>
@@ -139,6 +160,7 @@ pub fn RetrofitFamily() -> impl IntoView {
 #[component]
 fn Invitation(link: GuardianLinkView, on_done: Callback<()>) -> impl IntoView {
     let relationship = RwSignal::new(String::new());
+    let sms_code = RwSignal::new(String::new());
     let file = RwSignal::new_local(None::<web_sys::File>);
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
@@ -186,7 +208,12 @@ fn Invitation(link: GuardianLinkView, on_done: Callback<()>) -> impl IntoView {
             } else {
                 f.into()
             };
-            let url = format!("/api/guardians/{id}/accept?relationship={rel}");
+            let code: String = sms_code
+                .get_untracked()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            let url = format!("/api/guardians/{id}/accept?relationship={rel}&code={code}");
             match api::upload_with_progress::<GuardianLinkView>(&url, &blob, move |p| {
                 progress.set(Some(p))
             })
@@ -219,6 +246,8 @@ fn Invitation(link: GuardianLinkView, on_done: Callback<()>) -> impl IntoView {
                 <p class="hint">{tr("family.proof_hint")}</p>
                 <input id=proof_id type="file" accept="image/*,application/pdf" on:change=chosen />
             </div>
+            <p class="hint">{tr("family.code_hint")}</p>
+            <SmsCodeField phone=Signal::derive(String::new) purpose=SmsPurpose::GuardianAccept value=sms_code errors />
             {move || progress.get().map(|p| view! { <p role="status">{tr("documents.uploading")} " " {p} "%"</p> })}
             <button type="submit" class="button">{tr("family.accept")}</button>
         </form>

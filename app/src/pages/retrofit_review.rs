@@ -224,11 +224,59 @@ fn ReviewBody(app: ApplicationView) -> impl IntoView {
                     " · " {if d.content_type == "application/pdf" { "PDF" } else { "JPG" }}</li>
             }).collect_view()}
         </ul>
+        <FamilyLinks links=app.family_links.clone() />
         <ReviewActions actions=app.actions.clone() />
         <h2>{tr("status.timeline")}</h2>
         <Timeline events=app.events.clone() />
         <p><a href=if app.actions.contains(&RetrofitAction::Confirm) { "/county/retrofit" } else { "/staff/retrofit" }>{tr("review.back")}</a></p>
     }
+}
+
+/// Who acts for the elder: relationship and proof (opening it is recorded), and — for an
+/// elder who cannot use a phone — the office's confirmation of a link waiting for it.
+#[component]
+fn FamilyLinks(links: Vec<anju_domain::application::GuardianLinkView>) -> impl IntoView {
+    use crate::pages::retrofit_family::{link_state_key, relationship_key};
+    use anju_domain::application::GuardianLinkState;
+    let ctx = expect_context::<Ctx>();
+    if links.is_empty() {
+        return ().into_any();
+    }
+    let confirm = move |link: i64| {
+        spawn_local(async move {
+            match api::confirm_guardian_link(link).await {
+                Ok(_) => match api::application(ctx.id()).await {
+                    Ok(a) => ctx.app.set(Some(a)),
+                    Err(e) => ctx.fail(e),
+                },
+                Err(e) => ctx.fail(e),
+            }
+        });
+    };
+    view! {
+        <h2>{tr("review.family")}</h2>
+        <ul class="document-list">
+            {links.into_iter().map(|l| {
+                let name = l.guardian.clone().map(|g| g.display_name).unwrap_or_default();
+                let waiting = l.state == GuardianLinkState::Accepted;
+                let id = l.id;
+                view! {
+                    <li>
+                        <strong>{name.clone()}</strong>
+                        {l.relationship.map(|r| view! { " · " {tr(relationship_key(r))} })}
+                        " · " {tr(link_state_key(l.state))}
+                        {l.proof_url.clone().map(|u| view! { " · " <a href=u>{tr("family.proof")}</a> })}
+                        {waiting.then(|| view! {
+                            " " <button type="button" class="link-button" on:click=move |_| confirm(id)>
+                                {tr("review.confirm_family")}<span class="visually-hidden">{name.clone()}</span>
+                            </button>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 #[component]

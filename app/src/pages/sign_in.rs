@@ -1,8 +1,9 @@
 use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
+use crate::components::sms_code::SmsCodeField;
 use crate::i18n::{page_title, tr};
 use crate::state::{Prefs, Session};
-use anju_domain::{FieldError, PhoneNumber, SignInRequest};
+use anju_domain::{FieldError, PhoneNumber, SignInRequest, SmsPurpose};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -18,6 +19,8 @@ pub fn SignIn() -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let reveal = RwSignal::new(false);
+    let needs_code = RwSignal::new(false);
+    let sms_code = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
     let busy = RwSignal::new(false);
@@ -47,6 +50,7 @@ pub fn SignIn() -> impl IntoView {
         let req = SignInRequest {
             phone: phone.get_untracked(),
             password: password.get_untracked(),
+            sms_code: needs_code.get_untracked().then(|| sms_code.get_untracked()),
         };
         // Only local paths, so a crafted link cannot send people elsewhere after sign-in.
         let next = query
@@ -62,6 +66,9 @@ pub fn SignIn() -> impl IntoView {
                     navigate(&next, Default::default());
                 }
                 Err(e) => {
+                    if e.code == "sms_code_required" {
+                        needs_code.set(true);
+                    }
                     errors.set(e.fields.clone());
                     if e.fields.is_empty() {
                         general.set(Some(FieldError::new(e.message, e.message_en)));
@@ -86,10 +93,15 @@ pub fn SignIn() -> impl IntoView {
                     on:change=move |ev| reveal.set(event_target_checked(&ev)) />
                 <label for="show-password">{tr("signin.show_password")}</label>
             </div>
+            // Asked for only after many failed sign-ins on this account from anywhere.
+            <Show when=move || needs_code.get()>
+                <SmsCodeField phone=phone.into() purpose=SmsPurpose::SignIn value=sms_code errors />
+            </Show>
             <button type="submit" class="button" prop:disabled=move || busy.get()>
                 {move || if busy.get() { tr("signin.working")() } else { tr("signin.submit")() }}
             </button>
         </form>
+        <p><A href="/forgot-password">{tr("signin.forgot")}</A></p>
         <p>{tr("signin.no_account")} " " <A href="/register">{tr("signin.register_link")}</A></p>
     }
 }

@@ -85,8 +85,10 @@ impl Db {
         };
         let result = with_db!(
             self,
-            write | pool | {
-                sqlx::query(
+            write
+                | pool
+                | {
+                    sqlx::query(
                 "INSERT INTO accounts (phone, password_hash, display_name, role, jurisdiction_id,
                     home_building_id, home_unit, home_room, scope_path, created_at, phone_verified_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -105,7 +107,7 @@ impl Db {
             .fetch_one(pool)
             .await
             .and_then(|r| r.try_get::<i64, _>("id"))
-            }
+                }
         );
         result.map_err(|e| {
             if is_unique_violation(&e) {

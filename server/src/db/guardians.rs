@@ -157,11 +157,18 @@ impl Db {
     }
 
     /// The elder (or the street office) confirms an accepted link; from now it gives access.
-    pub async fn confirm_guardian_link(&self, id: i64, by: i64, now: i64) -> Result<bool, sqlx::Error> {
+    pub async fn confirm_guardian_link(
+        &self,
+        id: i64,
+        by: i64,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
         with_db!(
             self,
-            write | pool | {
-                sqlx::query(
+            write
+                | pool
+                | {
+                    sqlx::query(
                     "UPDATE guardian_links SET state = 'active', confirmed_at = $1, confirmed_by = $2
                      WHERE id = $3 AND state = 'accepted'",
                 )
@@ -171,7 +178,7 @@ impl Db {
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected() == 1)
-            }
+                }
         )
     }
 
@@ -179,8 +186,9 @@ impl Db {
     pub async fn family_links_of_elder(&self, elder: i64) -> Result<Vec<LinkRow>, sqlx::Error> {
         with_db!(
             self,
-            read | pool | {
-                sqlx::query(&format!(
+            read | pool
+                | {
+                    sqlx::query(&format!(
                     "SELECT {COLUMNS} FROM guardian_links
                      WHERE elder_account_id = $1 AND state IN ('accepted', 'active') ORDER BY id LIMIT 20"
                 ))
@@ -190,7 +198,7 @@ impl Db {
                 .iter()
                 .map(from_row)
                 .collect()
-            }
+                }
         )
     }
 

@@ -36,10 +36,12 @@ pub fn document_subject(application_id: i64) -> String {
 /// The two statements that take a place under a cap, for either backend's transaction.
 macro_rules! take_place {
     ($tx:expr, $subject:expr, $cap:expr) => {{
-        sqlx::query("INSERT INTO item_counts (subject, n) VALUES ($1, 0) ON CONFLICT (subject) DO NOTHING")
-            .bind($subject)
-            .execute(&mut *$tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO item_counts (subject, n) VALUES ($1, 0) ON CONFLICT (subject) DO NOTHING",
+        )
+        .bind($subject)
+        .execute(&mut *$tx)
+        .await?;
         sqlx::query("UPDATE item_counts SET n = n + 1 WHERE subject = $1 AND n < $2")
             .bind($subject)
             .bind($cap)
@@ -57,8 +59,10 @@ impl Db {
         let subject = photo_subject(p.case_id, p.stage);
         let result: Result<Added, sqlx::Error> = with_db!(
             self,
-            write | pool | {
-                async {
+            write
+                | pool
+                | {
+                    async {
                     let mut tx = pool.begin().await?;
                     let there = sqlx::query("SELECT id FROM case_photos WHERE case_id = $1 AND hash = $2")
                         .bind(p.case_id)
@@ -89,7 +93,7 @@ impl Db {
                     Ok(Added::New(id))
                 }
                 .await
-            }
+                }
         );
         match result {
             // The same photo arrived twice at once: the other request stored it.
@@ -107,8 +111,10 @@ impl Db {
         let subject = document_subject(d.application_id);
         with_db!(
             self,
-            write | pool | {
-                async {
+            write
+                | pool
+                | {
+                    async {
                     let mut tx = pool.begin().await?;
                     if !take_place!(tx, &subject, cap) {
                         return Ok(Added::CapReached);
@@ -131,7 +137,7 @@ impl Db {
                     Ok(Added::New(id))
                 }
                 .await
-            }
+                }
         )
     }
 
@@ -145,8 +151,10 @@ impl Db {
         let subject = document_subject(application_id);
         with_db!(
             self,
-            write | pool | {
-                async {
+            write
+                | pool
+                | {
+                    async {
                     let mut tx = pool.begin().await?;
                     let removed = sqlx::query(
                         "UPDATE retrofit_documents SET removed_at = $1 WHERE id = $2 AND application_id = $3 AND removed_at IS NULL",
@@ -168,7 +176,7 @@ impl Db {
                     Ok(removed)
                 }
                 .await
-            }
+                }
         )
     }
 }

@@ -88,7 +88,11 @@ impl Db {
         )
     }
 
-    pub async fn clear_rate_events(&self, bucket: Bucket, subject: &str) -> Result<(), sqlx::Error> {
+    pub async fn clear_rate_events(
+        &self,
+        bucket: Bucket,
+        subject: &str,
+    ) -> Result<(), sqlx::Error> {
         with_db!(
             self,
             write | pool | {

@@ -6,8 +6,8 @@ use super::views::account_view;
 use crate::auth;
 use crate::db::accounts::{CreateAccountError, NewAccount};
 use crate::db::rate_events::Bucket;
-use crate::sms::{self, Purpose};
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::sms::{self, Purpose};
 use crate::AppState;
 use anju_domain::{
     check_registration_text, AccountView, FieldError, JurisdictionLevel, Password, PhoneNumber,

@@ -5,11 +5,11 @@ use super::callbacks::community_in_scope;
 use crate::auth::CurrentUser;
 use crate::db::calendar::{community_scope, NATIONAL};
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::Query;
 use crate::AppState;
 use anju_domain::calendar::{parse_notice, DayKind};
 use anju_domain::Role;
 use axum::extract::State;
-use crate::extract::Query;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 

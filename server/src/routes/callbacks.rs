@@ -8,6 +8,7 @@ use crate::db::accounts::AccountRow;
 use crate::db::callbacks::NewDraw;
 use crate::db::jurisdictions::JurisdictionRow;
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::{Path, Query};
 use crate::AppState;
 use anju_domain::callback::{
     month_bounds, CallbackItemView, CallbackView, DrawRequest, DrawView, RecordCallbackRequest,
@@ -15,7 +16,6 @@ use anju_domain::callback::{
 use anju_domain::sampling::{draw_callback_sample, CallbackCandidate};
 use anju_domain::JurisdictionLevel;
 use axum::extract::State;
-use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};

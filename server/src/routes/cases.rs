@@ -9,6 +9,7 @@ use crate::db::accounts::AccountRow;
 use crate::db::case_history::Transition;
 use crate::db::cases::{CaseRow, CreateCaseError, NewCase};
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::{Path, Query};
 use crate::AppState;
 use anju_domain::category::find_category;
 use anju_domain::complaint::{
@@ -18,7 +19,6 @@ use anju_domain::complaint::{
 use anju_domain::deadline::TargetName;
 use anju_domain::{FieldError, JurisdictionLevel, PhoneNumber, Role};
 use axum::extract::State;
-use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;

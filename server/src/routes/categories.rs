@@ -4,11 +4,11 @@
 use super::cases::field;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::Path;
 use crate::AppState;
 use anju_domain::category::Category;
 use anju_domain::Role;
 use axum::extract::State;
-use crate::extract::Path;
 use axum::Json;
 use std::collections::BTreeMap;
 

@@ -11,6 +11,7 @@ use crate::db::accounts::AccountRow;
 use crate::db::guardians::LinkRow;
 use crate::documents::load_sealed;
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::{Path, Query};
 use crate::AppState;
 use anju_domain::application::{
     GuardianLinkState, GuardianLinkView, GuardianOverview, InviteGuardianRequest, PersonRef,
@@ -20,7 +21,6 @@ use anju_domain::PhoneNumber;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;

@@ -51,7 +51,10 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sms-codes", post(accounts::sms_code))
         .route("/auth/password-reset", post(accounts::reset_password))
         .route("/me/password", put(password::change))
-        .route("/me/sessions/end-others", post(password::end_other_sessions))
+        .route(
+            "/me/sessions/end-others",
+            post(password::end_other_sessions),
+        )
         .route("/staff/password-resets", post(password::staff_reset))
         .route("/session", get(me::session))
         .route("/me", get(me::me))

@@ -3,10 +3,10 @@
 use super::case_views::rfc3339;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{Path, Query};
 use crate::AppState;
 use anju_domain::notification::{NotificationPage, NotificationView, UnreadCount};
 use axum::extract::State;
-use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;

@@ -5,9 +5,9 @@
 
 use super::case_views::{rfc3339, ClockData};
 use crate::db::cases::{CaseRow, NO_DUE};
+use crate::extract::{Path, Query};
 use crate::AppState;
 use axum::extract::State;
-use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

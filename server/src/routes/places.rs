@@ -1,10 +1,10 @@
 //! Public read-only views of the jurisdiction tree, for choosing one's home at registration.
 
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Path;
 use crate::AppState;
 use anju_domain::{JurisdictionLevel, JurisdictionView};
 use axum::extract::State;
-use crate::extract::Path;
 use axum::Json;
 
 pub async fn communities(State(state): State<AppState>) -> ApiResult<Json<Vec<JurisdictionView>>> {

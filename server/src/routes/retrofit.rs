@@ -13,6 +13,7 @@ use crate::db::retrofit::{
     TransitionOutcome,
 };
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::{Path, Query};
 use crate::AppState;
 use anju_domain::application::{
     check_elder, check_home_text, ApplicationChannel, ApplicationPage, ApplicationView,
@@ -26,7 +27,6 @@ use anju_domain::retrofit::{
 };
 use anju_domain::{JurisdictionLevel, PhoneNumber, Role};
 use axum::extract::State;
-use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;

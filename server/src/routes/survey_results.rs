@@ -12,13 +12,13 @@ use super::surveys::{month_of, response_view, survey_staff, Loaded};
 use crate::auth::CurrentUser;
 use crate::db::surveys::{decode_definition, ResponseRow};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{Path, Query};
 use crate::AppState;
 use anju_domain::survey::{percent, verdict, Answer, Answers, QuestionKind, SurveyDefinition};
 use anju_domain::survey_api::{
     CommunityRef, CommunityResult, MonthPoint, OptionCount, QuestionResult, SurveyResults,
 };
 use axum::extract::State;
-use crate::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;

@@ -12,6 +12,7 @@ use crate::db::surveys::{
     decode_definition, NewResponse, NewVersion, Recorded, ResponseRow, VersionRow,
 };
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::Path;
 use crate::AppState;
 use anju_domain::survey::{
     check_definition, check_response, is_satisfied, parse_day, Answers, SurveyDefinition,
@@ -22,7 +23,6 @@ use anju_domain::survey_api::{
 };
 use anju_domain::{JurisdictionLevel, Role};
 use axum::extract::State;
-use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
 
@@ -112,7 +112,11 @@ async fn all_targets_in_scope(state: &AppState, loaded: &Loaded, scope: &str) ->
 }
 
 /// Staff may edit the survey only over its whole reach.
-async fn require_whole_reach(state: &AppState, user: &AccountRow, loaded: &Loaded) -> ApiResult<()> {
+async fn require_whole_reach(
+    state: &AppState,
+    user: &AccountRow,
+    loaded: &Loaded,
+) -> ApiResult<()> {
     if visible(state, user, loaded).await?.is_some() {
         return Err(ApiError::Forbidden);
     }

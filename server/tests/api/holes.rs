@@ -48,7 +48,11 @@ async fn an_invitation_to_a_number_gives_nothing_until_the_number_is_proven_and_
             png(3),
         ))
         .await;
-    assert!(without_code.body["fields"]["sms_code"].is_object(), "{}", without_code.body);
+    assert!(
+        without_code.body["fields"]["sms_code"].is_object(),
+        "{}",
+        without_code.body
+    );
     let code = app
         .sms_code("13900002002", "guardian_accept", Some(&family))
         .await;
@@ -61,19 +65,36 @@ async fn an_invitation_to_a_number_gives_nothing_until_the_number_is_proven_and_
         .await;
     assert_eq!(accepted.body["state"], "accepted", "{}", accepted.body);
     let application = format!("/api/retrofit/applications/{id}");
-    assert_eq!(app.get(&application, Some(&family)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&application, Some(&family)).await.status,
+        StatusCode::NOT_FOUND
+    );
     let doc = format!("{application}/documents/1");
-    assert_eq!(app.get(&doc, Some(&family)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&doc, Some(&family)).await.status,
+        StatusCode::NOT_FOUND
+    );
     // Nobody but the elder (or their street office) confirms — not the family member.
     let self_confirm = app
-        .post(&format!("/api/guardians/{link}/confirm"), Some(&family), json!({}))
+        .post(
+            &format!("/api/guardians/{link}/confirm"),
+            Some(&family),
+            json!({}),
+        )
         .await;
     assert_eq!(self_confirm.status, StatusCode::NOT_FOUND);
     let confirmed = app
-        .post(&format!("/api/guardians/{link}/confirm"), Some(&elder), json!({}))
+        .post(
+            &format!("/api/guardians/{link}/confirm"),
+            Some(&elder),
+            json!({}),
+        )
         .await;
     assert_eq!(confirmed.body["state"], "active", "{}", confirmed.body);
-    assert_eq!(app.get(&application, Some(&family)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&application, Some(&family)).await.status,
+        StatusCode::OK
+    );
 }
 
 async fn the_street_office_sees_the_relationship_opens_the_proof_on_record_and_confirms(
@@ -117,21 +138,36 @@ async fn the_street_office_sees_the_relationship_opens_the_proof_on_record_and_c
     let other_street = app
         .state
         .db
-        .ensure_jurisdiction(Some(&app.places.county), JurisdictionLevel::Street, "东门街道")
+        .ensure_jurisdiction(
+            Some(&app.places.county),
+            JurisdictionLevel::Street,
+            "东门街道",
+        )
         .await
         .unwrap();
     let outsider = app
         .create_staff(&admin, "13900002019", "street_reviewer", other_street.id)
         .await;
     let refused = app
-        .post(&format!("/api/guardians/{link}/confirm"), Some(&outsider), json!({}))
+        .post(
+            &format!("/api/guardians/{link}/confirm"),
+            Some(&outsider),
+            json!({}),
+        )
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     let confirmed = app
-        .post(&format!("/api/guardians/{link}/confirm"), Some(&street), json!({}))
+        .post(
+            &format!("/api/guardians/{link}/confirm"),
+            Some(&street),
+            json!({}),
+        )
         .await;
     assert_eq!(confirmed.body["state"], "active", "{}", confirmed.body);
-    assert_eq!(app.audit_details("guardian.confirm_by_street").await.len(), 1);
+    assert_eq!(
+        app.audit_details("guardian.confirm_by_street").await.len(),
+        1
+    );
 }
 
 async fn a_survey_reaching_other_areas_cannot_be_rewritten_or_republished(app: TestApp) {
@@ -139,7 +175,11 @@ async fn a_survey_reaching_other_areas_cannot_be_rewritten_or_republished(app: T
     let neighbour = app
         .state
         .db
-        .ensure_jurisdiction(Some(&app.places.street), JurisdictionLevel::Community, "荷花池社区")
+        .ensure_jurisdiction(
+            Some(&app.places.street),
+            JurisdictionLevel::Community,
+            "荷花池社区",
+        )
         .await
         .unwrap();
     let template = app.get("/api/surveys/template", Some(&street)).await.body;
@@ -158,13 +198,26 @@ async fn a_survey_reaching_other_areas_cannot_be_rewritten_or_republished(app: T
         .await;
     assert_envelope(&edit, StatusCode::FORBIDDEN, "forbidden");
     let republish = app
-        .post(&format!("/api/surveys/{id}/publish"), Some(&community), json!({}))
+        .post(
+            &format!("/api/surveys/{id}/publish"),
+            Some(&community),
+            json!({}),
+        )
         .await;
     assert_envelope(&republish, StatusCode::FORBIDDEN, "forbidden");
     // Still reaching both; the street office, over both, may change it.
-    let survey = app.get(&format!("/api/surveys/{id}"), Some(&street)).await.body;
-    assert_eq!(survey["communities"].as_array().unwrap().len(), 2, "{survey}");
-    let by_street = app.put(&format!("/api/surveys/{id}"), Some(&street), both).await;
+    let survey = app
+        .get(&format!("/api/surveys/{id}"), Some(&street))
+        .await
+        .body;
+    assert_eq!(
+        survey["communities"].as_array().unwrap().len(),
+        2,
+        "{survey}"
+    );
+    let by_street = app
+        .put(&format!("/api/surveys/{id}"), Some(&street), both)
+        .await;
     assert_eq!(by_street.status, StatusCode::OK, "{}", by_street.body);
 }
 
@@ -180,10 +233,19 @@ async fn odd_months_and_parameters_answer_in_the_envelope_never_a_panic(app: Tes
         )
         .await;
     let id = created.body["id"].clone();
-    for month in ["%E3%80%80%E3%80%802026-12", "2026-1%EF%BC%91", "%20%202026-12", "2026-13", "x"] {
+    for month in [
+        "%E3%80%80%E3%80%802026-12",
+        "2026-1%EF%BC%91",
+        "%20%202026-12",
+        "2026-13",
+        "x",
+    ] {
         for path in ["results", "export"] {
             let r = app
-                .get(&format!("/api/surveys/{id}/{path}?month={month}"), Some(&staff))
+                .get(
+                    &format!("/api/surveys/{id}/{path}?month={month}"),
+                    Some(&staff),
+                )
                 .await;
             assert_envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
             assert!(r.body["fields"]["month"].is_object(), "{month}: {}", r.body);
@@ -197,13 +259,26 @@ async fn odd_months_and_parameters_answer_in_the_envelope_never_a_panic(app: Tes
     ] {
         let r = app.get(path, Some(&staff)).await;
         assert_envelope(&r, StatusCode::BAD_REQUEST, "invalid_parameter");
-        assert!(r.body["fields"][parameter].is_object(), "{path}: {}", r.body);
+        assert!(
+            r.body["fields"][parameter].is_object(),
+            "{path}: {}",
+            r.body
+        );
     }
     let bad_utf8 = app.get("/api/cases/%FF", Some(&staff)).await;
     assert_envelope(&bad_utf8, StatusCode::BAD_REQUEST, "invalid_parameter");
     let wrong_method = app.delete("/api/surveys/template", Some(&staff)).await;
-    assert_envelope(&wrong_method, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
-    let allow = wrong_method.headers.get(header::ALLOW).unwrap().to_str().unwrap();
+    assert_envelope(
+        &wrong_method,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    let allow = wrong_method
+        .headers
+        .get(header::ALLOW)
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert!(allow.contains("GET"), "{allow}");
 }
 
@@ -212,12 +287,18 @@ async fn parallel_uploads_never_pass_the_caps(app: TestApp) {
     let case = crate::cases::file(&app, &resident, "home-repair", "caps").await;
     let case_id = case["id"].clone();
     let photos = (0..12u8).map(|shade| {
-        app.send(upload(&format!("/api/cases/{case_id}/photos"), &resident, png(shade * 10)))
+        app.send(upload(
+            &format!("/api/cases/{case_id}/photos"),
+            &resident,
+            png(shade * 10),
+        ))
     });
     let created = futures_count(photos).await;
     assert_eq!(created, 6, "six photos at most per case");
     let stored = app
-        .strings(&format!("SELECT hash FROM case_photos WHERE case_id = {case_id}"))
+        .strings(&format!(
+            "SELECT hash FROM case_photos WHERE case_id = {case_id}"
+        ))
         .await;
     assert_eq!(stored.len(), 6);
 
@@ -292,7 +373,10 @@ async fn active_pdfs_polyglots_and_pixel_bombs_are_refused_and_downloads_are_att
     let script = pdf_with("/OpenAction << /S /JavaScript /JS (app.alert(document.cookie)) >>");
     let r = add_document(&app, &elder, &id, "other", script).await;
     assert_envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
-    assert!(r.body["fields"]["document"]["message"].as_str().unwrap().contains("脚本"));
+    assert!(r.body["fields"]["document"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("脚本"));
     let mut polyglot = pdf_with("");
     polyglot.extend_from_slice(b"<html><body><script>alert(1)</script></body></html>");
     let r = add_document(&app, &elder, &id, "other", polyglot).await;
@@ -302,10 +386,17 @@ async fn active_pdfs_polyglots_and_pixel_bombs_are_refused_and_downloads_are_att
     assert!(bomb.len() < 200_000);
     let r = add_document(&app, &elder, &id, "other", bomb.clone()).await;
     assert_envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
-    assert!(r.body["fields"]["document"]["message"].as_str().unwrap().contains("2400"));
+    assert!(r.body["fields"]["document"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("2400"));
     let case = crate::cases::file(&app, &elder, "home-repair", "bomb").await;
     let r = app
-        .send(upload(&format!("/api/cases/{}/photos", case["id"]), &elder, bomb))
+        .send(upload(
+            &format!("/api/cases/{}/photos", case["id"]),
+            &elder,
+            bomb,
+        ))
         .await;
     assert_envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
 
@@ -314,7 +405,11 @@ async fn active_pdfs_polyglots_and_pixel_bombs_are_refused_and_downloads_are_att
     let url = ok.body["documents"][0]["url"].as_str().unwrap().to_owned();
     let download = app.get(&url, Some(&elder)).await;
     let h = |name: header::HeaderName| {
-        download.headers.get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+        download
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
     };
     assert!(h(header::CONTENT_DISPOSITION).starts_with("attachment"));
     assert_eq!(h(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
@@ -334,7 +429,9 @@ async fn uploads_are_rate_limited_per_account(app: TestApp) {
     let over = app.send(upload(&path, &resident, png(7))).await;
     assert_envelope(&over, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
     assert!(over.headers.contains_key(header::RETRY_AFTER));
-    app.state.clock.advance(app.state.settings.policy.upload_window_secs + 1);
+    app.state
+        .clock
+        .advance(app.state.settings.policy.upload_window_secs + 1);
     let later = app.send(upload(&path, &resident, png(7))).await;
     assert_eq!(later.status, StatusCode::CREATED, "{}", later.body);
 }
@@ -362,7 +459,10 @@ async fn exported_answers_never_run_as_formulas(app: TestApp) {
     let r = crate::surveys::collect(&app, &staff, &survey, "f1", "101", answers).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let csv = app
-        .get(&format!("/api/surveys/{}/export?format=csv", survey["id"]), Some(&staff))
+        .get(
+            &format!("/api/surveys/{}/export?format=csv", survey["id"]),
+            Some(&staff),
+        )
         .await;
     let text = csv.body.as_str().unwrap();
     assert!(text.contains("'=HYPERLINK"), "{text}");
@@ -380,7 +480,11 @@ async fn staff_are_created_only_at_their_role_s_level(app: TestApp) {
         )
     };
     let whole_county = create("street_reviewer", app.places.county.id).await;
-    assert_envelope(&whole_county, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_envelope(
+        &whole_county,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation",
+    );
     assert!(whole_county.body["fields"]["jurisdiction_id"].is_object());
     let street_staff = create("community_staff", app.places.street.id).await;
     assert!(street_staff.body["fields"]["jurisdiction_id"].is_object());
@@ -400,15 +504,25 @@ async fn every_answer_carries_the_security_headers_and_our_own_request_id() {
     let r = app.send(request).await;
     let h = |name: &str| r.headers.get(name).map(|v| v.to_str().unwrap().to_owned());
     let csp = h("content-security-policy").unwrap();
-    for part in ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "frame-ancestors 'none'"] {
+    for part in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "frame-ancestors 'none'",
+    ] {
         assert!(csp.contains(part), "{csp}");
     }
     assert_eq!(h("x-content-type-options").as_deref(), Some("nosniff"));
     assert_eq!(h("referrer-policy").as_deref(), Some("no-referrer"));
     assert!(h("permissions-policy").is_some());
-    assert!(h("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+    assert!(
+        h("strict-transport-security").is_none(),
+        "no HSTS over plain HTTP"
+    );
     let id = h("x-request-id").unwrap();
-    assert!(!id.contains("forged") && uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    assert!(
+        !id.contains("forged") && uuid::Uuid::parse_str(&id).is_ok(),
+        "{id}"
+    );
 
     let https = TestApp::sqlite_with(|s| s.secure_cookies = true).await;
     let r = https.get("/api/health", None).await;

@@ -51,7 +51,10 @@ pub fn pdf_with(catalog_extra: &str) -> Vec<u8> {
         out.push_str(&format!("{} 0 obj\n{body}\nendobj\n", i + 1));
     }
     let xref = out.len();
-    out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    out.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objects.len() + 1
+    ));
     for o in offsets {
         out.push_str(&format!("{o:010} 00000 n \n"));
     }

@@ -1,7 +1,7 @@
 //! Jurisdiction isolation for every retrofit endpoint: staff of another street or county,
 //! community staff, assessors and other residents get a 404 (or an empty list), never data.
 
-use super::retrofit::{act, add_document, section, submitted, pdf};
+use super::retrofit::{act, add_document, pdf, section, submitted};
 use crate::support::{assert_envelope, on_both_backends, png, upload, TestApp};
 use anju_domain::{JurisdictionLevel, Role};
 use axum::http::StatusCode;

@@ -330,7 +330,9 @@ impl TestApp {
 
     /// The details of the audit entries with this action, oldest first.
     pub async fn audit_details(&self, action: &str) -> Vec<String> {
-        assert!(action.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_'));
+        assert!(action
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_'));
         self.strings(&format!(
             "SELECT detail FROM audit_log WHERE action = '{action}' ORDER BY id"
         ))
@@ -358,7 +360,9 @@ pub fn device_of(phone: &str) -> [u8; 4] {
     let n: u64 = phone
         .chars()
         .filter(char::is_ascii_digit)
-        .fold(0, |acc, d| acc.wrapping_mul(10).wrapping_add(u64::from(d as u8 - b'0')));
+        .fold(0, |acc, d| {
+            acc.wrapping_mul(10).wrapping_add(u64::from(d as u8 - b'0'))
+        });
     [100, (n >> 16) as u8, (n >> 8) as u8, n as u8]
 }
 

@@ -126,7 +126,11 @@ async fn a_forgotten_password_is_reset_by_code_and_every_session_ends(app: TestA
             json!({ "phone": "13900001030", "sms_code": code, "new_password": "123" }),
         )
         .await;
-    assert!(weak.body["fields"]["new_password"].is_object(), "{}", weak.body);
+    assert!(
+        weak.body["fields"]["new_password"].is_object(),
+        "{}",
+        weak.body
+    );
     let reset = app
         .post(
             "/api/auth/password-reset",
@@ -146,7 +150,9 @@ async fn a_forgotten_password_is_reset_by_code_and_every_session_ends(app: TestA
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        app.sign_in("13900001030", "willow by the lake").await.status,
+        app.sign_in("13900001030", "willow by the lake")
+            .await
+            .status,
         StatusCode::OK
     );
 }
@@ -239,7 +245,10 @@ async fn community_staff_reset_a_password_after_an_in_person_check(app: TestApp)
         app.get("/api/me", Some(&resident)).await.status,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(app.sign_in("13900001050", temporary).await.status, StatusCode::OK);
+    assert_eq!(
+        app.sign_in("13900001050", temporary).await.status,
+        StatusCode::OK
+    );
     let recorded = app.audit_details("account.password_reset_in_person").await;
     assert_eq!(recorded.len(), 1);
     assert!(recorded[0].contains("身份证"), "{recorded:?}");
