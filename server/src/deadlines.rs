@@ -200,7 +200,8 @@ pub async fn draw_finished_months(state: &AppState) -> anyhow::Result<usize> {
     Ok(drawn)
 }
 
-/// Runs [`scan`] every minute until the process ends, and the month-end draw every hour.
+/// Runs [`scan`] every minute until the process ends; every hour the month-end draw and the
+/// purge of old rate events and SMS codes.
 pub fn spawn_watch(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -212,6 +213,14 @@ pub fn spawn_watch(state: AppState) {
                     Ok(n) if n > 0 => tracing::info!(lists = n, "month-end call-back lists drawn"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = format!("{e:#}"), "month-end draw failed"),
+                }
+                // Limits look back an hour at most; codes live minutes. A day is plenty.
+                let day_ago = state.clock.now() - 24 * 60 * 60;
+                if let Err(e) = state.db.purge_rate_events(day_ago).await {
+                    tracing::error!(error = %e, "purging rate events failed");
+                }
+                if let Err(e) = state.db.purge_sms_codes(day_ago).await {
+                    tracing::error!(error = %e, "purging SMS codes failed");
                 }
             }
             minutes = minutes.wrapping_add(1);
