@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { appReady, expectAccessible, signIn } from './support';
+import { expect } from '@playwright/test';
+import { appReady, signIn, test, expectAccessible } from './support';
 
 test('a county admin edits a deadline and enters a community calendar exception', async ({ page }) => {
   await signIn(page, '13800000007', 'anju-county-2026');

@@ -1,5 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshPhone, register, signIn } from './support';
+import { expect, type Page } from '@playwright/test';
+import { appReady, freshPhone, register, signIn, test, expectAccessible } from './support';
 
 async function bodyFontPx(page: Page) {
   return page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));

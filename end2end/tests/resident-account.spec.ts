@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { appReady, expectAccessible, fillSmsCode, freshPhone, register, signIn, signOut, PASSWORD } from './support';
+import { expect } from '@playwright/test';
+import { appReady, PASSWORD, fillSmsCode, freshPhone, register, signIn, signOut, test, expectAccessible } from './support';
 
 test('home page shows the three services, sign-in and registration in Chinese', async ({ page }) => {
   await page.goto('/');
@@ -55,10 +55,10 @@ test('registration errors are listed, linked to their fields and keep what was t
   await expectAccessible(page);
 });
 
-test('a registered phone number is refused with a message on the phone field', async ({ page }) => {
-  const phone = freshPhone();
-  await register(page, phone);
-  await signOut(page);
+test('a registered phone number is refused with a message on the phone field', async ({ page }, testInfo) => {
+  // Demo accounts, one per project: their numbers have an account but no code was texted to
+  // them yet, so the code can be asked for at once.
+  const phone = testInfo.project.name === 'phone' ? '13800000001' : '13800000002';
   await page.goto('/register');
   await appReady(page);
   await page.getByLabel('手机号').fill(phone);

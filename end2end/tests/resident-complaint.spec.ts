@@ -1,5 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshPhone, PHOTO, register, signIn } from './support';
+import { expect, type Page } from '@playwright/test';
+import { appReady, freshPhone, PHOTO, register, signIn, test, expectAccessible } from './support';
 
 async function fileCommonAreaRepair(page: Page): Promise<string> {
   await page.goto('/complaints');

@@ -1,5 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
-import { appReady, expectAccessible, fillSmsCode, freshIdNumber, freshPhone, PDF, PHOTO, register, signIn } from './support';
+import { expect, type Page } from '@playwright/test';
+import { appReady, PDF, fillSmsCode, freshIdNumber, freshPhone, PHOTO, register, signIn, test, expectAccessible } from './support';
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
@@ -249,4 +249,75 @@ test('a guardian applies for an elder; the street returns it, the family fixes i
   await expect(page.getByText('区县确认列入名单')).toBeVisible();
   await expectAccessible(page);
   await Promise.all([sonContext.close(), streetContext.close(), countyContext.close()]);
+});
+
+/** File and submit the signed-in elder's application through the API, as the app would. */
+async function submitThroughApi(page: Page, idNumber: string): Promise<string> {
+  const headers = { 'x-anju-client': '1' };
+  const created = await page.request.post('/api/retrofit/applications', { headers, data: { client_key: `e2e-${Date.now()}` } });
+  expect(created.status()).toBe(201);
+  const id = (await created.json()).id;
+  const sections = [
+    { section: 'elder', name: '陈桂兰', id_number: idNumber },
+    { section: 'facts', group: 'lifted_out_of_poverty', owns_or_long_term_use: true, safe_to_retrofit: true, on_demolition_list: false, already_retrofitted: false, can_stay_elsewhere: true },
+    { section: 'guardian', guardian_account_id: null },
+    { section: 'consent', version: '2026-11-v1', agreed: true },
+  ];
+  for (const data of sections) {
+    const r = await page.request.put(`/api/retrofit/applications/${id}/sections`, { headers, data });
+    expect(r.status(), await r.text()).toBe(200);
+  }
+  for (const [kind, file] of [['id_front', PHOTO], ['id_back', PHOTO], ['ownership_proof', PDF]] as const) {
+    const r = await page.request.post(`/api/retrofit/applications/${id}/documents?kind=${kind}`, {
+      headers: { ...headers, 'content-type': file.mimeType },
+      data: file.buffer,
+    });
+    expect(r.status(), await r.text()).toBe(201);
+  }
+  const submitted = await page.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'submit' } });
+  expect(submitted.status(), await submitted.text()).toBe(200);
+  return (await submitted.json()).reference;
+}
+
+test('a guardian proves the number, accepts, and sees the elder\'s application only once she confirms', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const elderPhone = freshPhone();
+  const daughterPhone = freshPhone();
+  await register(page, elderPhone);
+  const reference = await submitThroughApi(page, freshIdNumber());
+  await page.goto('/retrofit/family');
+  await appReady(page);
+  await page.getByLabel('家属的手机号').fill(daughterPhone);
+  await page.getByRole('button', { name: '发送邀请' }).click();
+  await expect(page.getByText('等待确认')).toBeVisible();
+
+  // The daughter registers with the code texted to her number, then accepts with a fresh one.
+  const daughterContext = await browser.newContext();
+  const daughter = await daughterContext.newPage();
+  await register(daughter, daughterPhone);
+  await daughter.goto('/retrofit/family');
+  await appReady(daughter);
+  await daughter.getByLabel('您和老人的关系').selectOption({ label: '子女' });
+  await daughter.getByLabel('关系证明').setInputFiles(PHOTO);
+  await fillSmsCode(daughter, daughterPhone);
+  await daughter.getByRole('button', { name: '确认代办' }).click();
+  await expect(daughter.getByText('家属已接受，等待老人确认')).toBeVisible();
+  await expectAccessible(daughter);
+
+  // Waiting: nothing of her mother's is shown to her.
+  await daughter.goto('/retrofit');
+  await appReady(daughter);
+  await expect(daughter.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(daughter.getByRole('link', { name: new RegExp(reference) })).toHaveCount(0);
+
+  // The elder confirms; now the daughter follows the application.
+  await page.goto('/retrofit/family');
+  await appReady(page);
+  await page.getByRole('button', { name: /确认由他\/她代办/ }).click();
+  await expect(page.getByText('已确认')).toBeVisible();
+  await daughter.goto('/retrofit');
+  await appReady(daughter);
+  await daughter.getByRole('link', { name: new RegExp(reference) }).click();
+  await expect(daughter.getByText(reference)).toBeVisible();
+  await daughterContext.close();
 });

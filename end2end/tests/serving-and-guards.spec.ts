@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { appReady, expectAccessible, signIn } from './support';
+import { expect } from '@playwright/test';
+import { appReady, signIn, test, expectAccessible } from './support';
 
 test('a deep link to /account loads straight from the server and asks to sign in first', async ({ page }) => {
   const response = await page.goto('/account');

@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { appReady, expectAccessible, freshPhone, register, signIn } from './support';
+import { expect } from '@playwright/test';
+import { appReady, freshPhone, register, signIn, test, expectAccessible } from './support';
 
 const CLIENT = { 'x-anju-client': '1' };
 

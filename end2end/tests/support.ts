@@ -1,4 +1,22 @@
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+
+/**
+ * Playwright's `test`, failing any test whose page reports a content security policy
+ * violation: the app must work under the server's CSP, not merely load.
+ */
+export const test = base.extend<{ cspGuard: void }>({
+  cspGuard: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      page.on('console', m => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
+      await use();
+      expect(violations, 'content security policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 import AxeBuilder from '@axe-core/playwright';
 
 /** A mobile number no other test (or earlier run against the same server) has used. */

@@ -1,5 +1,5 @@
-import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshPhone, register, signIn } from './support';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { appReady, freshPhone, register, signIn, test, expectAccessible } from './support';
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 const RATINGS = ['小区环境卫生', '安全秩序（门岗、巡逻）', '报修维修（速度和质量）', '绿化养护', '工作人员服务态度'];

@@ -146,11 +146,22 @@ pub async fn send_code(
     let policy = &state.settings.policy;
     let now = state.clock.now();
     let hour = now - 3600;
+    // The pause is per purpose: a family member who just registered can accept an
+    // invitation at once; asking for the same code again waits a minute.
+    let resend_key = format!("{}|{}", phone.as_str(), purpose_str(purpose));
+    let same_purpose = state
+        .db
+        .rate_window(
+            Bucket::SmsResend,
+            &resend_key,
+            now - policy.sms_resend_after_secs,
+        )
+        .await?;
     let to_number = state
         .db
         .rate_window(Bucket::SmsToNumber, phone.as_str(), hour)
         .await?;
-    if let Some(last) = to_number.last {
+    if let Some(last) = same_purpose.last {
         if now - last < policy.sms_resend_after_secs {
             return Err(ApiError::RateLimited {
                 retry_after_secs: (last + policy.sms_resend_after_secs - now).max(1) as u64,

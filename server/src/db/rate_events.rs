@@ -12,6 +12,8 @@ pub enum Bucket {
     SignInFailurePair,
     SignInFailureIp,
     SmsToNumber,
+    /// Per number *and* purpose: the pause before the same code is asked for again.
+    SmsResend,
     SmsFromIp,
     Registration,
     Upload,
@@ -24,6 +26,7 @@ impl Bucket {
             Bucket::SignInFailurePair => "sign_in_failure:pair",
             Bucket::SignInFailureIp => "sign_in_failure:ip",
             Bucket::SmsToNumber => "sms:number",
+            Bucket::SmsResend => "sms:resend",
             Bucket::SmsFromIp => "sms:ip",
             Bucket::Registration => "registration:ip",
             Bucket::Upload => "upload:account",
