@@ -14,6 +14,8 @@ pub mod deadline;
 pub mod eligibility;
 pub mod error;
 pub mod export;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod id_number;
 pub mod jurisdiction;
 pub mod notification;

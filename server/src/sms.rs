@@ -189,6 +189,10 @@ pub async fn send_code(
         .db
         .record_rate_event(Bucket::SmsFromIp, ip, now)
         .await?;
+    state
+        .db
+        .record_rate_event(Bucket::SmsResend, &resend_key, now)
+        .await?;
     let needs_account = matches!(purpose, Purpose::ResetPassword | Purpose::SignIn);
     let text = if needs_account && !has_account {
         NO_ACCOUNT_TEXT.to_owned()

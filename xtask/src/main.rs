@@ -2,6 +2,7 @@
 //! `cargo xtask run`, `cargo xtask test`, `cargo xtask dist`.
 
 mod dist;
+mod fuzz;
 mod i18n_check;
 mod tools;
 
@@ -26,8 +27,17 @@ fn real_main() -> Result<()> {
         Some("dist") => dist::dist(&root).map(|_| ()),
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root),
+        Some("fuzz") => {
+            let seconds = args
+                .get(1)
+                .map(|s| s.parse::<u64>())
+                .transpose()
+                .map_err(|_| anyhow::anyhow!("usage: cargo xtask fuzz [seconds]"))?
+                .unwrap_or(300);
+            fuzz::fuzz(&root, seconds)
+        }
         _ => {
-            eprintln!("usage: cargo xtask <run|test|dist>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), i18n, end-to-end");
+            eprintln!("usage: cargo xtask <run|test|dist|fuzz>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), a short fuzz run, i18n, end-to-end\n  fuzz  [seconds] fuzz the text parsers (default 300 s)");
             bail!("unknown command")
         }
     }
@@ -106,6 +116,13 @@ fn test(root: &std::path::Path) -> Result<()> {
         }
         _ => summary.push("API tests on PostgreSQL: NOT RUN (set ANJU_TEST_POSTGRES_URL)".into()),
     }
+
+    // A short run on every test; `cargo xtask fuzz` runs longer.
+    const SHORT_FUZZ_SECS: u64 = 20;
+    fuzz::fuzz(root, SHORT_FUZZ_SECS)?;
+    summary.push(format!(
+        "fuzz (text parsers, {SHORT_FUZZ_SECS} s, libFuzzer): no crash"
+    ));
 
     tools::step("end-to-end in headless Chromium");
     tools::ensure_npm_packages(root)?;
