@@ -104,6 +104,12 @@ pub async fn reset_password(req: &anju_domain::ResetPasswordRequest) -> ApiResul
     send_json_no_content(Request::post("/api/auth/password-reset"), req).await
 }
 
+pub async fn staff_reset_password(
+    req: &anju_domain::StaffResetRequest,
+) -> ApiResult<anju_domain::StaffResetView> {
+    send_json(Request::post("/api/staff/password-resets"), req).await
+}
+
 pub async fn change_password(
     req: &anju_domain::ChangePasswordRequest,
 ) -> ApiResult<anju_domain::SessionsEnded> {

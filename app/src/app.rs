@@ -10,8 +10,9 @@ use crate::pages::{
     register::Register, retrofit_application::RetrofitApplication, retrofit_check::RetrofitCheck,
     retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
     retrofit_review::RetrofitQueue, service::ServicePage, sign_in::SignIn,
-    survey_answer::SurveyAnswer, survey_collect::SurveyCollect, survey_edit::SurveyEdit,
-    survey_results::SurveyResultsPage, surveys::SurveysHome,
+    staff_password_reset::StaffPasswordReset, survey_answer::SurveyAnswer,
+    survey_collect::SurveyCollect, survey_edit::SurveyEdit, survey_results::SurveyResultsPage,
+    surveys::SurveysHome,
 };
 use crate::state::{Prefs, Session};
 use anju_domain::Role;
@@ -83,6 +84,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/retrofit/applications/:id")
                         view=|| view! { <Guard allow=|_| true><RetrofitApplication /></Guard> }
+                    />
+                    <Route
+                        path=path!("/staff/password-reset")
+                        view=|| view! { <Guard allow=|r| matches!(r, Role::CommunityStaff | Role::CountyAdmin | Role::SystemAdmin)><StaffPasswordReset /></Guard> }
                     />
                     <Route
                         path=path!("/staff/retrofit")

@@ -396,6 +396,18 @@ pub struct CasePage {
     pub next_after: Option<String>,
 }
 
+/// The staff queue's page key: `<due time>:<case id>` of the last case shown (key paging in
+/// time-left order).
+pub fn queue_key(due_at: i64, id: i64) -> String {
+    format!("{due_at}:{id}")
+}
+
+/// A queue page key as sent back by the client; `None` for anything else.
+pub fn parse_queue_key(key: &str) -> Option<(i64, i64)> {
+    let (due, id) = key.split_once(':')?;
+    Some((due.parse().ok()?, id.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,13 @@ pub fn text_parsers(input: &str) {
         let _ = month_bounds(input);
     }
     let _ = month_bounds(input);
+    if let Some((due, id)) = crate::complaint::parse_queue_key(input) {
+        // A key that parses names the same place as the one the server would write.
+        assert_eq!(
+            crate::complaint::parse_queue_key(&crate::complaint::queue_key(due, id)),
+            Some((due, id))
+        );
+    }
     if let Some(day) = parse_day(input) {
         assert_eq!(day.format("%Y-%m-%d").to_string(), input.trim());
     }
@@ -68,6 +75,10 @@ pub const SEEDS: &[&str] = &[
     "work 2026-09-28 调休",
     "off 2026-13-01",
     "=HYPERLINK(\"x\")",
+    "1767225600:42",
+    "-9223372036854775808:9223372036854775807",
+    "1:2:3",
+    ":",
     "{\"questions\":[],\"satisfaction\":null}",
     "{\"overall\":\"满意\",\"cleanliness\":99}",
 ];

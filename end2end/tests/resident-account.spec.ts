@@ -80,3 +80,26 @@ test('a wrong password says so without revealing whether the number exists', asy
   await expect(page).toHaveURL(/\/sign-in$/);
   await expectAccessible(page);
 });
+
+test('the community office resets a password after an in-person check, and the resident signs in with it', async ({ page, browser }) => {
+  const phone = freshPhone();
+  await register(page, phone);
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await signIn(staff, '13800000003', 'anju-community-2026');
+  await expect(staff).toHaveURL(/\/account$/);
+  await staff.getByRole('link', { name: '为居民重设密码' }).click();
+  await appReady(staff);
+  await staff.getByLabel('居民注册用的手机号').fill(phone);
+  await staff.getByLabel('如何核实了本人身份').fill('本人到场，核对身份证原件');
+  await expectAccessible(staff);
+  await staff.getByRole('button', { name: '重设密码' }).click();
+  const temporary = (await staff.locator('.panel-result strong').innerText()).trim();
+  expect(temporary).toMatch(/^[a-z2-9]{10}$/);
+  await staffContext.close();
+  // The resident's own session ended with the reset; the one-off password works.
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/sign-in/);
+  await signIn(page, phone, temporary);
+  await expect(page).toHaveURL(/\/account$/);
+});

@@ -65,3 +65,39 @@ pub async fn private_dirs(dir: &Path) -> std::io::Result<()> {
     builder.mode(0o700);
     builder.create(dir).await
 }
+
+/// Make an existing tree owner-only: directories 0700, files 0600 (uploads written before
+/// files were created owner-only). Returns how many entries changed.
+pub fn make_tree_private(dir: &Path) -> std::io::Result<usize> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut changed = 0;
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(d) = pending.pop() {
+            let entries = match std::fs::read_dir(&d) {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            for entry in entries {
+                let entry = entry?;
+                let meta = entry.metadata()?;
+                let wanted = if meta.is_dir() { 0o700 } else { 0o600 };
+                if meta.permissions().mode() & 0o777 != wanted {
+                    set_mode(&entry.path(), wanted)?;
+                    changed += 1;
+                }
+                if meta.is_dir() {
+                    pending.push(entry.path());
+                }
+            }
+        }
+        Ok(changed)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(0)
+    }
+}

@@ -138,6 +138,11 @@ async fn main() -> anyhow::Result<()> {
     }
     anju_server::files::private_dir(&cli.common.data_dir)
         .with_context(|| format!("cannot prepare {}", cli.common.data_dir.display()))?;
+    match anju_server::files::make_tree_private(&cli.common.data_dir.join("uploads")) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(entries = n, "uploads made owner-only"),
+        Err(e) => tracing::warn!(error = %e, "could not make every upload owner-only"),
+    }
     tracing::info!(database = %url, "opening database");
     let db = Db::connect(&url).await?;
     db.migrate().await?;

@@ -126,7 +126,10 @@ fn the_data_directory_and_database_files_are_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let dir = std::env::temp_dir().join(format!("anju-cli-{}", uuid::Uuid::new_v4().simple()));
     // Made world-readable first, as an earlier version or a careless copy would leave it.
-    std::fs::create_dir_all(&dir).unwrap();
+    let old_upload = dir.join("uploads/ab/old.jpg");
+    std::fs::create_dir_all(old_upload.parent().unwrap()).unwrap();
+    std::fs::write(&old_upload, b"photo").unwrap();
+    std::fs::set_permissions(&old_upload, std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     let (ok, _, err) = anju_in(&dir, &["demo-data"]);
     assert!(ok, "{err}");
@@ -139,5 +142,11 @@ fn the_data_directory_and_database_files_are_owner_only() {
         }
     }
     assert_eq!(mode(&dir.join("anju.db")), 0o600);
+    assert_eq!(
+        mode(&old_upload),
+        0o600,
+        "uploads written by an earlier version"
+    );
+    assert_eq!(mode(&dir.join("uploads/ab")), 0o700);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -44,6 +44,9 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="button" class="button button--secondary" on:click=sign_out.clone()>
                     {tr("account.sign_out")}
                 </button>
+                {matches!(u.role, anju_domain::Role::CommunityStaff | anju_domain::Role::CountyAdmin | anju_domain::Role::SystemAdmin).then(|| view! {
+                    <p><leptos_router::components::A href="/staff/password-reset">{tr("staffreset.title")}</leptos_router::components::A></p>
+                })}
                 <PasswordAndSessions />
             }
         })

@@ -20,6 +20,7 @@ pub mod retrofit_home;
 pub mod retrofit_review;
 pub mod service;
 pub mod sign_in;
+pub mod staff_password_reset;
 pub mod survey_answer;
 pub mod survey_collect;
 pub mod survey_edit;

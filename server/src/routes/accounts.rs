@@ -89,15 +89,6 @@ pub async fn register(
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> ApiResult<Response> {
     let ip = client_ip(connect_info);
-    let policy = &state.settings.policy;
-    crate::limits::hit(
-        &state,
-        Bucket::Registration,
-        &ip,
-        3600,
-        policy.registrations_per_ip_per_hour,
-    )
-    .await?;
     let mut fields = BTreeMap::new();
     let phone = check_credentials(&req.phone, &req.password, &mut fields);
     for (field, zh, en) in check_registration_text(&req) {
@@ -117,6 +108,15 @@ pub async fn register(
     let (Some(phone), Some(building), true) = (phone, building, fields.is_empty()) else {
         return Err(ApiError::Validation(fields));
     };
+    // Counted once the form is right, so typing mistakes cost nothing.
+    crate::limits::hit(
+        &state,
+        Bucket::Registration,
+        &ip,
+        3600,
+        state.settings.policy.registrations_per_ip_per_hour,
+    )
+    .await?;
     // The code first: only someone holding the number learns whether it has an account.
     sms::verify_code(&state, &phone, Purpose::Register, &req.sms_code).await?;
 

@@ -189,13 +189,7 @@ pub async fn list(
         Some(scope) => {
             let after = match q.after.as_deref() {
                 None => (i64::MIN, i64::MIN),
-                Some(k) => {
-                    let (d, i) = k.split_once(':').ok_or_else(bad_key)?;
-                    (
-                        d.parse().map_err(|_| bad_key())?,
-                        i.parse().map_err(|_| bad_key())?,
-                    )
-                }
+                Some(k) => anju_domain::complaint::parse_queue_key(k).ok_or_else(bad_key)?,
             };
             let due_before = if q.overdue {
                 state.clock.now()
@@ -232,7 +226,7 @@ pub async fn list(
     let next_after = more.then(|| {
         let last = &rows[PAGE_SIZE as usize - 1];
         if staff {
-            format!("{}:{}", last.next_due_at, last.id)
+            anju_domain::complaint::queue_key(last.next_due_at, last.id)
         } else {
             last.id.to_string()
         }
