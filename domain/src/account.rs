@@ -106,7 +106,8 @@ pub struct StaffResetRequest {
     pub identity_check: String,
 }
 
-/// A one-off password to hand to the resident; it works once they sign in and change it.
+/// A one-off password to hand to the resident: it works for a day, and they are asked to
+/// choose their own when they sign in with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffResetView {
     pub display_name: String,
@@ -146,6 +147,9 @@ pub struct AccountView {
     pub jurisdiction: Option<JurisdictionView>,
     pub home: Option<HomeView>,
     pub preferences: Preferences,
+    /// Signed in with a one-off password from the community office: choose your own now.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// `GET /api/session`: who is signed in, if anyone (200 either way, unlike `/api/me`).

@@ -102,4 +102,10 @@ test('the community office resets a password after an in-person check, and the r
   await expect(page).toHaveURL(/\/sign-in/);
   await signIn(page, phone, temporary);
   await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('alert')).toContainText('临时密码');
+  await page.getByLabel('现在的密码').fill(temporary);
+  await page.getByLabel('新密码').fill('willow by the lake 2026');
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await expect(page.getByText('已退出其他设备上的登录')).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });

@@ -47,6 +47,9 @@ pub fn AccountPage() -> impl IntoView {
                 {matches!(u.role, anju_domain::Role::CommunityStaff | anju_domain::Role::CountyAdmin | anju_domain::Role::SystemAdmin).then(|| view! {
                     <p><leptos_router::components::A href="/staff/password-reset">{tr("staffreset.title")}</leptos_router::components::A></p>
                 })}
+                {u.must_change_password.then(|| view! {
+                    <p class="panel-result" role="alert">{tr("account.must_change")}</p>
+                })}
                 <PasswordAndSessions />
             }
         })
@@ -63,6 +66,7 @@ fn PasswordAndSessions() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
     let done = RwSignal::new(None::<u64>);
+    let session = expect_context::<Session>();
     let change = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = ChangePasswordRequest {
@@ -72,6 +76,12 @@ fn PasswordAndSessions() -> impl IntoView {
         spawn_local(async move {
             match api::change_password(&req).await {
                 Ok(ended) => {
+                    // A one-off password is one no longer.
+                    session.user.update(|u| {
+                        if let Some(u) = u {
+                            u.must_change_password = false;
+                        }
+                    });
                     errors.set(FieldErrors::new());
                     general.set(None);
                     current.set(String::new());

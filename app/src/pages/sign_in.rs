@@ -62,8 +62,14 @@ pub fn SignIn() -> impl IntoView {
             match api::sign_in(&req).await {
                 Ok(account) => {
                     prefs.apply(account.preferences);
+                    // A one-off password from the office: straight to choosing one's own.
+                    let to = if account.must_change_password {
+                        "/account".to_owned()
+                    } else {
+                        next
+                    };
                     session.user.set(Some(account));
-                    navigate(&next, Default::default());
+                    navigate(&to, Default::default());
                 }
                 Err(e) => {
                     if e.code == "sms_code_required" {

@@ -18,6 +18,9 @@ CREATE INDEX sms_codes_latest ON sms_codes(phone, purpose, id);
 
 -- When the account's number was last proven by a code (NULL for accounts made before).
 ALTER TABLE accounts ADD COLUMN phone_verified_at BIGINT;
+-- Set while the password is a one-off one handed out at the community office: it stops
+-- working then, and must be changed at the first sign-in.
+ALTER TABLE accounts ADD COLUMN temporary_password_expires_at BIGINT;
 
 -- A guardian link is now invited -> accepted (number verified, proof sent) -> active once
 -- the elder or the street office confirms. Links already active stay active.

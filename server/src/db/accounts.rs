@@ -19,6 +19,8 @@ pub struct AccountRow {
     pub preferences: Preferences,
     /// When the mobile number was last proven with an SMS code.
     pub phone_verified_at: Option<i64>,
+    /// Set while the password is a one-off one from the community office.
+    pub temporary_password_expires_at: Option<i64>,
 }
 
 pub struct NewAccount<'a> {
@@ -42,7 +44,7 @@ pub enum CreateAccountError {
     Db(#[from] sqlx::Error),
 }
 
-const COLUMNS: &str = "id, phone, password_hash, display_name, role, jurisdiction_id, home_building_id, home_unit, home_room, scope_path, elder_mode, locale, phone_verified_at";
+const COLUMNS: &str = "id, phone, password_hash, display_name, role, jurisdiction_id, home_building_id, home_unit, home_room, scope_path, elder_mode, locale, phone_verified_at, temporary_password_expires_at";
 
 fn from_row<R: Row>(row: &R) -> Result<AccountRow, sqlx::Error>
 where
@@ -74,6 +76,7 @@ where
             locale: Locale::parse(&locale).unwrap_or_default(),
         },
         phone_verified_at: row.try_get("phone_verified_at")?,
+        temporary_password_expires_at: row.try_get("temporary_password_expires_at")?,
     })
 }
 
@@ -191,17 +194,28 @@ impl Db {
         )
     }
 
-    pub async fn set_password_hash(&self, account_id: i64, hash: &str) -> Result<(), sqlx::Error> {
+    /// A new password; `temporary_until` marks a one-off one (None: the person's own).
+    pub async fn set_password_hash(
+        &self,
+        account_id: i64,
+        hash: &str,
+        temporary_until: Option<i64>,
+    ) -> Result<(), sqlx::Error> {
         with_db!(
             self,
-            write | pool | {
-                sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            write
+                | pool
+                | {
+                    sqlx::query(
+                    "UPDATE accounts SET password_hash = $1, temporary_password_expires_at = $2 WHERE id = $3",
+                )
                     .bind(hash)
+                    .bind(temporary_until)
                     .bind(account_id)
                     .execute(pool)
                     .await
                     .map(|_| ())
-            }
+                }
         )
     }
 

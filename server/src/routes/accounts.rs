@@ -225,6 +225,17 @@ pub async fn sign_in(
         |a| a.password_hash.clone(),
     );
     let password_ok = verify_blocking(req.password, hash).await?;
+    // A one-off password from the community office works for a day only.
+    let expired = account
+        .as_ref()
+        .and_then(|a| a.temporary_password_expires_at)
+        .is_some_and(|until| now > until);
+    if password_ok && expired {
+        return Err(ApiError::ForbiddenBecause(
+            "临时密码已过期，请带身份证到社区重新办理，或用短信验证码重设密码",
+            "The temporary password has expired; go to your community office with your ID, or reset the password by text message",
+        ));
+    }
     let Some(account) = account.filter(|_| password_ok) else {
         for (bucket, subject) in [
             (Bucket::SignInFailurePair, pair.as_str()),
@@ -293,7 +304,7 @@ pub async fn reset_password(
         .ok_or(ApiError::NotFound)?;
     let hash = hash_blocking(req.new_password).await?;
     let now = state.clock.now();
-    state.db.set_password_hash(account.id, &hash).await?;
+    state.db.set_password_hash(account.id, &hash, None).await?;
     state.db.mark_phone_verified(account.id, now).await?;
     state.db.delete_sessions_of(account.id, None).await?;
     state

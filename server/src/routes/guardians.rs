@@ -176,6 +176,11 @@ pub async fn accept(
                 "Choose how you are related to the elder",
             )
         })?;
+    // The proof first: a refused file must not spend the code, or the family member would
+    // wait out the resend pause for a new one.
+    let body = body_or_error(body)?;
+    crate::limits::count_upload(&state, user.id).await?;
+    let (hash, content_type, _) = store_document(&state, body, "proof").await?;
     let phone = PhoneNumber::parse(&user.phone).map_err(|_| ApiError::Forbidden)?;
     crate::sms::verify_code(
         &state,
@@ -186,9 +191,6 @@ pub async fn accept(
     .await?;
     let now = state.clock.now();
     state.db.mark_phone_verified(user.id, now).await?;
-    let body = body_or_error(body)?;
-    crate::limits::count_upload(&state, user.id).await?;
-    let (hash, content_type, _) = store_document(&state, body, "proof").await?;
     if !state
         .db
         .accept_guardian_link(

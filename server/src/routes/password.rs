@@ -36,7 +36,7 @@ pub async fn change(
     }
     let hash = hash_blocking(req.new_password).await?;
     let now = state.clock.now();
-    state.db.set_password_hash(user.id, &hash).await?;
+    state.db.set_password_hash(user.id, &hash, None).await?;
     let ended = state
         .db
         .delete_sessions_of(user.id, this_session(&state, &headers).as_deref())
@@ -75,6 +75,9 @@ pub async fn end_other_sessions(
         .await?;
     Ok(Json(SessionsEnded { ended }))
 }
+
+/// How long a one-off password works: long enough to get home and sign in.
+const TEMPORARY_PASSWORD_SECS: i64 = 24 * 60 * 60;
 
 /// Letters and digits nobody misreads aloud or on paper (no 0/o, 1/l/i).
 const TEMPORARY_ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
@@ -126,7 +129,11 @@ pub async fn staff_reset(
     let temporary = temporary_password();
     let hash = hash_blocking(temporary.clone()).await?;
     let now = state.clock.now();
-    state.db.set_password_hash(resident.id, &hash).await?;
+    let until = now + TEMPORARY_PASSWORD_SECS;
+    state
+        .db
+        .set_password_hash(resident.id, &hash, Some(until))
+        .await?;
     state.db.delete_sessions_of(resident.id, None).await?;
     state
         .db

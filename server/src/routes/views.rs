@@ -32,5 +32,6 @@ pub async fn account_view(db: &Db, row: &AccountRow) -> Result<AccountView, sqlx
         jurisdiction: jurisdiction.map(|j| j.view()),
         home,
         preferences: row.preferences,
+        must_change_password: row.temporary_password_expires_at.is_some(),
     })
 }

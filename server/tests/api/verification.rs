@@ -245,11 +245,38 @@ async fn community_staff_reset_a_password_after_an_in_person_check(app: TestApp)
         app.get("/api/me", Some(&resident)).await.status,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(
-        app.sign_in("13900001050", temporary).await.status,
-        StatusCode::OK
-    );
     let recorded = app.audit_details("account.password_reset_in_person").await;
     assert_eq!(recorded.len(), 1);
     assert!(recorded[0].contains("身份证"), "{recorded:?}");
+    let signed_in = app.sign_in("13900001050", temporary).await;
+    assert_eq!(signed_in.status, StatusCode::OK);
+    assert_eq!(signed_in.body["must_change_password"], true);
+    let cookie = signed_in.cookie().unwrap();
+    let changed = app
+        .put(
+            "/api/me/password",
+            Some(&cookie),
+            json!({ "current_password": temporary, "new_password": "willow by the lake" }),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(
+        app.get("/api/me", Some(&cookie)).await.body["must_change_password"],
+        false
+    );
+    // A one-off password not used within a day stops working.
+    let again = app
+        .post(
+            "/api/staff/password-resets",
+            Some(&staff),
+            json!({ "phone": "13900001050", "identity_check": "本人到场，核对身份证原件" }),
+        )
+        .await;
+    let stale = again.body["temporary_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.state.clock.advance(24 * 60 * 60 + 1);
+    let late = app.sign_in("13900001050", &stale).await;
+    assert_envelope(&late, StatusCode::FORBIDDEN, "forbidden");
 }
