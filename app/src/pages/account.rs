@@ -20,6 +20,8 @@ pub fn AccountPage() -> impl IntoView {
             navigate("/sign-in", Default::default());
         });
     };
+    // Outside the view below, which is rebuilt whenever the session changes.
+    let password_changed = RwSignal::new(false);
     move || {
         session.user.get().map(|u| {
             let role = move || text(locale.get(), role_key(u.role));
@@ -47,18 +49,19 @@ pub fn AccountPage() -> impl IntoView {
                 {matches!(u.role, anju_domain::Role::CommunityStaff | anju_domain::Role::CountyAdmin | anju_domain::Role::SystemAdmin).then(|| view! {
                     <p><leptos_router::components::A href="/staff/password-reset">{tr("staffreset.title")}</leptos_router::components::A></p>
                 })}
-                {u.must_change_password.then(|| view! {
+                {move || (u.must_change_password && !password_changed.get()).then(|| view! {
                     <p class="panel-result" role="alert">{tr("account.must_change")}</p>
                 })}
-                <PasswordAndSessions />
+                <PasswordAndSessions changed=password_changed />
             }
         })
     }
 }
 
 /// Change the password (other sessions end) or end the other sessions on their own.
+/// `changed` is set once the password is changed (a one-off password is one no longer).
 #[component]
-fn PasswordAndSessions() -> impl IntoView {
+fn PasswordAndSessions(changed: RwSignal<bool>) -> impl IntoView {
     use crate::components::field::{ErrorSummary, FieldErrors, TextField};
     use anju_domain::{ChangePasswordRequest, FieldError};
     let current = RwSignal::new(String::new());
@@ -66,7 +69,6 @@ fn PasswordAndSessions() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
     let done = RwSignal::new(None::<u64>);
-    let session = expect_context::<Session>();
     let change = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = ChangePasswordRequest {
@@ -76,12 +78,7 @@ fn PasswordAndSessions() -> impl IntoView {
         spawn_local(async move {
             match api::change_password(&req).await {
                 Ok(ended) => {
-                    // A one-off password is one no longer.
-                    session.user.update(|u| {
-                        if let Some(u) = u {
-                            u.must_change_password = false;
-                        }
-                    });
+                    changed.set(true);
                     errors.set(FieldErrors::new());
                     general.set(None);
                     current.set(String::new());
