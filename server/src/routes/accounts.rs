@@ -1,6 +1,6 @@
 //! Registration (with the number proven by an SMS code), sign-in with throttling that never
-//! locks the owner out, sign-out, SMS codes, and forgotten passwords. Password changes and
-//! ending other sessions are in `password.rs`.
+//! locks the owner out, sign-out, and SMS codes. Passwords (forgotten, changed, reset at the
+//! office) and ending other sessions are in `password.rs`.
 
 use super::views::account_view;
 use crate::auth;
@@ -11,7 +11,7 @@ use crate::sms::{self, Purpose};
 use crate::AppState;
 use anju_domain::{
     check_registration_text, AccountView, FieldError, JurisdictionLevel, Password, PhoneNumber,
-    RegisterRequest, ResetPasswordRequest, Role, SignInRequest, SmsCodeRequest, SmsCodeSent,
+    RegisterRequest, Role, SignInRequest, SmsCodeRequest, SmsCodeSent,
 };
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -283,45 +283,6 @@ pub async fn sign_in(
         .await?;
     let view = account_view(&state.db, &account).await?;
     start_session(&state, &headers, account.id, StatusCode::OK, view).await
-}
-
-/// Forgotten password: the SMS code proves the number; every session of the account ends.
-pub async fn reset_password(
-    State(state): State<AppState>,
-    ApiJson(req): ApiJson<ResetPasswordRequest>,
-) -> ApiResult<StatusCode> {
-    let phone = parse_phone(&req.phone)?;
-    if let Err(e) = Password::new(&req.new_password, Some(phone.as_str())) {
-        let (zh, en) = e.message();
-        return Err(ApiError::field("new_password", zh, en));
-    }
-    sms::verify_code(&state, &phone, Purpose::ResetPassword, &req.sms_code).await?;
-    // A code is only ever sent for a number with an account; this is a deleted account.
-    let account = state
-        .db
-        .account_by_phone(phone.as_str())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let hash = hash_blocking(req.new_password).await?;
-    let now = state.clock.now();
-    state.db.set_password_hash(account.id, &hash, None).await?;
-    state.db.mark_phone_verified(account.id, now).await?;
-    state.db.delete_sessions_of(account.id, None).await?;
-    state
-        .db
-        .clear_rate_events(Bucket::SignInFailureAccount, phone.as_str())
-        .await?;
-    state
-        .db
-        .audit(
-            now,
-            Some(account.id),
-            "account.password_reset_sms",
-            &format!("account:{}", account.id),
-            "",
-        )
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {

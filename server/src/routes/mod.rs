@@ -49,7 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sign-in", post(accounts::sign_in))
         .route("/auth/sign-out", post(accounts::sign_out))
         .route("/auth/sms-codes", post(accounts::sms_code))
-        .route("/auth/password-reset", post(accounts::reset_password))
+        .route("/auth/password-reset", post(password::reset_password))
         .route("/me/password", put(password::change))
         .route(
             "/me/sessions/end-others",

@@ -1,17 +1,60 @@
-//! Passwords for the signed-in: change it (other sessions end), end other sessions; and the
-//! community office's reset for a resident who came in person and showed their ID.
+//! Passwords: forgotten (reset by SMS code; every session ends), changed by the signed-in
+//! (other sessions end), and reset by the community office for a resident who came in person
+//! and showed their ID; and ending one's other sessions.
 
 use super::accounts::{hash_blocking, parse_phone, verify_password};
 use crate::auth::{self, CurrentUser};
+use crate::db::rate_events::Bucket;
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::sms::{self, Purpose};
 use crate::AppState;
 use anju_domain::{
-    ChangePasswordRequest, Password, Role, SessionsEnded, StaffResetRequest, StaffResetView,
+    ChangePasswordRequest, Password, ResetPasswordRequest, Role, SessionsEnded, StaffResetRequest,
+    StaffResetView,
 };
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use rand::Rng;
+
+/// Forgotten password: the SMS code proves the number; every session of the account ends.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ResetPasswordRequest>,
+) -> ApiResult<StatusCode> {
+    let phone = parse_phone(&req.phone)?;
+    if let Err(e) = Password::new(&req.new_password, Some(phone.as_str())) {
+        let (zh, en) = e.message();
+        return Err(ApiError::field("new_password", zh, en));
+    }
+    sms::verify_code(&state, &phone, Purpose::ResetPassword, &req.sms_code).await?;
+    // A code is only ever sent for a number with an account; this is a deleted account.
+    let account = state
+        .db
+        .account_by_phone(phone.as_str())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let hash = hash_blocking(req.new_password).await?;
+    let now = state.clock.now();
+    state.db.set_password_hash(account.id, &hash, None).await?;
+    state.db.mark_phone_verified(account.id, now).await?;
+    state.db.delete_sessions_of(account.id, None).await?;
+    state
+        .db
+        .clear_rate_events(Bucket::SignInFailureAccount, phone.as_str())
+        .await?;
+    state
+        .db
+        .audit(
+            now,
+            Some(account.id),
+            "account.password_reset_sms",
+            &format!("account:{}", account.id),
+            "",
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
 
 fn this_session(state: &AppState, headers: &HeaderMap) -> Option<String> {
     auth::session_token(state, headers).map(|t| auth::token_hash(&t))
