@@ -53,6 +53,9 @@ pub struct CleanDocument {
     pub hash: String,
 }
 
+/// For files people uploaded (PDFs, photos): nothing in them may run or load anything.
+pub const DOWNLOAD_CSP: &str = "default-src 'none'; sandbox; frame-ancestors 'none'";
+
 /// How a stored document is answered: always a download, never sniffed, and sandboxed so
 /// that nothing in it can run even if a browser opens it.
 pub fn download_headers(content_type: &str, name: &str) -> [(axum::http::HeaderName, String); 5] {
@@ -71,10 +74,7 @@ pub fn download_headers(content_type: &str, name: &str) -> [(axum::http::HeaderN
             format!("attachment; filename=\"{name}.{ext}\""),
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            crate::routes::security_headers::DOWNLOAD_CSP.to_owned(),
-        ),
+        (header::CONTENT_SECURITY_POLICY, DOWNLOAD_CSP.to_owned()),
     ]
 }
 

@@ -255,7 +255,8 @@ pub async fn verify_code(
         ));
     };
     let expected = code_hash(state, phone.as_str(), purpose, code);
-    let matches = constant_time_eq(expected.as_bytes(), attempt.code_hash.as_bytes());
+    let matches: bool =
+        subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), attempt.code_hash.as_bytes()).into();
     if matches && state.db.use_sms_code(attempt.id, now).await? {
         return Ok(());
     }
@@ -277,8 +278,4 @@ pub async fn verify_code(
         ),
     );
     Err(ApiError::Validation(fields))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

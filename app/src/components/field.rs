@@ -115,3 +115,16 @@ fn field_anchor(field: &str) -> &str {
         other => other,
     }
 }
+
+/// "Show password": the box that reveals what was typed in a password field given `reveal`.
+#[component]
+pub fn ShowPassword(reveal: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <div class="checkbox">
+            <input id="show-password" type="checkbox"
+                prop:checked=move || reveal.get()
+                on:change=move |ev| reveal.set(event_target_checked(&ev)) />
+            <label for="show-password">{tr("signin.show_password")}</label>
+        </div>
+    }
+}

@@ -3,7 +3,7 @@
 //! are told to go to their community office, which resets it after checking their ID.
 
 use crate::api;
-use crate::components::field::{ErrorSummary, FieldErrors, TextField};
+use crate::components::field::{ErrorSummary, FieldErrors, ShowPassword, TextField};
 use crate::components::sms_code::SmsCodeField;
 use crate::i18n::{page_title, tr};
 use anju_domain::{FieldError, ResetPasswordRequest, SmsPurpose};
@@ -58,12 +58,7 @@ pub fn ForgotPassword() -> impl IntoView {
                 <SmsCodeField phone=phone.into() purpose=SmsPurpose::ResetPassword value=sms_code errors />
                 <TextField id="new_password" label="forgot.new_password" hint="register.password_hint"
                     value=password errors autocomplete="new-password" reveal />
-                <div class="checkbox">
-                    <input id="show-password" type="checkbox"
-                        prop:checked=move || reveal.get()
-                        on:change=move |ev| reveal.set(event_target_checked(&ev)) />
-                    <label for="show-password">{tr("signin.show_password")}</label>
-                </div>
+                <ShowPassword reveal />
                 <button type="submit" class="button" prop:disabled=move || busy.get()>
                     {tr("forgot.submit")}
                 </button>

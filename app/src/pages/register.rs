@@ -2,7 +2,7 @@
 //! room). Checked here with the same `anju_domain` rules the server enforces.
 
 use crate::api;
-use crate::components::field::{ErrorSummary, FieldErrors, TextField};
+use crate::components::field::{ErrorSummary, FieldErrors, ShowPassword, TextField};
 use crate::components::sms_code::SmsCodeField;
 use crate::i18n::{page_title, pick, text, tr};
 use crate::state::{Prefs, Session};
@@ -166,12 +166,7 @@ pub fn Register() -> impl IntoView {
             <SmsCodeField phone=phone.into() purpose=SmsPurpose::Register value=sms_code errors />
             <TextField id="password" label="register.password" hint="register.password_hint"
                 value=password errors autocomplete="new-password" reveal />
-            <div class="checkbox">
-                <input id="show-password" type="checkbox"
-                    prop:checked=move || reveal.get()
-                    on:change=move |ev| reveal.set(event_target_checked(&ev)) />
-                <label for="show-password">{tr("signin.show_password")}</label>
-            </div>
+            <ShowPassword reveal />
             <TextField id="display_name" label="register.name" hint="register.name_hint" value=name errors
                 autocomplete="name" />
             <fieldset class="fieldset">

@@ -1,5 +1,5 @@
 use crate::api;
-use crate::components::field::{ErrorSummary, FieldErrors, TextField};
+use crate::components::field::{ErrorSummary, FieldErrors, ShowPassword, TextField};
 use crate::components::sms_code::SmsCodeField;
 use crate::i18n::{page_title, tr};
 use crate::state::{Prefs, Session};
@@ -93,12 +93,7 @@ pub fn SignIn() -> impl IntoView {
                 kind="tel" autocomplete="tel" inputmode="tel" />
             <TextField id="password" label="signin.password" value=password errors
                 autocomplete="current-password" reveal />
-            <div class="checkbox">
-                <input id="show-password" type="checkbox"
-                    prop:checked=move || reveal.get()
-                    on:change=move |ev| reveal.set(event_target_checked(&ev)) />
-                <label for="show-password">{tr("signin.show_password")}</label>
-            </div>
+            <ShowPassword reveal />
             // Asked for only after many failed sign-ins on this account from anywhere.
             <Show when=move || needs_code.get()>
                 <SmsCodeField phone=phone.into() purpose=SmsPurpose::SignIn value=sms_code errors />

@@ -2,6 +2,7 @@
 //! their event row (and the quota counter) in one transaction, and the lists of the family,
 //! the street office and the county. Sensitive columns arrive here already sealed.
 
+use super::item_counts::{document_subject, take_place, Added};
 use super::{is_unique_violation, with_db, Db};
 use anju_domain::application::{ApplicationChannel, RejectReason, ReturnItem};
 use anju_domain::retrofit::RetrofitState;
@@ -826,6 +827,86 @@ impl Db {
                 .transpose()
                 .map(Option::unwrap_or_default)
             }
+        )
+    }
+}
+
+impl Db {
+    /// Record a document of an application within the cap.
+    pub async fn add_retrofit_document(
+        &self,
+        d: &NewDocument<'_>,
+        cap: i64,
+    ) -> Result<Added, sqlx::Error> {
+        let subject = document_subject(d.application_id);
+        with_db!(
+            self,
+            write
+                | pool
+                | {
+                    async {
+                    let mut tx = pool.begin().await?;
+                    if !take_place!(tx, &subject, cap) {
+                        return Ok(Added::CapReached);
+                    }
+                    let id: i64 = sqlx::query(
+                        "INSERT INTO retrofit_documents (application_id, kind, hash, content_type, size, uploaded_by, uploaded_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    )
+                    .bind(d.application_id)
+                    .bind(d.kind)
+                    .bind(d.hash)
+                    .bind(d.content_type)
+                    .bind(d.size)
+                    .bind(d.by)
+                    .bind(d.now)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("id")?;
+                    tx.commit().await?;
+                    Ok(Added::New(id))
+                }
+                .await
+                }
+        )
+    }
+
+    /// Remove a document and give its place back, in one transaction.
+    pub async fn remove_retrofit_document(
+        &self,
+        application_id: i64,
+        document_id: i64,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let subject = document_subject(application_id);
+        with_db!(
+            self,
+            write
+                | pool
+                | {
+                    async {
+                    let mut tx = pool.begin().await?;
+                    let removed = sqlx::query(
+                        "UPDATE retrofit_documents SET removed_at = $1 WHERE id = $2 AND application_id = $3 AND removed_at IS NULL",
+                    )
+                    .bind(now)
+                    .bind(document_id)
+                    .bind(application_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        == 1;
+                    if removed {
+                        sqlx::query("UPDATE item_counts SET n = n - 1 WHERE subject = $1 AND n > 0")
+                            .bind(&subject)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(removed)
+                }
+                .await
+                }
         )
     }
 }

@@ -97,10 +97,7 @@ pub async fn invite(
     ApiJson(req): ApiJson<InviteGuardianRequest>,
 ) -> ApiResult<(StatusCode, Json<GuardianLinkView>)> {
     family_only(&user)?;
-    let phone = PhoneNumber::parse(&req.phone).map_err(|e| {
-        let (zh, en) = e.message();
-        ApiError::field("phone", zh, en)
-    })?;
+    let phone = super::accounts::parse_phone(&req.phone)?;
     if phone.as_str() == user.phone {
         return Err(ApiError::field(
             "phone",

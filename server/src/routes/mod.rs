@@ -22,7 +22,7 @@ mod retrofit;
 mod retrofit_county;
 mod retrofit_documents;
 mod retrofit_views;
-pub(crate) mod security_headers;
+mod security_headers;
 mod survey_results;
 mod surveys;
 mod views;

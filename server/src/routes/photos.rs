@@ -4,7 +4,8 @@
 
 use super::cases::visible_case;
 use crate::auth::CurrentUser;
-use crate::db::item_counts::{Added, NewPhoto};
+use crate::db::item_counts::Added;
+use crate::db::photos::NewPhoto;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
 use crate::photos::{clean, PhotoLimits};

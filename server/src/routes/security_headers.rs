@@ -6,15 +6,12 @@ use axum::extract::State;
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::Response;
 
-/// The app's policy. Document downloads set their own, stricter one (`sandbox`), which this
-/// layer leaves in place.
+/// The app's policy. Document downloads set their own, stricter one
+/// (`documents::DOWNLOAD_CSP`), which this layer leaves in place.
 pub const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
 style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
 manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
 form-action 'self'; frame-ancestors 'none'";
-
-/// For files people uploaded (PDFs, photos): nothing in them may run or load anything.
-pub const DOWNLOAD_CSP: &str = "default-src 'none'; sandbox; frame-ancestors 'none'";
 
 const PERMISSIONS: &str = "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), \
 serial=(), bluetooth=(), interest-cohort=()";

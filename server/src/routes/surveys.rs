@@ -79,36 +79,38 @@ pub(super) async fn survey_staff(state: &AppState, user: &AccountRow) -> ApiResu
     staff_scope(state, user).await
 }
 
-async fn targets_in_scope(state: &AppState, loaded: &Loaded, scope: &str) -> ApiResult<bool> {
+/// Where the survey reaches: the id path of every community any version targets (a target
+/// that no longer exists counts as outside every area).
+async fn target_paths(state: &AppState, loaded: &Loaded) -> ApiResult<Vec<Option<String>>> {
+    let mut paths = Vec::new();
     for v in &loaded.versions {
         for c in state.db.survey_targets(v.id).await? {
-            if let Some(j) = state.db.jurisdiction(c).await? {
-                if j.id_path.starts_with(scope) {
-                    return Ok(true);
-                }
-            }
+            paths.push(state.db.jurisdiction(c).await?.map(|j| j.id_path));
         }
     }
-    Ok(false)
+    Ok(paths)
+}
+
+fn inside(path: &Option<String>, scope: &str) -> bool {
+    path.as_deref().is_some_and(|p| p.starts_with(scope))
+}
+
+/// Whether some community the survey reaches lies in `scope` (enough to see it).
+async fn targets_in_scope(state: &AppState, loaded: &Loaded, scope: &str) -> ApiResult<bool> {
+    Ok(target_paths(state, loaded)
+        .await?
+        .iter()
+        .any(|p| inside(p, scope)))
 }
 
 /// Whether every community any version targets lies in `scope`: only then may the caller
 /// change or publish the survey, so nobody rewrites a survey that also reaches areas they do
 /// not run.
 async fn all_targets_in_scope(state: &AppState, loaded: &Loaded, scope: &str) -> ApiResult<bool> {
-    for v in &loaded.versions {
-        for c in state.db.survey_targets(v.id).await? {
-            let inside = state
-                .db
-                .jurisdiction(c)
-                .await?
-                .is_some_and(|j| j.id_path.starts_with(scope));
-            if !inside {
-                return Ok(false);
-            }
-        }
-    }
-    Ok(true)
+    Ok(target_paths(state, loaded)
+        .await?
+        .iter()
+        .all(|p| inside(p, scope)))
 }
 
 /// Staff may edit the survey only over its whole reach.

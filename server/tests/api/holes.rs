@@ -318,9 +318,8 @@ async fn parallel_uploads_never_pass_the_caps(app: TestApp) {
 async fn futures_count(
     requests: impl Iterator<Item = impl std::future::Future<Output = crate::support::Response>>,
 ) -> usize {
-    let handles: Vec<_> = requests.collect();
     let mut created = 0;
-    for r in join_all(handles).await {
+    for r in futures::future::join_all(requests).await {
         if r.status == StatusCode::CREATED {
             created += 1;
         } else {
@@ -328,33 +327,6 @@ async fn futures_count(
         }
     }
     created
-}
-
-async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
-    // Polled together on this task, so the requests interleave at every await.
-    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).map(Some).collect();
-    let mut out: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (slot, fut) in out.iter_mut().zip(pinned.iter_mut()) {
-            if let Some(f) = fut {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => {
-                        *slot = Some(v);
-                        *fut = None;
-                    }
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    out.into_iter().map(|v| v.expect("ready")).collect()
 }
 
 fn big_png(w: u32, h: u32) -> Vec<u8> {

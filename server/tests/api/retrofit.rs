@@ -759,25 +759,7 @@ async fn id_numbers_are_masked_sealed_and_revealed_only_on_record(app: TestApp) 
 }
 
 async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    use sqlx::Row;
-    match &app.state.db {
-        anju_server::Db::Sqlite { reader, .. } => {
-            sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1")
-                .bind(action)
-                .fetch_one(reader)
-                .await
-                .unwrap()
-                .get("n")
-        }
-        anju_server::Db::Postgres(pool) => {
-            sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1")
-                .bind(action)
-                .fetch_one(pool)
-                .await
-                .unwrap()
-                .get("n")
-        }
-    }
+    app.audit_details(action).await.len() as i64
 }
 
 async fn bad_input_is_refused_with_the_field_named_and_nothing_saved(app: TestApp) {
