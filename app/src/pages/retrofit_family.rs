@@ -142,10 +142,14 @@ pub fn RetrofitFamily() -> impl IntoView {
                 {if o.my_guardians.is_empty() { view! { <p>{tr("family.none")}</p> }.into_any() } else {
                     view! { <ul class="case-list">{o.my_guardians.into_iter().map(|l| row(l, true)).collect_view()}</ul> }.into_any()
                 }}
-                {(!o.elders.is_empty()).then(|| view! {
+                {(!o.elders.is_empty()).then(|| {
+                    // Only a confirmed link lets the family member apply.
+                    let can_apply = o.elders.iter().any(|l| l.state == GuardianLinkState::Active);
+                    view! {
                     <h2>{tr("family.elders")}</h2>
                     <ul class="case-list">{o.elders.into_iter().map(|l| row(l, false)).collect_view()}</ul>
-                    <p><a href="/retrofit">{tr("family.apply_for_them")}</a></p>
+                    {can_apply.then(|| view! { <p><a href="/retrofit">{tr("family.apply_for_them")}</a></p> })}
+                    }
                 })}
             }
         })}
