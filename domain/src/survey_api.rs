@@ -136,6 +136,18 @@ pub struct ResponseView {
     pub flagged: bool,
     pub satisfied: Option<bool>,
     pub answers: Answers,
+    /// Every review decision, oldest first (the latest is `review`).
+    #[serde(default)]
+    pub review_history: Vec<ReviewEntry>,
+}
+
+/// One review decision on a response: kept, never overwritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewEntry {
+    pub review: ReviewState,
+    pub note: Option<String>,
+    pub reviewer: String,
+    pub at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -127,7 +127,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         if now - session.last_seen_at > policy.session_idle_secs
             || now - session.created_at > policy.session_absolute_secs
         {
-            state.db.delete_session(&hash).await?;
+            let mut tx = state.db.begin().await?;
+            tx.delete_session(&hash).await?;
+            tx.commit().await?;
             return Err(ApiError::Unauthenticated);
         }
         // Writing on every request would serialise reads behind the writer; a minute of

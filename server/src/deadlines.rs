@@ -3,6 +3,7 @@
 //! the street office over the community — when it is breached. Runs every minute in `serve`;
 //! each notice is claimed in the database first, so several instances never send it twice.
 
+use crate::db::audit::Audit;
 use crate::db::cases::CaseRow;
 use crate::routes::case_views::{rfc3339, ClockData};
 use crate::AppState;
@@ -70,30 +71,34 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
         let Some(warn) = warning_time(state, &case).await? else {
             continue;
         };
-        if now < warn || now >= due || !state.db.claim_deadline_notice(id, due, false).await? {
+        if now < warn || now >= due {
             continue;
         }
-        for account in handlers(state, &case).await? {
-            state
-                .db
-                .notify(
-                    account,
-                    now,
-                    "deadline_warning",
-                    Some(id),
-                    &format!(
-                        "事项 {} 将于 {} 到期，请尽快处理",
-                        case.reference,
-                        short(due)
-                    ),
-                    &format!(
-                        "Case {} is due at {}; please handle it soon",
-                        case.reference,
-                        short(due)
-                    ),
-                )
-                .await?;
+        let handlers = handlers(state, &case).await?;
+        let mut tx = state.db.begin().await?;
+        if !tx.claim_deadline_notice(id, due, false).await? {
+            continue;
         }
+        for account in handlers {
+            tx.notify(
+                account,
+                now,
+                "deadline_warning",
+                Some(id),
+                &format!(
+                    "事项 {} 将于 {} 到期，请尽快处理",
+                    case.reference,
+                    short(due)
+                ),
+                &format!(
+                    "Case {} is due at {}; please handle it soon",
+                    case.reference,
+                    short(due)
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
         report.warnings += 1;
     }
     for id in state.db.cases_due_before(now, true).await? {
@@ -101,9 +106,6 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
             continue;
         };
         let due = case.next_due_at;
-        if !state.db.claim_deadline_notice(id, due, true).await? {
-            continue;
-        }
         let mut told = state
             .db
             .staff_over(&case.scope_path, Role::StreetReviewer.as_str())
@@ -111,33 +113,38 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
         told.extend(handlers(state, &case).await?);
         told.sort_unstable();
         told.dedup();
-        for account in told {
-            state
-                .db
-                .notify(
-                    account,
-                    now,
-                    "deadline_breach",
-                    Some(id),
-                    &format!("事项 {} 已超时：应于 {} 前处理", case.reference, short(due)),
-                    &format!(
-                        "Case {} is overdue: it was due at {}",
-                        case.reference,
-                        short(due)
-                    ),
-                )
-                .await?;
+        let mut tx = state.db.begin().await?;
+        if !tx.claim_deadline_notice(id, due, true).await? {
+            continue;
         }
-        state
-            .db
-            .audit(
+        for account in told {
+            tx.notify(
+                account,
+                now,
+                "deadline_breach",
+                Some(id),
+                &format!("事项 {} 已超时：应于 {} 前处理", case.reference, short(due)),
+                &format!(
+                    "Case {} is overdue: it was due at {}",
+                    case.reference,
+                    short(due)
+                ),
+            )
+            .await?;
+        }
+        let due_text = rfc3339(due);
+        tx.audit(
+            &Audit::new(
                 now,
                 None,
                 "case.deadline_breached",
                 &format!("case:{id}"),
-                &rfc3339(due),
+                &case.scope_path,
             )
-            .await?;
+            .detail(&due_text),
+        )
+        .await?;
+        tx.commit().await?;
         report.breaches += 1;
     }
     Ok(report)

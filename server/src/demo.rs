@@ -3,6 +3,7 @@
 
 use crate::auth::hash_password;
 use crate::db::accounts::{CreateAccountError, NewAccount};
+use crate::db::audit::Audit;
 use crate::db::jurisdictions::JurisdictionRow;
 use crate::db::Db;
 use anju_domain::{JurisdictionLevel as L, Role};
@@ -138,8 +139,21 @@ async fn seed_retrofit_quota(db: &Db, now: i64) -> anyhow::Result<()> {
         .year();
     if db.county_quota(places.county.id, i64::from(year)).await? == (0, 0) {
         let low = db.county_settings(places.county.id).await?;
-        db.set_county_settings(places.county.id, low, i64::from(year), 20, now)
+        let mut tx = db.begin().await?;
+        tx.set_county_settings(places.county.id, low, i64::from(year), 20, now)
             .await?;
+        tx.audit(
+            &Audit::new(
+                now,
+                None,
+                "retrofit.county_settings",
+                &format!("county:{}", places.county.id),
+                &places.county.id_path,
+            )
+            .detail("demo data"),
+        )
+        .await?;
+        tx.commit().await?;
     }
     Ok(())
 }
@@ -208,7 +222,12 @@ async fn seed_cases(db: &Db, now: i64) -> anyhow::Result<()> {
             now: at,
             next_due_at: due,
         };
-        match db.create_case(&new).await {
+        let mut tx = db.begin().await?;
+        let created = tx.create_case(&new).await;
+        if created.is_ok() {
+            tx.commit().await?;
+        }
+        match created {
             // The door lock was fixed an hour ago: a handled complaint for this month's call-backs.
             Ok(id) if key == "demo-door" => {
                 if let Some(staff) = &staff {
@@ -244,8 +263,12 @@ async fn handle_demo_case(db: &Db, id: i64, staff: i64, filed: i64) -> anyhow::R
             &["resolve"][..],
         ),
     ];
+    let Some(case) = db.case(id).await? else {
+        return Ok(());
+    };
+    let mut tx = db.begin().await?;
     for (from, to, action, note, at, met) in steps {
-        db.apply_transition(&Transition {
+        tx.apply_transition(&Transition {
             case_id: id,
             from,
             to,
@@ -261,10 +284,12 @@ async fn handle_demo_case(db: &Db, id: i64, staff: i64, filed: i64) -> anyhow::R
             targets_unmet: &[],
             rating: None,
             major: None,
+            scope_path: &case.scope_path,
         })
         .await?;
     }
-    db.set_next_due(id, NO_DUE).await?;
+    tx.set_next_due(id, NO_DUE).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -287,7 +312,8 @@ pub async fn seed_accounts(db: &Db, now: i64) -> anyhow::Result<()> {
             (None, _) => places.building.id_path.clone(),
         };
         let hash = hash_password(demo.password)?;
-        match db
+        let mut tx = db.begin().await?;
+        let created = tx
             .create_account(&NewAccount {
                 phone: demo.phone,
                 password_hash: &hash,
@@ -300,9 +326,23 @@ pub async fn seed_accounts(db: &Db, now: i64) -> anyhow::Result<()> {
                 phone_verified: true,
                 now,
             })
-            .await
-        {
-            Ok(_) | Err(CreateAccountError::DuplicatePhone) => {}
+            .await;
+        match created {
+            Ok(id) => {
+                tx.audit(
+                    &Audit::new(
+                        now,
+                        None,
+                        "account.create_demo",
+                        &format!("account:{id}"),
+                        &scope_path,
+                    )
+                    .detail(demo.role.as_str()),
+                )
+                .await?;
+                tx.commit().await?;
+            }
+            Err(CreateAccountError::DuplicatePhone) => {}
             Err(CreateAccountError::Db(e)) => return Err(e.into()),
         }
     }

@@ -2,6 +2,7 @@
 
 use anju_domain::{Password, PhoneNumber, Role};
 use anju_server::db::accounts::NewAccount;
+use anju_server::db::Audit;
 use anju_server::{auth, demo, router, AppState, DatabaseUrl, Db, Policy, Settings};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -51,6 +52,11 @@ enum Command {
         #[arg(long)]
         community: Option<i64>,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Create a system admin; the password is read from ANJU_ADMIN_PASSWORD or stdin.
     CreateAdmin {
         #[arg(long)]
@@ -58,6 +64,13 @@ enum Command {
         #[arg(long, default_value = "系统管理员")]
         name: String,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain: print the number of entries and the head hash; exit with status 1
+    /// naming the first entry that was changed, removed, inserted or reordered.
+    Verify,
 }
 
 #[derive(Args, Default)]
@@ -154,8 +167,31 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("demo data loaded");
         }
         Command::CreateAdmin { phone, name } => create_admin(&db, &phone, &name, now).await?,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let report = db.verify_audit_chain().await?;
+            db.close().await;
+            match &report.broken {
+                None => {
+                    println!(
+                        "audit chain intact: {} entries, head {}",
+                        report.count, report.head
+                    );
+                }
+                Some(broken) => {
+                    println!(
+                        "audit chain BROKEN: {broken}; {} entries verified before it, last good hash {}",
+                        report.count, report.head
+                    );
+                    std::process::exit(1);
+                }
+            }
+            return Ok(());
+        }
         Command::Deadline { .. } => {}
         Command::Serve(args) => {
+            audit_chain_at_start(&db).await?;
             let keys = match std::env::var("ANJU_DATA_KEYS") {
                 Ok(text) if !text.trim().is_empty() => {
                     anju_server::crypto::Keyring::parse(&text).context("ANJU_DATA_KEYS")?
@@ -202,6 +238,29 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     db.close().await;
+    Ok(())
+}
+
+/// The chain's state in the log at every start: an operator who keeps the head hash elsewhere
+/// can later tell whether the whole tail was rewritten; a broken chain is as loud as we can be
+/// without refusing to serve residents.
+async fn audit_chain_at_start(db: &Db) -> anyhow::Result<()> {
+    let report = db.verify_audit_chain().await?;
+    match &report.broken {
+        None => tracing::info!(
+            entries = report.count,
+            head = %report.head,
+            "audit chain intact"
+        ),
+        Some(broken) => {
+            tracing::error!(
+                first_break = %broken,
+                verified = report.count,
+                "AUDIT CHAIN BROKEN: the audit log was changed outside the server; run `anju audit verify` and investigate"
+            );
+            eprintln!("WARNING: AUDIT CHAIN BROKEN: {broken}");
+        }
+    }
     Ok(())
 }
 
@@ -274,7 +333,8 @@ async fn create_admin(db: &Db, phone: &str, name: &str, now: i64) -> anyhow::Res
     let password = Password::new(&password, Some(phone.as_str()))
         .map_err(|e| anyhow::anyhow!(e.message().1))?;
     let hash = auth::hash_password(password.expose())?;
-    let id = db
+    let mut tx = db.begin().await?;
+    let id = tx
         .create_account(&NewAccount {
             phone: phone.as_str(),
             password_hash: &hash,
@@ -288,14 +348,18 @@ async fn create_admin(db: &Db, phone: &str, name: &str, now: i64) -> anyhow::Res
         })
         .await
         .map_err(|e| anyhow::anyhow!("cannot create the admin: {e}"))?;
-    db.audit(
-        now,
-        None,
-        "account.create_admin",
-        &format!("account:{id}"),
-        "cli",
+    tx.audit(
+        &Audit::new(
+            now,
+            None,
+            "account.create_admin",
+            &format!("account:{id}"),
+            "/",
+        )
+        .detail("cli"),
     )
     .await?;
+    tx.commit().await?;
     println!("created system admin {} ({})", phone.masked(), id);
     Ok(())
 }

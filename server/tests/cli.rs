@@ -97,9 +97,11 @@ async fn deadline_uses_this_deployments_stored_calendar() {
     let url = anju_server::DatabaseUrl::new(format!("sqlite://{}/anju.db", dir.display()));
     let db = anju_server::Db::connect(&url).await.unwrap();
     let holiday = chrono::NaiveDate::from_ymd_opt(2026, 10, 14).unwrap();
-    db.put_calendar_days("national", &[(holiday, DayKind::Off)], "", 0, 0)
+    let mut tx = db.begin().await.unwrap();
+    tx.put_calendar_days("national", &[(holiday, DayKind::Off)], "", 0, 0)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     db.close().await;
 
     let args = [

@@ -1,6 +1,6 @@
 //! Accounts: residents who registered themselves and staff created by an admin.
 
-use super::{is_unique_violation, with_db, Db};
+use super::{is_unique_violation, with_db, with_tx, Db, Tx};
 use anju_domain::{Locale, Preferences, Role};
 use sqlx::Row;
 
@@ -81,46 +81,6 @@ where
 }
 
 impl Db {
-    pub async fn create_account(&self, new: &NewAccount<'_>) -> Result<i64, CreateAccountError> {
-        let (building, unit, room) = match new.home {
-            Some((b, u, r)) => (Some(b), Some(u), Some(r)),
-            None => (None, None, None),
-        };
-        let result = with_db!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
-                "INSERT INTO accounts (phone, password_hash, display_name, role, jurisdiction_id,
-                    home_building_id, home_unit, home_room, scope_path, created_at, phone_verified_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )
-            .bind(new.phone)
-            .bind(new.password_hash)
-            .bind(new.display_name)
-            .bind(new.role.as_str())
-            .bind(new.jurisdiction_id)
-            .bind(building)
-            .bind(unit)
-            .bind(room)
-            .bind(new.scope_path)
-            .bind(new.now)
-            .bind(new.phone_verified.then_some(new.now))
-            .fetch_one(pool)
-            .await
-            .and_then(|r| r.try_get::<i64, _>("id"))
-                }
-        );
-        result.map_err(|e| {
-            if is_unique_violation(&e) {
-                CreateAccountError::DuplicatePhone
-            } else {
-                CreateAccountError::Db(e)
-            }
-        })
-    }
-
     pub async fn account_by_phone(&self, phone: &str) -> Result<Option<AccountRow>, sqlx::Error> {
         with_db!(
             self,
@@ -174,62 +134,97 @@ impl Db {
             }
         )
     }
+}
+
+impl Tx {
+    pub async fn create_account(
+        &mut self,
+        new: &NewAccount<'_>,
+    ) -> Result<i64, CreateAccountError> {
+        let (building, unit, room) = match new.home {
+            Some((b, u, r)) => (Some(b), Some(u), Some(r)),
+            None => (None, None, None),
+        };
+        self.savepoint().await?;
+        let result = with_tx!(self, |conn| {
+            sqlx::query(
+                "INSERT INTO accounts (phone, password_hash, display_name, role, jurisdiction_id,
+                    home_building_id, home_unit, home_room, scope_path, created_at, phone_verified_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(new.phone)
+            .bind(new.password_hash)
+            .bind(new.display_name)
+            .bind(new.role.as_str())
+            .bind(new.jurisdiction_id)
+            .bind(building)
+            .bind(unit)
+            .bind(room)
+            .bind(new.scope_path)
+            .bind(new.now)
+            .bind(new.phone_verified.then_some(new.now))
+            .fetch_one(&mut *conn)
+            .await
+            .and_then(|r| r.try_get::<i64, _>("id"))
+        });
+        self.settle(&result).await?;
+        result.map_err(|e| {
+            if is_unique_violation(&e) {
+                CreateAccountError::DuplicatePhone
+            } else {
+                CreateAccountError::Db(e)
+            }
+        })
+    }
 
     pub async fn set_preferences(
-        &self,
+        &mut self,
         account_id: i64,
         prefs: Preferences,
     ) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write | pool | {
-                sqlx::query("UPDATE accounts SET elder_mode = $1, locale = $2 WHERE id = $3")
-                    .bind(prefs.elder_mode)
-                    .bind(prefs.locale.as_str())
-                    .bind(account_id)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-            }
-        )
+        with_tx!(self, |conn| {
+            sqlx::query("UPDATE accounts SET elder_mode = $1, locale = $2 WHERE id = $3")
+                .bind(prefs.elder_mode)
+                .bind(prefs.locale.as_str())
+                .bind(account_id)
+                .execute(&mut *conn)
+                .await
+                .map(|_| ())
+        })
     }
 
     /// A new password; `temporary_until` marks a one-off one (None: the person's own).
     pub async fn set_password_hash(
-        &self,
+        &mut self,
         account_id: i64,
         hash: &str,
         temporary_until: Option<i64>,
     ) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
+        with_tx!(self, |conn| {
+            sqlx::query(
                     "UPDATE accounts SET password_hash = $1, temporary_password_expires_at = $2 WHERE id = $3",
                 )
                     .bind(hash)
                     .bind(temporary_until)
                     .bind(account_id)
-                    .execute(pool)
+                    .execute(&mut *conn)
                     .await
                     .map(|_| ())
-                }
-        )
+        })
     }
 
-    pub async fn mark_phone_verified(&self, account_id: i64, now: i64) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write | pool | {
-                sqlx::query("UPDATE accounts SET phone_verified_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(account_id)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-            }
-        )
+    pub async fn mark_phone_verified(
+        &mut self,
+        account_id: i64,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query("UPDATE accounts SET phone_verified_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(account_id)
+                .execute(&mut *conn)
+                .await
+                .map(|_| ())
+        })
     }
 }

@@ -1,6 +1,6 @@
 //! Working-calendar entries stored by admins (national notices and community exceptions).
 
-use super::{with_db, Db};
+use super::{with_db, with_tx, Db, Tx};
 use anju_domain::calendar::DayKind;
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -26,24 +26,6 @@ impl Db {
                     .map(|r| r.try_get::<Option<String>, _>("working_hours"))
                     .transpose()
                     .map(Option::flatten)
-            }
-        )
-    }
-
-    pub async fn set_community_working_hours(
-        &self,
-        community_id: i64,
-        hours: &str,
-    ) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write | pool | {
-                sqlx::query("UPDATE jurisdictions SET working_hours = $1 WHERE id = $2")
-                    .bind(hours)
-                    .bind(community_id)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
             }
         )
     }
@@ -81,23 +63,35 @@ impl Db {
             }
         )
     }
+}
+
+impl Tx {
+    pub async fn set_community_working_hours(
+        &mut self,
+        community_id: i64,
+        hours: &str,
+    ) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query("UPDATE jurisdictions SET working_hours = $1 WHERE id = $2")
+                .bind(hours)
+                .bind(community_id)
+                .execute(&mut *conn)
+                .await
+                .map(|_| ())
+        })
+    }
 
     /// Add or replace entries (one transaction: a notice applies whole or not at all).
     pub async fn put_calendar_days(
-        &self,
+        &mut self,
         scope: &str,
         days: &[(NaiveDate, DayKind)],
         note: &str,
         now: i64,
         by: i64,
     ) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write
-                | pool
-                | {
-                    async {
-                let mut tx = pool.begin().await?;
+        with_tx!(self, |conn| {
+            async {
                 for (day, kind) in days {
                     sqlx::query(
                         "INSERT INTO calendar_days (scope, day, kind, note, updated_at, updated_by)
@@ -110,13 +104,12 @@ impl Db {
                     .bind(note)
                     .bind(now)
                     .bind(by)
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
                 }
-                tx.commit().await
+                Ok(())
             }
             .await
-                }
-        )
+        })
     }
 }

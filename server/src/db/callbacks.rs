@@ -1,6 +1,6 @@
 //! Call-back draws (one per community and month), their samples, and call records.
 
-use super::{is_unique_violation, with_db, Db};
+use super::{is_unique_violation, with_db, with_tx, Db, Tx};
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -66,49 +66,6 @@ impl Db {
         )
     }
 
-    /// Store a draw and its sample; `Ok(false)` if that month was drawn meanwhile.
-    pub async fn insert_draw(&self, d: &NewDraw<'_>) -> Result<bool, sqlx::Error> {
-        let result: Result<(), sqlx::Error> = with_db!(
-            self,
-            write
-                | pool
-                | {
-                    async {
-                let mut tx = pool.begin().await?;
-                let id: i64 = sqlx::query(
-                    "INSERT INTO callback_draws (community_id, month, seed, min_percent, candidates, drawn_at, drawn_by)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
-                .bind(d.community_id)
-                .bind(d.month)
-                .bind(d.seed.to_string())
-                .bind(i64::from(d.min_percent))
-                .bind(d.candidates_json)
-                .bind(d.now)
-                .bind(d.by)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("id")?;
-                for (case_id, major) in d.sample {
-                    sqlx::query("INSERT INTO callback_items (draw_id, case_id, major) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(case_id)
-                        .bind(major)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await
-            }
-            .await
-                }
-        );
-        match result {
-            Ok(()) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
     pub async fn draw_items(&self, draw_id: i64) -> Result<Vec<(i64, bool)>, sqlx::Error> {
         with_db!(
             self,
@@ -122,35 +79,6 @@ impl Db {
                 .iter()
                 .map(|r| Ok((r.try_get("case_id")?, r.try_get("major")?)))
                 .collect()
-            }
-        )
-    }
-
-    pub async fn record_callback(
-        &self,
-        case_id: i64,
-        by: i64,
-        now: i64,
-        reached: bool,
-        satisfied: Option<bool>,
-        comment: Option<&str>,
-    ) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write | pool | {
-                sqlx::query(
-                "INSERT INTO callbacks (case_id, called_by, called_at, reached, satisfied, comment)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(case_id)
-            .bind(by)
-            .bind(now)
-            .bind(reached)
-            .bind(satisfied)
-            .bind(comment)
-            .execute(pool)
-            .await
-            .map(|_| ())
             }
         )
     }
@@ -179,5 +107,72 @@ impl Db {
                 .transpose()
             }
         )
+    }
+}
+
+impl Tx {
+    /// Store a draw and its sample; `Ok(false)` if that month was drawn meanwhile.
+    pub async fn insert_draw(&mut self, d: &NewDraw<'_>) -> Result<bool, sqlx::Error> {
+        self.savepoint().await?;
+        let result: Result<(), sqlx::Error> = with_tx!(self, |conn| {
+            async {
+                let id: i64 = sqlx::query(
+                    "INSERT INTO callback_draws (community_id, month, seed, min_percent, candidates, drawn_at, drawn_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(d.community_id)
+                .bind(d.month)
+                .bind(d.seed.to_string())
+                .bind(i64::from(d.min_percent))
+                .bind(d.candidates_json)
+                .bind(d.now)
+                .bind(d.by)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get("id")?;
+                for (case_id, major) in d.sample {
+                    sqlx::query("INSERT INTO callback_items (draw_id, case_id, major) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(case_id)
+                        .bind(major)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Ok(())
+            }
+            .await
+        });
+        self.settle(&result).await?;
+        match result {
+            Ok(()) => Ok(true),
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn record_callback(
+        &mut self,
+        case_id: i64,
+        by: i64,
+        now: i64,
+        reached: bool,
+        satisfied: Option<bool>,
+        comment: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "INSERT INTO callbacks (case_id, called_by, called_at, reached, satisfied, comment)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(case_id)
+            .bind(by)
+            .bind(now)
+            .bind(reached)
+            .bind(satisfied)
+            .bind(comment)
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
+        })
     }
 }

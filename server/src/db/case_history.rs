@@ -1,7 +1,8 @@
 //! A case's history: its events, clock pauses and met targets, and the transitions that write
 //! them. Every state change is written together with its event row in one transaction.
 
-use super::{with_db, Db};
+use super::audit::Audit;
+use super::{with_db, with_tx, Db, Tx};
 use anju_domain::complaint::{CaseState, Rating};
 use sqlx::Row;
 
@@ -32,6 +33,8 @@ pub struct Transition<'a> {
     pub rating: Option<Rating>,
     /// Mark (or unmark) the case as major (重大), which puts it in every call-back sample.
     pub major: Option<bool>,
+    /// The case's place in the tree, for its audit entry.
+    pub scope_path: &'a str,
 }
 
 impl Db {
@@ -92,17 +95,15 @@ impl Db {
             }
         )
     }
+}
 
+impl Tx {
     /// Apply a transition if the case is still in `from` (so two staff acting at once cannot
-    /// both move it). Returns false when someone else changed it first.
-    pub async fn apply_transition(&self, t: &Transition<'_>) -> Result<bool, sqlx::Error> {
-        with_db!(
-            self,
-            write
-                | pool
-                | {
-                    async {
-                let mut tx = pool.begin().await?;
+    /// both move it), with its event and its audit entry. Returns false when someone else
+    /// changed it first (nothing is written then).
+    pub async fn apply_transition(&mut self, t: &Transition<'_>) -> Result<bool, sqlx::Error> {
+        let applied = with_tx!(self, |conn| {
+            async {
                 let updated = sqlx::query(
                     "UPDATE cases SET state = $1,
                         assignee_account_id = COALESCE($2, assignee_account_id),
@@ -120,7 +121,7 @@ impl Db {
                 .bind(t.case_id)
                 .bind(t.from.as_str())
                 .bind(t.major)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?
                 .rows_affected();
                 if updated == 0 {
@@ -130,14 +131,14 @@ impl Db {
                     sqlx::query("UPDATE case_pauses SET until_at = $1 WHERE case_id = $2 AND until_at IS NULL")
                         .bind(t.now)
                         .bind(t.case_id)
-                        .execute(&mut *tx)
+                        .execute(&mut *conn)
                         .await?;
                 }
                 if t.open_pause {
                     sqlx::query("INSERT INTO case_pauses (case_id, from_at, until_at) VALUES ($1, $2, NULL)")
                         .bind(t.case_id)
                         .bind(t.now)
-                        .execute(&mut *tx)
+                        .execute(&mut *conn)
                         .await?;
                 }
                 for target in t.targets_met {
@@ -148,14 +149,14 @@ impl Db {
                     .bind(t.case_id)
                     .bind(*target)
                     .bind(t.now)
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
                 }
                 for target in t.targets_unmet {
                     sqlx::query("DELETE FROM case_targets_met WHERE case_id = $1 AND target = $2")
                         .bind(t.case_id)
                         .bind(*target)
-                        .execute(&mut *tx)
+                        .execute(&mut *conn)
                         .await?;
                 }
                 if let Some(r) = t.rating {
@@ -166,7 +167,7 @@ impl Db {
                     .bind(i64::from(r.result))
                     .bind(i64::from(r.attitude))
                     .bind(t.case_id)
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
                 }
                 sqlx::query(
@@ -179,27 +180,37 @@ impl Db {
                 .bind(t.action)
                 .bind(t.to.as_str())
                 .bind(t.note)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
-                tx.commit().await?;
-                Ok(true)
+                Ok::<_, sqlx::Error>(true)
             }
             .await
-                }
-        )
+        })?;
+        if applied {
+            // Every transition is on the record, in the transaction that makes it.
+            let subject = format!("case:{}", t.case_id);
+            let action = format!("case.{}", t.action);
+            self.audit(
+                &Audit::new(t.now, Some(t.actor), &action, &subject, t.scope_path)
+                    .detail(t.to.as_str()),
+            )
+            .await?;
+        }
+        Ok(applied)
     }
 
-    pub async fn set_next_due(&self, case_id: i64, next_due_at: i64) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write | pool | {
-                sqlx::query("UPDATE cases SET next_due_at = $1 WHERE id = $2")
-                    .bind(next_due_at)
-                    .bind(case_id)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-            }
-        )
+    pub async fn set_next_due(
+        &mut self,
+        case_id: i64,
+        next_due_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query("UPDATE cases SET next_due_at = $1 WHERE id = $2")
+                .bind(next_due_at)
+                .bind(case_id)
+                .execute(&mut *conn)
+                .await
+                .map(|_| ())
+        })
     }
 }

@@ -1,7 +1,7 @@
 //! Guardian links: an elder invites a family member by mobile number; the family member
 //! accepts with the relationship and a proof document; the elder can end the link.
 
-use super::{with_db, Db};
+use super::{with_db, with_tx, Db, Tx};
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -41,48 +41,6 @@ where
 }
 
 impl Db {
-    /// A new invitation, unless one is already pending or active for this number.
-    pub async fn invite_guardian(
-        &self,
-        elder: i64,
-        phone: &str,
-        now: i64,
-    ) -> Result<Option<i64>, sqlx::Error> {
-        with_db!(
-            self,
-            write
-                | pool
-                | {
-                    async {
-                    let mut tx = pool.begin().await?;
-                    let existing = sqlx::query(
-                        "SELECT id FROM guardian_links WHERE elder_account_id = $1 AND invited_phone = $2 AND state IN ('invited', 'accepted', 'active')",
-                    )
-                    .bind(elder)
-                    .bind(phone)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if existing.is_some() {
-                        return Ok(None);
-                    }
-                    let id: i64 = sqlx::query(
-                        "INSERT INTO guardian_links (elder_account_id, invited_phone, state, created_at)
-                         VALUES ($1, $2, 'invited', $3) RETURNING id",
-                    )
-                    .bind(elder)
-                    .bind(phone)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get("id")?;
-                    tx.commit().await?;
-                    Ok(Some(id))
-                }
-                .await
-                }
-        )
-    }
-
     pub async fn guardian_link(&self, id: i64) -> Result<Option<LinkRow>, sqlx::Error> {
         with_db!(
             self,
@@ -125,63 +83,6 @@ impl Db {
         )
     }
 
-    pub async fn accept_guardian_link(
-        &self,
-        id: i64,
-        guardian: i64,
-        relationship: &str,
-        proof: (&str, &str),
-        now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        with_db!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
-                    "UPDATE guardian_links SET guardian_account_id = $1, relationship = $2, proof_hash = $3,
-                        proof_type = $4, state = 'accepted', accepted_at = $5
-                     WHERE id = $6 AND state = 'invited'",
-                )
-                .bind(guardian)
-                .bind(relationship)
-                .bind(proof.0)
-                .bind(proof.1)
-                .bind(now)
-                .bind(id)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected() == 1)
-                }
-        )
-    }
-
-    /// The elder (or the street office) confirms an accepted link; from now it gives access.
-    pub async fn confirm_guardian_link(
-        &self,
-        id: i64,
-        by: i64,
-        now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        with_db!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
-                    "UPDATE guardian_links SET state = 'active', confirmed_at = $1, confirmed_by = $2
-                     WHERE id = $3 AND state = 'accepted'",
-                )
-                .bind(now)
-                .bind(by)
-                .bind(id)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected() == 1)
-                }
-        )
-    }
-
     /// The elder's links that are waiting for confirmation or active.
     pub async fn family_links_of_elder(&self, elder: i64) -> Result<Vec<LinkRow>, sqlx::Error> {
         with_db!(
@@ -202,24 +103,6 @@ impl Db {
         )
     }
 
-    pub async fn end_guardian_link(&self, id: i64, by: i64, now: i64) -> Result<bool, sqlx::Error> {
-        with_db!(
-            self,
-            write | pool | {
-                sqlx::query(
-                    "UPDATE guardian_links SET state = 'ended', ended_at = $1, ended_by = $2
-                     WHERE id = $3 AND state IN ('invited', 'accepted', 'active')",
-                )
-                .bind(now)
-                .bind(by)
-                .bind(id)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected() == 1)
-            }
-        )
-    }
-
     /// Whether `guardian` acts for `elder` now.
     pub async fn is_active_guardian(&self, elder: i64, guardian: i64) -> Result<bool, sqlx::Error> {
         with_db!(
@@ -236,5 +119,109 @@ impl Db {
                 .map(|r| r.is_some())
                 }
         )
+    }
+}
+
+impl Tx {
+    /// A new invitation, unless one is already pending or active for this number.
+    pub async fn invite_guardian(
+        &mut self,
+        elder: i64,
+        phone: &str,
+        now: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        with_tx!(self, |conn| {
+            async {
+                    let existing = sqlx::query(
+                        "SELECT id FROM guardian_links WHERE elder_account_id = $1 AND invited_phone = $2 AND state IN ('invited', 'accepted', 'active')",
+                    )
+                    .bind(elder)
+                    .bind(phone)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                    if existing.is_some() {
+                        return Ok(None);
+                    }
+                    let id: i64 = sqlx::query(
+                        "INSERT INTO guardian_links (elder_account_id, invited_phone, state, created_at)
+                         VALUES ($1, $2, 'invited', $3) RETURNING id",
+                    )
+                    .bind(elder)
+                    .bind(phone)
+                    .bind(now)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get("id")?;
+                    Ok(Some(id))
+                }
+                .await
+        })
+    }
+
+    pub async fn accept_guardian_link(
+        &mut self,
+        id: i64,
+        guardian: i64,
+        relationship: &str,
+        proof: (&str, &str),
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                    "UPDATE guardian_links SET guardian_account_id = $1, relationship = $2, proof_hash = $3,
+                        proof_type = $4, state = 'accepted', accepted_at = $5
+                     WHERE id = $6 AND state = 'invited'",
+                )
+                .bind(guardian)
+                .bind(relationship)
+                .bind(proof.0)
+                .bind(proof.1)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map(|r| r.rows_affected() == 1)
+        })
+    }
+
+    /// The elder (or the street office) confirms an accepted link; from now it gives access.
+    pub async fn confirm_guardian_link(
+        &mut self,
+        id: i64,
+        by: i64,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "UPDATE guardian_links SET state = 'active', confirmed_at = $1, confirmed_by = $2
+                     WHERE id = $3 AND state = 'accepted'",
+            )
+            .bind(now)
+            .bind(by)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected() == 1)
+        })
+    }
+
+    pub async fn end_guardian_link(
+        &mut self,
+        id: i64,
+        by: i64,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "UPDATE guardian_links SET state = 'ended', ended_at = $1, ended_by = $2
+                     WHERE id = $3 AND state IN ('invited', 'accepted', 'active')",
+            )
+            .bind(now)
+            .bind(by)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected() == 1)
+        })
     }
 }

@@ -23,6 +23,11 @@ pub mod retrofit;
 pub mod sessions;
 pub mod sms_codes;
 pub mod surveys;
+pub mod tx;
+
+pub use audit::Audit;
+pub(crate) use tx::with_tx;
+pub use tx::Tx;
 
 use crate::config::DatabaseUrl;
 use anyhow::Context;
@@ -119,6 +124,13 @@ impl Db {
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
         }
         .context("database migration failed")?;
+        let chained = self
+            .chain_legacy_audit()
+            .await
+            .context("chaining earlier audit entries")?;
+        if chained > 0 {
+            tracing::info!(entries = chained, "earlier audit entries chained");
+        }
         let defaults = anju_domain::category::default_categories();
         self.seed_categories(&defaults, chrono::Utc::now().timestamp())
             .await

@@ -1,6 +1,6 @@
 //! The in-app notification centre: per-account messages with a read mark.
 
-use super::{with_db, Db};
+use super::{with_db, with_tx, Db, Tx};
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -15,35 +15,6 @@ pub struct NotificationRow {
 }
 
 impl Db {
-    pub async fn notify(
-        &self,
-        account_id: i64,
-        now: i64,
-        kind: &str,
-        case_id: Option<i64>,
-        message: &str,
-        message_en: &str,
-    ) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write | pool | {
-                sqlx::query(
-                    "INSERT INTO notifications (account_id, at, kind, case_id, message, message_en)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(account_id)
-                .bind(now)
-                .bind(kind)
-                .bind(case_id)
-                .bind(message)
-                .bind(message_en)
-                .execute(pool)
-                .await
-                .map(|_| ())
-            }
-        )
-    }
-
     /// Newest first, before `before_id`.
     pub async fn notifications(
         &self,
@@ -151,43 +122,6 @@ impl Db {
         )
     }
 
-    /// Claim the right to send a warning (or breach notice) for the case's current deadline.
-    /// Only one server instance wins the claim, so nobody is told twice.
-    pub async fn claim_deadline_notice(
-        &self,
-        case_id: i64,
-        due: i64,
-        breach: bool,
-    ) -> Result<bool, sqlx::Error> {
-        with_db!(
-            self,
-            write
-                | pool
-                | {
-                    let result = if breach {
-                        sqlx::query(
-                    "UPDATE cases SET breach_notified_for_due = $1 WHERE id = $2 AND next_due_at = $1
-                     AND (breach_notified_for_due IS NULL OR breach_notified_for_due <> $1)",
-                )
-                .bind(due)
-                .bind(case_id)
-                .execute(pool)
-                .await?
-                    } else {
-                        sqlx::query(
-                    "UPDATE cases SET warned_for_due = $1 WHERE id = $2 AND next_due_at = $1
-                     AND (warned_for_due IS NULL OR warned_for_due <> $1)",
-                )
-                .bind(due)
-                .bind(case_id)
-                .execute(pool)
-                .await?
-                    };
-                    Ok(result.rows_affected() == 1)
-                }
-        )
-    }
-
     pub async fn first_account_with_role(&self, role: &str) -> Result<Option<i64>, sqlx::Error> {
         with_db!(
             self,
@@ -218,5 +152,67 @@ impl Db {
                 .collect()
                 }
         )
+    }
+}
+
+impl Tx {
+    pub async fn notify(
+        &mut self,
+        account_id: i64,
+        now: i64,
+        kind: &str,
+        case_id: Option<i64>,
+        message: &str,
+        message_en: &str,
+    ) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "INSERT INTO notifications (account_id, at, kind, case_id, message, message_en)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(account_id)
+            .bind(now)
+            .bind(kind)
+            .bind(case_id)
+            .bind(message)
+            .bind(message_en)
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
+        })
+    }
+}
+
+impl Tx {
+    /// Claim the right to send a warning (or breach notice) for the case's current deadline.
+    /// Only one server instance wins the claim, so nobody is told twice.
+    pub async fn claim_deadline_notice(
+        &mut self,
+        case_id: i64,
+        due: i64,
+        breach: bool,
+    ) -> Result<bool, sqlx::Error> {
+        with_tx!(self, |conn| {
+            let result = if breach {
+                sqlx::query(
+                    "UPDATE cases SET breach_notified_for_due = $1 WHERE id = $2 AND next_due_at = $1
+                     AND (breach_notified_for_due IS NULL OR breach_notified_for_due <> $1)",
+                )
+                .bind(due)
+                .bind(case_id)
+                .execute(&mut *conn)
+                .await?
+            } else {
+                sqlx::query(
+                    "UPDATE cases SET warned_for_due = $1 WHERE id = $2 AND next_due_at = $1
+                     AND (warned_for_due IS NULL OR warned_for_due <> $1)",
+                )
+                .bind(due)
+                .bind(case_id)
+                .execute(&mut *conn)
+                .await?
+            };
+            Ok(result.rows_affected() == 1)
+        })
     }
 }

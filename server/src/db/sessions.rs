@@ -1,7 +1,7 @@
 //! Server-side sessions. Only a SHA-256 of the cookie token is stored, so a leaked database
 //! does not hand out live sessions.
 
-use super::{with_db, Db};
+use super::{with_db, with_tx, Db, Tx};
 use sqlx::Row;
 
 #[derive(Debug, Clone, Copy)]
@@ -12,30 +12,6 @@ pub struct SessionRow {
 }
 
 impl Db {
-    pub async fn create_session(
-        &self,
-        token_hash: &str,
-        account_id: i64,
-        now: i64,
-    ) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write
-                | pool
-                | {
-                    sqlx::query(
-                "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
-            )
-            .bind(token_hash)
-            .bind(account_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|_| ())
-                }
-        )
-    }
-
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
         with_db!(
             self,
@@ -71,19 +47,6 @@ impl Db {
         )
     }
 
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write | pool | {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-                    .bind(token_hash)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-            }
-        )
-    }
-
     /// Drop sessions past either timeout; run at start and on each sign-in.
     pub async fn purge_expired_sessions(
         &self,
@@ -102,24 +65,52 @@ impl Db {
             }
         )
     }
+}
+
+impl Tx {
+    pub async fn create_session(
+        &mut self,
+        token_hash: &str,
+        account_id: i64,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
+            )
+            .bind(token_hash)
+            .bind(account_id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
+        })
+    }
+
+    pub async fn delete_session(&mut self, token_hash: &str) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(&mut *conn)
+                .await
+                .map(|_| ())
+        })
+    }
 
     /// End every session of the account except the one with `keep` (if any); returns how
     /// many ended.
     pub async fn delete_sessions_of(
-        &self,
+        &mut self,
         account_id: i64,
         keep: Option<&str>,
     ) -> Result<u64, sqlx::Error> {
-        with_db!(
-            self,
-            write | pool | {
-                sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
-                    .bind(account_id)
-                    .bind(keep.unwrap_or(""))
-                    .execute(pool)
-                    .await
-                    .map(|r| r.rows_affected())
-            }
-        )
+        with_tx!(self, |conn| {
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+                .bind(account_id)
+                .bind(keep.unwrap_or(""))
+                .execute(&mut *conn)
+                .await
+                .map(|r| r.rows_affected())
+        })
     }
 }

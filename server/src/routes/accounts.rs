@@ -6,12 +6,13 @@ use super::views::account_view;
 use crate::auth;
 use crate::db::accounts::{CreateAccountError, NewAccount};
 use crate::db::rate_events::Bucket;
+use crate::db::{Audit, Tx};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::sms::{self, Purpose};
 use crate::AppState;
 use anju_domain::{
-    check_registration_text, AccountView, FieldError, JurisdictionLevel, Password, PhoneNumber,
-    RegisterRequest, Role, SignInRequest, SmsCodeRequest, SmsCodeSent,
+    check_registration_text, FieldError, JurisdictionLevel, Password, PhoneNumber, RegisterRequest,
+    Role, SignInRequest, SmsCodeRequest, SmsCodeSent,
 };
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -122,8 +123,8 @@ pub async fn register(
 
     let password_hash = hash_blocking(req.password.clone()).await?;
     let now = state.clock.now();
-    let id = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let id = tx
         .create_account(&NewAccount {
             phone: phone.as_str(),
             password_hash: &password_hash,
@@ -144,25 +145,15 @@ pub async fn register(
             },
             CreateAccountError::Db(e) => e.into(),
         })?;
-    state
-        .db
-        .audit(
-            now,
-            Some(id),
-            "account.register",
-            &format!("account:{id}"),
-            "",
-        )
-        .await?;
-    let account = state.db.account(id).await?.ok_or(ApiError::NotFound)?;
-    start_session(
-        &state,
-        &headers,
-        id,
-        StatusCode::CREATED,
-        account_view(&state.db, &account).await?,
-    )
-    .await
+    tx.audit(&Audit::new(
+        now,
+        Some(id),
+        "account.register",
+        &format!("account:{id}"),
+        &building.id_path,
+    ))
+    .await?;
+    start_session(&state, tx, &headers, id, StatusCode::CREATED).await
 }
 
 pub async fn sign_in(
@@ -236,6 +227,9 @@ pub async fn sign_in(
             "The temporary password has expired; go to your community office with your ID, or reset the password by text message",
         ));
     }
+    let known = account
+        .as_ref()
+        .map(|a| (format!("account:{}", a.id), a.scope_path.clone()));
     let Some(account) = account.filter(|_| password_ok) else {
         for (bucket, subject) in [
             (Bucket::SignInFailurePair, pair.as_str()),
@@ -244,16 +238,13 @@ pub async fn sign_in(
         ] {
             state.db.record_rate_event(bucket, subject, now).await?;
         }
-        state
-            .db
-            .audit(
-                now,
-                None,
-                "account.sign_in_failed",
-                &format!("phone:{}", phone.masked()),
-                "",
-            )
+        // On the account's record when there is one, so its owner's office can see attempts.
+        let (subject, scope) =
+            known.unwrap_or_else(|| (format!("phone:{}", phone.masked()), "/".to_owned()));
+        let mut tx = state.db.begin().await?;
+        tx.audit(&Audit::new(now, None, "account.sign_in_failed", &subject, &scope).detail(&ip))
             .await?;
+        tx.commit().await?;
         return Err(ApiError::BadCredentials);
     };
     state
@@ -271,23 +262,39 @@ pub async fn sign_in(
             now - policy.session_absolute_secs,
         )
         .await?;
-    state
-        .db
-        .audit(
+    let mut tx = state.db.begin().await?;
+    tx.audit(
+        &Audit::new(
             now,
             Some(account.id),
             "account.sign_in",
             &format!("account:{}", account.id),
-            "",
+            &account.scope_path,
         )
-        .await?;
-    let view = account_view(&state.db, &account).await?;
-    start_session(&state, &headers, account.id, StatusCode::OK, view).await
+        .detail(&ip),
+    )
+    .await?;
+    start_session(&state, tx, &headers, account.id, StatusCode::OK).await
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = auth::session_token(&state, &headers) {
-        state.db.delete_session(&auth::token_hash(&token)).await?;
+        let hash = auth::token_hash(&token);
+        let mut tx = state.db.begin().await?;
+        // The session says whose it was; a stale cookie signs nobody out.
+        if let Some(session) = state.db.session(&hash).await? {
+            let account = state.db.account(session.account_id).await?;
+            tx.audit(&Audit::new(
+                state.clock.now(),
+                Some(session.account_id),
+                "account.sign_out",
+                &format!("account:{}", session.account_id),
+                account.as_ref().map_or("/", |a| a.scope_path.as_str()),
+            ))
+            .await?;
+        }
+        tx.delete_session(&hash).await?;
+        tx.commit().await?;
     }
     Ok((
         [(header::SET_COOKIE, auth::clear_cookie(&state))],
@@ -300,19 +307,24 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiR
 /// becomes a signed-in one) and answer with the account.
 async fn start_session(
     state: &AppState,
+    mut tx: Tx,
     headers: &HeaderMap,
     account_id: i64,
     status: StatusCode,
-    view: AccountView,
 ) -> ApiResult<Response> {
     if let Some(old) = auth::session_token(state, headers) {
-        state.db.delete_session(&auth::token_hash(&old)).await?;
+        tx.delete_session(&auth::token_hash(&old)).await?;
     }
     let token = auth::new_token();
-    state
-        .db
-        .create_session(&auth::token_hash(&token), account_id, state.clock.now())
+    tx.create_session(&auth::token_hash(&token), account_id, state.clock.now())
         .await?;
+    tx.commit().await?;
+    let account = state
+        .db
+        .account(account_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let view = account_view(&state.db, &account).await?;
     Ok((
         status,
         [(header::SET_COOKIE, auth::session_cookie(state, &token))],

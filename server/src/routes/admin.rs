@@ -4,6 +4,7 @@ use super::accounts::hash_blocking;
 use super::views::account_view;
 use crate::auth::CurrentUser;
 use crate::db::accounts::{CreateAccountError, NewAccount};
+use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Query;
 use crate::AppState;
@@ -116,8 +117,8 @@ pub async fn create_staff(
     };
     let password_hash = hash_blocking(req.password.clone()).await?;
     let now = state.clock.now();
-    let id = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let id = tx
         .create_account(&NewAccount {
             phone: phone.as_str(),
             password_hash: &password_hash,
@@ -138,16 +139,18 @@ pub async fn create_staff(
             },
             CreateAccountError::Db(e) => e.into(),
         })?;
-    state
-        .db
-        .audit(
+    tx.audit(
+        &Audit::new(
             now,
             Some(user.0.id),
             "account.create_staff",
             &format!("account:{id}"),
-            req.role.as_str(),
+            &jurisdiction.id_path,
         )
-        .await?;
+        .detail(req.role.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
     let row = state.db.account(id).await?.ok_or(ApiError::NotFound)?;
     Ok((
         StatusCode::CREATED,

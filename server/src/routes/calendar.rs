@@ -4,6 +4,7 @@
 use super::callbacks::community_in_scope;
 use crate::auth::CurrentUser;
 use crate::db::calendar::{community_scope, NATIONAL};
+use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Query;
 use crate::AppState;
@@ -37,21 +38,21 @@ pub struct CalendarDay {
     note: String,
 }
 
+/// The calendar a change applies to, and where in the tree its audit entry belongs.
 async fn scope_for(
     state: &AppState,
     user: &crate::db::accounts::AccountRow,
     community_id: Option<i64>,
-) -> ApiResult<String> {
+) -> ApiResult<(String, String)> {
     match community_id {
-        None if user.role == Role::SystemAdmin => Ok(NATIONAL.to_owned()),
+        None if user.role == Role::SystemAdmin => Ok((NATIONAL.to_owned(), "/".to_owned())),
         None => Err(ApiError::Forbidden),
         Some(id) => {
             if !matches!(user.role, Role::CountyAdmin | Role::SystemAdmin) {
                 return Err(ApiError::Forbidden);
             }
-            Ok(community_scope(
-                community_in_scope(state, user, id).await?.id,
-            ))
+            let community = community_in_scope(state, user, id).await?;
+            Ok((community_scope(community.id), community.id_path))
         }
     }
 }
@@ -61,7 +62,7 @@ pub async fn add_notice(
     CurrentUser(user): CurrentUser,
     ApiJson(req): ApiJson<NoticeRequest>,
 ) -> ApiResult<Json<NoticeApplied>> {
-    let scope = scope_for(&state, &user, req.community_id).await?;
+    let (scope, scope_path) = scope_for(&state, &user, req.community_id).await?;
     if req.notice.len() > 20_000 {
         return Err(ApiError::field(
             "notice",
@@ -84,14 +85,14 @@ pub async fn add_notice(
         ));
     }
     let now = state.clock.now();
-    state
-        .db
-        .put_calendar_days(&scope, &days, "", now, user.id)
+    let mut tx = state.db.begin().await?;
+    tx.put_calendar_days(&scope, &days, "", now, user.id)
         .await?;
-    state
-        .db
-        .audit(now, Some(user.id), "calendar.notice", &scope, &req.notice)
-        .await?;
+    tx.audit(
+        &Audit::new(now, Some(user.id), "calendar.notice", &scope, &scope_path).detail(&req.notice),
+    )
+    .await?;
+    tx.commit().await?;
     state.calendars.invalidate().await;
     Ok(Json(NoticeApplied { days: days.len() }))
 }
@@ -149,20 +150,20 @@ pub async fn set_working_hours(
         hours.end.format("%H:%M")
     );
     let now = state.clock.now();
-    state
-        .db
-        .set_community_working_hours(community.id, &text)
-        .await?;
-    state
-        .db
-        .audit(
+    let mut tx = state.db.begin().await?;
+    tx.set_community_working_hours(community.id, &text).await?;
+    tx.audit(
+        &Audit::new(
             now,
             Some(user.id),
             "community.working_hours",
             &format!("jurisdiction:{}", community.id),
-            &text,
+            &community.id_path,
         )
-        .await?;
+        .detail(&text),
+    )
+    .await?;
+    tx.commit().await?;
     state.calendars.invalidate().await;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -5,6 +5,7 @@ use super::case_views::rfc3339;
 use super::cases::staff_scope;
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
+use crate::db::audit::Audit;
 use crate::db::callbacks::NewDraw;
 use crate::db::jurisdictions::JurisdictionRow;
 use crate::error::{ApiError, ApiJson, ApiResult};
@@ -133,8 +134,13 @@ pub async fn perform_draw(
     )
     .map_err(|e| ApiError::Internal(e.into()))?;
     let now = state.clock.now();
-    let fresh = state
+    let scope = state
         .db
+        .jurisdiction(community_id)
+        .await?
+        .map_or_else(|| "/".to_owned(), |j| j.id_path);
+    let mut tx = state.db.begin().await?;
+    let fresh = tx
         .insert_draw(&NewDraw {
             community_id,
             month,
@@ -147,16 +153,19 @@ pub async fn perform_draw(
         })
         .await?;
     if fresh {
-        state
-            .db
-            .audit(
+        let seed = seed.to_string();
+        tx.audit(
+            &Audit::new(
                 now,
                 Some(by),
                 audit_action,
                 &format!("community:{community_id}:{month}"),
-                &seed.to_string(),
+                &scope,
             )
-            .await?;
+            .detail(&seed),
+        )
+        .await?;
+        tx.commit().await?;
     }
     Ok(fresh)
 }
@@ -282,20 +291,18 @@ pub async fn record(
     }
     let now = state.clock.now();
     let satisfied = if req.reached { req.satisfied } else { None };
-    state
-        .db
-        .record_callback(case.id, user.id, now, req.reached, satisfied, comment)
+    let mut tx = state.db.begin().await?;
+    tx.record_callback(case.id, user.id, now, req.reached, satisfied, comment)
         .await?;
-    state
-        .db
-        .audit(
-            now,
-            Some(user.id),
-            "callback.record",
-            &format!("case:{}", case.id),
-            "",
-        )
-        .await?;
+    tx.audit(&Audit::new(
+        now,
+        Some(user.id),
+        "callback.record",
+        &format!("case:{}", case.id),
+        &case.scope_path,
+    ))
+    .await?;
+    tx.commit().await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -312,8 +319,8 @@ pub async fn set_major(
 ) -> ApiResult<StatusCode> {
     let case = staff_case(&state, &user, &id).await?;
     let now = state.clock.now();
-    let applied = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let applied = tx
         .apply_transition(&crate::db::case_history::Transition {
             case_id: case.id,
             from: case.state,
@@ -334,6 +341,7 @@ pub async fn set_major(
             targets_unmet: &[],
             rating: None,
             major: Some(req.major),
+            scope_path: &case.scope_path,
         })
         .await?;
     if !applied {
@@ -343,6 +351,7 @@ pub async fn set_major(
             message_en: "Someone else just updated this case; reload and try again",
         });
     }
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

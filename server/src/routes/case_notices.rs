@@ -2,8 +2,8 @@
 //! the handler when the resident answers or says it is not solved.
 
 use crate::db::cases::{CaseRow, NO_DUE};
+use crate::db::Tx;
 use crate::error::ApiResult;
-use crate::AppState;
 use anju_domain::calendar::shanghai;
 use anju_domain::complaint::CaseAction;
 
@@ -16,7 +16,7 @@ fn local(secs: i64) -> String {
 }
 
 pub async fn after_action(
-    state: &AppState,
+    tx: &mut Tx,
     case: &CaseRow,
     action: CaseAction,
     now: i64,
@@ -46,17 +46,15 @@ pub async fn after_action(
         _ => None,
     };
     if let Some((zh, en)) = to_resident {
-        state
-            .db
-            .notify(
-                case.resident_account_id,
-                now,
-                "case_update",
-                Some(case.id),
-                &zh,
-                &en,
-            )
-            .await?;
+        tx.notify(
+            case.resident_account_id,
+            now,
+            "case_update",
+            Some(case.id),
+            &zh,
+            &en,
+        )
+        .await?;
     }
     let to_handler = match action {
         CaseAction::ResidentReply => Some((
@@ -70,9 +68,7 @@ pub async fn after_action(
         _ => None,
     };
     if let (Some((zh, en)), Some(handler)) = (to_handler, case.assignee_account_id) {
-        state
-            .db
-            .notify(handler, now, "case_update", Some(case.id), &zh, &en)
+        tx.notify(handler, now, "case_update", Some(case.id), &zh, &en)
             .await?;
     }
     Ok(())

@@ -135,8 +135,8 @@ pub async fn create(
     let mut provisional = CaseRow::provisional(&category, now);
     provisional.community_id = building.parent_id.unwrap_or(building.id);
     let due = next_due(&state, &provisional, &clock_data).await?;
-    let result = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let result = tx
         .create_case(&NewCase {
             kind: category.kind,
             category: &category,
@@ -158,9 +158,15 @@ pub async fn create(
         })
         .await;
     let (status, id) = match result {
-        Ok(id) => (StatusCode::CREATED, id),
+        Ok(id) => {
+            tx.commit().await?;
+            (StatusCode::CREATED, id)
+        }
         // A retried submission: answer with the case the first attempt created.
-        Err(CreateCaseError::Duplicate(id)) => (StatusCode::OK, id),
+        Err(CreateCaseError::Duplicate(id)) => {
+            tx.commit().await?;
+            (StatusCode::OK, id)
+        }
         Err(CreateCaseError::Db(e)) => return Err(e.into()),
     };
     let case = state.db.case(id).await?.ok_or(ApiError::NotFound)?;
@@ -259,6 +265,17 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<CaseView>> {
     let (case, staff) = visible_case(&state, &user, &id).await?;
+    if staff {
+        super::audit::record_view(
+            &state,
+            &user,
+            "case.view",
+            &format!("case:{}", case.id),
+            &case.scope_path,
+            "",
+        )
+        .await?;
+    }
     Ok(Json(case_view(&state, &case, staff).await?))
 }
 
@@ -350,8 +367,8 @@ pub async fn act(
         _ => (vec![], vec![]),
     };
     let now = state.clock.now();
-    let applied = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let applied = tx
         .apply_transition(&Transition {
             case_id: case.id,
             from: case.state,
@@ -371,6 +388,7 @@ pub async fn act(
             targets_unmet: &unmet,
             rating,
             major: None,
+            scope_path: &case.scope_path,
         })
         .await?;
     if !applied {
@@ -380,12 +398,16 @@ pub async fn act(
             message_en: "Someone else just updated this case; reload and try again",
         });
     }
-    let case = state.db.case(case.id).await?.ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    let mut case = state.db.case(case.id).await?.ok_or(ApiError::NotFound)?;
     // Derived from the history just written; recomputed on every change.
     let due = next_due(&state, &case, &ClockData::load(&state, &case).await?).await?;
-    state.db.set_next_due(case.id, due).await?;
+    let mut tx = state.db.begin().await?;
+    tx.set_next_due(case.id, due).await?;
+    case.next_due_at = due;
+    super::case_notices::after_action(&mut tx, &case, req.action, now).await?;
+    tx.commit().await?;
     let case = state.db.case(case.id).await?.ok_or(ApiError::NotFound)?;
-    super::case_notices::after_action(&state, &case, req.action, now).await?;
     Ok(Json(case_view(&state, &case, staff).await?))
 }
 

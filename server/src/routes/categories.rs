@@ -3,6 +3,7 @@
 
 use super::cases::field;
 use crate::auth::CurrentUser;
+use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::AppState;
@@ -49,19 +50,23 @@ pub async fn update_category(
         targets: req.targets,
     };
     let now = state.clock.now();
-    if !state.db.update_category(&updated, now).await? {
+    let mut tx = state.db.begin().await?;
+    if !tx.update_category(&updated, now).await? {
         return Err(ApiError::NotFound);
     }
     let detail = serde_json::json!({ "before": before, "after": updated }).to_string();
-    state
-        .db
-        .audit(
+    // Categories are national policy: on the system-wide record.
+    tx.audit(
+        &Audit::new(
             now,
             Some(user.id),
             "category.update",
             &format!("category:{code}"),
-            &detail,
+            "/",
         )
-        .await?;
+        .detail(&detail),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(Json(updated))
 }

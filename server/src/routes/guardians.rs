@@ -9,6 +9,7 @@ use super::retrofit_documents::{body_or_error, store_document};
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
 use crate::db::guardians::LinkRow;
+use crate::db::Audit;
 use crate::documents::load_sealed;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
@@ -105,8 +106,8 @@ pub async fn invite(
             "Enter your family member's number, not your own",
         ));
     }
-    let id = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let id = tx
         .invite_guardian(user.id, phone.as_str(), state.clock.now())
         .await?
         .ok_or(ApiError::Conflict {
@@ -114,16 +115,15 @@ pub async fn invite(
             message: "已经邀请过这个手机号",
             message_en: "This number has already been invited",
         })?;
-    state
-        .db
-        .audit(
-            state.clock.now(),
-            Some(user.id),
-            "guardian.invite",
-            &format!("guardian_link:{id}"),
-            "",
-        )
-        .await?;
+    tx.audit(&Audit::new(
+        state.clock.now(),
+        Some(user.id),
+        "guardian.invite",
+        &format!("guardian_link:{id}"),
+        &user.scope_path,
+    ))
+    .await?;
+    tx.commit().await?;
     let link = state
         .db
         .guardian_link(id)
@@ -187,9 +187,10 @@ pub async fn accept(
     )
     .await?;
     let now = state.clock.now();
-    state.db.mark_phone_verified(user.id, now).await?;
-    if !state
-        .db
+    let scope = elder_scope(&state, link.elder_account_id).await?;
+    let mut tx = state.db.begin().await?;
+    tx.mark_phone_verified(user.id, now).await?;
+    if !tx
         .accept_guardian_link(
             id,
             user.id,
@@ -205,22 +206,33 @@ pub async fn accept(
             message_en: "This invitation has already been handled",
         });
     }
-    state
-        .db
-        .audit(
+    tx.audit(
+        &Audit::new(
             now,
             Some(user.id),
             "guardian.accept",
             &format!("guardian_link:{id}"),
-            relationship.as_str(),
+            &scope,
         )
-        .await?;
+        .detail(relationship.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
     let link = state
         .db
         .guardian_link(id)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(view(&state, &link).await?))
+}
+
+/// Where the elder lives in the tree: a link's audit entries belong to the elder's office.
+async fn elder_scope(state: &AppState, elder: i64) -> ApiResult<String> {
+    Ok(state
+        .db
+        .account(elder)
+        .await?
+        .map_or_else(|| "/".to_owned(), |e| e.scope_path))
 }
 
 /// Whether `user` is a street reviewer over the elder's home.
@@ -259,27 +271,28 @@ pub async fn confirm(
         return Err(ApiError::NotFound);
     }
     let now = state.clock.now();
-    if !state.db.confirm_guardian_link(id, user.id, now).await? {
+    let scope = elder_scope(&state, link.elder_account_id).await?;
+    let mut tx = state.db.begin().await?;
+    if !tx.confirm_guardian_link(id, user.id, now).await? {
         return Err(ApiError::Conflict {
             field: "link",
             message: "只有家属已接受、等待确认的关系才能确认",
             message_en: "Only a link the family member accepted and that waits for confirmation can be confirmed",
         });
     }
-    state
-        .db
-        .audit(
-            now,
-            Some(user.id),
-            if by_elder {
-                "guardian.confirm"
-            } else {
-                "guardian.confirm_by_street"
-            },
-            &format!("guardian_link:{id}"),
-            "",
-        )
-        .await?;
+    tx.audit(&Audit::new(
+        now,
+        Some(user.id),
+        if by_elder {
+            "guardian.confirm"
+        } else {
+            "guardian.confirm_by_street"
+        },
+        &format!("guardian_link:{id}"),
+        &scope,
+    ))
+    .await?;
+    tx.commit().await?;
     let link = state
         .db
         .guardian_link(id)
@@ -302,23 +315,24 @@ pub async fn end(
         .filter(|l| l.elder_account_id == user.id || l.guardian_account_id == Some(user.id))
         .ok_or(ApiError::NotFound)?;
     let now = state.clock.now();
-    if !state.db.end_guardian_link(link.id, user.id, now).await? {
+    let scope = elder_scope(&state, link.elder_account_id).await?;
+    let mut tx = state.db.begin().await?;
+    if !tx.end_guardian_link(link.id, user.id, now).await? {
         return Err(ApiError::Conflict {
             field: "link",
             message: "这个关系已经结束了",
             message_en: "This link has already ended",
         });
     }
-    state
-        .db
-        .audit(
-            now,
-            Some(user.id),
-            "guardian.end",
-            &format!("guardian_link:{}", link.id),
-            "",
-        )
-        .await?;
+    tx.audit(&Audit::new(
+        now,
+        Some(user.id),
+        "guardian.end",
+        &format!("guardian_link:{}", link.id),
+        &scope,
+    ))
+    .await?;
+    tx.commit().await?;
     let link = state
         .db
         .guardian_link(id)
@@ -349,16 +363,15 @@ pub async fn proof(
         .await?
         .ok_or(ApiError::NotFound)?;
     if !family {
-        state
-            .db
-            .audit(
-                state.clock.now(),
-                Some(user.id),
-                "guardian.proof_view",
-                &format!("guardian_link:{}", link.id),
-                "",
-            )
-            .await?;
+        super::audit::record_view(
+            &state,
+            &user,
+            "guardian.proof_view",
+            &format!("guardian_link:{}", link.id),
+            &elder_scope(&state, link.elder_account_id).await?,
+            "",
+        )
+        .await?;
     }
     Ok((
         crate::documents::download_headers(content_type, &format!("family-proof-{}", link.id)),

@@ -2,6 +2,7 @@
 
 use super::views::account_view;
 use crate::auth::CurrentUser;
+use crate::db::Audit;
 use crate::error::ApiError;
 use crate::error::{ApiJson, ApiResult};
 use crate::AppState;
@@ -23,7 +24,25 @@ pub async fn set_preferences(
     CurrentUser(account): CurrentUser,
     ApiJson(prefs): ApiJson<Preferences>,
 ) -> ApiResult<Json<Preferences>> {
-    state.db.set_preferences(account.id, prefs).await?;
+    let mut tx = state.db.begin().await?;
+    tx.set_preferences(account.id, prefs).await?;
+    let detail = format!(
+        "elder_mode={} locale={}",
+        prefs.elder_mode,
+        prefs.locale.as_str()
+    );
+    tx.audit(
+        &Audit::new(
+            state.clock.now(),
+            Some(account.id),
+            "account.preferences",
+            &format!("account:{}", account.id),
+            &account.scope_path,
+        )
+        .detail(&detail),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(Json(prefs))
 }
 

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+pub(crate) mod audit;
 mod calendar;
 pub(crate) mod callbacks;
 mod case_notices;

@@ -5,6 +5,7 @@
 use super::accounts::{hash_blocking, parse_phone, verify_password};
 use crate::auth::{self, CurrentUser};
 use crate::db::rate_events::Bucket;
+use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::sms::{self, Purpose};
 use crate::AppState;
@@ -36,23 +37,23 @@ pub async fn reset_password(
         .ok_or(ApiError::NotFound)?;
     let hash = hash_blocking(req.new_password).await?;
     let now = state.clock.now();
-    state.db.set_password_hash(account.id, &hash, None).await?;
-    state.db.mark_phone_verified(account.id, now).await?;
-    state.db.delete_sessions_of(account.id, None).await?;
     state
         .db
         .clear_rate_events(Bucket::SignInFailureAccount, phone.as_str())
         .await?;
-    state
-        .db
-        .audit(
-            now,
-            Some(account.id),
-            "account.password_reset_sms",
-            &format!("account:{}", account.id),
-            "",
-        )
-        .await?;
+    let mut tx = state.db.begin().await?;
+    tx.set_password_hash(account.id, &hash, None).await?;
+    tx.mark_phone_verified(account.id, now).await?;
+    tx.delete_sessions_of(account.id, None).await?;
+    tx.audit(&Audit::new(
+        now,
+        Some(account.id),
+        "account.password_reset_sms",
+        &format!("account:{}", account.id),
+        &account.scope_path,
+    ))
+    .await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -79,21 +80,20 @@ pub async fn change(
     }
     let hash = hash_blocking(req.new_password).await?;
     let now = state.clock.now();
-    state.db.set_password_hash(user.id, &hash, None).await?;
-    let ended = state
-        .db
+    let mut tx = state.db.begin().await?;
+    tx.set_password_hash(user.id, &hash, None).await?;
+    let ended = tx
         .delete_sessions_of(user.id, this_session(&state, &headers).as_deref())
         .await?;
-    state
-        .db
-        .audit(
-            now,
-            Some(user.id),
-            "account.password_change",
-            &format!("account:{}", user.id),
-            "",
-        )
-        .await?;
+    tx.audit(&Audit::new(
+        now,
+        Some(user.id),
+        "account.password_change",
+        &format!("account:{}", user.id),
+        &user.scope_path,
+    ))
+    .await?;
+    tx.commit().await?;
     Ok(Json(SessionsEnded { ended }))
 }
 
@@ -102,20 +102,23 @@ pub async fn end_other_sessions(
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,
 ) -> ApiResult<Json<SessionsEnded>> {
-    let ended = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let ended = tx
         .delete_sessions_of(user.id, this_session(&state, &headers).as_deref())
         .await?;
-    state
-        .db
-        .audit(
+    let detail = ended.to_string();
+    tx.audit(
+        &Audit::new(
             state.clock.now(),
             Some(user.id),
             "account.end_other_sessions",
             &format!("account:{}", user.id),
-            &ended.to_string(),
+            &user.scope_path,
         )
-        .await?;
+        .detail(&detail),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(Json(SessionsEnded { ended }))
 }
 
@@ -173,21 +176,22 @@ pub async fn staff_reset(
     let hash = hash_blocking(temporary.clone()).await?;
     let now = state.clock.now();
     let until = now + TEMPORARY_PASSWORD_SECS;
-    state
-        .db
-        .set_password_hash(resident.id, &hash, Some(until))
+    let mut tx = state.db.begin().await?;
+    tx.set_password_hash(resident.id, &hash, Some(until))
         .await?;
-    state.db.delete_sessions_of(resident.id, None).await?;
-    state
-        .db
-        .audit(
+    tx.delete_sessions_of(resident.id, None).await?;
+    tx.audit(
+        &Audit::new(
             now,
             Some(staff.id),
             "account.password_reset_in_person",
             &format!("account:{}", resident.id),
-            check,
+            &resident.scope_path,
         )
-        .await?;
+        .detail(check),
+    )
+    .await?;
+    tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(StaffResetView {

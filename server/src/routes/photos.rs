@@ -6,6 +6,7 @@ use super::cases::visible_case;
 use crate::auth::CurrentUser;
 use crate::db::item_counts::Added;
 use crate::db::photos::NewPhoto;
+use crate::db::Audit;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
 use crate::photos::{clean, PhotoLimits};
@@ -82,8 +83,8 @@ pub async fn upload(
         })?;
     state.blobs.put(&cleaned.hash, &cleaned.jpeg).await?;
     let now = state.clock.now();
-    let added = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let added = tx
         .add_case_photo(&NewPhoto {
             case_id: case.id,
             stage: stage.as_str(),
@@ -101,16 +102,18 @@ pub async fn upload(
             "Six photos at most per request",
         ));
     }
-    state
-        .db
-        .audit(
+    tx.audit(
+        &Audit::new(
             now,
             Some(user.id),
             "case.photo",
             &format!("case:{}", case.id),
-            &cleaned.hash,
+            &case.scope_path,
         )
-        .await?;
+        .detail(&cleaned.hash),
+    )
+    .await?;
+    tx.commit().await?;
     let photos = state.db.case_photos(case.id).await?;
     Ok((
         StatusCode::CREATED,
@@ -123,7 +126,7 @@ pub async fn download(
     CurrentUser(user): CurrentUser,
     Path((id, photo)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let (case, _) = visible_case(&state, &user, &id).await?;
+    let (case, staff) = visible_case(&state, &user, &id).await?;
     let photo: i64 = photo.parse().map_err(|_| ApiError::NotFound)?;
     let row = state
         .db
@@ -132,6 +135,17 @@ pub async fn download(
         .into_iter()
         .find(|p| p.id == photo)
         .ok_or(ApiError::NotFound)?;
+    if staff {
+        super::audit::record_view(
+            &state,
+            &user,
+            "case.photo_view",
+            &format!("case:{}", case.id),
+            &case.scope_path,
+            &photo.to_string(),
+        )
+        .await?;
+    }
     let bytes = state
         .blobs
         .get(&row.hash)

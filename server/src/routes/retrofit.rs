@@ -12,6 +12,7 @@ use crate::db::retrofit::{
     ApplicationRow, ElderUpdate, NewApplication, Placement, QueueFilter, SaveError, Transition,
     TransitionOutcome,
 };
+use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
 use crate::AppState;
@@ -260,7 +261,8 @@ pub async fn create(
             (Some(elder), ApplicationChannel::App, Some(user.id))
         }
     };
-    let result = match &elder {
+    let mut tx = state.db.begin().await?;
+    let (result, scope) = match &elder {
         Some(elder) => {
             let place = match elder.home_building_id {
                 Some(b) => place_of_building(&state, b).await?,
@@ -273,8 +275,7 @@ pub async fn create(
                     "The account has no home address; add it under My account first",
                 ));
             };
-            state
-                .db
+            let created = tx
                 .create_application(&NewApplication {
                     year,
                     channel,
@@ -295,7 +296,8 @@ pub async fn create(
                     },
                     now,
                 })
-                .await
+                .await;
+            (created, place.building.id_path.clone())
         }
         None => {
             let street = match user.jurisdiction_id {
@@ -304,8 +306,7 @@ pub async fn create(
             }
             .filter(|s| s.level == JurisdictionLevel::Street)
             .ok_or(ApiError::Forbidden)?;
-            state
-                .db
+            let created = tx
                 .create_application(&NewApplication {
                     year,
                     channel,
@@ -326,12 +327,27 @@ pub async fn create(
                     },
                     now,
                 })
-                .await
+                .await;
+            (created, street.id_path.clone())
         }
     };
     let (status, id) = match result {
-        Ok(id) => (StatusCode::CREATED, id),
-        Err(SaveError::Duplicate(id)) => (StatusCode::OK, id),
+        Ok(id) => {
+            tx.audit(&Audit::new(
+                now,
+                Some(user.id),
+                "retrofit.create",
+                &format!("retrofit_application:{id}"),
+                &scope,
+            ))
+            .await?;
+            tx.commit().await?;
+            (StatusCode::CREATED, id)
+        }
+        Err(SaveError::Duplicate(id)) => {
+            tx.commit().await?;
+            (StatusCode::OK, id)
+        }
         Err(SaveError::OpenExists(id)) => return Err(existing(id)),
         Err(SaveError::Db(e)) => return Err(e.into()),
     };
@@ -410,16 +426,15 @@ pub async fn get(
     let (app, viewer) = visible_application(&state, &user, &id).await?;
     if viewer != Viewer::Family {
         // Staff see health and disability answers: every such view is recorded.
-        state
-            .db
-            .audit(
-                state.clock.now(),
-                Some(user.id),
-                "retrofit.view",
-                &format!("retrofit_application:{}", app.id),
-                "",
-            )
-            .await?;
+        super::audit::record_view(
+            &state,
+            &user,
+            "retrofit.view",
+            &format!("retrofit_application:{}", app.id),
+            &app.scope_path,
+            "",
+        )
+        .await?;
     }
     Ok(Json(application_view(&state, &app, viewer).await?))
 }
@@ -435,16 +450,15 @@ pub async fn reveal_id_number(
         return Err(ApiError::Forbidden);
     }
     let number = load_id_number(&state, &app)?.ok_or(ApiError::NotFound)?;
-    state
-        .db
-        .audit(
-            state.clock.now(),
-            Some(user.id),
-            "retrofit.reveal_id_number",
-            &format!("retrofit_application:{}", app.id),
-            "",
-        )
-        .await?;
+    super::audit::record_view(
+        &state,
+        &user,
+        "retrofit.reveal_id_number",
+        &format!("retrofit_application:{}", app.id),
+        &app.scope_path,
+        "",
+    )
+    .await?;
     Ok(Json(serde_json::json!({ "id_number": number.as_str() })))
 }
 
@@ -480,6 +494,14 @@ pub async fn save_section(
     }
     let now = state.clock.now();
     let keys = &state.settings.keys;
+    let section = match &update {
+        SectionUpdate::Elder(_) => "retrofit.save_elder",
+        SectionUpdate::Home(_) => "retrofit.save_home",
+        SectionUpdate::Facts(_) => "retrofit.save_facts",
+        SectionUpdate::Guardian(_) => "retrofit.save_guardian",
+        SectionUpdate::Consent(_) => "retrofit.save_consent",
+    };
+    let mut tx = state.db.begin().await?;
     let saved = match update {
         SectionUpdate::Elder(mut s) => {
             // Left blank when only the name or phone changes: the app never holds the full
@@ -515,7 +537,7 @@ pub async fn save_section(
                 open_id_key: &format!("{hash}:{}", app.year),
                 now,
             };
-            match state.db.save_elder(app.id, &update).await {
+            match tx.save_elder(app.id, &update).await {
                 Ok(saved) => saved,
                 Err(SaveError::OpenExists(_)) => return Err(held_elsewhere(&state, &app).await?),
                 Err(SaveError::Duplicate(_)) => false,
@@ -540,22 +562,20 @@ pub async fn save_section(
                     ));
                 }
             }
-            state
-                .db
-                .save_home(
-                    app.id,
-                    &Placement {
-                        building_id: Some(place.building.id),
-                        unit: Some(h.unit.trim()),
-                        room: Some(h.room.trim()),
-                        community_id: Some(place.community.id),
-                        street_id: Some(place.street.id),
-                        county_id: Some(place.county.id),
-                        scope_path: &place.building.id_path,
-                    },
-                    now,
-                )
-                .await?
+            tx.save_home(
+                app.id,
+                &Placement {
+                    building_id: Some(place.building.id),
+                    unit: Some(h.unit.trim()),
+                    room: Some(h.room.trim()),
+                    community_id: Some(place.community.id),
+                    street_id: Some(place.street.id),
+                    county_id: Some(place.county.id),
+                    scope_path: &place.building.id_path,
+                },
+                now,
+            )
+            .await?
         }
         SectionUpdate::Facts(mut facts) => {
             if facts.activities_needing_help.is_some_and(|n| n > 6) {
@@ -568,7 +588,7 @@ pub async fn save_section(
             // The ID number lives (sealed) in the elder section only.
             facts.id_number = None;
             let json = serde_json::to_string(&facts).map_err(|e| ApiError::Internal(e.into()))?;
-            state.db.save_facts(app.id, &keys.seal(&json), now).await?
+            tx.save_facts(app.id, &keys.seal(&json), now).await?
         }
         SectionUpdate::Guardian(g) => {
             if let Some(gid) = g.guardian_account_id {
@@ -584,10 +604,7 @@ pub async fn save_section(
                     ));
                 }
             }
-            state
-                .db
-                .save_guardian(app.id, g.guardian_account_id, now)
-                .await?
+            tx.save_guardian(app.id, g.guardian_account_id, now).await?
         }
         SectionUpdate::Consent(c) => {
             if !c.agreed {
@@ -604,12 +621,22 @@ pub async fn save_section(
                     "The text has changed; read it again before agreeing",
                 ));
             }
-            state.db.save_consent(app.id, CONSENT_VERSION, now).await?
+            tx.save_consent(app.id, CONSENT_VERSION, now).await?
         }
     };
     if !saved {
         return Err(not_editable());
     }
+    // The section's name only: its content is personal data and stays in its own columns.
+    tx.audit(&Audit::new(
+        now,
+        Some(user.id),
+        section,
+        &format!("retrofit_application:{}", app.id),
+        &app.scope_path,
+    ))
+    .await?;
+    tx.commit().await?;
     let app = state
         .db
         .application(app.id)
@@ -713,8 +740,8 @@ pub async fn act(
         RetrofitActor::Assessor => "assessor",
         RetrofitActor::Contractor => "contractor",
     };
-    let outcome = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let outcome = tx
         .retrofit_transition(&Transition {
             id: app.id,
             from: app.state,
@@ -734,10 +761,11 @@ pub async fn act(
             grounds: grounds.as_deref(),
             take_quota,
             now: state.clock.now(),
+            scope_path: &app.scope_path,
         })
         .await?;
     match outcome {
-        TransitionOutcome::Applied => {}
+        TransitionOutcome::Applied => tx.commit().await?,
         TransitionOutcome::Stale => {
             return Err(ApiError::Conflict {
                 field: "action",
@@ -746,6 +774,8 @@ pub async fn act(
             })
         }
         TransitionOutcome::QuotaFull => {
+            // Nothing was changed; end the transaction before reading the quota.
+            drop(tx);
             let (quota, _) = state
                 .db
                 .county_quota(take_quota.map(|t| t.0).unwrap_or_default(), app.year)

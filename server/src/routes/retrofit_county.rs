@@ -5,6 +5,7 @@
 use super::retrofit::{summary_rows, year_of};
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
+use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
 use crate::AppState;
@@ -96,16 +97,15 @@ pub async fn list(
         Some("xlsx") => {
             let bytes =
                 xlsx(&view).map_err(|e| ApiError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
-            state
-                .db
-                .audit(
-                    state.clock.now(),
-                    Some(user.id),
-                    "retrofit.export",
-                    &format!("county:{}", county.id),
-                    &year.to_string(),
-                )
-                .await?;
+            super::audit::record_view(
+                &state,
+                &user,
+                "retrofit.export",
+                &format!("county:{}", county.id),
+                &county.id_path,
+                &year.to_string(),
+            )
+            .await?;
             Ok((
                 [
                     (
@@ -244,28 +244,29 @@ pub async fn put_settings(
         ));
     }
     let now = state.clock.now();
-    state
-        .db
-        .set_county_settings(
-            county.id,
-            req.minimum_living_allowance_covered,
-            i64::from(req.year),
-            req.quota,
-            now,
-        )
-        .await?;
-    state
-        .db
-        .audit(
+    let mut tx = state.db.begin().await?;
+    tx.set_county_settings(
+        county.id,
+        req.minimum_living_allowance_covered,
+        i64::from(req.year),
+        req.quota,
+        now,
+    )
+    .await?;
+    tx.audit(
+        &Audit::new(
             now,
             Some(user.id),
             "retrofit.county_settings",
             &format!("county:{}", county.id),
-            &format!(
-                "year={} quota={} low={}",
-                req.year, req.quota, req.minimum_living_allowance_covered
-            ),
+            &county.id_path,
         )
-        .await?;
+        .detail(&format!(
+            "year={} quota={} low={}",
+            req.year, req.quota, req.minimum_living_allowance_covered
+        )),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(Json(req))
 }

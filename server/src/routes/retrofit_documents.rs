@@ -7,6 +7,7 @@ use super::retrofit::{may_edit, visible_application};
 use super::retrofit_views::{application_view, Viewer};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::NewDocument;
+use crate::db::Audit;
 use crate::documents::{clean_document, load_sealed, store_sealed};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
@@ -92,8 +93,8 @@ pub async fn upload(
     crate::limits::count_upload(&state, user.id).await?;
     let (hash, content_type, size) = store_document(&state, body, "document").await?;
     let now = state.clock.now();
-    let added = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let added = tx
         .add_retrofit_document(
             &NewDocument {
                 application_id: app.id,
@@ -114,6 +115,20 @@ pub async fn upload(
             "Too many documents; remove ones you do not need first",
         ));
     }
+    if let crate::db::item_counts::Added::New(doc) = added {
+        tx.audit(
+            &Audit::new(
+                now,
+                Some(user.id),
+                "retrofit.document_add",
+                &format!("retrofit_application:{}", app.id),
+                &app.scope_path,
+            )
+            .detail(&format!("{doc} {}", kind.as_str())),
+        )
+        .await?;
+    }
+    tx.commit().await?;
     let app = state
         .db
         .application(app.id)
@@ -143,16 +158,15 @@ pub async fn download(
         .await?
         .ok_or(ApiError::NotFound)?;
     if viewer != Viewer::Family {
-        state
-            .db
-            .audit(
-                state.clock.now(),
-                Some(user.id),
-                "retrofit.document",
-                &format!("retrofit_application:{}", app.id),
-                &row.id.to_string(),
-            )
-            .await?;
+        super::audit::record_view(
+            &state,
+            &user,
+            "retrofit.document",
+            &format!("retrofit_application:{}", app.id),
+            &app.scope_path,
+            &row.id.to_string(),
+        )
+        .await?;
     }
     Ok((
         crate::documents::download_headers(
@@ -174,12 +188,22 @@ pub async fn remove(
         return Err(ApiError::Forbidden);
     }
     let doc: i64 = doc.parse().map_err(|_| ApiError::NotFound)?;
-    if !state
-        .db
-        .remove_retrofit_document(app.id, doc, state.clock.now())
-        .await?
-    {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !tx.remove_retrofit_document(app.id, doc, now).await? {
         return Err(ApiError::NotFound);
     }
+    tx.audit(
+        &Audit::new(
+            now,
+            Some(user.id),
+            "retrofit.document_remove",
+            &format!("retrofit_application:{}", app.id),
+            &app.scope_path,
+        )
+        .detail(&doc.to_string()),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(Json(application_view(&state, &app, viewer).await?))
 }

@@ -318,16 +318,15 @@ pub async fn export(
         );
         rows.push(row);
     }
-    state
-        .db
-        .audit(
-            state.clock.now(),
-            Some(user.id),
-            "survey.export",
-            &format!("survey:{id}"),
-            &format!("{month} anonymised={}", q.anonymised),
-        )
-        .await?;
+    super::audit::record_view(
+        &state,
+        &user,
+        "survey.export",
+        &format!("survey:{id}"),
+        &user.scope_path,
+        &format!("{month} anonymised={}", q.anonymised),
+    )
+    .await?;
     let file = format!(
         "survey-{id}-{month}{}",
         if q.anonymised { "-anonymised" } else { "" }

@@ -11,6 +11,7 @@ use crate::db::accounts::AccountRow;
 use crate::db::surveys::{
     decode_definition, NewResponse, NewVersion, Recorded, ResponseRow, VersionRow,
 };
+use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::AppState;
@@ -18,8 +19,8 @@ use anju_domain::survey::{
     check_definition, check_response, is_satisfied, parse_day, Answers, SurveyDefinition,
 };
 use anju_domain::survey_api::{
-    AnswerRequest, Channel, CollectRequest, CommunityRef, ResponseView, ReviewRequest, ReviewState,
-    SaveSurveyRequest, SurveyStatus, SurveySummary, SurveyView,
+    AnswerRequest, Channel, CollectRequest, CommunityRef, ResponseView, ReviewEntry, ReviewRequest,
+    ReviewState, SaveSurveyRequest, SurveyStatus, SurveySummary, SurveyView,
 };
 use anju_domain::{JurisdictionLevel, Role};
 use axum::extract::State;
@@ -345,13 +346,20 @@ pub async fn create(
     ApiJson(req): ApiJson<SaveSurveyRequest>,
 ) -> ApiResult<(StatusCode, Json<SurveyView>)> {
     let (definition, target) = checked_version(&state, &user, &req).await?;
-    let id = state
-        .db
-        .create_survey(
-            user.id,
-            &version_of(&req, &definition, target, state.clock.now()),
-        )
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let id = tx
+        .create_survey(user.id, &version_of(&req, &definition, target, now))
         .await?;
+    tx.audit(&Audit::new(
+        now,
+        Some(user.id),
+        "survey.create",
+        &format!("survey:{id}"),
+        &user.scope_path,
+    ))
+    .await?;
+    tx.commit().await?;
     let (_, loaded) = load(&state, &id.to_string()).await?;
     Ok((
         StatusCode::CREATED,
@@ -369,13 +377,23 @@ pub async fn update(
     let (id, loaded) = load(&state, &id).await?;
     require_whole_reach(&state, &user, &loaded).await?;
     let (definition, target) = checked_version(&state, &user, &req).await?;
-    state
-        .db
-        .save_draft_version(
-            id,
-            &version_of(&req, &definition, target, state.clock.now()),
-        )
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let version = tx
+        .save_draft_version(id, &version_of(&req, &definition, target, now))
         .await?;
+    tx.audit(
+        &Audit::new(
+            now,
+            Some(user.id),
+            "survey.edit",
+            &format!("survey:{id}"),
+            &user.scope_path,
+        )
+        .detail(&format!("version_id={version}")),
+    )
+    .await?;
+    tx.commit().await?;
     let (_, loaded) = load(&state, &id.to_string()).await?;
     Ok(Json(view(&state, id, &loaded, None).await?))
 }
@@ -387,17 +405,24 @@ pub async fn publish(
 ) -> ApiResult<Json<SurveyView>> {
     let (id, loaded) = load(&state, &id).await?;
     require_whole_reach(&state, &user, &loaded).await?;
-    if !state
-        .db
-        .publish_survey(id, user.id, state.clock.now())
-        .await?
-    {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !tx.publish_survey(id, user.id, now).await? {
         return Err(ApiError::Conflict {
             field: "version",
             message: "没有待发布的修改",
             message_en: "There is no draft to publish",
         });
     }
+    tx.audit(&Audit::new(
+        now,
+        Some(user.id),
+        "survey.publish",
+        &format!("survey:{id}"),
+        &user.scope_path,
+    ))
+    .await?;
+    tx.commit().await?;
     let (_, loaded) = load(&state, &id.to_string()).await?;
     Ok(Json(view(&state, id, &loaded, None).await?))
 }
@@ -550,8 +575,8 @@ pub async fn answer(
             "Invalid client key",
         ));
     }
-    state
-        .db
+    let mut tx = state.db.begin().await?;
+    let recorded = tx
         .record_response(
             &NewResponse {
                 survey_id: id,
@@ -576,7 +601,46 @@ pub async fn answer(
             true,
         )
         .await?;
+    audit_recorded(
+        &mut tx,
+        &recorded,
+        user.id,
+        now,
+        "survey.answer",
+        &home.scope_path,
+    )
+    .await?;
+    tx.commit().await?;
     Ok(Json(view(&state, id, &loaded, Some(&home)).await?))
+}
+
+/// A response on the record (its id and whether it counts, never the answers); a resend of
+/// the same one is not a new entry.
+async fn audit_recorded(
+    tx: &mut crate::db::Tx,
+    recorded: &Recorded,
+    by: i64,
+    now: i64,
+    action: &str,
+    scope_path: &str,
+) -> ApiResult<()> {
+    let (id, detail) = match recorded {
+        Recorded::Counted(id) => (id, "counted"),
+        Recorded::Flagged(id) => (id, "flagged"),
+        Recorded::Again(_) => return Ok(()),
+    };
+    tx.audit(
+        &Audit::new(
+            now,
+            Some(by),
+            action,
+            &format!("survey_response:{id}"),
+            scope_path,
+        )
+        .detail(detail),
+    )
+    .await?;
+    Ok(())
 }
 
 /// A collector records a household's answers at the door. Idempotent by the device's key.
@@ -652,8 +716,8 @@ pub async fn collect(
         .date_naive();
     let (_, satisfied) = check_answers(version, &req.answers, day)?;
     let answers = serde_json::to_string(&req.answers).map_err(|e| ApiError::Internal(e.into()))?;
-    let recorded = state
-        .db
+    let mut tx = state.db.begin().await?;
+    let recorded = tx
         .record_response(
             &NewResponse {
                 survey_id: id,
@@ -678,6 +742,16 @@ pub async fn collect(
             false,
         )
         .await?;
+    audit_recorded(
+        &mut tx,
+        &recorded,
+        user.id,
+        now,
+        "survey.collect",
+        &building.id_path,
+    )
+    .await?;
+    tx.commit().await?;
     let (status, rid) = match recorded {
         Recorded::Counted(r) | Recorded::Flagged(r) => (StatusCode::CREATED, r),
         Recorded::Again(r) => (StatusCode::OK, r),
@@ -734,7 +808,27 @@ pub(super) async fn response_view(
         flagged: r.flagged,
         satisfied: r.satisfied,
         answers: serde_json::from_str(&r.answers).map_err(|e| ApiError::Internal(e.into()))?,
+        review_history: Vec::new(),
     })
+}
+
+/// Each response's review decisions, read for the whole page at once.
+async fn with_review_history(
+    state: &AppState,
+    mut views: Vec<ResponseView>,
+) -> ApiResult<Vec<ResponseView>> {
+    let ids: Vec<i64> = views.iter().map(|v| v.id).collect();
+    for row in state.db.survey_review_history(&ids).await? {
+        if let Some(v) = views.iter_mut().find(|v| v.id == row.response_id) {
+            v.review_history.push(ReviewEntry {
+                review: ReviewState::parse(&row.review).unwrap_or(ReviewState::Pending),
+                note: row.note,
+                reviewer: row.reviewer,
+                at: row.reviewed_at,
+            });
+        }
+    }
+    Ok(views)
 }
 
 /// Staff list of a survey's responses in their area (for review).
@@ -752,11 +846,20 @@ pub async fn responses(
         return Err(ApiError::Forbidden);
     }
     let month = super::survey_results::checked_month(&state, q.month.as_deref())?;
+    super::audit::record_view(
+        &state,
+        &user,
+        "survey.responses_view",
+        &format!("survey:{id}"),
+        &scope,
+        &month,
+    )
+    .await?;
     let mut out = Vec::new();
     for r in state.db.survey_responses(id, &scope, Some(&month)).await? {
         out.push(response_view(&state, &r, &loaded).await?);
     }
-    Ok(Json(out))
+    Ok(Json(with_review_history(&state, out).await?))
 }
 
 pub async fn review(
@@ -799,15 +902,33 @@ pub async fn review(
             "500 characters at most",
         ));
     }
-    state
-        .db
-        .review_response(id, req.review.as_str(), note, user.id, state.clock.now())
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    tx.review_response(id, req.review.as_str(), note, user.id, now)
         .await?;
+    tx.audit(
+        &Audit::new(
+            now,
+            Some(user.id),
+            "survey.review",
+            &format!("survey_response:{id}"),
+            &path,
+        )
+        .detail(req.review.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
     let (row, _) = state
         .db
         .survey_response(id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let (_, loaded) = load(&state, &row.survey_id.to_string()).await?;
-    Ok(Json(response_view(&state, &row, &loaded).await?))
+    let view = response_view(&state, &row, &loaded).await?;
+    Ok(Json(
+        with_review_history(&state, vec![view])
+            .await?
+            .pop()
+            .ok_or(ApiError::NotFound)?,
+    ))
 }

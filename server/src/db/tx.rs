@@ -1,0 +1,92 @@
+//! [`Tx`]: one database transaction on either backend, the unit every state change is applied
+//! in. Storage functions that change things are methods on `Tx`; the handler begins one, calls
+//! the small functions its change needs, appends the audit entry (only `Tx` can, see
+//! [`super::audit`]) and commits once. Dropping a `Tx` without committing rolls it back, so an
+//! early `return Err(..)` leaves nothing behind — neither the change nor its audit entry.
+//!
+//! On SQLite the transaction holds the single writer connection until it ends: code holding a
+//! `Tx` must not call a `Db` method that writes (it would wait for the connection it holds).
+
+use super::Db;
+
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Run `$body` with `$conn` bound to the transaction's connection (`&mut SqliteConnection` or
+/// `&mut PgConnection`); the body is expanded once per backend, like [`super::with_db!`].
+macro_rules! with_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $conn: &mut sqlx::SqliteConnection = &mut *t;
+                $body
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $conn: &mut sqlx::PgConnection = &mut *t;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_tx;
+
+impl Db {
+    /// Begin a change (on SQLite, on the writer connection).
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+}
+
+impl Tx {
+    /// Steps that may meet a unique constraint (a retried request, two at once) run between
+    /// [`Tx::savepoint`] and [`Tx::release`], undoing just that step with
+    /// [`Tx::back_to_savepoint`] on a conflict: PostgreSQL refuses every later statement of a
+    /// transaction after its first error, so without this the change could not go on to read
+    /// the existing row or append its audit entry.
+    pub async fn savepoint(&mut self) -> Result<(), sqlx::Error> {
+        self.execute_raw("SAVEPOINT anju_step").await
+    }
+
+    pub async fn release(&mut self) -> Result<(), sqlx::Error> {
+        self.execute_raw("RELEASE SAVEPOINT anju_step").await
+    }
+
+    pub async fn back_to_savepoint(&mut self) -> Result<(), sqlx::Error> {
+        self.execute_raw("ROLLBACK TO SAVEPOINT anju_step").await?;
+        self.release().await
+    }
+
+    async fn execute_raw(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| sqlx::query(sql)
+            .execute(&mut *conn)
+            .await
+            .map(|_| ()))
+    }
+}
+
+impl Tx {
+    /// End the step begun with [`Tx::savepoint`]: keep it when it worked, undo it on a unique
+    /// conflict (the caller then treats the conflict as an answer), leave any other error to
+    /// end the whole transaction.
+    pub async fn settle<T>(&mut self, step: &Result<T, sqlx::Error>) -> Result<(), sqlx::Error> {
+        match step {
+            Ok(_) => self.release().await,
+            Err(e) if super::is_unique_violation(e) => self.back_to_savepoint().await,
+            Err(_) => Ok(()),
+        }
+    }
+}
