@@ -4,8 +4,10 @@
 //! Pure Rust with no I/O, compiled natively for the server and to wasm for the app, so the
 //! client and the server apply exactly the same rules.
 
+pub mod access;
 pub mod account;
 pub mod application;
+pub mod audit;
 pub mod calendar;
 pub mod callback;
 pub mod category;

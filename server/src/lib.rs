@@ -2,6 +2,7 @@
 //! `main.rs` only wires configuration, telemetry and serving; everything testable hangs off
 //! [`router`].
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod calendars;

@@ -116,18 +116,21 @@ impl Common {
 async fn main() -> anyhow::Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ANJU_LOG")
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
-    // JSON lines for log collectors in production; readable text at a terminal.
+    // JSON lines for log collectors in production; readable text at a terminal. On stderr:
+    // stdout carries the answers of commands such as `anju audit verify`.
     if std::env::var("ANJU_LOG_FORMAT").is_ok_and(|f| f == "json") {
         tracing_subscriber::fmt()
             .json()
             .with_current_span(true)
             .with_env_filter(filter)
+            .with_writer(std::io::stderr)
             .init();
     } else {
-        let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
         tracing_subscriber::fmt()
             .with_ansi(ansi)
             .with_env_filter(filter)
+            .with_writer(std::io::stderr)
             .init();
     }
     quiet_panics();

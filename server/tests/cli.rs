@@ -152,3 +152,136 @@ fn the_data_directory_and_database_files_are_owner_only() {
     assert_eq!(mode(&dir.join("uploads/ab")), 0o700);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A fresh database in its own data dir with five chained audit entries; returns the dir and
+/// a pool on its file for tampering.
+async fn audited_database() -> (std::path::PathBuf, sqlx::SqlitePool) {
+    let dir = std::env::temp_dir().join(format!("anju-cli-{}", uuid::Uuid::new_v4().simple()));
+    let (ok, _, err) = anju_in(&dir, &["migrate"]);
+    assert!(ok, "{err}");
+    let url = anju_server::DatabaseUrl::new(format!("sqlite://{}/anju.db", dir.display()));
+    let db = anju_server::Db::connect(&url).await.unwrap();
+    for n in 1..=5 {
+        let mut tx = db.begin().await.unwrap();
+        tx.audit(
+            &anju_server::db::Audit::new(
+                1_780_000_000 + n,
+                Some(n),
+                "retrofit.view",
+                &format!("retrofit_application:{n}"),
+                "/1/2/",
+            )
+            .detail("entry"),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    db.close().await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}/anju.db", dir.display()))
+        .await
+        .unwrap();
+    (dir, pool)
+}
+
+#[tokio::test]
+async fn audit_verify_prints_the_count_and_head_of_an_intact_chain() {
+    let (dir, pool) = audited_database().await;
+    let head: String = sqlx::query_scalar("SELECT hash FROM audit_head")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let (ok, out, err) = anju_in(&dir, &["audit", "verify"]);
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out, format!("audit chain intact: 5 entries, head {head}"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_first_entry_that_was_tampered_with() {
+    let cases: [(&str, &[&str], &str); 6] = [
+        (
+            "changed",
+            &["UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 3"],
+            "entry 3 (row id 3) was changed",
+        ),
+        (
+            "removed",
+            &["DELETE FROM audit_log WHERE seq = 3"],
+            "entry 3 was removed",
+        ),
+        (
+            "swapped",
+            &[
+                "UPDATE audit_log SET seq = -2 WHERE seq = 2",
+                "UPDATE audit_log SET seq = 2 WHERE seq = 3",
+                "UPDATE audit_log SET seq = 3 WHERE seq = -2",
+            ],
+            "entry 2 (row id 3) does not follow the entry before it",
+        ),
+        (
+            "inserted outside the chain",
+            &["INSERT INTO audit_log (id, at, action, subject, detail) VALUES (77, 0, 'retrofit.view', 'x:1', '')"],
+            "row id 77 was inserted outside the chain",
+        ),
+        (
+            "inserted into the chain",
+            &["INSERT INTO audit_log (id, seq, version, at, action, subject, detail, scope_path, prev_hash, hash)
+               SELECT 78, 6, 1, 0, 'retrofit.view', 'x:1', '', '/', hash, hash FROM audit_head"],
+            "entry 6 was added behind the server's back (the chain's head is at 5)",
+        ),
+        (
+            "last removed",
+            &["DELETE FROM audit_log WHERE seq = 5"],
+            "entry 5, the last, was removed",
+        ),
+    ];
+    for (what, statements, expected) in cases {
+        let (dir, pool) = audited_database().await;
+        for sql in statements {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+        let (ok, out, _) = anju_in(&dir, &["audit", "verify"]);
+        assert!(!ok, "{what}: verify must fail");
+        assert!(
+            out.starts_with("audit chain BROKEN") && out.contains(expected),
+            "{what}: {out}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[tokio::test]
+async fn serve_warns_loudly_at_start_when_the_chain_is_broken() {
+    use std::io::BufRead;
+    let (dir, pool) = audited_database().await;
+    sqlx::query("UPDATE audit_log SET actor_account_id = NULL WHERE seq = 2")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anju"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("ANJU_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start anju");
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut warned = None;
+    for line in stderr.lines().map_while(Result::ok) {
+        if line.contains("AUDIT CHAIN BROKEN") {
+            warned = Some(line);
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    let line = warned.expect("a warning on stderr");
+    assert!(line.contains("entry 2 (row id 2) was changed"), "{line}");
+}

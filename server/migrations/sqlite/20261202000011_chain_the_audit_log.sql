@@ -36,12 +36,13 @@ UPDATE audit_log SET scope_path = COALESCE(
 
 -- Every review decision on a survey response, kept (the response row holds only the latest).
 CREATE TABLE survey_reviews (
+    id INTEGER PRIMARY KEY,
     response_id BIGINT NOT NULL REFERENCES survey_responses(id),
     review TEXT NOT NULL,
     note TEXT,
     reviewed_by BIGINT NOT NULL REFERENCES accounts(id),
     reviewed_at BIGINT NOT NULL
 );
-CREATE INDEX survey_reviews_response ON survey_reviews(response_id, reviewed_at);
+CREATE INDEX survey_reviews_response ON survey_reviews(response_id, id);
 INSERT INTO survey_reviews (response_id, review, note, reviewed_by, reviewed_at)
 SELECT id, review, review_note, reviewed_by, updated_at FROM survey_responses WHERE reviewed_by IS NOT NULL;

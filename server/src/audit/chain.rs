@@ -84,6 +84,8 @@ pub enum Break {
     Inserted { id: i64 },
     /// The chain's recorded head is further than its last entry: the last entries are gone.
     TailRemoved { last: i64, head: i64 },
+    /// Rows go on past the recorded head: written without taking the head.
+    Appended { seq: i64, head: i64 },
     /// Written under an encoding this build does not know.
     UnknownVersion { seq: i64, id: i64, version: i64 },
 }
@@ -99,16 +101,26 @@ impl std::fmt::Display for Break {
                 f,
                 "entry {seq} (row id {id}) does not follow the entry before it: an entry was removed, inserted or reordered there"
             ),
-            Break::Missing { after, seq } => write!(
-                f,
-                "entries after {after} up to {seq} were removed"
-            ),
+            Break::Missing { after, seq } if *seq == after + 2 => {
+                write!(f, "entry {} was removed", after + 1)
+            }
+            Break::Missing { after, seq } => {
+                write!(f, "entries {} to {} were removed", after + 1, seq - 1)
+            }
             Break::Inserted { id } => {
                 write!(f, "row id {id} was inserted outside the chain")
             }
+            Break::TailRemoved { last, head } if *head == last + 1 => {
+                write!(f, "entry {head}, the last, was removed")
+            }
             Break::TailRemoved { last, head } => write!(
                 f,
-                "entries after {last} were removed (the chain had reached {head})"
+                "the last entries, {} to {head}, were removed",
+                last + 1
+            ),
+            Break::Appended { seq, head } => write!(
+                f,
+                "entry {seq} was added behind the server's back (the chain's head is at {head})"
             ),
             Break::UnknownVersion { seq, id, version } => write!(
                 f,
@@ -124,19 +136,21 @@ pub struct Walk {
     pub count: i64,
     pub last_seq: i64,
     pub head: String,
+    /// Where the recorded head says the chain ends.
+    recorded_end: i64,
 }
 
-impl Default for Walk {
-    fn default() -> Self {
+impl Walk {
+    /// A walk of a chain whose head row says it ends at `recorded_end`.
+    pub fn new(recorded_end: i64) -> Self {
         Walk {
             count: 0,
             last_seq: 0,
             head: GENESIS.to_owned(),
+            recorded_end,
         }
     }
-}
 
-impl Walk {
     /// Check the next row; the first `Err` is the first break.
     pub fn step(&mut self, row: &Stored) -> Result<(), Break> {
         let (Some(seq), Some(version), Some(prev), Some(hash)) =
@@ -146,6 +160,12 @@ impl Walk {
         };
         if seq == self.last_seq {
             return Err(Break::Inserted { id: row.id });
+        }
+        if seq > self.recorded_end {
+            return Err(Break::Appended {
+                seq,
+                head: self.recorded_end,
+            });
         }
         if seq != self.last_seq + 1 {
             return Err(Break::Missing {
@@ -180,11 +200,17 @@ impl Walk {
                 head: head_seq,
             });
         }
-        if head_seq < self.last_seq || head_hash != self.head {
-            // The rows go further than the head says: written behind the server's back.
-            return Err(Break::NotLinked {
+        if head_seq < self.last_seq {
+            return Err(Break::Appended {
+                seq: head_seq + 1,
+                head: head_seq,
+            });
+        }
+        if head_hash != self.head {
+            // Same length, other content: the tail was rewritten with new hashes.
+            return Err(Break::Appended {
                 seq: self.last_seq,
-                id: -1,
+                head: head_seq,
             });
         }
         Ok(())
@@ -224,7 +250,7 @@ mod tests {
     }
 
     fn walk(rows: &[Stored]) -> Result<Walk, Break> {
-        let mut w = Walk::default();
+        let mut w = Walk::new(i64::MAX);
         for r in rows {
             w.step(r)?;
         }
@@ -318,6 +344,14 @@ mod tests {
             tamper(&mut rows);
             assert_eq!(walk(&rows).err(), Some(expected), "{what}");
         }
+    }
+
+    #[test]
+    fn rows_past_the_recorded_head_are_caught() {
+        let rows = chain(5);
+        let mut w = Walk::new(4);
+        let stopped = rows.iter().try_for_each(|r| w.step(r));
+        assert_eq!(stopped, Err(Break::Appended { seq: 5, head: 4 }));
     }
 
     #[test]

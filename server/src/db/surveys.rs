@@ -302,7 +302,7 @@ impl Db {
         let sql = format!(
             "SELECT r.response_id, r.review, r.note, a.display_name AS reviewer, r.reviewed_at
              FROM survey_reviews r JOIN accounts a ON a.id = r.reviewed_by
-             WHERE r.response_id IN ({ids}) ORDER BY r.response_id, r.reviewed_at, a.id"
+             WHERE r.response_id IN ({ids}) ORDER BY r.response_id, r.id"
         );
         with_db!(
             self,

@@ -24,7 +24,7 @@ pub struct PageQuery {
 
 /// The id path an admin may manage: a system admin without a jurisdiction sees everything.
 async fn admin_scope(state: &AppState, user: &CurrentUser) -> ApiResult<String> {
-    user.require(Role::is_admin)?;
+    user.require(|r| r.can(anju_domain::access::Capability::ManageAccounts))?;
     match user.0.jurisdiction_id {
         Some(id) => Ok(state
             .db

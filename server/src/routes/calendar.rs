@@ -48,7 +48,7 @@ async fn scope_for(
         None if user.role == Role::SystemAdmin => Ok((NATIONAL.to_owned(), "/".to_owned())),
         None => Err(ApiError::Forbidden),
         Some(id) => {
-            if !matches!(user.role, Role::CountyAdmin | Role::SystemAdmin) {
+            if !user.role.can(anju_domain::access::Capability::EditPolicy) {
                 return Err(ApiError::Forbidden);
             }
             let community = community_in_scope(state, user, id).await?;
@@ -132,7 +132,7 @@ pub async fn set_working_hours(
     crate::extract::Path(id): crate::extract::Path<String>,
     ApiJson(req): ApiJson<HoursRequest>,
 ) -> ApiResult<axum::http::StatusCode> {
-    if !matches!(user.role, Role::CountyAdmin | Role::SystemAdmin) {
+    if !user.role.can(anju_domain::access::Capability::EditPolicy) {
         return Err(ApiError::Forbidden);
     }
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;

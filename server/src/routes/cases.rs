@@ -4,6 +4,7 @@
 //! 404 so that case numbers reveal nothing.
 
 use super::case_views::{case_view, next_due, ClockData};
+use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
 use crate::db::case_history::Transition;
@@ -11,6 +12,7 @@ use crate::db::cases::{CaseRow, CreateCaseError, NewCase};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
 use crate::AppState;
+use anju_domain::access::Capability;
 use anju_domain::category::find_category;
 use anju_domain::complaint::{
     check_case_text, next_state, Actor, CaseAction, CaseActionRequest, CasePage, CaseView, Channel,
@@ -28,17 +30,9 @@ const PAGE_SIZE: i64 = 30;
 
 /// Staff who work cases, and the subtree they see.
 pub(super) async fn staff_scope(state: &AppState, user: &AccountRow) -> ApiResult<Option<String>> {
-    if !matches!(
-        user.role,
-        Role::CommunityStaff | Role::StreetReviewer | Role::CountyAdmin | Role::SystemAdmin
-    ) {
-        return Ok(None);
-    }
-    match user.jurisdiction_id {
-        Some(id) => Ok(state.db.jurisdiction(id).await?.map(|j| j.id_path)),
-        None if user.role == Role::SystemAdmin => Ok(Some("/".into())),
-        None => Ok(None),
-    }
+    Ok(Scope::of(state, user, Capability::WorkCases)
+        .await?
+        .map(Scope::into_prefix))
 }
 
 pub(super) fn field(fields: &mut BTreeMap<String, FieldError>, name: &str, zh: &str, en: &str) {

@@ -8,7 +8,6 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::AppState;
 use anju_domain::category::Category;
-use anju_domain::Role;
 use axum::extract::State;
 use axum::Json;
 use std::collections::BTreeMap;
@@ -24,7 +23,7 @@ pub async fn update_category(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<anju_domain::category::UpdateCategoryRequest>,
 ) -> ApiResult<Json<Category>> {
-    if !matches!(user.role, Role::CountyAdmin | Role::SystemAdmin) {
+    if !user.role.can(anju_domain::access::Capability::EditPolicy) {
         return Err(ApiError::Forbidden);
     }
     let problems = anju_domain::category::check_category(&req);

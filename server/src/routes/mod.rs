@@ -26,6 +26,7 @@ mod retrofit_views;
 mod security_headers;
 mod survey_results;
 mod surveys;
+mod table_export;
 mod views;
 
 use crate::error::ApiError;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
             "/admin/accounts",
             get(admin::list_accounts).post(admin::create_staff),
         )
+        .route("/admin/audit", get(audit::search))
         .route("/complaint-categories", get(categories::categories))
         .route(
             "/complaint-categories/{code}",
@@ -122,6 +124,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/retrofit/applications/{id}/documents/{doc}",
             get(retrofit_documents::download).delete(retrofit_documents::remove),
+        )
+        .route(
+            "/retrofit/applications/{id}/access-log",
+            get(audit::access_log),
         )
         .route("/retrofit/county-list", get(retrofit_county::list))
         .route(

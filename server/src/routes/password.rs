@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::sms::{self, Purpose};
 use crate::AppState;
 use anju_domain::{
-    ChangePasswordRequest, Password, ResetPasswordRequest, Role, SessionsEnded, StaffResetRequest,
+    ChangePasswordRequest, Password, ResetPasswordRequest, SessionsEnded, StaffResetRequest,
     StaffResetView,
 };
 use axum::extract::State;
@@ -142,10 +142,10 @@ pub async fn staff_reset(
     CurrentUser(staff): CurrentUser,
     ApiJson(req): ApiJson<StaffResetRequest>,
 ) -> ApiResult<(StatusCode, Json<StaffResetView>)> {
-    if !matches!(
-        staff.role,
-        Role::CommunityStaff | Role::CountyAdmin | Role::SystemAdmin
-    ) {
+    if !staff
+        .role
+        .can(anju_domain::access::Capability::ResetPasswordInPerson)
+    {
         return Err(ApiError::Forbidden);
     }
     let phone = parse_phone(&req.phone)?;

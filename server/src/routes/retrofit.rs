@@ -5,6 +5,7 @@
 //! a 404 so references reveal nothing. Staff views and ID reveals are written to the audit log.
 
 use super::retrofit_views::{application_view, load_facts, load_id_number, summary, Viewer};
+use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
 use crate::db::jurisdictions::JurisdictionRow;
@@ -16,6 +17,7 @@ use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
 use crate::AppState;
+use anju_domain::access::Capability;
 use anju_domain::application::{
     check_elder, check_home_text, ApplicationChannel, ApplicationPage, ApplicationView,
     CreateApplicationRequest, RetrofitActionRequest, SectionUpdate, CONSENT_VERSION,
@@ -133,17 +135,9 @@ pub async fn eligibility(
 
 /// Street and county staff see applications over their jurisdiction.
 pub(super) async fn staff_scope(state: &AppState, user: &AccountRow) -> ApiResult<Option<String>> {
-    if !matches!(
-        user.role,
-        Role::StreetReviewer | Role::CountyAdmin | Role::SystemAdmin
-    ) {
-        return Ok(None);
-    }
-    match user.jurisdiction_id {
-        Some(id) => Ok(state.db.jurisdiction(id).await?.map(|j| j.id_path)),
-        None if user.role == Role::SystemAdmin => Ok(Some("/".into())),
-        None => Ok(None),
-    }
+    Ok(Scope::of(state, user, Capability::ReviewRetrofit)
+        .await?
+        .map(Scope::into_prefix))
 }
 
 pub(super) async fn visible_application(

@@ -19,8 +19,7 @@ use anju_domain::survey_api::{
     CommunityRef, CommunityResult, MonthPoint, OptionCount, QuestionResult, SurveyResults,
 };
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -331,58 +330,7 @@ pub async fn export(
         "survey-{id}-{month}{}",
         if q.anonymised { "-anonymised" } else { "" }
     );
-    match q.format.as_deref() {
-        None | Some("csv") => {
-            let mut out = String::from("\u{feff}");
-            for row in &rows {
-                // Answers are residents' own words: neutralised so none runs as a formula.
-                out.push_str(&anju_domain::export::csv_line(row));
-            }
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{file}.csv\""),
-                    ),
-                ],
-                out,
-            )
-                .into_response())
-        }
-        Some("xlsx") => {
-            let mut workbook = rust_xlsxwriter::Workbook::new();
-            let sheet = workbook.add_worksheet();
-            let xl =
-                |e: rust_xlsxwriter::XlsxError| ApiError::Internal(anyhow::anyhow!("xlsx: {e}"));
-            for (r, row) in rows.iter().enumerate() {
-                for (c, cell) in row.iter().enumerate() {
-                    sheet.write_string(r as u32, c as u16, cell).map_err(xl)?;
-                }
-            }
-            let bytes = workbook.save_to_buffer().map_err(xl)?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_owned(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{file}.xlsx\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
-        }
-        Some(_) => Err(ApiError::field(
-            "format",
-            "格式只能是 csv 或 xlsx",
-            "Format must be csv or xlsx",
-        )),
-    }
+    super::table_export::download(q.format.as_deref(), &file, &rows)
 }
 
 #[cfg(test)]

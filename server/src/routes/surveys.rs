@@ -4,7 +4,6 @@
 //! staff review door-to-door responses. Staff see surveys targeting their subtree, residents
 //! those targeting their community; anything else is a 404.
 
-use super::cases::staff_scope;
 use super::retrofit::today;
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
@@ -22,7 +21,7 @@ use anju_domain::survey_api::{
     AnswerRequest, Channel, CollectRequest, CommunityRef, ResponseView, ReviewEntry, ReviewRequest,
     ReviewState, SaveSurveyRequest, SurveyStatus, SurveySummary, SurveyView,
 };
-use anju_domain::{JurisdictionLevel, Role};
+use anju_domain::JurisdictionLevel;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -77,7 +76,11 @@ async fn load(state: &AppState, id: &str) -> ApiResult<(i64, Loaded)> {
 
 /// Staff who run surveys: community staff, street reviewers, county and system admins.
 pub(super) async fn survey_staff(state: &AppState, user: &AccountRow) -> ApiResult<Option<String>> {
-    staff_scope(state, user).await
+    Ok(
+        crate::access::Scope::of(state, user, anju_domain::access::Capability::RunSurveys)
+            .await?
+            .map(crate::access::Scope::into_prefix),
+    )
 }
 
 /// Where the survey reaches: the id path of every community any version targets (a target
@@ -654,12 +657,6 @@ pub async fn collect(
     let scope = survey_staff(&state, &user)
         .await?
         .ok_or(ApiError::Forbidden)?;
-    if !matches!(
-        user.role,
-        Role::CommunityStaff | Role::StreetReviewer | Role::SystemAdmin | Role::CountyAdmin
-    ) {
-        return Err(ApiError::Forbidden);
-    }
     if !targets_in_scope(&state, &loaded, &scope).await? {
         return Err(ApiError::NotFound);
     }

@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod admin;
+mod audit;
 mod callbacks;
 mod cases;
 mod envelope;

@@ -33,7 +33,15 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub places: DemoPlaces,
+    /// How to open the same database again, as a second server instance would.
+    reopen: Reopen,
     _dir: Option<TempDir>,
+}
+
+#[derive(Clone)]
+enum Reopen {
+    Sqlite(String),
+    Postgres(sqlx::postgres::PgConnectOptions),
 }
 
 pub struct Response {
@@ -93,7 +101,7 @@ impl TestApp {
             .expect("open sqlite");
         let mut s = settings(&url, dir.0.join("dist"));
         configure(&mut s);
-        Self::start(db, s, Some(dir)).await
+        Self::start(db, s, Reopen::Sqlite(url), Some(dir)).await
     }
 
     /// A fresh schema in the test database, so tests never see each other's rows.
@@ -112,13 +120,15 @@ impl TestApp {
         let options = sqlx::postgres::PgConnectOptions::from_str(&url)
             .expect("postgres url")
             .options([("search_path", schema.as_str())]);
-        let db = Db::connect_postgres(options).await.expect("connect");
+        let db = Db::connect_postgres(options.clone())
+            .await
+            .expect("connect");
         let dir = temp_dir();
         let s = settings(&url, dir.0.join("dist"));
-        Self::start(db, s, Some(dir)).await
+        Self::start(db, s, Reopen::Postgres(options), Some(dir)).await
     }
 
-    async fn start(db: Db, settings: Settings, dir: Option<TempDir>) -> TestApp {
+    async fn start(db: Db, settings: Settings, reopen: Reopen, dir: Option<TempDir>) -> TestApp {
         db.migrate().await.expect("migrate");
         let places = demo::seed_places(&db).await.expect("seed places");
         let state = AppState::new(db, settings);
@@ -126,17 +136,29 @@ impl TestApp {
             router: router(state.clone()),
             state,
             places,
+            reopen,
             _dir: dir,
         }
     }
 
+    /// Another server on the same database (its own pools, its own router), as a second
+    /// `anju` instance behind a load balancer would be.
+    pub async fn second_instance(&self) -> Router {
+        let db = match &self.reopen {
+            Reopen::Sqlite(url) => Db::connect(&DatabaseUrl::new(url)).await,
+            Reopen::Postgres(options) => Db::connect_postgres(options.clone()).await,
+        }
+        .expect("second connection");
+        router(AppState::new(db, (*self.state.settings).clone()))
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Response {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("infallible");
+        Self::send_to(&self.router, request).await
+    }
+
+    /// Send through a given router (e.g. a [`TestApp::second_instance`]).
+    pub async fn send_to(router: &Router, request: Request<Body>) -> Response {
+        let response = router.clone().oneshot(request).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response

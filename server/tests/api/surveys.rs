@@ -88,6 +88,15 @@ pub async fn collect(
     .await
 }
 
+/// A published survey with one door-to-door response; returns (the collector, the response id).
+pub async fn door_to_door_response(app: &TestApp) -> (String, Value) {
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let survey = publish_template(app, &staff).await;
+    let r = collect(app, &staff, &survey, "dev-h", "201", answers("满意")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    (staff, r.body["id"].clone())
+}
+
 async fn staff_publish_a_template_and_residents_answer_once_per_household(app: TestApp) {
     let staff = app.sign_in_demo(Role::CommunityStaff).await;
     let survey = publish_template(&app, &staff).await;
