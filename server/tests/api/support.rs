@@ -41,7 +41,7 @@ pub struct TestApp {
 #[derive(Clone)]
 enum Reopen {
     Sqlite(String),
-    Postgres(sqlx::postgres::PgConnectOptions),
+    Postgres(Box<sqlx::postgres::PgConnectOptions>),
 }
 
 pub struct Response {
@@ -125,7 +125,7 @@ impl TestApp {
             .expect("connect");
         let dir = temp_dir();
         let s = settings(&url, dir.0.join("dist"));
-        Self::start(db, s, Reopen::Postgres(options), Some(dir)).await
+        Self::start(db, s, Reopen::Postgres(Box::new(options)), Some(dir)).await
     }
 
     async fn start(db: Db, settings: Settings, reopen: Reopen, dir: Option<TempDir>) -> TestApp {
@@ -146,7 +146,7 @@ impl TestApp {
     pub async fn second_instance(&self) -> Router {
         let db = match &self.reopen {
             Reopen::Sqlite(url) => Db::connect(&DatabaseUrl::new(url)).await,
-            Reopen::Postgres(options) => Db::connect_postgres(options.clone()).await,
+            Reopen::Postgres(options) => Db::connect_postgres((**options).clone()).await,
         }
         .expect("second connection");
         router(AppState::new(db, (*self.state.settings).clone()))
