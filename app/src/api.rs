@@ -525,3 +525,25 @@ pub async fn survey_results(id: i64, month: &str) -> ApiResult<SurveyResults> {
 pub fn survey_export_url(id: i64, month: &str, format: &str, anonymised: bool) -> String {
     format!("/api/surveys/{id}/export?month={month}&format={format}&anonymised={anonymised}")
 }
+
+/// One page of the audit log; `query` is the filter part of the URL (already encoded).
+pub async fn audit_page(
+    query: &str,
+    before: Option<i64>,
+) -> ApiResult<anju_domain::audit::AuditPage> {
+    let mut url = format!("/api/admin/audit?{query}");
+    if let Some(b) = before {
+        url.push_str(&format!("&before={b}"));
+    }
+    get(&url).await
+}
+
+/// The export of the same filter as a file (the browser downloads it).
+pub fn audit_export_url(query: &str, format: &str) -> String {
+    format!("/api/admin/audit?{query}&format={format}")
+}
+
+/// Which offices viewed this application (for the elder and their family).
+pub async fn access_log(id: i64) -> ApiResult<Vec<anju_domain::audit::AccessLogEntry>> {
+    get(&format!("/api/retrofit/applications/{id}/access-log")).await
+}

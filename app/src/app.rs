@@ -4,9 +4,9 @@ use crate::api;
 use crate::components::guard::Guard;
 use crate::components::layout::Layout;
 use crate::pages::{
-    account::AccountPage, admin::AdminAccounts, callbacks::Callbacks, case_detail::CaseDetail,
-    case_new::NewCase, cases::CasesHome, forgot_password::ForgotPassword, home::Home,
-    not_found::NotFound, notifications::Notifications, policy::Policy, queue::Queue,
+    account::AccountPage, admin::AdminAccounts, audit::AdminAudit, callbacks::Callbacks,
+    case_detail::CaseDetail, case_new::NewCase, cases::CasesHome, forgot_password::ForgotPassword,
+    home::Home, not_found::NotFound, notifications::Notifications, policy::Policy, queue::Queue,
     register::Register, retrofit_application::RetrofitApplication, retrofit_check::RetrofitCheck,
     retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
     retrofit_review::RetrofitQueue, service::ServicePage, sign_in::SignIn,
@@ -15,6 +15,7 @@ use crate::pages::{
     surveys::SurveysHome,
 };
 use crate::state::{Prefs, Session};
+use anju_domain::access::Capability;
 use anju_domain::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -87,7 +88,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("/staff/password-reset")
-                        view=|| view! { <Guard allow=|r| matches!(r, Role::CommunityStaff | Role::CountyAdmin | Role::SystemAdmin)><StaffPasswordReset /></Guard> }
+                        view=|| view! { <Guard allow=|r| r.can(Capability::ResetPasswordInPerson)><StaffPasswordReset /></Guard> }
                     />
                     <Route
                         path=path!("/staff/retrofit")
@@ -95,6 +96,8 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("/county/retrofit")
+                        // The page works on the admin's own county; a system admin (who holds
+                        // the capability for any county) uses the API with a county named.
                         view=|| view! { <Guard allow=|r| r == Role::CountyAdmin><RetrofitCounty /></Guard> }
                     />
                     <Route
@@ -111,7 +114,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("/admin/policy")
-                        view=|| view! { <Guard allow=Role::is_admin><Policy /></Guard> }
+                        view=|| view! { <Guard allow=|r| r.can(Capability::EditPolicy)><Policy /></Guard> }
                     />
                     <Route
                         path=path!("/staff/callbacks")
@@ -126,8 +129,12 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <Guard allow=|_| true><AccountPage /></Guard> }
                     />
                     <Route
+                        path=path!("/admin/audit")
+                        view=|| view! { <Guard allow=|r| r.can(Capability::ReadAuditLog)><AdminAudit /></Guard> }
+                    />
+                    <Route
                         path=path!("/admin/accounts")
-                        view=|| view! { <Guard allow=Role::is_admin><AdminAccounts /></Guard> }
+                        view=|| view! { <Guard allow=|r| r.can(Capability::ManageAccounts)><AdminAccounts /></Guard> }
                     />
                 </Routes>
             </Layout>
@@ -135,18 +142,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Staff who handle complaints (the server applies the same rule to the data).
+/// Staff who handle complaints (the server applies the same table to the data).
 fn works_cases(role: Role) -> bool {
-    matches!(
-        role,
-        Role::CommunityStaff | Role::StreetReviewer | Role::CountyAdmin | Role::SystemAdmin
-    )
+    role.can(Capability::WorkCases)
 }
 
 /// Staff who review retrofit applications of their jurisdiction.
 fn reviews_retrofits(role: Role) -> bool {
-    matches!(
-        role,
-        Role::StreetReviewer | Role::CountyAdmin | Role::SystemAdmin
-    )
+    role.can(Capability::ReviewRetrofit)
 }

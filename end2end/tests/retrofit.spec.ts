@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { appReady, PDF, fillSmsCode, freshIdNumber, freshPhone, PHOTO, register, signIn, test, expectAccessible } from './support';
+import { appReady, PDF, fillSmsCode, freshIdNumber, freshPhone, PHOTO, register, signIn, submitThroughApi, test, expectAccessible } from './support';
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
@@ -251,40 +251,12 @@ test('a guardian applies for an elder; the street returns it, the family fixes i
   await Promise.all([sonContext.close(), streetContext.close(), countyContext.close()]);
 });
 
-/** File and submit the signed-in elder's application through the API, as the app would. */
-async function submitThroughApi(page: Page, idNumber: string): Promise<string> {
-  const headers = { 'x-anju-client': '1' };
-  const created = await page.request.post('/api/retrofit/applications', { headers, data: { client_key: `e2e-${Date.now()}` } });
-  expect(created.status()).toBe(201);
-  const id = (await created.json()).id;
-  const sections = [
-    { section: 'elder', name: '陈桂兰', id_number: idNumber },
-    { section: 'facts', group: 'lifted_out_of_poverty', owns_or_long_term_use: true, safe_to_retrofit: true, on_demolition_list: false, already_retrofitted: false, can_stay_elsewhere: true },
-    { section: 'guardian', guardian_account_id: null },
-    { section: 'consent', version: '2026-11-v1', agreed: true },
-  ];
-  for (const data of sections) {
-    const r = await page.request.put(`/api/retrofit/applications/${id}/sections`, { headers, data });
-    expect(r.status(), await r.text()).toBe(200);
-  }
-  for (const [kind, file] of [['id_front', PHOTO], ['id_back', PHOTO], ['ownership_proof', PDF]] as const) {
-    const r = await page.request.post(`/api/retrofit/applications/${id}/documents?kind=${kind}`, {
-      headers: { ...headers, 'content-type': file.mimeType },
-      data: file.buffer,
-    });
-    expect(r.status(), await r.text()).toBe(201);
-  }
-  const submitted = await page.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'submit' } });
-  expect(submitted.status(), await submitted.text()).toBe(200);
-  return (await submitted.json()).reference;
-}
-
 test('a guardian proves the number, accepts, and sees the elder\'s application only once she confirms', async ({ page, browser }) => {
   test.setTimeout(180_000);
   const elderPhone = freshPhone();
   const daughterPhone = freshPhone();
   await register(page, elderPhone);
-  const reference = await submitThroughApi(page, freshIdNumber());
+  const { reference } = await submitThroughApi(page, freshIdNumber());
   await page.goto('/retrofit/family');
   await appReady(page);
   await page.getByLabel('家属的手机号').fill(daughterPhone);

@@ -3,6 +3,7 @@
 use crate::api;
 use crate::i18n::tr;
 use crate::state::{Prefs, Session};
+use anju_domain::access::Capability;
 use anju_domain::Locale;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,24 +14,12 @@ pub fn Layout(children: Children) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let session = expect_context::<Session>();
     let signed_in = move || session.user.with(Option::is_some);
-    let is_case_staff = move || {
-        session.user.with(|u| {
-            u.as_ref().is_some_and(|u| {
-                matches!(
-                    u.role,
-                    anju_domain::Role::CommunityStaff
-                        | anju_domain::Role::StreetReviewer
-                        | anju_domain::Role::CountyAdmin
-                        | anju_domain::Role::SystemAdmin
-                )
-            })
-        })
-    };
-    let is_admin = move || {
+    let user_can = move |c: Capability| {
         session
             .user
-            .with(|u| u.as_ref().is_some_and(|u| u.role.is_admin()))
+            .with(|u| u.as_ref().is_some_and(|u| u.role.can(c)))
     };
+    let is_case_staff = move || user_can(Capability::WorkCases);
 
     // Saved on the account too, so the choice follows the person to another device.
     let save_to_account = move || {
@@ -125,9 +114,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <li><A href="/retrofit">{tr("nav.retrofit")}</A></li>
                             <li><A href="/staff/callbacks">{tr("nav.callbacks")}</A></li>
                         </Show>
-                        <Show when=is_admin>
+                        <Show when=move || user_can(Capability::ManageAccounts)>
                             <li><A href="/admin/accounts">{tr("nav.admin")}</A></li>
+                        </Show>
+                        <Show when=move || user_can(Capability::EditPolicy)>
                             <li><A href="/admin/policy">{tr("nav.policy")}</A></li>
+                        </Show>
+                        <Show when=move || user_can(Capability::ReadAuditLog)>
+                            <li><A href="/admin/audit">{tr("nav.audit")}</A></li>
                         </Show>
                     </Show>
                 </ul>

@@ -1,4 +1,5 @@
 //! Reusable pieces: the page frame, form fields, the error summary and route guards.
+pub mod access_log;
 pub mod case_card;
 pub mod field;
 pub mod guard;

@@ -46,7 +46,7 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="button" class="button button--secondary" on:click=sign_out.clone()>
                     {tr("account.sign_out")}
                 </button>
-                {matches!(u.role, anju_domain::Role::CommunityStaff | anju_domain::Role::CountyAdmin | anju_domain::Role::SystemAdmin).then(|| view! {
+                {u.role.can(anju_domain::access::Capability::ResetPasswordInPerson).then(|| view! {
                     <p><leptos_router::components::A href="/staff/password-reset">{tr("staffreset.title")}</leptos_router::components::A></p>
                 })}
                 {move || (u.must_change_password && !password_changed.get()).then(|| view! {

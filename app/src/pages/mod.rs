@@ -1,6 +1,7 @@
 //! One module per route.
 pub mod account;
 pub mod admin;
+pub mod audit;
 pub mod callbacks;
 pub mod case_detail;
 pub mod case_new;

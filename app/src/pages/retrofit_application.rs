@@ -5,6 +5,7 @@
 //! (street office, county).
 
 use crate::api;
+use crate::components::access_log::AccessLog;
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
 use crate::components::outcome::OutcomePanel;
 use crate::components::questions::QuestionScreen;
@@ -715,6 +716,7 @@ fn StatusView() -> impl IntoView {
         {can_withdraw.then(|| view! {
             <p><button type="button" class="button button--secondary" on:click=withdraw>{tr("status.withdraw")}</button></p>
         })}
+        <AccessLog application_id=app.id />
     }.into_any()
     }
 }
