@@ -5,7 +5,8 @@
 
 use crate::db::audit::Audit;
 use crate::db::cases::CaseRow;
-use crate::routes::case_views::{rfc3339, ClockData};
+use crate::routes::cases::views::ClockData;
+use crate::shanghai::rfc3339;
 use crate::AppState;
 use anju_domain::calendar::shanghai;
 use anju_domain::deadline::{due_at, warn_at, Due};
@@ -192,7 +193,7 @@ pub async fn draw_finished_months(state: &AppState) -> anyhow::Result<usize> {
         {
             continue;
         }
-        let fresh = crate::routes::callbacks::perform_draw(
+        let fresh = crate::routes::cases::callbacks::perform_draw(
             state,
             community.id,
             &last_month,

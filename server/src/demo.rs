@@ -162,7 +162,7 @@ async fn seed_retrofit_quota(db: &Db, now: i64) -> anyhow::Result<()> {
 /// overdue case), and a fresh common-area repair.
 async fn seed_cases(db: &Db, now: i64) -> anyhow::Result<()> {
     use crate::db::cases::{CreateCaseError, NewCase};
-    use crate::routes::case_views::{next_due_for, ClockData};
+    use crate::routes::cases::views::{next_due_for, ClockData};
     use anju_domain::category::find_category;
     use anju_domain::complaint::Channel;
 

@@ -18,6 +18,7 @@ pub mod files;
 pub mod limits;
 pub mod photos;
 pub mod routes;
+pub mod shanghai;
 pub mod sms;
 pub mod static_files;
 

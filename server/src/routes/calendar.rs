@@ -1,7 +1,7 @@
 //! Admins add next year's national holiday notice, or a community's own exceptions, in the
 //! same text format as the shipped notices (`off|work YYYY-MM-DD[..YYYY-MM-DD] note`).
 
-use super::callbacks::community_in_scope;
+use super::cases::callbacks::community_in_scope;
 use crate::auth::CurrentUser;
 use crate::db::calendar::{community_scope, NATIONAL};
 use crate::db::Audit;

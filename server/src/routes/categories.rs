@@ -1,7 +1,7 @@
 //! Complaint categories: everyone reads them; county and system admins edit names and
 //! targets. Cases already filed keep the targets they were filed with.
 
-use super::cases::field;
+use super::fields::field;
 use crate::auth::CurrentUser;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};

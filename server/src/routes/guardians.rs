@@ -5,7 +5,7 @@
 //! phone — confirms, and only then does the link open the elder's applications. The elder
 //! (or the guardian) can end the link at any time.
 
-use super::retrofit_documents::{body_or_error, store_document};
+use super::retrofit::{body_or_error, store_document};
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
 use crate::db::guardians::LinkRow;

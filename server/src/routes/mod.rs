@@ -5,26 +5,18 @@ mod accounts;
 mod admin;
 pub(crate) mod audit;
 mod calendar;
-pub(crate) mod callbacks;
-mod case_notices;
-pub(crate) mod case_views;
-mod cases;
+pub(crate) mod cases;
 mod categories;
+mod fields;
 mod guardians;
 mod health;
 mod me;
 mod notifications;
 mod open311;
 mod password;
-mod photos;
 mod places;
-mod reports;
 mod retrofit;
-mod retrofit_county;
-mod retrofit_documents;
-mod retrofit_views;
 mod security_headers;
-mod survey_results;
 mod surveys;
 mod table_export;
 mod views;
@@ -73,25 +65,6 @@ pub fn router(state: AppState) -> Router {
             "/complaint-categories/{code}",
             put(categories::update_category),
         )
-        .route("/cases", get(cases::list).post(cases::create))
-        .route("/cases/{id}", get(cases::get))
-        .route("/cases/{id}/actions", post(cases::act))
-        .route(
-            "/cases/{id}/photos",
-            post(photos::upload).layer(DefaultBodyLimit::max(
-                crate::photos::PhotoLimits::default().max_bytes + 1024,
-            )),
-        )
-        .route("/cases/{id}/photos/{photo}", get(photos::download))
-        .route("/cases/{id}/assignees", get(cases::assignees))
-        .route("/cases/{id}/callbacks", post(callbacks::record))
-        .route("/cases/{id}/major", post(callbacks::set_major))
-        .route(
-            "/callbacks/draws",
-            get(callbacks::get_draw).post(callbacks::draw),
-        )
-        .route("/staff/communities", get(callbacks::my_communities))
-        .route("/reports/complaints", get(reports::complaints))
         .route(
             "/calendar/days",
             get(calendar::list_days).post(calendar::add_notice),
@@ -99,40 +72,6 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/communities/{id}/working-hours",
             put(calendar::set_working_hours),
-        )
-        .route("/retrofit/eligibility", post(retrofit::eligibility))
-        .route(
-            "/retrofit/applications",
-            get(retrofit::list).post(retrofit::create),
-        )
-        .route("/retrofit/applications/{id}", get(retrofit::get))
-        .route(
-            "/retrofit/applications/{id}/sections",
-            put(retrofit::save_section),
-        )
-        .route("/retrofit/applications/{id}/actions", post(retrofit::act))
-        .route(
-            "/retrofit/applications/{id}/id-number",
-            post(retrofit::reveal_id_number),
-        )
-        .route(
-            "/retrofit/applications/{id}/documents",
-            post(retrofit_documents::upload).layer(DefaultBodyLimit::max(
-                crate::documents::MAX_DOCUMENT_BYTES + 1024,
-            )),
-        )
-        .route(
-            "/retrofit/applications/{id}/documents/{doc}",
-            get(retrofit_documents::download).delete(retrofit_documents::remove),
-        )
-        .route(
-            "/retrofit/applications/{id}/access-log",
-            get(audit::access_log),
-        )
-        .route("/retrofit/county-list", get(retrofit_county::list))
-        .route(
-            "/retrofit/counties/{id}/settings",
-            get(retrofit_county::get_settings).put(retrofit_county::put_settings),
         )
         .route("/guardians", get(guardians::overview))
         .route("/guardians/invitations", post(guardians::invite))
@@ -145,18 +84,6 @@ pub fn router(state: AppState) -> Router {
         .route("/guardians/{id}/end", post(guardians::end))
         .route("/guardians/{id}/confirm", post(guardians::confirm))
         .route("/guardians/{id}/proof", get(guardians::proof))
-        .route("/surveys", get(surveys::list).post(surveys::create))
-        .route("/surveys/template", get(surveys::template))
-        .route("/surveys/{id}", get(surveys::get).put(surveys::update))
-        .route("/surveys/{id}/publish", post(surveys::publish))
-        .route("/surveys/{id}/my-response", put(surveys::answer))
-        .route(
-            "/surveys/{id}/responses",
-            get(surveys::responses).post(surveys::collect),
-        )
-        .route("/surveys/{id}/results", get(survey_results::results))
-        .route("/surveys/{id}/export", get(survey_results::export))
-        .route("/survey-responses/{id}/review", post(surveys::review))
         .route("/notifications", get(notifications::list))
         .route("/notifications/unread-count", get(notifications::unread))
         .route(
@@ -164,6 +91,9 @@ pub fn router(state: AppState) -> Router {
             post(notifications::mark_all_read),
         )
         .route("/notifications/{id}/read", post(notifications::mark_read))
+        .merge(cases::router())
+        .merge(retrofit::router())
+        .merge(surveys::router())
         .fallback(|| async { ApiError::NotFound })
         // axum adds the `Allow` header to whatever this answers.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

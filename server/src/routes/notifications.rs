@@ -1,9 +1,9 @@
 //! The signed-in account's notifications.
 
-use super::case_views::rfc3339;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
+use crate::shanghai::rfc3339;
 use crate::AppState;
 use anju_domain::notification::{NotificationPage, NotificationView, UnreadCount};
 use axum::extract::State;

@@ -3,9 +3,10 @@
 //! staff have accepted the case. No personal data: no names, phone numbers, rooms or the
 //! resident's own words — only the category, the community and the times.
 
-use super::case_views::{rfc3339, ClockData};
+use super::cases::views::ClockData;
 use crate::db::cases::{CaseRow, NO_DUE};
 use crate::extract::{Path, Query};
+use crate::shanghai::rfc3339;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -93,7 +94,7 @@ async fn to_open311(state: &AppState, case: &CaseRow) -> anyhow::Result<ServiceR
     // Recomputed from history, like everywhere else; shown once the case was accepted.
     let calendar = state.calendar_for(case.community_id).await?;
     let next =
-        super::case_views::next_due_for(&calendar, case, &ClockData::load(state, case).await?);
+        super::cases::views::next_due_for(&calendar, case, &ClockData::load(state, case).await?);
     Ok(ServiceRequest {
         service_request_id: case.reference.clone(),
         status: if case.state.is_handled() {

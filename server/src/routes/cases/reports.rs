@@ -3,7 +3,7 @@
 //! seed's named failures. JSON, CSV or XLSX (`?format=`).
 
 use super::callbacks::{community_in_scope, month_range};
-use super::case_views::ClockData;
+use super::views::ClockData;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;

@@ -3,8 +3,8 @@
 //! adds and removes documents while they may edit; staff over the application can open them,
 //! and every staff download is recorded.
 
-use super::retrofit::{may_edit, visible_application};
-use super::retrofit_views::{application_view, Viewer};
+use super::access::{may_edit, visible_application};
+use super::views::{application_view, Viewer};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::NewDocument;
 use crate::db::Audit;
@@ -29,7 +29,7 @@ pub struct UploadQuery {
     kind: Option<String>,
 }
 
-pub(super) fn body_or_error(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
+pub(crate) fn body_or_error(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
     body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge
@@ -43,7 +43,7 @@ pub(super) fn body_or_error(body: Result<Bytes, BytesRejection>) -> ApiResult<By
 }
 
 /// Clean, seal and store an uploaded document; returns its hash and content type.
-pub(super) async fn store_document(
+pub(crate) async fn store_document(
     state: &AppState,
     body: Bytes,
     field: &str,
@@ -158,7 +158,7 @@ pub async fn download(
         .await?
         .ok_or(ApiError::NotFound)?;
     if viewer != Viewer::Family {
-        super::audit::record_view(
+        crate::routes::audit::record_view(
             &state,
             &user,
             "retrofit.document",

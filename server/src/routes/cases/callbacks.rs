@@ -1,8 +1,7 @@
 //! Call-backs: the month's seeded draw per community, call records, and marking a complaint
 //! major (重大), which puts it in every sample.
 
-use super::case_views::rfc3339;
-use super::cases::staff_scope;
+use super::access::staff_scope;
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
 use crate::db::audit::Audit;
@@ -10,6 +9,7 @@ use crate::db::callbacks::NewDraw;
 use crate::db::jurisdictions::JurisdictionRow;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
+use crate::shanghai::rfc3339;
 use crate::AppState;
 use anju_domain::callback::{
     month_bounds, CallbackItemView, CallbackView, DrawRequest, DrawView, RecordCallbackRequest,
@@ -22,7 +22,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 /// The community, if the caller works cases over it.
-pub(super) async fn community_in_scope(
+pub(crate) async fn community_in_scope(
     state: &AppState,
     user: &AccountRow,
     community_id: i64,
@@ -43,7 +43,7 @@ pub(super) async fn community_in_scope(
 }
 
 /// `[start, end)` of a month as Unix seconds, refusing months that have not begun.
-pub(super) fn month_range(state: &AppState, month: &str) -> ApiResult<(i64, i64)> {
+pub(crate) fn month_range(state: &AppState, month: &str) -> ApiResult<(i64, i64)> {
     let (start, end) = month_bounds(month).ok_or_else(|| {
         ApiError::field(
             "month",

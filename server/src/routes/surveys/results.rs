@@ -8,11 +8,13 @@
 //! accepted it. Households = homes registered in the portal for the community (or the
 //! households that answered, if more).
 
-use super::surveys::{month_of, response_view, survey_staff, Loaded};
+use super::reach::{survey_staff, Loaded};
+use super::views::response_view;
 use crate::auth::CurrentUser;
 use crate::db::surveys::{decode_definition, ResponseRow};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
+use crate::shanghai::month_of;
 use crate::AppState;
 use anju_domain::survey::{percent, verdict, Answer, Answers, QuestionKind, SurveyDefinition};
 use anju_domain::survey_api::{
@@ -32,7 +34,7 @@ pub struct MonthQuery {
     pub anonymised: bool,
 }
 
-pub(super) fn checked_month(state: &AppState, month: Option<&str>) -> ApiResult<String> {
+pub(crate) fn checked_month(state: &AppState, month: Option<&str>) -> ApiResult<String> {
     match month {
         None => Ok(month_of(state.clock.now())),
         Some(m) if anju_domain::callback::parse_month(m).is_some() => Ok(m.to_owned()),
@@ -317,7 +319,7 @@ pub async fn export(
         );
         rows.push(row);
     }
-    super::audit::record_view(
+    crate::routes::audit::record_view(
         &state,
         &user,
         "survey.export",
@@ -330,7 +332,7 @@ pub async fn export(
         "survey-{id}-{month}{}",
         if q.anonymised { "-anonymised" } else { "" }
     );
-    super::table_export::download(q.format.as_deref(), &file, &rows)
+    crate::routes::table_export::download(q.format.as_deref(), &file, &rows)
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 //! answers, the task list, the timeline, and the actions open to the caller. The ID number is
 //! always masked here; the full number only comes from the recorded reveal endpoint.
 
-use super::retrofit::{actor_for, county_rules, may_edit, today};
+use super::access::{actor_for, may_edit};
+use super::place::county_rules;
 use crate::db::retrofit::ApplicationRow;
 use crate::error::{ApiError, ApiResult};
+use crate::shanghai::today;
 use crate::AppState;
 use anju_domain::application::{
     task_statuses, ApplicationSummary, ApplicationView, DocumentKind, DocumentView, Filled,
@@ -113,7 +115,9 @@ pub async fn filled_parts(
     };
     let rules = county_rules(state, app.county_id).await?;
     let facts_complete = match answers_with_id(state, app, facts)? {
-        Some(a) => check(&a, rules, today(state)).next_question.is_none(),
+        Some(a) => check(&a, rules, today(state.clock.now()))
+            .next_question
+            .is_none(),
         None => false,
     };
     Ok(FilledParts {
@@ -157,7 +161,7 @@ pub async fn application_view(
     let rules = county_rules(state, app.county_id).await?;
     let answers =
         answers_with_id(state, app, Some(&facts.clone().unwrap_or_default()))?.unwrap_or_default();
-    let checked = check(&answers, rules, today(state));
+    let checked = check(&answers, rules, today(state.clock.now()));
     let outcome = if facts.is_some() {
         checked.outcome
     } else {
@@ -219,7 +223,7 @@ pub async fn application_view(
     let mut family_links = Vec::new();
     if let (Viewer::Street, Some(elder)) = (viewer, app.elder_account_id) {
         for link in state.db.family_links_of_elder(elder).await? {
-            family_links.push(super::guardians::view(state, &link).await?);
+            family_links.push(crate::routes::guardians::view(state, &link).await?);
         }
     }
     let actions = PART_ONE_ACTIONS
@@ -249,7 +253,11 @@ pub async fn application_view(
         facts,
         outcome,
         next_fact_question: checked.next_question,
-        fact_path: anju_domain::eligibility::question_path(&answers, rules, today(state)),
+        fact_path: anju_domain::eligibility::question_path(
+            &answers,
+            rules,
+            today(state.clock.now()),
+        ),
         consent_version: app.consent_version.clone(),
         consent_at: app.consent_at,
         documents,

@@ -1,52 +1,22 @@
-//! The audit trail over HTTP: recording staff views of personal data, the `/api/admin/audit`
-//! search and export, and "who viewed my data" for residents and their families.
+//! `GET /api/admin/audit`: filter the log of the caller's area, page by page, or download it.
 
+use super::record_view;
 use crate::access::Scope;
 use crate::auth::CurrentUser;
-use crate::db::accounts::AccountRow;
 use crate::db::audit::{AuditQuery, AuditRow, ReferenceTable};
-use crate::db::Audit;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Path, Query};
+use crate::extract::Query;
 use crate::AppState;
 use anju_domain::access::Capability;
-use anju_domain::audit::{
-    action_words, AccessKind, AccessLogEntry, AuditActor, AuditEntryView, AuditPage,
-};
-use anju_domain::calendar::shanghai;
+use anju_domain::audit::{action_words, AuditActor, AuditEntryView, AuditPage};
 use anju_domain::{PhoneNumber, Role};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-/// Put a staff member's look at personal data on the record, before the data is sent: if the
-/// entry cannot be written, the data is not shown (PIPL: every access is recorded).
-pub async fn record_view(
-    state: &AppState,
-    viewer: &AccountRow,
-    action: &str,
-    subject: &str,
-    scope_path: &str,
-    detail: &str,
-) -> ApiResult<()> {
-    let mut tx = state.db.begin().await?;
-    tx.audit(
-        &Audit::new(
-            state.clock.now(),
-            Some(viewer.id),
-            action,
-            subject,
-            scope_path,
-        )
-        .detail(detail),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 const PAGE_SIZE: i64 = 50;
+
 /// Rows in one export: a year of a busy county's views fits; more needs narrower filters.
 const EXPORT_MAX: i64 = 20_000;
 
@@ -70,11 +40,9 @@ fn blank_to_none(s: &Option<String>) -> Option<&str> {
 
 /// Start of a Shanghai day, or the parameter named in the error.
 fn day_start(name: &'static str, raw: &str) -> ApiResult<i64> {
-    let day = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| ApiError::BadParameter { name: name.into() })?;
-    day.and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(shanghai()).single())
-        .map(|t| t.timestamp())
+    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(crate::shanghai::day_start)
         .ok_or(ApiError::BadParameter { name: name.into() })
 }
 
@@ -188,7 +156,7 @@ pub async fn search(
             &detail,
         )
         .await?;
-        return super::table_export::download(Some(format), "audit-log", &table(&views));
+        return crate::routes::table_export::download(Some(format), "audit-log", &table(&views));
     }
     let mut rows = state.db.audit_entries(&query).await?;
     let more = rows.len() as i64 > PAGE_SIZE;
@@ -262,11 +230,7 @@ fn table(views: &[AuditEntryView]) -> Vec<Vec<String>> {
     .map(str::to_owned)
     .to_vec()];
     for v in views {
-        let time = chrono::DateTime::from_timestamp(v.at, 0)
-            .unwrap_or_default()
-            .with_timezone(&shanghai())
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string();
+        let time = crate::shanghai::timestamp_text(v.at);
         let (name, role, office) = match &v.actor {
             Some(a) => (
                 a.name.clone(),
@@ -288,34 +252,4 @@ fn table(views: &[AuditEntryView]) -> Vec<Vec<String>> {
         ]);
     }
     rows
-}
-
-/// `GET /api/retrofit/applications/{id}/access-log`: which offices looked at this
-/// application (and the elder's family proofs), for the elder and their confirmed family
-/// (PIPL Art. 45). Offices, not staff names: the family learns who holds their data.
-pub async fn access_log(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Vec<AccessLogEntry>>> {
-    let (app, viewer) = super::retrofit::visible_application(&state, &user, &id).await?;
-    if viewer != super::retrofit_views::Viewer::Family {
-        return Err(ApiError::NotFound);
-    }
-    let rows = state
-        .db
-        .access_log(app.id, app.elder_account_id, 200)
-        .await?;
-    Ok(Json(
-        rows.into_iter()
-            .filter_map(|r| {
-                Some(AccessLogEntry {
-                    place: r.place.unwrap_or_default(),
-                    role: Role::parse(&r.role)?,
-                    kind: AccessKind::of_action(&r.action)?,
-                    at: r.at,
-                })
-            })
-            .collect(),
-    ))
 }

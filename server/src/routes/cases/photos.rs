@@ -2,7 +2,7 @@
 //! is checked by its bytes, re-encoded off the async threads, and stored by content hash, so
 //! a retried upload of the same photo is stored and listed once.
 
-use super::cases::visible_case;
+use super::access::visible_case;
 use crate::auth::CurrentUser;
 use crate::db::item_counts::Added;
 use crate::db::photos::NewPhoto;
@@ -136,7 +136,7 @@ pub async fn download(
         .find(|p| p.id == photo)
         .ok_or(ApiError::NotFound)?;
     if staff {
-        super::audit::record_view(
+        crate::routes::audit::record_view(
             &state,
             &user,
             "case.photo_view",

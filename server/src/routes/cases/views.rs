@@ -4,8 +4,8 @@
 use crate::calendars::CommunityClock;
 use crate::db::cases::{CaseRow, NO_DUE};
 use crate::error::ApiResult;
+use crate::shanghai::rfc3339;
 use crate::AppState;
-use anju_domain::calendar::shanghai;
 use anju_domain::category::Category;
 use anju_domain::complaint::{CaseEventView, CaseState, CaseView, Channel, DueView};
 use anju_domain::deadline::{due_at, Due, Pause};
@@ -13,10 +13,6 @@ use chrono::{DateTime, Utc};
 
 fn instant(secs: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).unwrap_or_default()
-}
-
-pub fn rfc3339(secs: i64) -> String {
-    instant(secs).with_timezone(&shanghai()).to_rfc3339()
 }
 
 /// What the clocks of one case need besides the case row.

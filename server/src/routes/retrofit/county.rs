@@ -2,12 +2,13 @@
 //! (through the applications' action endpoint), the list as XLSX, and the county's settings
 //! (quota per year, whether 低保 households are covered).
 
-use super::retrofit::{summary_rows, year_of};
+use super::applications::summary_rows;
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
+use crate::shanghai::year_of;
 use crate::AppState;
 use anju_domain::application::{CountyListView, CountySettings, StreetList};
 use anju_domain::retrofit::RetrofitState;
@@ -90,14 +91,14 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Response> {
     let county = county_for(&state, &user, q.county_id).await?;
-    let year = q.year.unwrap_or_else(|| year_of(&state));
+    let year = q.year.unwrap_or_else(|| year_of(state.clock.now()));
     let view = build_list(&state, &county, year).await?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(view).into_response()),
         Some("xlsx") => {
             let bytes =
                 xlsx(&view).map_err(|e| ApiError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
-            super::audit::record_view(
+            crate::routes::audit::record_view(
                 &state,
                 &user,
                 "retrofit.export",
@@ -205,7 +206,7 @@ pub async fn get_settings(
 ) -> ApiResult<Json<CountySettings>> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let county = county_for(&state, &user, Some(id)).await?;
-    let year = q.year.unwrap_or_else(|| year_of(&state));
+    let year = q.year.unwrap_or_else(|| year_of(state.clock.now()));
     let (quota, _) = state.db.county_quota(county.id, year).await?;
     Ok(Json(CountySettings {
         year: year as i32,

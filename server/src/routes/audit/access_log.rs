@@ -1,0 +1,40 @@
+//! What a family is told about who looked at their application (PIPL Art. 45).
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Path;
+use crate::AppState;
+use anju_domain::audit::{AccessKind, AccessLogEntry};
+use anju_domain::Role;
+use axum::extract::State;
+use axum::Json;
+
+/// `GET /api/retrofit/applications/{id}/access-log`: which offices looked at this
+/// application (and the elder's family proofs), for the elder and their confirmed family
+/// (PIPL Art. 45). Offices, not staff names: the family learns who holds their data.
+pub async fn access_log(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<AccessLogEntry>>> {
+    let (app, viewer) = crate::routes::retrofit::visible_application(&state, &user, &id).await?;
+    if viewer != crate::routes::retrofit::Viewer::Family {
+        return Err(ApiError::NotFound);
+    }
+    let rows = state
+        .db
+        .access_log(app.id, app.elder_account_id, 200)
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .filter_map(|r| {
+                Some(AccessLogEntry {
+                    place: r.place.unwrap_or_default(),
+                    role: Role::parse(&r.role)?,
+                    kind: AccessKind::of_action(&r.action)?,
+                    at: r.at,
+                })
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,117 @@
+//! Every case transition: access, then `anju_domain::complaint_flow::decide`, then one
+//! transaction that applies the decision with its event and audit entry; the next due time
+//! and the notices follow in a second one (both are derived from the history just written).
+
+use super::access::{staff_scope, visible_case};
+use super::views::{case_view, next_due, ClockData};
+use crate::auth::CurrentUser;
+use crate::db::case_history::Transition;
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::Path;
+use crate::AppState;
+use anju_domain::complaint::{Actor, CaseAction, CaseActionRequest, CaseView};
+use anju_domain::complaint_flow::{decide, CaseInput, CaseRefusal};
+use axum::extract::State;
+use axum::Json;
+
+/// A refused action in the envelope: who may not is 403, the wrong moment 409, and a missing
+/// or bad part of the request names its field.
+fn refused(r: CaseRefusal) -> ApiError {
+    let (zh, en) = r.message();
+    match r {
+        CaseRefusal::NotYours => ApiError::Forbidden,
+        CaseRefusal::WrongState => ApiError::Conflict {
+            field: "action",
+            message: zh,
+            message_en: en,
+        },
+        _ => ApiError::field(r.field(), zh, en),
+    }
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<CaseActionRequest>,
+) -> ApiResult<Json<CaseView>> {
+    let (case, staff) = visible_case(&state, &user, &id).await?;
+    let actor = if staff { Actor::Staff } else { Actor::Resident };
+    let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let decision = decide(
+        case.state,
+        case.kind,
+        req.action,
+        actor,
+        CaseInput {
+            note,
+            rating: req.rating,
+            has_assignee: case.assignee_account_id.is_some(),
+        },
+    )
+    .map_err(refused)?;
+    // Whom a case may be assigned to depends on who works where: checked here, with the data.
+    let assignee = match req.action {
+        CaseAction::Assign => {
+            let id = req.assignee_id.unwrap_or(user.id);
+            let ok = match state.db.account(id).await? {
+                Some(a) => staff_scope(&state, &a)
+                    .await?
+                    .is_some_and(|s| case.scope_path.starts_with(&s)),
+                None => false,
+            };
+            if !ok {
+                return Err(ApiError::field(
+                    "assignee_id",
+                    "只能指派给负责这个区域的工作人员",
+                    "Assign to staff responsible for this area",
+                ));
+            }
+            Some(id)
+        }
+        _ if decision.take_case => Some(user.id),
+        _ => None,
+    };
+    let met: Vec<&str> = decision.targets_met.iter().map(|t| t.as_str()).collect();
+    let unmet: Vec<&str> = decision.targets_unmet.iter().map(|t| t.as_str()).collect();
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let applied = tx
+        .apply_transition(&Transition {
+            case_id: case.id,
+            from: case.state,
+            to: decision.to,
+            actor: user.id,
+            action: req.action.as_str(),
+            note,
+            now,
+            assignee,
+            acknowledge: decision.acknowledge,
+            open_pause: decision.open_pause,
+            close_pause: decision.close_pause,
+            targets_met: &met,
+            targets_unmet: &unmet,
+            rating: decision.rating,
+            major: None,
+            scope_path: &case.scope_path,
+        })
+        .await?;
+    if !applied {
+        return Err(ApiError::Conflict {
+            field: "action",
+            message: "案件刚刚被其他人更新了，请刷新后再试",
+            message_en: "Someone else just updated this case; reload and try again",
+        });
+    }
+    tx.commit().await?;
+    let mut case = state.db.case(case.id).await?.ok_or(ApiError::NotFound)?;
+    // Derived from the history just written; recomputed on every change.
+    let due = next_due(&state, &case, &ClockData::load(&state, &case).await?).await?;
+    let mut tx = state.db.begin().await?;
+    tx.set_next_due(case.id, due).await?;
+    case.next_due_at = due;
+    super::notices::after_action(&mut tx, &case, req.action, now).await?;
+    tx.commit().await?;
+    let case = state.db.case(case.id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(case_view(&state, &case, staff).await?))
+}

@@ -1,0 +1,148 @@
+//! Filing a complaint or inquiry: by the resident in the app, or by staff on a resident's
+//! behalf (phone, visit). A retried submission answers with the case the first one made.
+
+use super::access::staff_scope;
+use super::views::{case_view, next_due, ClockData};
+use crate::auth::CurrentUser;
+use crate::db::cases::{CaseRow, CreateCaseError, NewCase};
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::routes::fields::field;
+use crate::AppState;
+use anju_domain::category::find_category;
+use anju_domain::complaint::{check_case_text, CaseView, Channel, CreateCaseRequest};
+use anju_domain::{JurisdictionLevel, PhoneNumber, Role};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use std::collections::BTreeMap;
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiJson(req): ApiJson<CreateCaseRequest>,
+) -> ApiResult<(StatusCode, Json<CaseView>)> {
+    let mut fields = BTreeMap::new();
+    for (f, zh, en) in check_case_text(&req) {
+        field(&mut fields, f, zh, en);
+    }
+    let categories = state.db.categories().await?;
+    let category = find_category(&categories, &req.category).cloned();
+    if category.is_none() {
+        field(
+            &mut fields,
+            "category",
+            "请选择问题类别",
+            "Choose a category",
+        );
+    }
+    let staff = staff_scope(&state, &user).await?;
+    // Who the case is for: the caller, or (staff only) the resident with that phone number.
+    let resident = match (&req.on_behalf_of_phone, &staff) {
+        (None, _) if matches!(user.role, Role::Resident | Role::Guardian) => Some(user.clone()),
+        (None, _) => {
+            field(
+                &mut fields,
+                "on_behalf_of_phone",
+                "请填写居民的手机号",
+                "Enter the resident's mobile number",
+            );
+            None
+        }
+        (Some(_), None) => return Err(ApiError::Forbidden),
+        (Some(phone), Some(scope)) => match PhoneNumber::parse(phone) {
+            Err(e) => {
+                let (zh, en) = e.message();
+                field(&mut fields, "on_behalf_of_phone", zh, en);
+                None
+            }
+            Ok(p) => {
+                let found = state.db.account_by_phone(p.as_str()).await?;
+                let found = found
+                    .filter(|a| a.home_building_id.is_some() && a.scope_path.starts_with(scope));
+                if found.is_none() {
+                    field(
+                        &mut fields,
+                        "on_behalf_of_phone",
+                        "您管辖范围内没有这个手机号的居民",
+                        "No resident with this number in your area",
+                    );
+                }
+                found
+            }
+        },
+    };
+    let building = match &resident {
+        Some(r) => match r.home_building_id {
+            Some(b) => state.db.jurisdiction(b).await?,
+            None => None,
+        },
+        None => None,
+    };
+    let (Some(category), Some(resident), Some(building), true) =
+        (category, resident, building, fields.is_empty())
+    else {
+        if fields.is_empty() {
+            field(
+                &mut fields,
+                "home",
+                "账户没有登记住址，无法提交",
+                "Your account has no home address",
+            );
+        }
+        return Err(ApiError::Validation(fields));
+    };
+    if building.level != JurisdictionLevel::Building {
+        return Err(ApiError::field("home", "住址无效", "Invalid home address"));
+    }
+    let channel = match (&staff, req.on_behalf_of_phone.is_some()) {
+        (Some(_), true) => req
+            .channel
+            .filter(|c| *c != Channel::App)
+            .unwrap_or(Channel::Phone),
+        _ => Channel::App,
+    };
+    let now = state.clock.now();
+    let clock_data = ClockData::empty();
+    let mut provisional = CaseRow::provisional(&category, now);
+    provisional.community_id = building.parent_id.unwrap_or(building.id);
+    let due = next_due(&state, &provisional, &clock_data).await?;
+    let mut tx = state.db.begin().await?;
+    let result = tx
+        .create_case(&NewCase {
+            kind: category.kind,
+            category: &category,
+            resident_account_id: resident.id,
+            filed_by_account_id: user.id,
+            client_key: req.client_key.trim(),
+            channel,
+            community_id: building.parent_id.unwrap_or(building.id),
+            scope_path: &building.id_path,
+            description: req.description.trim(),
+            public_place: req.public_place.as_deref().map(str::trim),
+            contact_time: req
+                .contact_time
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty()),
+            now,
+            next_due_at: due,
+        })
+        .await;
+    let (status, id) = match result {
+        Ok(id) => {
+            tx.commit().await?;
+            (StatusCode::CREATED, id)
+        }
+        // A retried submission: answer with the case the first attempt created.
+        Err(CreateCaseError::Duplicate(id)) => {
+            tx.commit().await?;
+            (StatusCode::OK, id)
+        }
+        Err(CreateCaseError::Db(e)) => return Err(e.into()),
+    };
+    let case = state.db.case(id).await?.ok_or(ApiError::NotFound)?;
+    Ok((
+        status,
+        Json(case_view(&state, &case, staff.is_some()).await?),
+    ))
+}

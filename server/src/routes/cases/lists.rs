@@ -1,0 +1,131 @@
+//! The resident's own cases, the staff queue by time left, one case, and who may take it.
+
+use super::access::{staff_scope, visible_case};
+use super::views::case_view;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Path, Query};
+use crate::AppState;
+use anju_domain::complaint::{CasePage, CaseView};
+use anju_domain::Role;
+use axum::extract::State;
+use axum::Json;
+use serde::Deserialize;
+
+const PAGE_SIZE: i64 = 30;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    after: Option<String>,
+    #[serde(default)]
+    overdue: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<CasePage>> {
+    let bad_key = || ApiError::BadParameter {
+        name: "after".into(),
+    };
+    let (rows, staff) = match staff_scope(&state, &user).await? {
+        Some(scope) => {
+            let after = match q.after.as_deref() {
+                None => (i64::MIN, i64::MIN),
+                Some(k) => anju_domain::complaint::parse_queue_key(k).ok_or_else(bad_key)?,
+            };
+            let due_before = if q.overdue {
+                state.clock.now()
+            } else {
+                i64::MAX
+            };
+            (
+                state
+                    .db
+                    .case_queue(&scope, after, due_before, PAGE_SIZE + 1)
+                    .await?,
+                true,
+            )
+        }
+        None => {
+            let before = match q.after.as_deref() {
+                None => i64::MAX,
+                Some(k) => k.parse().map_err(|_| bad_key())?,
+            };
+            (
+                state
+                    .db
+                    .cases_of_resident(user.id, before, PAGE_SIZE + 1)
+                    .await?,
+                false,
+            )
+        }
+    };
+    let more = rows.len() as i64 > PAGE_SIZE;
+    let mut items = Vec::new();
+    for row in rows.iter().take(PAGE_SIZE as usize) {
+        items.push(case_view(&state, row, staff).await?);
+    }
+    let next_after = more.then(|| {
+        let last = &rows[PAGE_SIZE as usize - 1];
+        if staff {
+            anju_domain::complaint::queue_key(last.next_due_at, last.id)
+        } else {
+            last.id.to_string()
+        }
+    });
+    Ok(Json(CasePage { items, next_after }))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CaseView>> {
+    let (case, staff) = visible_case(&state, &user, &id).await?;
+    if staff {
+        crate::routes::audit::record_view(
+            &state,
+            &user,
+            "case.view",
+            &format!("case:{}", case.id),
+            &case.scope_path,
+            "",
+        )
+        .await?;
+    }
+    Ok(Json(case_view(&state, &case, staff).await?))
+}
+
+#[derive(serde::Serialize)]
+pub struct Assignee {
+    id: i64,
+    display_name: String,
+    role: Role,
+}
+
+/// Staff who may take this case: community staff and street reviewers over it.
+pub async fn assignees(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Assignee>>> {
+    let (case, staff) = visible_case(&state, &user, &id).await?;
+    if !staff {
+        return Err(ApiError::Forbidden);
+    }
+    let mut out = Vec::new();
+    for role in [Role::CommunityStaff, Role::StreetReviewer] {
+        for account_id in state.db.staff_over(&case.scope_path, role.as_str()).await? {
+            if let Some(a) = state.db.account(account_id).await? {
+                out.push(Assignee {
+                    id: a.id,
+                    display_name: a.display_name,
+                    role: a.role,
+                });
+            }
+        }
+    }
+    Ok(Json(out))
+}

@@ -1,0 +1,72 @@
+//! Who may see and act on an application: the elder, their confirmed family, and street and
+//! county staff over its home; anyone else gets a 404, so references reveal nothing.
+
+use super::views::Viewer;
+use crate::access::Scope;
+use crate::db::accounts::AccountRow;
+use crate::db::retrofit::ApplicationRow;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use anju_domain::access::Capability;
+use anju_domain::application::ApplicationChannel;
+use anju_domain::retrofit::{RetrofitAction, RetrofitActor, RetrofitState};
+use anju_domain::Role;
+
+/// Street and county staff see applications over their jurisdiction.
+pub(crate) async fn staff_scope(state: &AppState, user: &AccountRow) -> ApiResult<Option<String>> {
+    Ok(Scope::of(state, user, Capability::ReviewRetrofit)
+        .await?
+        .map(Scope::into_prefix))
+}
+
+pub(crate) async fn visible_application(
+    state: &AppState,
+    user: &AccountRow,
+    id: &str,
+) -> ApiResult<(ApplicationRow, Viewer)> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let app = state.db.application(id).await?.ok_or(ApiError::NotFound)?;
+    if let Some(scope) = staff_scope(state, user).await? {
+        let others_draft = app.state == RetrofitState::Draft && app.applicant_account_id != user.id;
+        if app.scope_path.starts_with(&scope) && !others_draft {
+            let viewer = if user.role == Role::StreetReviewer {
+                Viewer::Street
+            } else {
+                Viewer::County
+            };
+            return Ok((app, viewer));
+        }
+    }
+    if let Some(elder) = app.elder_account_id {
+        if elder == user.id || state.db.is_active_guardian(elder, user.id).await? {
+            return Ok((app, Viewer::Family));
+        }
+    }
+    Err(ApiError::NotFound)
+}
+
+/// The actor the state machine sees. The reviewer who entered an office application fills
+/// it in as its applicant.
+pub(crate) fn actor_for(
+    app: &ApplicationRow,
+    viewer: Viewer,
+    action: RetrofitAction,
+) -> RetrofitActor {
+    match viewer {
+        Viewer::Family => RetrofitActor::Applicant,
+        Viewer::Street
+            if action.actor() == RetrofitActor::Applicant
+                && app.channel == ApplicationChannel::Office =>
+        {
+            RetrofitActor::Applicant
+        }
+        Viewer::Street => RetrofitActor::StreetReviewer,
+        Viewer::County => RetrofitActor::CountyAdmin,
+    }
+}
+
+pub(crate) fn may_edit(app: &ApplicationRow, viewer: Viewer) -> bool {
+    let filler = viewer == Viewer::Family
+        || (viewer == Viewer::Street && app.channel == ApplicationChannel::Office);
+    filler && app.state.family_can_edit()
+}

@@ -1,0 +1,142 @@
+//! Every retrofit transition: access, then `anju_domain::retrofit_flow::decide`, then one
+//! transaction that applies the decision with its event and audit entry.
+
+use super::access::{actor_for, visible_application};
+use super::views::{application_view, load_facts, Viewer};
+use crate::auth::CurrentUser;
+use crate::db::retrofit::{Transition, TransitionOutcome};
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::Path;
+use crate::AppState;
+use anju_domain::application::{ApplicationView, RetrofitActionRequest};
+use anju_domain::retrofit::{RetrofitAction, RetrofitActor, RetrofitState};
+use anju_domain::retrofit_flow::{decide, ActionInput, ActionRefusal};
+use axum::extract::State;
+use axum::Json;
+
+/// A refused action in the envelope: who may not is 403, the wrong moment 409, and a missing
+/// or bad part of the request names its field.
+fn refused(r: ActionRefusal) -> ApiError {
+    let (zh, en) = r.message();
+    match r {
+        ActionRefusal::NotYours => ApiError::Forbidden,
+        ActionRefusal::WrongState => ApiError::Conflict {
+            field: "action",
+            message: zh,
+            message_en: en,
+        },
+        _ => ApiError::field(r.field(), zh, en),
+    }
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RetrofitActionRequest>,
+) -> ApiResult<Json<ApplicationView>> {
+    use RetrofitAction as A;
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if !super::views::PART_ONE_ACTIONS.contains(&req.action) {
+        return Err(ApiError::Conflict {
+            field: "action",
+            message: "这一步还没有开放",
+            message_en: "This step is not available yet",
+        });
+    }
+    // A retried submit answers with the application as the first one left it.
+    if req.action == A::Submit && app.state == RetrofitState::Submitted {
+        return Ok(Json(application_view(&state, &app, viewer).await?));
+    }
+    let actor = actor_for(&app, viewer, req.action);
+    let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let decision = decide(
+        app.state,
+        req.action,
+        actor,
+        ActionInput {
+            note,
+            checklist: &req.checklist,
+            reason: req.reason,
+        },
+    )
+    .map_err(refused)?;
+    let mut grounds = None;
+    if decision.record_grounds {
+        let view = application_view(&state, &app, viewer).await?;
+        let facts = load_facts(&state, &app)?;
+        let filled = super::views::filled_parts(&state, &app, facts.as_ref()).await?;
+        let problems = anju_domain::application::check_submit(
+            &filled.as_filled(facts.as_ref()),
+            view.outcome.as_ref(),
+        );
+        if !problems.is_empty() {
+            return Err(ApiError::Validation(problems));
+        }
+        let (g, self_paid) = anju_domain::application::funding(view.outcome.as_ref());
+        grounds = Some(if self_paid {
+            "self_paid".to_owned()
+        } else {
+            g.into_iter()
+                .map(anju_domain::application::ground_str)
+                .collect::<Vec<_>>()
+                .join(",")
+        });
+    }
+    let take_quota = match (decision.take_quota, app.county_id) {
+        (true, Some(county)) => Some((county, app.year)),
+        (true, None) => return Err(ApiError::NotFound),
+        (false, _) => None,
+    };
+    let role = match actor {
+        RetrofitActor::Applicant if viewer == Viewer::Family => "applicant",
+        RetrofitActor::Applicant => "office",
+        RetrofitActor::StreetReviewer => "street_reviewer",
+        RetrofitActor::CountyAdmin => "county_admin",
+        RetrofitActor::Assessor => "assessor",
+        RetrofitActor::Contractor => "contractor",
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = tx
+        .retrofit_transition(&Transition {
+            id: app.id,
+            from: app.state,
+            to: decision.to,
+            actor: user.id,
+            actor_role: role,
+            action: req.action.as_str(),
+            note,
+            checklist: &decision.checklist,
+            reason: decision.reason,
+            grounds: grounds.as_deref(),
+            take_quota,
+            now: state.clock.now(),
+            scope_path: &app.scope_path,
+        })
+        .await?;
+    match outcome {
+        TransitionOutcome::Applied => tx.commit().await?,
+        TransitionOutcome::Stale => {
+            return Err(ApiError::Conflict {
+                field: "action",
+                message: "申请刚刚被其他人更新了，请刷新后再试",
+                message_en: "Someone else just updated this application; reload and try again",
+            })
+        }
+        TransitionOutcome::QuotaFull => {
+            // Nothing was changed; end the transaction before reading the quota.
+            drop(tx);
+            let (quota, _) = state
+                .db
+                .county_quota(take_quota.map(|t| t.0).unwrap_or_default(), app.year)
+                .await?;
+            return Err(ApiError::QuotaFull { quota });
+        }
+    }
+    let app = state
+        .db
+        .application(app.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(application_view(&state, &app, viewer).await?))
+}

@@ -1,0 +1,143 @@
+//! The public eligibility check, the lists (the family's own, the reviewer's queue), one
+//! application, and revealing its ID number on the record.
+
+use super::access::{staff_scope, visible_application};
+use super::place::{county_of_community, county_rules};
+use super::views::{application_view, load_id_number, summary, Viewer};
+use crate::auth::CurrentUser;
+use crate::db::retrofit::{ApplicationRow, QueueFilter};
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::{Path, Query};
+use crate::shanghai::today;
+use crate::AppState;
+use anju_domain::application::{ApplicationPage, ApplicationView};
+use anju_domain::eligibility::{check, EligibilityCheckRequest, EligibilityCheckView};
+use anju_domain::retrofit::RetrofitState;
+use axum::extract::State;
+use axum::Json;
+use serde::Deserialize;
+
+const PAGE_SIZE: i64 = 30;
+
+/// The public check: next question and, when none is left, the outcome. The server's answer
+/// is the authority; the app computes the same with the same code for an instant answer.
+pub async fn eligibility(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<EligibilityCheckRequest>,
+) -> ApiResult<Json<EligibilityCheckView>> {
+    let county = match req.community_id {
+        Some(c) => Some(county_of_community(&state, c).await?.ok_or_else(|| {
+            ApiError::field("community_id", "请选择您住的社区", "Choose your community")
+        })?),
+        None => None,
+    };
+    let rules = county_rules(&state, county).await?;
+    Ok(Json(check(&req.answers, rules, today(state.clock.now()))))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    after: Option<i64>,
+    status: Option<String>,
+    community_id: Option<i64>,
+    ground: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<ApplicationPage>> {
+    let before = q.after.unwrap_or(i64::MAX);
+    let rows = match staff_scope(&state, &user).await? {
+        Some(scope) => {
+            if let Some(s) = q.status.as_deref() {
+                RetrofitState::parse(s)
+                    .ok_or_else(|| ApiError::field("status", "状态无效", "Unknown status"))?;
+            }
+            if let Some(g) = q.ground.as_deref() {
+                if !["age80", "disabled", "certified_disability", "self_paid"].contains(&g) {
+                    return Err(ApiError::field("ground", "补贴依据无效", "Unknown ground"));
+                }
+            }
+            state
+                .db
+                .application_queue(&QueueFilter {
+                    scope_prefix: &scope,
+                    viewer: user.id,
+                    state: q.status.as_deref(),
+                    community_id: q.community_id,
+                    ground: q.ground.as_deref(),
+                    before_id: before,
+                    limit: PAGE_SIZE + 1,
+                })
+                .await?
+        }
+        None if user.role.is_staff() => return Err(ApiError::Forbidden),
+        None => {
+            state
+                .db
+                .applications_of_elders(user.id, before, PAGE_SIZE + 1)
+                .await?
+        }
+    };
+    let more = rows.len() as i64 > PAGE_SIZE;
+    let items = summary_rows(&state, &rows[..rows.len().min(PAGE_SIZE as usize)]).await?;
+    let next_after = more.then(|| rows[PAGE_SIZE as usize - 1].id);
+    Ok(Json(ApplicationPage { items, next_after }))
+}
+
+pub(crate) async fn summary_rows(
+    state: &AppState,
+    rows: &[ApplicationRow],
+) -> ApiResult<Vec<anju_domain::application::ApplicationSummary>> {
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(summary(state, row).await?);
+    }
+    Ok(items)
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ApplicationView>> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if viewer != Viewer::Family {
+        // Staff see health and disability answers: every such view is recorded.
+        crate::routes::audit::record_view(
+            &state,
+            &user,
+            "retrofit.view",
+            &format!("retrofit_application:{}", app.id),
+            &app.scope_path,
+            "",
+        )
+        .await?;
+    }
+    Ok(Json(application_view(&state, &app, viewer).await?))
+}
+
+/// The full ID number, for staff who press "show"; recorded (who, when).
+pub async fn reveal_id_number(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if viewer == Viewer::Family {
+        return Err(ApiError::Forbidden);
+    }
+    let number = load_id_number(&state, &app)?.ok_or(ApiError::NotFound)?;
+    crate::routes::audit::record_view(
+        &state,
+        &user,
+        "retrofit.reveal_id_number",
+        &format!("retrofit_application:{}", app.id),
+        &app.scope_path,
+        "",
+    )
+    .await?;
+    Ok(Json(serde_json::json!({ "id_number": number.as_str() })))
+}

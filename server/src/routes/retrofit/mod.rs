@@ -1,0 +1,61 @@
+//! Home age-friendly retrofits over HTTP: the eligibility check, applications (started,
+//! filled screen by screen, documents, transitions), the county's list and quota. Files by
+//! sub-resource; who may see an application lives in [`access`], and every transition goes
+//! through `anju_domain::retrofit_flow::decide` in [`actions`].
+
+mod access;
+mod actions;
+mod applications;
+mod county;
+mod create;
+mod documents;
+mod place;
+mod sections;
+mod views;
+
+pub(crate) use access::visible_application;
+pub(crate) use documents::{body_or_error, store_document};
+pub(crate) use views::Viewer;
+
+use crate::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/retrofit/eligibility", post(applications::eligibility))
+        .route(
+            "/retrofit/applications",
+            get(applications::list).post(create::create),
+        )
+        .route("/retrofit/applications/{id}", get(applications::get))
+        .route(
+            "/retrofit/applications/{id}/sections",
+            put(sections::save_section),
+        )
+        .route("/retrofit/applications/{id}/actions", post(actions::act))
+        .route(
+            "/retrofit/applications/{id}/id-number",
+            post(applications::reveal_id_number),
+        )
+        .route(
+            "/retrofit/applications/{id}/documents",
+            post(documents::upload).layer(DefaultBodyLimit::max(
+                crate::documents::MAX_DOCUMENT_BYTES + 1024,
+            )),
+        )
+        .route(
+            "/retrofit/applications/{id}/documents/{doc}",
+            get(documents::download).delete(documents::remove),
+        )
+        .route(
+            "/retrofit/applications/{id}/access-log",
+            get(crate::routes::audit::access_log),
+        )
+        .route("/retrofit/county-list", get(county::list))
+        .route(
+            "/retrofit/counties/{id}/settings",
+            get(county::get_settings).put(county::put_settings),
+        )
+}

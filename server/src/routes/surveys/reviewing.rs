@@ -1,0 +1,115 @@
+//! Staff read their area's responses (on the record) and review door-to-door ones; every
+//! review decision is kept.
+
+use super::reach::*;
+use super::views::*;
+use crate::auth::CurrentUser;
+use crate::db::Audit;
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::Path;
+use crate::AppState;
+use anju_domain::survey_api::{ResponseView, ReviewRequest, ReviewState};
+use axum::extract::State;
+use axum::Json;
+
+/// Staff list of a survey's responses in their area (for review).
+pub async fn responses(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    crate::extract::Query(q): crate::extract::Query<super::results::MonthQuery>,
+) -> ApiResult<Json<Vec<ResponseView>>> {
+    let (id, loaded) = load(&state, &id).await?;
+    let scope = survey_staff(&state, &user)
+        .await?
+        .ok_or(ApiError::Forbidden)?;
+    if visible(&state, &user, &loaded).await?.is_some() {
+        return Err(ApiError::Forbidden);
+    }
+    let month = super::results::checked_month(&state, q.month.as_deref())?;
+    crate::routes::audit::record_view(
+        &state,
+        &user,
+        "survey.responses_view",
+        &format!("survey:{id}"),
+        &scope,
+        &month,
+    )
+    .await?;
+    let mut out = Vec::new();
+    for r in state.db.survey_responses(id, &scope, Some(&month)).await? {
+        out.push(response_view(&state, &r, &loaded).await?);
+    }
+    Ok(Json(with_review_history(&state, out).await?))
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ReviewRequest>,
+) -> ApiResult<Json<ResponseView>> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let scope = survey_staff(&state, &user)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let (row, path) = state
+        .db
+        .survey_response(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !path.starts_with(&scope) {
+        return Err(ApiError::NotFound);
+    }
+    if row.channel != "door_to_door" {
+        return Err(ApiError::Conflict {
+            field: "review",
+            message: "只审核上门调查的答卷",
+            message_en: "Only door-to-door responses are reviewed",
+        });
+    }
+    let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    if req.review != ReviewState::Approved && note.is_none() {
+        return Err(ApiError::field(
+            "note",
+            "请写明问题或原因",
+            "Say what the issue or reason is",
+        ));
+    }
+    if note.is_some_and(|n| n.chars().count() > 500) {
+        return Err(ApiError::field(
+            "note",
+            "说明不能超过 500 字",
+            "500 characters at most",
+        ));
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    tx.review_response(id, req.review.as_str(), note, user.id, now)
+        .await?;
+    tx.audit(
+        &Audit::new(
+            now,
+            Some(user.id),
+            "survey.review",
+            &format!("survey_response:{id}"),
+            &path,
+        )
+        .detail(req.review.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    let (row, _) = state
+        .db
+        .survey_response(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let (_, loaded) = load(&state, &row.survey_id.to_string()).await?;
+    let view = response_view(&state, &row, &loaded).await?;
+    Ok(Json(
+        with_review_history(&state, vec![view])
+            .await?
+            .pop()
+            .ok_or(ApiError::NotFound)?,
+    ))
+}
