@@ -15,8 +15,8 @@ pub type ApiResult<T> = Result<T, ErrorEnvelope>;
 fn network_error() -> ErrorEnvelope {
     ErrorEnvelope {
         code: "network".into(),
-        message: crate::i18n::text(anju_domain::Locale::ZhCn, "errors.network").into(),
-        message_en: crate::i18n::text(anju_domain::Locale::En, "errors.network").into(),
+        message: crate::catalog::text(anju_domain::Locale::ZhCn, "errors.network").into(),
+        message_en: crate::catalog::text(anju_domain::Locale::En, "errors.network").into(),
         fields: Default::default(),
         retry_after_secs: None,
         link: None,

@@ -1,25 +1,11 @@
-//! User-facing text, looked up by key in the catalog files under `app/i18n/` (zh-CN first,
-//! English complete; `cargo xtask test` checks that both have the same keys).
+//! User-facing text for pages: reactive lookups that follow the chosen language, role names,
+//! and the page title. The catalogs themselves are read in [`crate::catalog`].
 
 use crate::state::Prefs;
 use anju_domain::{FieldError, Locale, Role};
 use leptos::prelude::*;
 
-const ZH_CN: &str = include_str!("../i18n/zh-CN.txt");
-const EN: &str = include_str!("../i18n/en.txt");
-
-pub fn text(locale: Locale, key: &str) -> &'static str {
-    let catalog = match locale {
-        Locale::ZhCn => ZH_CN,
-        Locale::En => EN,
-    };
-    catalog
-        .lines()
-        .filter_map(|l| l.split_once(" = "))
-        .find(|(k, _)| k.trim() == key)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("⚠")
-}
+pub use crate::catalog::text;
 
 /// A reactive translation: re-renders when the language changes.
 pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {

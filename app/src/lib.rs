@@ -3,6 +3,7 @@
 
 mod api;
 mod app;
+mod catalog;
 mod components;
 mod format;
 mod i18n;

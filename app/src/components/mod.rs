@@ -1,5 +1,7 @@
 //! Reusable pieces: the page frame, form fields, the error summary and route guards.
 pub mod access_log;
+pub mod application_card;
+pub mod application_ctx;
 pub mod case_card;
 pub mod field;
 pub mod guard;
@@ -8,5 +10,6 @@ pub mod outcome;
 pub mod photos;
 pub mod questions;
 pub mod retrofit_parts;
+pub mod screen;
 pub mod sms_code;
 pub mod survey_question;

@@ -3,11 +3,11 @@
 //! without losing the rest) and the timeline in plain words.
 
 use crate::api;
+use crate::components::application_card::state_key;
+use crate::components::application_ctx::{Ctx, Screen};
 use crate::components::photos::shrink;
 use crate::format::unix_time;
 use crate::i18n::{pick, tr};
-use crate::pages::retrofit_application::{Ctx, Screen};
-use crate::pages::retrofit_home::state_key;
 use crate::state::Prefs;
 use anju_domain::application::{
     required_documents, ApplicationView, DocumentKind, RetrofitEventView,

@@ -6,13 +6,14 @@
 
 use crate::api;
 use crate::components::access_log::AccessLog;
+use crate::components::application_card::state_key;
+use crate::components::application_ctx::{Ctx, Screen};
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
 use crate::components::outcome::OutcomePanel;
 use crate::components::questions::QuestionScreen;
 use crate::components::retrofit_parts::{DocumentsScreen, Timeline};
+use crate::components::screen::scroll_to_top;
 use crate::i18n::{page_title, pick, text, tr};
-use crate::pages::retrofit_check::scroll_to_top;
-use crate::pages::retrofit_home::state_key;
 use crate::pages::retrofit_review::ReviewPanel;
 use crate::state::{Prefs, Session};
 use anju_domain::application::{
@@ -26,14 +27,6 @@ use anju_domain::{FieldError, JurisdictionView, Locale};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Screen {
-    Tasks,
-    Task(Task),
-    Check,
-    Done,
-}
 
 fn task_key(t: Task) -> &'static str {
     match t {
@@ -52,56 +45,6 @@ fn status_key(s: TaskStatus) -> &'static str {
         TaskStatus::InProgress => "taskstatus.in_progress",
         TaskStatus::Completed => "taskstatus.completed",
         TaskStatus::ToFix => "taskstatus.to_fix",
-    }
-}
-
-/// Shared by the screens: the application as last saved, and where the person is.
-#[derive(Clone, Copy)]
-pub struct Ctx {
-    pub app: RwSignal<Option<ApplicationView>>,
-    pub screen: RwSignal<Screen>,
-    pub errors: RwSignal<FieldErrors>,
-    pub general: RwSignal<Option<FieldError>>,
-    pub busy: RwSignal<bool>,
-}
-
-impl Ctx {
-    pub fn id(&self) -> i64 {
-        self.app
-            .with_untracked(|a| a.as_ref().map(|a| a.id).unwrap_or_default())
-    }
-
-    pub fn go(&self, s: Screen) {
-        self.errors.set(FieldErrors::new());
-        self.general.set(None);
-        self.screen.set(s);
-        scroll_to_top();
-    }
-
-    pub fn fail(&self, e: anju_domain::ErrorEnvelope) {
-        self.errors.set(e.fields.clone());
-        self.general
-            .set(Some(FieldError::new(e.message, e.message_en)));
-    }
-
-    /// Save one screen; on success go back to the task list (or `then`).
-    pub fn save(&self, update: SectionUpdate, then: Screen) {
-        if self.busy.get_untracked() {
-            return;
-        }
-        self.busy.set(true);
-        let ctx = *self;
-        let id = self.id();
-        spawn_local(async move {
-            match api::save_section(id, &update).await {
-                Ok(view) => {
-                    ctx.app.set(Some(view));
-                    ctx.go(then);
-                }
-                Err(e) => ctx.fail(e),
-            }
-            ctx.busy.set(false);
-        });
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::api;
 use crate::components::outcome::OutcomePanel;
 use crate::components::questions::QuestionScreen;
+use crate::components::screen::scroll_to_top;
 use crate::i18n::{page_title, tr};
 use anju_domain::eligibility::{
     check, CountyRules, EligibilityAnswers, EligibilityCheckRequest, Outcome, Question,
@@ -117,11 +118,5 @@ pub fn RetrofitCheck() -> impl IntoView {
                 }}
             }.into_any()
         }}
-    }
-}
-
-pub fn scroll_to_top() {
-    if let Some(main) = document().get_element_by_id("main") {
-        main.scroll_into_view();
     }
 }

@@ -3,9 +3,9 @@
 //! list as an XLSX file.
 
 use crate::api;
+use crate::components::application_card::grounds_label;
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
 use crate::i18n::{page_title, tr};
-use crate::pages::retrofit_review::grounds_label;
 use crate::state::Session;
 use anju_domain::application::{CountyListView, CountySettings, RetrofitActionRequest};
 use anju_domain::retrofit::RetrofitAction;

@@ -2,6 +2,7 @@
 //! or for an elder one acts for), follow one's applications; staff find their lists here.
 
 use crate::api;
+use crate::components::application_card::ApplicationCard;
 use crate::components::field::{ErrorSummary, FieldErrors};
 use crate::i18n::{page_title, tr};
 use crate::state::{submission_key, Session};
@@ -13,39 +14,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-
-pub fn state_key(s: anju_domain::retrofit::RetrofitState) -> &'static str {
-    use anju_domain::retrofit::RetrofitState as S;
-    match s {
-        S::Draft => "rstate.draft",
-        S::Submitted => "rstate.submitted",
-        S::Returned => "rstate.returned",
-        S::Proposed => "rstate.proposed",
-        S::Confirmed => "rstate.confirmed",
-        S::Rejected => "rstate.rejected",
-        S::Withdrawn => "rstate.withdrawn",
-        _ => "rstate.later",
-    }
-}
-
-#[component]
-pub fn ApplicationCard(item: ApplicationSummary, #[prop(optional)] staff: bool) -> impl IntoView {
-    let href = format!("/retrofit/applications/{}", item.id);
-    let name = if item.elder_name.is_empty() {
-        "—".to_owned()
-    } else {
-        item.elder_name.clone()
-    };
-    let grounds = staff.then(|| crate::pages::retrofit_review::grounds_label(&item));
-    view! {
-        <div class="case-card">
-            <h3 class="case-card__title"><A href=href>{item.reference.clone()} " · " {name}</A></h3>
-            <p class="case-card__meta">{item.community_name.clone()}</p>
-            <p class="case-card__state">{tr(state_key(item.state))}</p>
-            {grounds.map(|g| view! { <p class="case-card__meta">{g}</p> })}
-        </div>
-    }
-}
 
 #[component]
 pub fn RetrofitHome() -> impl IntoView {

@@ -4,14 +4,14 @@
 //! checklist / reject with a reason. County admins confirm or decline from the same panel.
 
 use crate::api;
+use crate::components::application_card::{state_key, ApplicationCard};
+use crate::components::application_ctx::Ctx;
 use crate::components::field::{ErrorSummary, FieldErrors};
-use crate::components::outcome::{ground_key, OutcomePanel};
+use crate::components::outcome::OutcomePanel;
 use crate::components::questions::{question_key, GROUPS};
 use crate::components::retrofit_parts::{document_key, Timeline};
 use crate::format::unix_time;
 use crate::i18n::{page_title, pick, tr};
-use crate::pages::retrofit_application::Ctx;
-use crate::pages::retrofit_home::{state_key, ApplicationCard};
 use crate::state::Prefs;
 use anju_domain::application::{
     ApplicationSummary, ApplicationView, RejectReason, RetrofitActionRequest, ReturnItem,
@@ -21,17 +21,6 @@ use anju_domain::retrofit::{RetrofitAction, RetrofitState};
 use anju_domain::{FieldError, JurisdictionView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-pub fn grounds_label(item: &ApplicationSummary) -> impl IntoView {
-    if item.self_paid {
-        return view! { <span>{tr("ground.self_paid")}</span> }.into_any();
-    }
-    item.grounds
-        .iter()
-        .map(|g| view! { <span class="tag">{tr(ground_key(*g))}</span> " " })
-        .collect_view()
-        .into_any()
-}
 
 const STATUSES: [RetrofitState; 7] = [
     RetrofitState::Submitted,

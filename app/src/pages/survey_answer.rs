@@ -4,9 +4,9 @@
 
 use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors};
+use crate::components::screen::scroll_to_top;
 use crate::components::survey_question::SurveyQuestionInput;
 use crate::i18n::{page_title, tr};
-use crate::pages::retrofit_check::scroll_to_top;
 use crate::state::{submission_key, Prefs};
 use anju_domain::survey::{check_response, Answers, SurveyQuestion};
 use anju_domain::survey_api::{AnswerRequest, SurveyView};

@@ -1,11 +1,9 @@
-//! The audit trail over HTTP: recording staff views of personal data ([`record_view`]), the
-//! admin search and export ([`search`]), and "who viewed my data" for residents and their
-//! families ([`access_log`]).
+//! The audit trail over HTTP: recording staff views of personal data ([`record_view`]) and the
+//! admin search and export ([`search`]). What a family is told about views of its own
+//! application lives with the application (`retrofit/access_log.rs`).
 
-mod access_log;
 mod search;
 
-pub use access_log::access_log;
 pub use search::search;
 
 use crate::db::accounts::AccountRow;

@@ -1,7 +1,6 @@
 //! Who may see and act on an application: the elder, their confirmed family, and street and
 //! county staff over its home; anyone else gets a 404, so references reveal nothing.
 
-use super::views::Viewer;
 use crate::access::Scope;
 use crate::db::accounts::AccountRow;
 use crate::db::retrofit::ApplicationRow;
@@ -11,6 +10,16 @@ use anju_domain::access::Capability;
 use anju_domain::application::ApplicationChannel;
 use anju_domain::retrofit::{RetrofitAction, RetrofitActor, RetrofitState};
 use anju_domain::Role;
+
+/// How the caller sees an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// The elder or an active guardian.
+    Family,
+    Street,
+    /// County admins and system admins.
+    County,
+}
 
 /// Street and county staff see applications over their jurisdiction.
 pub(crate) async fn staff_scope(state: &AppState, user: &AccountRow) -> ApiResult<Option<String>> {

@@ -1,8 +1,9 @@
 //! Every retrofit transition: access, then `anju_domain::retrofit_flow::decide`, then one
 //! transaction that applies the decision with its event and audit entry.
 
+use super::access::Viewer;
 use super::access::{actor_for, visible_application};
-use super::views::{application_view, load_facts, Viewer};
+use super::views::{application_view, load_facts};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::{Transition, TransitionOutcome};
 use crate::error::{ApiError, ApiJson, ApiResult};

@@ -1,9 +1,10 @@
 //! The public eligibility check, the lists (the family's own, the reviewer's queue), one
 //! application, and revealing its ID number on the record.
 
+use super::access::Viewer;
 use super::access::{staff_scope, visible_application};
 use super::place::{county_of_community, county_rules};
-use super::views::{application_view, load_id_number, summary, Viewer};
+use super::views::{application_view, load_id_number, summary};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::{ApplicationRow, QueueFilter};
 use crate::error::{ApiError, ApiJson, ApiResult};

@@ -3,8 +3,9 @@
 //! adds and removes documents while they may edit; staff over the application can open them,
 //! and every staff download is recorded.
 
+use super::access::Viewer;
 use super::access::{may_edit, visible_application};
-use super::views::{application_view, Viewer};
+use super::views::application_view;
 use crate::auth::CurrentUser;
 use crate::db::retrofit::NewDocument;
 use crate::db::Audit;

@@ -4,6 +4,7 @@
 //! through `anju_domain::retrofit_flow::decide` in [`actions`].
 
 mod access;
+mod access_log;
 mod actions;
 mod applications;
 mod county;
@@ -13,9 +14,7 @@ mod place;
 mod sections;
 mod views;
 
-pub(crate) use access::visible_application;
 pub(crate) use documents::{body_or_error, store_document};
-pub(crate) use views::Viewer;
 
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -51,7 +50,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/retrofit/applications/{id}/access-log",
-            get(crate::routes::audit::access_log),
+            get(access_log::access_log),
         )
         .route("/retrofit/county-list", get(county::list))
         .route(

@@ -1,10 +1,11 @@
 //! Saving one screen of the application while the family (or the office that entered it)
 //! may edit.
 
+use super::access::Viewer;
 use super::access::{may_edit, staff_scope, visible_application};
 use super::create::held_elsewhere;
 use super::place::place_of_building;
-use super::views::{application_view, load_id_number, Viewer};
+use super::views::{application_view, load_id_number};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::{ElderUpdate, Placement, SaveError};
 use crate::db::Audit;

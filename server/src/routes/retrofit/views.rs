@@ -2,7 +2,7 @@
 //! answers, the task list, the timeline, and the actions open to the caller. The ID number is
 //! always masked here; the full number only comes from the recorded reveal endpoint.
 
-use super::access::{actor_for, may_edit};
+use super::access::{actor_for, may_edit, Viewer};
 use super::place::county_rules;
 use crate::db::retrofit::ApplicationRow;
 use crate::error::{ApiError, ApiResult};
@@ -15,15 +15,6 @@ use anju_domain::application::{
 use anju_domain::eligibility::{check, EligibilityAnswers};
 use anju_domain::id_number::IdNumber;
 use anju_domain::retrofit::{next_state, RetrofitAction};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Viewer {
-    /// The elder or an active guardian.
-    Family,
-    Street,
-    /// County admins and system admins.
-    County,
-}
 
 /// The actions this API carries out; the later stages come with their own screens.
 pub const PART_ONE_ACTIONS: [RetrofitAction; 7] = [

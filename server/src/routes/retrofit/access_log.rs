@@ -17,8 +17,8 @@ pub async fn access_log(
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<AccessLogEntry>>> {
-    let (app, viewer) = crate::routes::retrofit::visible_application(&state, &user, &id).await?;
-    if viewer != crate::routes::retrofit::Viewer::Family {
+    let (app, viewer) = super::access::visible_application(&state, &user, &id).await?;
+    if viewer != super::access::Viewer::Family {
         return Err(ApiError::NotFound);
     }
     let rows = state
