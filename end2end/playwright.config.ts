@@ -58,6 +58,9 @@ export default defineConfig({
     {
       command: `"${bin}" --data-dir "${dataDir}" demo-data && exec "${bin}" --data-dir "${dataDir}" serve --bind 127.0.0.1:${port} --dist-dir "${dist}" ${serveFlags}`,
       url: `${baseURL}/api/health`,
+      // The server logs on stderr: warnings and errors, and its own start-up lines (the audit
+      // chain's head among them), not every request.
+      env: { ANJU_LOG: 'warn,anju=info,anju_server=info' },
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: 'ignore',
