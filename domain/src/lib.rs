@@ -30,6 +30,7 @@ pub mod role;
 pub mod sampling;
 pub mod survey;
 pub mod survey_api;
+pub mod survey_review;
 pub mod throttle;
 
 pub use account::*;

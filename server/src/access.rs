@@ -41,12 +41,17 @@ impl Scope {
             .ok_or(ApiError::Forbidden)
     }
 
+    /// What a resident reaches as a member of their community (the surveys it is asked).
+    pub fn home_community(id_path: String) -> Scope {
+        Scope(id_path)
+    }
+
     pub fn prefix(&self) -> &str {
         &self.0
     }
 
     /// Whether something at `path` lies inside.
-    pub fn contains(&self, path: &str) -> bool {
+    pub fn holds(&self, path: &str) -> bool {
         path.starts_with(&self.0)
     }
 

@@ -1,6 +1,7 @@
 //! Accounts: residents who registered themselves and staff created by an admin.
 
 use super::{is_unique_violation, with_db, with_tx, Db, Tx};
+use crate::access::Scope;
 use anju_domain::{Locale, Preferences, Role};
 use sqlx::Row;
 
@@ -109,10 +110,10 @@ impl Db {
         )
     }
 
-    /// One page of accounts inside the subtree `scope_prefix`, ordered by id, after `after`.
+    /// One page of accounts inside `scope`, ordered by id, after `after`.
     pub async fn accounts_in_scope(
         &self,
-        scope_prefix: &str,
+        scope: &Scope,
         after: i64,
         limit: i64,
     ) -> Result<Vec<AccountRow>, sqlx::Error> {
@@ -123,7 +124,7 @@ impl Db {
                     "SELECT {COLUMNS} FROM accounts
                  WHERE scope_path LIKE $1 || '%' AND id > $2 ORDER BY id LIMIT $3"
                 ))
-                .bind(scope_prefix)
+                .bind(scope.prefix())
                 .bind(after)
                 .bind(limit)
                 .fetch_all(pool)

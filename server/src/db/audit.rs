@@ -9,6 +9,7 @@
 //! locks it shares with others in the same order (the change's rows first, the head last).
 
 use super::{with_db, with_tx, Db, Tx};
+use crate::access::Scope;
 use crate::audit::chain::{self, Break, Entry, Stored, Walk};
 use futures::TryStreamExt;
 use sqlx::Row;
@@ -238,8 +239,8 @@ impl Db {
 /// What an admin searches the log for; every filter optional but the scope.
 #[derive(Debug, Clone)]
 pub struct AuditQuery<'a> {
-    /// Only entries whose jurisdiction is inside this subtree (`/` = everything).
-    pub scope_prefix: &'a str,
+    /// Only entries whose jurisdiction is inside the caller's scope.
+    pub scope: &'a Scope,
     pub subject: Option<&'a str>,
     pub actor: Option<i64>,
     /// An action or the start of one (`retrofit.`).
@@ -292,7 +293,7 @@ impl Db {
             self,
             read | pool | {
                 sqlx::query_as::<_, AuditRow>(sql)
-                    .bind(q.scope_prefix)
+                    .bind(q.scope.prefix())
                     .bind(q.subject)
                     .bind(q.actor)
                     .bind(q.action)

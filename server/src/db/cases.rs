@@ -3,6 +3,7 @@
 
 use super::audit::Audit;
 use super::{is_unique_violation, with_db, with_tx, Db, Tx};
+use crate::access::Scope;
 use anju_domain::category::{CaseKind, Category};
 use anju_domain::complaint::{CaseState, Channel, Rating};
 use anju_domain::deadline::Target;
@@ -323,7 +324,7 @@ impl Db {
     /// after the key `(due, id)`.
     pub async fn case_queue(
         &self,
-        scope_prefix: &str,
+        scope: &Scope,
         after: (i64, i64),
         due_before: i64,
         limit: i64,
@@ -338,7 +339,7 @@ impl Db {
                    AND (next_due_at > $3 OR (next_due_at = $3 AND id > $4))
                  ORDER BY next_due_at, id LIMIT $5"
                 ))
-                .bind(scope_prefix)
+                .bind(scope.prefix())
                 .bind(due_before)
                 .bind(after.0)
                 .bind(after.1)

@@ -5,6 +5,7 @@
 use super::audit::Audit;
 use super::item_counts::{document_subject, take_place, Added};
 use super::{is_unique_violation, with_db, with_tx, Db, Tx};
+use crate::access::Scope;
 use anju_domain::application::{ApplicationChannel, RejectReason, ReturnItem};
 use anju_domain::retrofit::RetrofitState;
 use sqlx::Row;
@@ -212,7 +213,7 @@ pub struct ElderUpdate<'a> {
 }
 
 pub struct QueueFilter<'a> {
-    pub scope_prefix: &'a str,
+    pub scope: &'a Scope,
     pub viewer: i64,
     pub state: Option<&'a str>,
     pub community_id: Option<i64>,
@@ -326,7 +327,7 @@ impl Db {
                        AND id < $6
                      ORDER BY id DESC LIMIT $7"
                 ))
-                .bind(f.scope_prefix)
+                .bind(f.scope.prefix())
                 .bind(f.viewer)
                 .bind(f.state)
                 .bind(f.community_id)

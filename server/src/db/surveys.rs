@@ -5,6 +5,7 @@
 
 use super::cases::decode_err;
 use super::{is_unique_violation, with_db, with_tx, Db, Tx};
+use crate::access::Scope;
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -168,7 +169,7 @@ impl Db {
     }
 
     /// Surveys with a version targeting a community in the subtree (`scope` id path).
-    pub async fn surveys_in_scope(&self, scope: &str) -> Result<Vec<i64>, sqlx::Error> {
+    pub async fn surveys_in_scope(&self, scope: &Scope) -> Result<Vec<i64>, sqlx::Error> {
         with_db!(
             self,
             read | pool | {
@@ -178,7 +179,7 @@ impl Db {
                      JOIN jurisdictions j ON j.id = t.community_id
                      WHERE j.id_path LIKE $1 || '%' ORDER BY v.survey_id DESC LIMIT 200",
                 )
-                .bind(scope)
+                .bind(scope.prefix())
                 .fetch_all(pool)
                 .await?
                 .iter()
@@ -231,7 +232,7 @@ impl Db {
     pub async fn survey_responses(
         &self,
         survey_id: i64,
-        scope: &str,
+        scope: &Scope,
         month: Option<&str>,
     ) -> Result<Vec<ResponseRow>, sqlx::Error> {
         with_db!(
@@ -243,7 +244,7 @@ impl Db {
                      WHERE survey_id = $1 AND scope_path LIKE $2 || '%' AND ($3 IS NULL OR month = $3) ORDER BY id"
                 ))
                 .bind(survey_id)
-                .bind(scope)
+                .bind(scope.prefix())
                 .bind(month)
                 .fetch_all(pool)
                 .await?

@@ -2,6 +2,7 @@
 
 use super::accounts::hash_blocking;
 use super::views::account_view;
+use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::accounts::{CreateAccountError, NewAccount};
 use crate::db::Audit;
@@ -22,19 +23,14 @@ pub struct PageQuery {
     after: Option<i64>,
 }
 
-/// The id path an admin may manage: a system admin without a jurisdiction sees everything.
-async fn admin_scope(state: &AppState, user: &CurrentUser) -> ApiResult<String> {
-    user.require(|r| r.can(anju_domain::access::Capability::ManageAccounts))?;
-    match user.0.jurisdiction_id {
-        Some(id) => Ok(state
-            .db
-            .jurisdiction(id)
-            .await?
-            .ok_or(ApiError::Forbidden)?
-            .id_path),
-        None if user.0.role == Role::SystemAdmin => Ok("/".to_owned()),
-        None => Err(ApiError::Forbidden),
-    }
+/// The part of the tree an admin manages: a system admin without a jurisdiction, all of it.
+async fn admin_scope(state: &AppState, user: &CurrentUser) -> ApiResult<Scope> {
+    Scope::require(
+        state,
+        &user.0,
+        anju_domain::access::Capability::ManageAccounts,
+    )
+    .await
 }
 
 pub async fn list_accounts(
@@ -79,7 +75,7 @@ pub async fn create_staff(
         .db
         .jurisdiction(req.jurisdiction_id)
         .await?
-        .filter(|j| j.id_path.starts_with(&scope));
+        .filter(|j| scope.holds(&j.id_path));
     if jurisdiction.is_none() {
         fields.insert(
             "jurisdiction_id".to_owned(),

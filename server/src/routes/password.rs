@@ -164,7 +164,7 @@ pub async fn staff_reset(
         .db
         .account_by_phone(phone.as_str())
         .await?
-        .filter(|a| !a.role.is_staff() && a.scope_path.starts_with(&scope))
+        .filter(|a| !a.role.is_staff() && scope.holds(&a.scope_path))
         .ok_or_else(|| {
             ApiError::field(
                 "phone",

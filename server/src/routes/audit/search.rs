@@ -104,7 +104,7 @@ async fn resolve<'a>(
         ));
     }
     Ok(AuditQuery {
-        scope_prefix: scope.prefix(),
+        scope,
         subject: subject.as_deref(),
         actor,
         action: blank_to_none(&q.action),

@@ -9,10 +9,8 @@ use crate::AppState;
 use anju_domain::access::Capability;
 
 /// Staff who work cases, and the subtree they see.
-pub(crate) async fn staff_scope(state: &AppState, user: &AccountRow) -> ApiResult<Option<String>> {
-    Ok(Scope::of(state, user, Capability::WorkCases)
-        .await?
-        .map(Scope::into_prefix))
+pub(crate) async fn staff_scope(state: &AppState, user: &AccountRow) -> ApiResult<Option<Scope>> {
+    Scope::of(state, user, Capability::WorkCases).await
 }
 
 /// The case if the caller may see it, and whether they see it as staff.
@@ -24,7 +22,7 @@ pub(crate) async fn visible_case(
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let case = state.db.case(id).await?.ok_or(ApiError::NotFound)?;
     if let Some(scope) = staff_scope(state, user).await? {
-        if case.scope_path.starts_with(&scope) {
+        if scope.holds(&case.scope_path) {
             return Ok((case, true));
         }
     }

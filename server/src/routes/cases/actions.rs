@@ -57,7 +57,7 @@ pub async fn act(
             let ok = match state.db.account(id).await? {
                 Some(a) => staff_scope(&state, &a)
                     .await?
-                    .is_some_and(|s| case.scope_path.starts_with(&s)),
+                    .is_some_and(|s| s.holds(&case.scope_path)),
                 None => false,
             };
             if !ok {

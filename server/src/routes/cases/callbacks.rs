@@ -32,7 +32,7 @@ pub(crate) async fn community_in_scope(
         .db
         .jurisdiction(community_id)
         .await?
-        .filter(|c| c.level == JurisdictionLevel::Community && c.id_path.starts_with(&scope))
+        .filter(|c| c.level == JurisdictionLevel::Community && scope.holds(&c.id_path))
         .ok_or_else(|| {
             ApiError::field(
                 "community_id",
@@ -252,7 +252,7 @@ async fn staff_case(
         .db
         .case(id)
         .await?
-        .filter(|c| c.scope_path.starts_with(&scope))
+        .filter(|c| scope.holds(&c.scope_path))
         .ok_or(ApiError::NotFound)
 }
 
@@ -369,7 +369,7 @@ pub async fn my_communities(
         .await?;
     Ok(Json(
         all.iter()
-            .filter(|c| c.id_path.starts_with(&scope))
+            .filter(|c| scope.holds(&c.id_path))
             .map(|c| c.view())
             .collect(),
     ))

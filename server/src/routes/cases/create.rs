@@ -57,8 +57,8 @@ pub async fn create(
             }
             Ok(p) => {
                 let found = state.db.account_by_phone(p.as_str()).await?;
-                let found = found
-                    .filter(|a| a.home_building_id.is_some() && a.scope_path.starts_with(scope));
+                let found =
+                    found.filter(|a| a.home_building_id.is_some() && scope.holds(&a.scope_path));
                 if found.is_none() {
                     field(
                         &mut fields,

@@ -22,10 +22,8 @@ pub enum Viewer {
 }
 
 /// Street and county staff see applications over their jurisdiction.
-pub(crate) async fn staff_scope(state: &AppState, user: &AccountRow) -> ApiResult<Option<String>> {
-    Ok(Scope::of(state, user, Capability::ReviewRetrofit)
-        .await?
-        .map(Scope::into_prefix))
+pub(crate) async fn staff_scope(state: &AppState, user: &AccountRow) -> ApiResult<Option<Scope>> {
+    Scope::of(state, user, Capability::ReviewRetrofit).await
 }
 
 pub(crate) async fn visible_application(
@@ -37,7 +35,7 @@ pub(crate) async fn visible_application(
     let app = state.db.application(id).await?.ok_or(ApiError::NotFound)?;
     if let Some(scope) = staff_scope(state, user).await? {
         let others_draft = app.state == RetrofitState::Draft && app.applicant_account_id != user.id;
-        if app.scope_path.starts_with(&scope) && !others_draft {
+        if scope.holds(&app.scope_path) && !others_draft {
             let viewer = if user.role == Role::StreetReviewer {
                 Viewer::Street
             } else {

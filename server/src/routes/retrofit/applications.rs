@@ -64,7 +64,7 @@ pub async fn list(
             state
                 .db
                 .application_queue(&QueueFilter {
-                    scope_prefix: &scope,
+                    scope: &scope,
                     viewer: user.id,
                     state: q.status.as_deref(),
                     community_id: q.community_id,

@@ -106,8 +106,10 @@ pub async fn save_section(
                 .await?
                 .ok_or_else(|| ApiError::field("building_id", "请选择楼栋", "Choose a building"))?;
             if viewer == Viewer::Street {
-                let scope = staff_scope(&state, &user).await?.unwrap_or_default();
-                if !place.building.id_path.starts_with(&scope) {
+                let scope = staff_scope(&state, &user)
+                    .await?
+                    .ok_or(ApiError::Forbidden)?;
+                if !scope.holds(&place.building.id_path) {
                     return Err(ApiError::field(
                         "building_id",
                         "只能登记本街道的住户",

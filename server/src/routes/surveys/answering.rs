@@ -185,7 +185,7 @@ pub async fn collect(
         .await?
         .filter(|b| b.level == JurisdictionLevel::Building)
         .ok_or_else(|| ApiError::field("building_id", "请选择楼栋", "Choose a building"))?;
-    if !building.id_path.starts_with(&scope) {
+    if !scope.holds(&building.id_path) {
         return Err(ApiError::field(
             "building_id",
             "这一户不在您的管辖范围内",

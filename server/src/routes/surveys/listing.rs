@@ -2,6 +2,7 @@
 
 use super::reach::*;
 use super::views::*;
+use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::surveys::decode_definition;
 use crate::error::{ApiError, ApiResult};
@@ -35,9 +36,9 @@ pub async fn list(
                     .db
                     .jurisdiction(h.community_id)
                     .await?
-                    .map(|j| j.id_path)
-                    .unwrap_or_default();
-                (state.db.surveys_in_scope(&community).await?, Some(h))
+                    .ok_or(ApiError::NotFound)?;
+                let home = Scope::home_community(community.id_path);
+                (state.db.surveys_in_scope(&home).await?, Some(h))
             }
             None => (Vec::new(), None),
         },

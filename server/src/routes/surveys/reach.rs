@@ -1,6 +1,7 @@
 //! Which surveys a person reaches: staff see surveys targeting their subtree, residents those
 //! targeting their community (their household); anything else is a 404.
 
+use crate::access::Scope;
 use crate::db::accounts::AccountRow;
 use crate::db::surveys::VersionRow;
 use crate::error::{ApiError, ApiResult};
@@ -37,12 +38,8 @@ pub(super) async fn load(state: &AppState, id: &str) -> ApiResult<(i64, Loaded)>
 }
 
 /// Staff who run surveys: community staff, street reviewers, county and system admins.
-pub(crate) async fn survey_staff(state: &AppState, user: &AccountRow) -> ApiResult<Option<String>> {
-    Ok(
-        crate::access::Scope::of(state, user, anju_domain::access::Capability::RunSurveys)
-            .await?
-            .map(crate::access::Scope::into_prefix),
-    )
+pub(crate) async fn survey_staff(state: &AppState, user: &AccountRow) -> ApiResult<Option<Scope>> {
+    Scope::of(state, user, anju_domain::access::Capability::RunSurveys).await
 }
 
 /// Where the survey reaches: the id path of every community any version targets (a target
@@ -60,15 +57,15 @@ pub(super) async fn target_paths(
     Ok(paths)
 }
 
-pub(super) fn inside(path: &Option<String>, scope: &str) -> bool {
-    path.as_deref().is_some_and(|p| p.starts_with(scope))
+pub(super) fn inside(path: &Option<String>, scope: &Scope) -> bool {
+    path.as_deref().is_some_and(|p| scope.holds(p))
 }
 
 /// Whether some community the survey reaches lies in `scope` (enough to see it).
 pub(super) async fn targets_in_scope(
     state: &AppState,
     loaded: &Loaded,
-    scope: &str,
+    scope: &Scope,
 ) -> ApiResult<bool> {
     Ok(target_paths(state, loaded)
         .await?
@@ -82,7 +79,7 @@ pub(super) async fn targets_in_scope(
 pub(super) async fn all_targets_in_scope(
     state: &AppState,
     loaded: &Loaded,
-    scope: &str,
+    scope: &Scope,
 ) -> ApiResult<bool> {
     Ok(target_paths(state, loaded)
         .await?

@@ -10,6 +10,7 @@
 
 use super::reach::{survey_staff, Loaded};
 use super::views::response_view;
+use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::surveys::{decode_definition, ResponseRow};
 use crate::error::{ApiError, ApiResult};
@@ -124,7 +125,7 @@ async fn compute(
     state: &AppState,
     survey_id: i64,
     loaded: &Loaded,
-    scope: &str,
+    scope: &Scope,
     month: &str,
 ) -> ApiResult<SurveyResults> {
     let published = loaded
@@ -149,7 +150,7 @@ async fn compute(
         let Some(j) = state.db.jurisdiction(c).await? else {
             continue;
         };
-        if !j.id_path.starts_with(scope) {
+        if !scope.holds(&j.id_path) {
             continue;
         }
         let rows: Vec<&&ResponseRow> = month_counted
@@ -206,7 +207,7 @@ async fn staff_loaded(
     state: &AppState,
     user: &crate::db::accounts::AccountRow,
     id: &str,
-) -> ApiResult<(i64, Loaded, String)> {
+) -> ApiResult<(i64, Loaded, Scope)> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let scope = survey_staff(state, user).await?.ok_or(ApiError::NotFound)?;
     let versions = state.db.survey_versions(id).await?;
@@ -218,7 +219,7 @@ async fn staff_loaded(
                 .db
                 .jurisdiction(c)
                 .await?
-                .is_some_and(|j| j.id_path.starts_with(&scope))
+                .is_some_and(|j| scope.holds(&j.id_path))
             {
                 visible = true;
             }

@@ -8,7 +8,8 @@ use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::AppState;
-use anju_domain::survey_api::{ResponseView, ReviewRequest, ReviewState};
+use anju_domain::survey_api::{Channel, ResponseView, ReviewRequest};
+use anju_domain::survey_review::{check_review, ReviewRefusal};
 use axum::extract::State;
 use axum::Json;
 
@@ -32,7 +33,7 @@ pub async fn responses(
         &user,
         "survey.responses_view",
         &format!("survey:{id}"),
-        &scope,
+        scope.prefix(),
         &month,
     )
     .await?;
@@ -58,31 +59,26 @@ pub async fn review(
         .survey_response(id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if !path.starts_with(&scope) {
+    if !scope.holds(&path) {
         return Err(ApiError::NotFound);
     }
-    if row.channel != "door_to_door" {
-        return Err(ApiError::Conflict {
-            field: "review",
-            message: "只审核上门调查的答卷",
-            message_en: "Only door-to-door responses are reviewed",
-        });
-    }
     let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    if req.review != ReviewState::Approved && note.is_none() {
-        return Err(ApiError::field(
-            "note",
-            "请写明问题或原因",
-            "Say what the issue or reason is",
-        ));
-    }
-    if note.is_some_and(|n| n.chars().count() > 500) {
-        return Err(ApiError::field(
-            "note",
-            "说明不能超过 500 字",
-            "500 characters at most",
-        ));
-    }
+    let channel = if row.channel == "door_to_door" {
+        Channel::DoorToDoor
+    } else {
+        Channel::Resident
+    };
+    check_review(channel, req.review, note).map_err(|r| {
+        let (zh, en) = r.message();
+        match r {
+            ReviewRefusal::NotReviewed => ApiError::Conflict {
+                field: "review",
+                message: zh,
+                message_en: en,
+            },
+            _ => ApiError::field(r.field(), zh, en),
+        }
+    })?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     tx.review_response(id, req.review.as_str(), note, user.id, now)
