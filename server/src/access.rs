@@ -54,8 +54,4 @@ impl Scope {
     pub fn holds(&self, path: &str) -> bool {
         path.starts_with(&self.0)
     }
-
-    pub fn into_prefix(self) -> String {
-        self.0
-    }
 }

@@ -54,7 +54,7 @@ impl Db {
                         at: r.try_get("at")?,
                         actor_account_id: r.try_get("actor_account_id")?,
                         action: r.try_get("action")?,
-                        state: CaseState::parse(&state).ok_or_else(|| super::cases::decode_err("state", state.clone()))?,
+                        state: CaseState::parse(&state).ok_or_else(|| super::decode::decode_err("state", state.clone()))?,
                         note: r.try_get("note")?,
                     })
                 })

@@ -2,6 +2,7 @@
 //! written together with its event row in one transaction.
 
 use super::audit::Audit;
+use super::decode::decode_err;
 use super::{is_unique_violation, with_db, with_tx, Db, Tx};
 use crate::access::Scope;
 use anju_domain::category::{CaseKind, Category};
@@ -53,13 +54,6 @@ pub struct NewCase<'a> {
 }
 
 const COLUMNS: &str = "id, major, handled_at, reference, kind, category_code, targets, resident_account_id, channel, community_id, scope_path, description, public_place, contact_time, state, assignee_account_id, created_at, acknowledged_at, next_due_at, rating_speed, rating_result, rating_attitude";
-
-pub(super) fn decode_err(col: &str, msg: String) -> sqlx::Error {
-    sqlx::Error::ColumnDecode {
-        index: col.into(),
-        source: msg.into(),
-    }
-}
 
 fn from_row<R: Row>(row: &R) -> Result<CaseRow, sqlx::Error>
 where

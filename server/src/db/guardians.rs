@@ -4,7 +4,7 @@
 use super::{with_db, with_tx, Db, Tx};
 use sqlx::Row;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LinkRow {
     pub id: i64,
     pub elder_account_id: i64,
@@ -19,40 +19,17 @@ pub struct LinkRow {
 
 const COLUMNS: &str = "id, elder_account_id, invited_phone, guardian_account_id, relationship, proof_hash, proof_type, state, created_at";
 
-fn from_row<R: Row>(r: &R) -> Result<LinkRow, sqlx::Error>
-where
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    i64: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
-    Option<i64>: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
-    String: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
-    Option<String>: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
-{
-    Ok(LinkRow {
-        id: r.try_get("id")?,
-        elder_account_id: r.try_get("elder_account_id")?,
-        invited_phone: r.try_get("invited_phone")?,
-        guardian_account_id: r.try_get("guardian_account_id")?,
-        relationship: r.try_get("relationship")?,
-        proof_hash: r.try_get("proof_hash")?,
-        proof_type: r.try_get("proof_type")?,
-        state: r.try_get("state")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
 impl Db {
     pub async fn guardian_link(&self, id: i64) -> Result<Option<LinkRow>, sqlx::Error> {
         with_db!(
             self,
             read | pool | {
-                sqlx::query(&format!(
+                sqlx::query_as::<_, LinkRow>(&format!(
                     "SELECT {COLUMNS} FROM guardian_links WHERE id = $1"
                 ))
                 .bind(id)
                 .fetch_optional(pool)
-                .await?
-                .map(|r| from_row(&r))
-                .transpose()
+                .await
             }
         )
     }
@@ -67,7 +44,7 @@ impl Db {
             self,
             read | pool
                 | {
-                    sqlx::query(&format!(
+                    sqlx::query_as::<_, LinkRow>(&format!(
                     "SELECT {COLUMNS} FROM guardian_links
                      WHERE elder_account_id = $1 OR guardian_account_id = $1 OR (invited_phone = $2 AND state = 'invited')
                      ORDER BY id DESC LIMIT 100"
@@ -75,10 +52,7 @@ impl Db {
                 .bind(account_id)
                 .bind(phone)
                 .fetch_all(pool)
-                .await?
-                .iter()
-                .map(from_row)
-                .collect()
+                .await
                 }
         )
     }
@@ -89,16 +63,13 @@ impl Db {
             self,
             read | pool
                 | {
-                    sqlx::query(&format!(
+                    sqlx::query_as::<_, LinkRow>(&format!(
                     "SELECT {COLUMNS} FROM guardian_links
                      WHERE elder_account_id = $1 AND state IN ('accepted', 'active') ORDER BY id LIMIT 20"
                 ))
                 .bind(elder)
                 .fetch_all(pool)
-                .await?
-                .iter()
-                .map(from_row)
-                .collect()
+                .await
                 }
         )
     }

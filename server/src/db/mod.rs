@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod callbacks;
 pub mod case_history;
 pub mod cases;
+pub mod decode;
 pub mod guardians;
 pub mod item_counts;
 pub mod jurisdictions;

@@ -4,7 +4,8 @@ use super::item_counts::{photo_subject, take_place, Added};
 use super::{is_unique_violation, with_db, with_tx, Db, Tx};
 use sqlx::Row;
 
-#[derive(Debug, Clone)]
+/// Decoded by sqlx (`FromRow`): the columns are the fields.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PhotoRow {
     pub id: i64,
     pub case_id: i64,
@@ -12,22 +13,6 @@ pub struct PhotoRow {
     pub hash: String,
     pub width: i64,
     pub height: i64,
-}
-
-fn to_row<R: Row>(r: &R) -> Result<PhotoRow, sqlx::Error>
-where
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    i64: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
-    String: for<'x> sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
-{
-    Ok(PhotoRow {
-        id: r.try_get("id")?,
-        case_id: r.try_get("case_id")?,
-        stage: r.try_get("stage")?,
-        hash: r.try_get("hash")?,
-        width: r.try_get("width")?,
-        height: r.try_get("height")?,
-    })
 }
 
 pub struct NewPhoto<'a> {
@@ -47,13 +32,10 @@ impl Db {
             write
                 | pool
                 | {
-                    sqlx::query("SELECT id, case_id, stage, hash, width, height FROM case_photos WHERE case_id = $1 ORDER BY id")
+                    sqlx::query_as::<_, PhotoRow>("SELECT id, case_id, stage, hash, width, height FROM case_photos WHERE case_id = $1 ORDER BY id")
                 .bind(case_id)
                 .fetch_all(pool)
-                .await?
-                .iter()
-                .map(to_row)
-                .collect()
+                .await
                 }
         )
     }

@@ -1,0 +1,214 @@
+//! Reading applications, their events and documents, the queues and the county list.
+
+use super::*;
+use crate::db::decode::decode_err;
+use crate::db::{with_db, Db};
+use anju_domain::retrofit::RetrofitState;
+use sqlx::Row;
+
+impl Db {
+    pub async fn application(&self, id: i64) -> Result<Option<ApplicationRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM retrofit_applications WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+                .map(|r| from_row(&r))
+                .transpose()
+            }
+        )
+    }
+
+    pub async fn retrofit_events(&self, id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(
+                    "SELECT at, actor_account_id, actor_role, action, state, note, detail FROM retrofit_events
+                     WHERE application_id = $1 ORDER BY id",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    let state: String = r.try_get("state")?;
+                    Ok(EventRow {
+                        at: r.try_get("at")?,
+                        actor_account_id: r.try_get("actor_account_id")?,
+                        actor_role: r.try_get("actor_role")?,
+                        action: r.try_get("action")?,
+                        state: RetrofitState::parse(&state)
+                            .ok_or_else(|| decode_err("state", state.clone()))?,
+                        note: r.try_get("note")?,
+                        detail: r.try_get("detail")?,
+                    })
+                })
+                .collect()
+                }
+        )
+    }
+
+    /// Applications of an elder, newest first: for the elder, and guardians linked to them.
+    pub async fn applications_of_elders(
+        &self,
+        viewer: i64,
+        before_id: i64,
+        limit: i64,
+    ) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM retrofit_applications
+                     WHERE (elder_account_id = $1 OR elder_account_id IN
+                        (SELECT elder_account_id FROM guardian_links WHERE guardian_account_id = $1 AND state = 'active'))
+                       AND id < $2
+                     ORDER BY id DESC LIMIT $3"
+                ))
+                .bind(viewer)
+                .bind(before_id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect()
+                }
+        )
+    }
+
+    /// The street office's queue: its subtree, newest first, without other people's drafts.
+    pub async fn application_queue(
+        &self,
+        f: &QueueFilter<'_>,
+    ) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM retrofit_applications
+                     WHERE scope_path LIKE $1 || '%'
+                       AND (state <> 'draft' OR applicant_account_id = $2)
+                       AND ($3 IS NULL OR state = $3)
+                       AND ($4 IS NULL OR community_id = $4)
+                       AND ($5 IS NULL OR (',' || grounds || ',') LIKE ('%,' || $5 || ',%'))
+                       AND id < $6
+                     ORDER BY id DESC LIMIT $7"
+                ))
+                .bind(f.scope.prefix())
+                .bind(f.viewer)
+                .bind(f.state)
+                .bind(f.community_id)
+                .bind(f.ground)
+                .bind(f.before_id)
+                .bind(f.limit)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect()
+            }
+        )
+    }
+
+    /// A county's proposed and confirmed (or later) applications of a year.
+    pub async fn county_list(
+        &self,
+        county_id: i64,
+        year: i64,
+    ) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM retrofit_applications
+                     WHERE county_id = $1 AND year = $2 AND state NOT IN ('draft', 'submitted', 'returned', 'rejected', 'withdrawn')
+                     ORDER BY street_id, id"
+                ))
+                .bind(county_id)
+                .bind(year)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect()
+                }
+        )
+    }
+
+    pub async fn retrofit_documents(
+        &self,
+        application_id: i64,
+    ) -> Result<Vec<DocumentRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(
+                    "SELECT id, application_id, kind, hash, content_type, size, uploaded_at FROM retrofit_documents
+                     WHERE application_id = $1 AND removed_at IS NULL ORDER BY id",
+                )
+                .bind(application_id)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(DocumentRow {
+                        id: r.try_get("id")?,
+                        application_id: r.try_get("application_id")?,
+                        kind: r.try_get("kind")?,
+                        hash: r.try_get("hash")?,
+                        content_type: r.try_get("content_type")?,
+                        size: r.try_get("size")?,
+                        uploaded_at: r.try_get("uploaded_at")?,
+                    })
+                })
+                .collect()
+                }
+        )
+    }
+
+    /// Take a document off the application (kept for the record, no longer listed).
+    pub async fn county_settings(&self, county_id: i64) -> Result<bool, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query("SELECT minimum_living_allowance_covered FROM county_settings WHERE county_id = $1")
+                    .bind(county_id)
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| r.try_get::<bool, _>("minimum_living_allowance_covered"))
+                    .transpose()
+                    .map(Option::unwrap_or_default)
+                }
+        )
+    }
+
+    /// `(quota, used)` of a county for a year; `(0, 0)` when no quota was set.
+    pub async fn county_quota(&self, county_id: i64, year: i64) -> Result<(i64, i64), sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(
+                    "SELECT quota, used FROM county_quotas WHERE county_id = $1 AND year = $2",
+                )
+                .bind(county_id)
+                .bind(year)
+                .fetch_optional(pool)
+                .await?
+                .map(|r| Ok::<_, sqlx::Error>((r.try_get("quota")?, r.try_get("used")?)))
+                .transpose()
+                .map(Option::unwrap_or_default)
+            }
+        )
+    }
+}
