@@ -1,7 +1,7 @@
 //! Accounts: residents who registered themselves and staff created by an admin.
 
 use super::{is_unique_violation, with_db, with_tx, Db, Tx};
-use crate::access::Scope;
+use crate::db::scope::Scope;
 use anju_domain::{Locale, Preferences, Role};
 use sqlx::Row;
 

@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod photos;
 pub mod rate_events;
 pub mod retrofit;
+pub mod scope;
 pub mod sessions;
 pub mod sms_codes;
 pub mod surveys;

@@ -73,17 +73,6 @@ pub fn router(state: AppState) -> Router {
             "/communities/{id}/working-hours",
             put(calendar::set_working_hours),
         )
-        .route("/guardians", get(guardians::overview))
-        .route("/guardians/invitations", post(guardians::invite))
-        .route(
-            "/guardians/{id}/accept",
-            post(guardians::accept).layer(DefaultBodyLimit::max(
-                crate::documents::MAX_DOCUMENT_BYTES + 1024,
-            )),
-        )
-        .route("/guardians/{id}/end", post(guardians::end))
-        .route("/guardians/{id}/confirm", post(guardians::confirm))
-        .route("/guardians/{id}/proof", get(guardians::proof))
         .route("/notifications", get(notifications::list))
         .route("/notifications/unread-count", get(notifications::unread))
         .route(
@@ -92,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/notifications/{id}/read", post(notifications::mark_read))
         .merge(cases::router())
+        .merge(guardians::router())
         .merge(retrofit::router())
         .merge(surveys::router())
         .fallback(|| async { ApiError::NotFound })

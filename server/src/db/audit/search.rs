@@ -1,6 +1,6 @@
 //! Reading the log: the admin search and a family's access log.
 
-use crate::access::Scope;
+use crate::db::scope::Scope;
 use crate::db::{with_db, Db};
 
 /// What an admin searches the log for; every filter optional but the scope.

@@ -3,7 +3,7 @@
 //! the street office and the county. Sensitive columns arrive here already sealed. Rows and
 //! inputs here; reads in `reads.rs`, changes (methods on the transaction) in `changes.rs`.
 
-use crate::access::Scope;
+use crate::db::scope::Scope;
 use anju_domain::application::{ApplicationChannel, RejectReason, ReturnItem};
 use anju_domain::retrofit::RetrofitState;
 use sqlx::Row;

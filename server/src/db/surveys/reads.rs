@@ -1,7 +1,7 @@
 //! Reading surveys, versions, targets and responses.
 
 use super::*;
-use crate::access::Scope;
+use crate::db::scope::Scope;
 use crate::db::{with_db, Db};
 use sqlx::Row;
 

@@ -1,0 +1,115 @@
+//! Filing cases and editing categories, on the caller's transaction.
+
+use super::*;
+use crate::db::audit::Audit;
+use crate::db::decode::decode_err;
+use crate::db::{is_unique_violation, with_tx, Tx};
+use anju_domain::category::{CaseKind, Category};
+use sqlx::Row;
+
+impl Tx {
+    /// Replace a category's names and targets; false if there is no such category.
+    pub async fn update_category(&mut self, c: &Category, now: i64) -> Result<bool, sqlx::Error> {
+        let targets =
+            serde_json::to_string(&c.targets).map_err(|e| decode_err("targets", e.to_string()))?;
+        with_tx!(self, |conn| {
+            sqlx::query("UPDATE categories SET name = $1, name_en = $2, targets = $3, updated_at = $4 WHERE code = $5")
+                .bind(&c.name)
+                .bind(&c.name_en)
+                .bind(&targets)
+                .bind(now)
+                .bind(&c.code)
+                .execute(&mut *conn)
+                .await
+                .map(|r| r.rows_affected() == 1)
+        })
+    }
+
+    pub async fn create_case(&mut self, new: &NewCase<'_>) -> Result<i64, CreateCaseError> {
+        let targets = serde_json::to_string(&new.category.targets)
+            .map_err(|e| decode_err("targets", e.to_string()))?;
+        let prefix = match new.kind {
+            CaseKind::Complaint => "TS",
+            CaseKind::Inquiry => "ZX",
+        };
+        let day = chrono::DateTime::from_timestamp(new.now, 0)
+            .unwrap_or_default()
+            .with_timezone(&anju_domain::calendar::shanghai())
+            .format("%Y%m%d")
+            .to_string();
+        self.savepoint().await?;
+        let result: Result<i64, sqlx::Error> = with_tx!(self, |conn| {
+            async {
+                let id: i64 = sqlx::query(
+                    "INSERT INTO cases (reference, kind, category_code, targets, resident_account_id,
+                        filed_by_account_id, client_key, channel, community_id, scope_path, description,
+                        public_place, contact_time, state, created_at, next_due_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted', $14, $15)
+                     RETURNING id",
+                )
+                .bind(format!("pending-{}-{}", new.filed_by_account_id, new.client_key))
+                .bind(kind_str(new.kind))
+                .bind(&new.category.code)
+                .bind(&targets)
+                .bind(new.resident_account_id)
+                .bind(new.filed_by_account_id)
+                .bind(new.client_key)
+                .bind(new.channel.as_str())
+                .bind(new.community_id)
+                .bind(new.scope_path)
+                .bind(new.description)
+                .bind(new.public_place)
+                .bind(new.contact_time)
+                .bind(new.now)
+                .bind(new.next_due_at)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get("id")?;
+                sqlx::query("UPDATE cases SET reference = $1 WHERE id = $2")
+                    .bind(format!("{prefix}{day}-{id:06}"))
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO case_events (case_id, at, actor_account_id, action, state, note)
+                     VALUES ($1, $2, $3, 'submit', 'submitted', NULL)",
+                )
+                .bind(id)
+                .bind(new.now)
+                .bind(new.filed_by_account_id)
+                .execute(&mut *conn)
+                .await?;
+                Ok(id)
+            }
+            .await
+        });
+        self.settle(&result).await?;
+        match result {
+            Ok(id) => {
+                self.audit(&Audit::new(
+                    new.now,
+                    Some(new.filed_by_account_id),
+                    "case.submit",
+                    &format!("case:{id}"),
+                    new.scope_path,
+                ))
+                .await?;
+                Ok(id)
+            }
+            Err(e) if is_unique_violation(&e) => {
+                let existing = with_tx!(self, |conn| {
+                    sqlx::query(
+                        "SELECT id FROM cases WHERE filed_by_account_id = $1 AND client_key = $2",
+                    )
+                    .bind(new.filed_by_account_id)
+                    .bind(new.client_key)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get::<i64, _>("id")?
+                });
+                Err(CreateCaseError::Duplicate(existing))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Reading cases, categories and the queues.
+
+use super::*;
+use crate::db::decode::decode_err;
+use crate::db::scope::Scope;
+use crate::db::{with_db, Db};
+use anju_domain::category::{CaseKind, Category};
+use sqlx::Row;
+
+impl Db {
+    pub async fn categories(&self) -> Result<Vec<Category>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(
+                    "SELECT code, kind, name, name_en, targets FROM categories ORDER BY kind, code",
+                )
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    let kind: String = r.try_get("kind")?;
+                    let targets: String = r.try_get("targets")?;
+                    Ok(Category {
+                        code: r.try_get("code")?,
+                        kind: if kind == "inquiry" {
+                            CaseKind::Inquiry
+                        } else {
+                            CaseKind::Complaint
+                        },
+                        name: r.try_get("name")?,
+                        name_en: r.try_get("name_en")?,
+                        targets: serde_json::from_str(&targets)
+                            .map_err(|e| decode_err("targets", e.to_string()))?,
+                    })
+                })
+                .collect()
+            }
+        )
+    }
+
+    /// Insert the default categories that are missing; admins' edits are kept.
+    pub async fn seed_categories(
+        &self,
+        defaults: &[Category],
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        for c in defaults {
+            let targets = serde_json::to_string(&c.targets)
+                .map_err(|e| decode_err("targets", e.to_string()))?;
+            with_db!(
+                self,
+                write | pool | {
+                    sqlx::query(
+                        "INSERT INTO categories (code, kind, name, name_en, targets, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING",
+                    )
+                    .bind(&c.code)
+                    .bind(kind_str(c.kind))
+                    .bind(&c.name)
+                    .bind(&c.name_en)
+                    .bind(&targets)
+                    .bind(now)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())?
+                }
+            );
+        }
+        Ok(())
+    }
+
+    pub async fn case(&self, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| from_row(&r))
+                    .transpose()
+            }
+        )
+    }
+
+    /// Cases of a community created in `[from, to)`, for monthly reports.
+    pub async fn cases_created_in(
+        &self,
+        community_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM cases WHERE community_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id"
+            ))
+            .bind(community_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+                }
+        )
+    }
+
+    /// Complaints of a community handled (resolved) in `[from, to)`: the call-back population.
+    pub async fn complaints_handled_in(
+        &self,
+        community_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM cases WHERE community_id = $1 AND kind = 'complaint'
+                 AND state IN ('resolved', 'closed') AND handled_at >= $2 AND handled_at < $3 ORDER BY id"
+            ))
+            .bind(community_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+                }
+        )
+    }
+
+    /// Newest cases for the public Open311 feed, filtered by category, open/closed and dates.
+    pub async fn cases_public(
+        &self,
+        category: Option<&str>,
+        status: Option<&str>,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM cases
+                 WHERE ($1 IS NULL OR category_code = $1)
+                   AND ($2 IS NULL OR (CASE WHEN state IN ('resolved', 'closed') THEN 'closed' ELSE 'open' END) = $2)
+                   AND created_at >= $3 AND created_at < $4
+                 ORDER BY id DESC LIMIT $5"
+            ))
+            .bind(category)
+            .bind(status)
+            .bind(from)
+            .bind(to)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+                }
+        )
+    }
+
+    /// A resident's own cases, newest first, after `before_id`.
+    pub async fn cases_of_resident(
+        &self,
+        account_id: i64,
+        before_id: i64,
+        limit: i64,
+    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM cases WHERE resident_account_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+            ))
+            .bind(account_id)
+            .bind(before_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+                }
+        )
+    }
+
+    /// Staff queue: cases in the subtree still with staff (paused ones last), by time left,
+    /// after the key `(due, id)`.
+    pub async fn case_queue(
+        &self,
+        scope: &Scope,
+        after: (i64, i64),
+        due_before: i64,
+        limit: i64,
+    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM cases
+                 WHERE scope_path LIKE $1 || '%' AND state NOT IN ('resolved', 'closed') AND next_due_at <= $2
+                   AND (next_due_at > $3 OR (next_due_at = $3 AND id > $4))
+                 ORDER BY next_due_at, id LIMIT $5"
+                ))
+                .bind(scope.prefix())
+                .bind(due_before)
+                .bind(after.0)
+                .bind(after.1)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect()
+                }
+        )
+    }
+}
