@@ -3,8 +3,11 @@
 //! access and loads the case; everything about the action itself is decided here, once.
 
 use crate::category::CaseKind;
-use crate::complaint::{next_state, Actor, CaseAction, CaseState, Rating, Refusal, NOTE_MAX_CHARS};
+use crate::complaint::{
+    next_state, Actor, CaseAction, CaseState, Rating, Refusal as StateRefusal, NOTE_MAX_CHARS,
+};
 use crate::deadline::TargetName;
+use crate::refusal::{Refusal, RefusalKind};
 
 /// What came with the action, as far as the rules care.
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,9 +47,16 @@ pub enum CaseRefusal {
     RatingRequired,
 }
 
-impl CaseRefusal {
-    /// The request field the refusal is about, for the error envelope.
-    pub fn field(self) -> &'static str {
+impl Refusal for CaseRefusal {
+    fn kind(self) -> RefusalKind {
+        match self {
+            CaseRefusal::NotYours => RefusalKind::NotAllowed,
+            CaseRefusal::WrongState => RefusalKind::WrongMoment,
+            _ => RefusalKind::BadInput,
+        }
+    }
+
+    fn field(self) -> &'static str {
         match self {
             CaseRefusal::NotYours | CaseRefusal::WrongState => "action",
             CaseRefusal::NoteTooLong | CaseRefusal::NoteRequired => "note",
@@ -54,7 +64,7 @@ impl CaseRefusal {
         }
     }
 
-    pub fn message(self) -> (&'static str, &'static str) {
+    fn message(self) -> (&'static str, &'static str) {
         match self {
             CaseRefusal::NotYours => ("您不能进行这个操作", "You cannot do this"),
             CaseRefusal::WrongState => (
@@ -96,8 +106,8 @@ pub fn decide(
     use CaseAction as A;
     use TargetName as T;
     let to = next_state(state, action, actor, kind).map_err(|r| match r {
-        Refusal::NotYours => CaseRefusal::NotYours,
-        Refusal::WrongState => CaseRefusal::WrongState,
+        StateRefusal::NotYours => CaseRefusal::NotYours,
+        StateRefusal::WrongState => CaseRefusal::WrongState,
     })?;
     if input
         .note

@@ -24,6 +24,7 @@ pub mod jurisdiction;
 pub mod notification;
 pub mod password;
 pub mod phone;
+pub mod refusal;
 pub mod retrofit;
 pub mod retrofit_flow;
 pub mod role;

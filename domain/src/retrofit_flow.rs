@@ -5,6 +5,7 @@
 //! server.
 
 use crate::application::{RejectReason, ReturnItem, NOTE_MAX_CHARS};
+use crate::refusal::{Refusal, RefusalKind};
 use crate::retrofit::{next_state, RetrofitAction, RetrofitActor, RetrofitRefusal, RetrofitState};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -41,8 +42,16 @@ pub enum ActionRefusal {
     NoteRequired,
 }
 
-impl ActionRefusal {
-    pub fn field(self) -> &'static str {
+impl Refusal for ActionRefusal {
+    fn kind(self) -> RefusalKind {
+        match self {
+            ActionRefusal::NotYours => RefusalKind::NotAllowed,
+            ActionRefusal::WrongState => RefusalKind::WrongMoment,
+            _ => RefusalKind::BadInput,
+        }
+    }
+
+    fn field(self) -> &'static str {
         match self {
             ActionRefusal::NotYours | ActionRefusal::WrongState => "action",
             ActionRefusal::NoteTooLong | ActionRefusal::NoteRequired => "note",
@@ -51,7 +60,7 @@ impl ActionRefusal {
         }
     }
 
-    pub fn message(self) -> (&'static str, &'static str) {
+    fn message(self) -> (&'static str, &'static str) {
         match self {
             ActionRefusal::NotYours => ("您不能进行这个操作", "You cannot do this"),
             ActionRefusal::WrongState => (

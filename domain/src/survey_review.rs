@@ -1,6 +1,7 @@
 //! Reviewing a survey response: which responses are reviewed at all, and what a decision must
 //! say. Decided here so the rule has one home and a table of tests.
 
+use crate::refusal::{Refusal, RefusalKind};
 use crate::survey_api::{Channel, ReviewState};
 
 /// The longest review note.
@@ -15,15 +16,22 @@ pub enum ReviewRefusal {
     NoteTooLong,
 }
 
-impl ReviewRefusal {
-    pub fn field(self) -> &'static str {
+impl Refusal for ReviewRefusal {
+    fn kind(self) -> RefusalKind {
+        match self {
+            ReviewRefusal::NotReviewed => RefusalKind::WrongMoment,
+            _ => RefusalKind::BadInput,
+        }
+    }
+
+    fn field(self) -> &'static str {
         match self {
             ReviewRefusal::NotReviewed => "review",
             ReviewRefusal::NoteRequired | ReviewRefusal::NoteTooLong => "note",
         }
     }
 
-    pub fn message(self) -> (&'static str, &'static str) {
+    fn message(self) -> (&'static str, &'static str) {
         match self {
             ReviewRefusal::NotReviewed => (
                 "只审核上门调查的答卷",

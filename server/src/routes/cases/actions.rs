@@ -8,26 +8,12 @@ use crate::auth::CurrentUser;
 use crate::db::case_history::Transition;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
+use crate::routes::fields::refused;
 use crate::AppState;
 use anju_domain::complaint::{Actor, CaseAction, CaseActionRequest, CaseView};
-use anju_domain::complaint_flow::{decide, CaseInput, CaseRefusal};
+use anju_domain::complaint_flow::{decide, CaseInput};
 use axum::extract::State;
 use axum::Json;
-
-/// A refused action in the envelope: who may not is 403, the wrong moment 409, and a missing
-/// or bad part of the request names its field.
-fn refused(r: CaseRefusal) -> ApiError {
-    let (zh, en) = r.message();
-    match r {
-        CaseRefusal::NotYours => ApiError::Forbidden,
-        CaseRefusal::WrongState => ApiError::Conflict {
-            field: "action",
-            message: zh,
-            message_en: en,
-        },
-        _ => ApiError::field(r.field(), zh, en),
-    }
-}
 
 pub async fn act(
     State(state): State<AppState>,

@@ -8,27 +8,13 @@ use crate::auth::CurrentUser;
 use crate::db::retrofit::{Transition, TransitionOutcome};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
+use crate::routes::fields::refused;
 use crate::AppState;
 use anju_domain::application::{ApplicationView, RetrofitActionRequest};
 use anju_domain::retrofit::{RetrofitAction, RetrofitActor, RetrofitState};
-use anju_domain::retrofit_flow::{decide, ActionInput, ActionRefusal};
+use anju_domain::retrofit_flow::{decide, ActionInput};
 use axum::extract::State;
 use axum::Json;
-
-/// A refused action in the envelope: who may not is 403, the wrong moment 409, and a missing
-/// or bad part of the request names its field.
-fn refused(r: ActionRefusal) -> ApiError {
-    let (zh, en) = r.message();
-    match r {
-        ActionRefusal::NotYours => ApiError::Forbidden,
-        ActionRefusal::WrongState => ApiError::Conflict {
-            field: "action",
-            message: zh,
-            message_en: en,
-        },
-        _ => ApiError::field(r.field(), zh, en),
-    }
-}
 
 pub async fn act(
     State(state): State<AppState>,

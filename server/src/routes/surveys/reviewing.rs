@@ -7,9 +7,10 @@ use crate::auth::CurrentUser;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
+use crate::routes::fields::refused;
 use crate::AppState;
 use anju_domain::survey_api::{Channel, ResponseView, ReviewRequest};
-use anju_domain::survey_review::{check_review, ReviewRefusal};
+use anju_domain::survey_review::check_review;
 use axum::extract::State;
 use axum::Json;
 
@@ -68,17 +69,7 @@ pub async fn review(
     } else {
         Channel::Resident
     };
-    check_review(channel, req.review, note).map_err(|r| {
-        let (zh, en) = r.message();
-        match r {
-            ReviewRefusal::NotReviewed => ApiError::Conflict {
-                field: "review",
-                message: zh,
-                message_en: en,
-            },
-            _ => ApiError::field(r.field(), zh, en),
-        }
-    })?;
+    check_review(channel, req.review, note).map_err(refused)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     tx.review_response(id, req.review.as_str(), note, user.id, now)
