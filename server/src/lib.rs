@@ -6,6 +6,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod db;
