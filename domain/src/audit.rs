@@ -25,7 +25,7 @@ pub struct AuditEntryView {
     pub action: String,
     /// `retrofit_application:12`, `case:7`, `account:3`…
     pub subject: String,
-    /// The reference people know the subject by (`SQ…`, `TS…`), where it has one.
+    /// The reference people know the subject by (`SL-…`, `TS…`), where it has one.
     pub subject_reference: Option<String>,
     pub detail: String,
 }

@@ -49,9 +49,7 @@ impl Tx {
             Tx::Postgres(t) => t.commit().await,
         }
     }
-}
 
-impl Tx {
     /// Steps that may meet a unique constraint (a retried request, two at once) run between
     /// [`Tx::savepoint`] and [`Tx::release`], undoing just that step with
     /// [`Tx::back_to_savepoint`] on a conflict: PostgreSQL refuses every later statement of a
@@ -76,9 +74,7 @@ impl Tx {
             .await
             .map(|_| ()))
     }
-}
 
-impl Tx {
     /// End the step begun with [`Tx::savepoint`]: keep it when it worked, undo it on a unique
     /// conflict (the caller then treats the conflict as an answer), leave any other error to
     /// end the whole transaction.

@@ -22,7 +22,7 @@ const EXPORT_MAX: i64 = 20_000;
 
 #[derive(Deserialize)]
 pub struct SearchQuery {
-    /// A reference (`TS…`, `SQ…`) or a subject (`retrofit_application:12`).
+    /// A reference (`TS…`, `ZX…`, `SL-…`) or a subject (`retrofit_application:12`).
     subject: Option<String>,
     /// An account id, or the mobile number of one.
     actor: Option<String>,
