@@ -99,7 +99,7 @@ pub fn AdminAudit() -> impl IntoView {
             <TextField id="to" label="audit.to" value=to errors kind="date" />
             <button type="submit" class="button">{tr("audit.search")}</button>
         </form>
-        <p class="actions-row">
+        <p class="actions">
             <a class="button button--secondary" href=move || api::audit_export_url(&applied.get(), "csv") download>{tr("audit.download_csv")}</a>
             <a class="button button--secondary" href=move || api::audit_export_url(&applied.get(), "xlsx") download>{tr("audit.download_xlsx")}</a>
         </p>
@@ -126,7 +126,7 @@ pub fn AdminAudit() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <p class="actions-row">
+                        <p class="actions">
                             <Show when=move || !earlier.with(Vec::is_empty)>
                                 <button type="button" class="button button--secondary" on:click=move |_| {
                                     let back = earlier.try_update(|e| e.pop()).flatten().flatten();
