@@ -204,9 +204,134 @@ pub fn check_registration_text(
     problems
 }
 
+/// Checks a new staff account's name, role and place, given who creates it and the level of
+/// the chosen jurisdiction (`None` when it is not in the creator's area); returns
+/// `(field, zh, en)` for each problem. Phone and password are checked like a registration's.
+pub fn check_new_staff(
+    req: &CreateStaffRequest,
+    creator: Role,
+    jurisdiction: Option<crate::JurisdictionLevel>,
+) -> Vec<(&'static str, &'static str, &'static str)> {
+    use crate::JurisdictionLevel as L;
+    let mut problems = Vec::new();
+    let name = req.display_name.trim();
+    if name.is_empty() {
+        problems.push(("display_name", "请填写姓名", "Enter a name"));
+    } else if name.chars().count() > DISPLAY_NAME_MAX {
+        problems.push((
+            "display_name",
+            "姓名不能超过 40 个字",
+            "The name must be 40 characters or fewer",
+        ));
+    }
+    // Only a system admin makes another; nobody makes a resident here (they register).
+    if !req.role.is_staff() || (req.role == Role::SystemAdmin && creator != Role::SystemAdmin) {
+        problems.push(("role", "不能创建这个角色", "You cannot create this role"));
+    }
+    match (jurisdiction, req.role.works_at()) {
+        (None, _) => problems.push((
+            "jurisdiction_id",
+            "请选择您管辖范围内的区域",
+            "Choose an area within your jurisdiction",
+        )),
+        (Some(level), Some(bound)) if level != bound => problems.push(match bound {
+            L::Community => (
+                "jurisdiction_id",
+                "社区工作人员只能设在一个社区",
+                "Community staff are bound to one community",
+            ),
+            L::Street => (
+                "jurisdiction_id",
+                "街道审核人员只能设在一个街道",
+                "Street reviewers are bound to one street",
+            ),
+            _ => (
+                "jurisdiction_id",
+                "这个角色只能设在区县一级",
+                "This role is bound to a county",
+            ),
+        }),
+        _ => {}
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn staff(role: Role, name: &str) -> CreateStaffRequest {
+        CreateStaffRequest {
+            phone: "13912345678".into(),
+            password: "a good passphrase".into(),
+            display_name: name.into(),
+            role,
+            jurisdiction_id: 1,
+        }
+    }
+
+    #[test]
+    fn new_staff_is_bound_to_the_level_of_its_work() {
+        use crate::JurisdictionLevel as L;
+        let fields = |req: &CreateStaffRequest, by: Role, level: Option<L>| {
+            check_new_staff(req, by, level)
+                .into_iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>()
+        };
+        let county = Role::CountyAdmin;
+        // (role, name, created by, level of the chosen area, fields refused)
+        type Case = (Role, &'static str, Role, Option<L>, &'static [&'static str]);
+        let table: [Case; 10] = [
+            (Role::CommunityStaff, "李", county, Some(L::Community), &[]),
+            (Role::StreetReviewer, "陈", county, Some(L::Street), &[]),
+            (Role::Assessor, "周", county, Some(L::County), &[]),
+            (
+                Role::SystemAdmin,
+                "王",
+                Role::SystemAdmin,
+                Some(L::City),
+                &[],
+            ),
+            (
+                Role::CommunityStaff,
+                "李",
+                county,
+                Some(L::Street),
+                &["jurisdiction_id"],
+            ),
+            (
+                Role::StreetReviewer,
+                "陈",
+                county,
+                Some(L::County),
+                &["jurisdiction_id"],
+            ),
+            (
+                Role::CommunityStaff,
+                "李",
+                county,
+                None,
+                &["jurisdiction_id"],
+            ),
+            (Role::SystemAdmin, "王", county, Some(L::County), &["role"]),
+            (Role::Resident, "王", county, Some(L::Community), &["role"]),
+            (
+                Role::CommunityStaff,
+                " ",
+                county,
+                Some(L::Community),
+                &["display_name"],
+            ),
+        ];
+        for (role, name, by, level, want) in table {
+            assert_eq!(
+                fields(&staff(role, name), by, level),
+                want,
+                "{role:?} at {level:?} by {by:?}"
+            );
+        }
+    }
 
     fn req(name: &str, unit: &str, room: &str) -> RegisterRequest {
         RegisterRequest {

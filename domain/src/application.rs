@@ -264,6 +264,34 @@ pub struct CountySettings {
     pub minimum_living_allowance_covered: bool,
 }
 
+/// The most households a county's yearly quota may name.
+pub const QUOTA_MAX: i64 = 1_000_000;
+
+impl CountySettings {
+    /// The ranges a county admin may set; returns `(field, zh, en)` for each problem. That the
+    /// quota is not below the households already confirmed is the database's check, made in
+    /// the same statement that sets it.
+    pub fn problems(&self) -> Vec<(&'static str, &'static str, &'static str)> {
+        let mut problems = Vec::new();
+        if !(0..=QUOTA_MAX).contains(&self.quota) {
+            problems.push((
+                "quota",
+                "名额应为 0 到 1000000 之间的整数",
+                "The quota must be a whole number from 0 to 1,000,000",
+            ));
+        }
+        if !(2000..=2100).contains(&self.year) {
+            problems.push(("year", "年份无效", "Invalid year"));
+        }
+        problems
+    }
+}
+
+pub const QUOTA_BELOW_CONFIRMED: (&str, &str) = (
+    "名额不能少于已经确认的户数",
+    "The quota cannot be below the households already confirmed",
+);
+
 // ---- views ----
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -669,6 +697,22 @@ pub fn group_str(g: CoveredGroup) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn county_settings_stay_within_their_ranges() {
+        let settings = |year, quota| CountySettings {
+            year,
+            quota,
+            minimum_living_allowance_covered: false,
+        };
+        let fields = |s: CountySettings| s.problems().into_iter().map(|p| p.0).collect::<Vec<_>>();
+        assert!(fields(settings(2026, 0)).is_empty());
+        assert!(fields(settings(2026, QUOTA_MAX)).is_empty());
+        assert_eq!(fields(settings(2026, -1)), ["quota"]);
+        assert_eq!(fields(settings(2026, QUOTA_MAX + 1)), ["quota"]);
+        assert_eq!(fields(settings(1999, 10)), ["year"]);
+        assert_eq!(fields(settings(2101, -5)), ["quota", "year"]);
+    }
 
     fn filled<'a>(docs: &'a [DocumentKind], checklist: &'a [ReturnItem]) -> Filled<'a> {
         Filled {

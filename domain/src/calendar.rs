@@ -76,6 +76,27 @@ pub fn parse_notice(text: &str) -> Result<Vec<(NaiveDate, DayKind)>, CalendarErr
     Ok(days)
 }
 
+/// A notice longer than this is refused before parsing (a year of holidays is ~1 KB).
+pub const NOTICE_MAX_BYTES: usize = 20_000;
+
+/// A notice an admin submits: not too long, well formed, at least one date. The problem in
+/// Chinese and English otherwise.
+pub fn check_notice(text: &str) -> Result<Vec<(NaiveDate, DayKind)>, (String, String)> {
+    if text.len() > NOTICE_MAX_BYTES {
+        return Err(("通知内容太长".into(), "The notice is too long".into()));
+    }
+    let days = parse_notice(text).map_err(|e| {
+        (
+            format!("第 {} 行格式不对：{}", e.line, e.message),
+            format!("Line {}: {}", e.line, e.message),
+        )
+    })?;
+    if days.is_empty() {
+        return Err(("没有找到任何日期".into(), "No dates found".into()));
+    }
+    Ok(days)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct WorkingCalendar {
     overrides: BTreeMap<NaiveDate, DayKind>,
@@ -252,5 +273,20 @@ mod tests {
         }
         cal.apply(&all_off);
         assert_eq!(cal.nth_working_day_after(d("2026-01-01"), 1), None);
+    }
+
+    #[test]
+    fn a_submitted_notice_is_bounded_well_formed_and_not_empty() {
+        assert_eq!(check_notice("off 2027-01-01 元旦").unwrap().len(), 1);
+        assert_eq!(
+            check_notice("# nothing but a comment\n").unwrap_err().1,
+            "No dates found"
+        );
+        assert!(check_notice("holiday 2027-01-01")
+            .unwrap_err()
+            .1
+            .starts_with("Line 1"));
+        let long = "# padding\n".repeat(NOTICE_MAX_BYTES / 10 + 1) + "off 2027-01-01";
+        assert_eq!(check_notice(&long).unwrap_err().1, "The notice is too long");
     }
 }

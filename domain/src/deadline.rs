@@ -65,6 +65,25 @@ pub struct WorkingHours {
     pub end: NaiveTime,
 }
 
+impl WorkingHours {
+    /// `08:30-17:30` → hours; anything else (or an end not after the start) is refused.
+    pub fn parse(s: &str) -> Option<WorkingHours> {
+        let (a, b) = s.split_once('-')?;
+        let parse = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
+        let (start, end) = (parse(a)?, parse(b)?);
+        (start < end).then_some(WorkingHours { start, end })
+    }
+
+    /// The stored and shown form, `08:30-17:30`.
+    pub fn text(&self) -> String {
+        format!(
+            "{}-{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
+    }
+}
+
 impl Default for WorkingHours {
     fn default() -> Self {
         Self {
@@ -497,5 +516,21 @@ mod tests {
         assert_eq!(TargetName::parse("on-site"), Some(TargetName::OnSite));
         assert_eq!(TargetName::parse("resolve"), Some(TargetName::Resolve));
         assert_eq!(TargetName::parse("eventually"), None);
+    }
+
+    #[test]
+    fn working_hours_parse_and_must_be_ordered() {
+        let h = WorkingHours::parse("08:30-17:30").unwrap();
+        assert_eq!(h.text(), "08:30-17:30");
+        assert_eq!(
+            WorkingHours::parse(" 8:05 - 9:00")
+                .map(|h| h.text())
+                .as_deref(),
+            Some("08:05-09:00")
+        );
+        assert!(WorkingHours::parse("18:00-08:00").is_none());
+        assert!(WorkingHours::parse("08:00-08:00").is_none());
+        assert!(WorkingHours::parse("8-17").is_none());
+        assert!(WorkingHours::parse("").is_none());
     }
 }

@@ -19,6 +19,7 @@ pub mod error;
 pub mod export;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
+pub mod guardian_flow;
 pub mod id_number;
 pub mod jurisdiction;
 pub mod notification;
@@ -29,8 +30,10 @@ pub mod retrofit;
 pub mod retrofit_flow;
 pub mod role;
 pub mod sampling;
+mod stored;
 pub mod survey;
 pub mod survey_api;
+pub mod survey_flow;
 pub mod survey_review;
 pub mod throttle;
 

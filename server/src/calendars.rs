@@ -38,14 +38,6 @@ impl CommunityClock {
     }
 }
 
-/// `08:30-17:30` → hours; anything else (or an end not after the start) is refused.
-pub fn parse_hours(s: &str) -> Option<WorkingHours> {
-    let (a, b) = s.split_once('-')?;
-    let parse = |t: &str| chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
-    let (start, end) = (parse(a)?, parse(b)?);
-    (start < end).then_some(WorkingHours { start, end })
-}
-
 #[derive(Default)]
 pub struct CalendarCache {
     entries: RwLock<HashMap<i64, (Instant, Arc<CommunityClock>)>>,
@@ -76,7 +68,7 @@ impl CalendarCache {
             .community_working_hours(community_id)
             .await?
             .as_deref()
-            .and_then(parse_hours)
+            .and_then(WorkingHours::parse)
             .unwrap_or_default();
         let clock = Arc::new(CommunityClock { calendar, hours });
         self.entries
@@ -89,20 +81,5 @@ impl CalendarCache {
     /// Forget everything, after an admin changed a calendar or hours on this instance.
     pub async fn invalidate(&self) {
         self.entries.write().await.clear();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_hours;
-
-    #[test]
-    fn working_hours_parse_and_must_be_ordered() {
-        let h = parse_hours("08:30-17:30").unwrap();
-        assert_eq!(h.start.to_string(), "08:30:00");
-        assert_eq!(h.end.to_string(), "17:30:00");
-        assert!(parse_hours("18:00-08:00").is_none());
-        assert!(parse_hours("8-17").is_none());
-        assert!(parse_hours("").is_none());
     }
 }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod files;
 pub mod limits;
+pub mod paging;
 pub mod photos;
 pub mod routes;
 pub mod shanghai;

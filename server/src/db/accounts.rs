@@ -5,23 +5,35 @@ use crate::db::scope::Scope;
 use anju_domain::{Locale, Preferences, Role};
 use sqlx::Row;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AccountRow {
     pub id: i64,
     pub phone: String,
     pub password_hash: String,
     pub display_name: String,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     pub jurisdiction_id: Option<i64>,
     pub home_building_id: Option<i64>,
     pub home_unit: Option<String>,
     pub home_room: Option<String>,
     pub scope_path: String,
-    pub preferences: Preferences,
+    pub elder_mode: bool,
+    /// Read through [`AccountRow::preferences`], which falls back to Chinese.
+    pub locale: String,
     /// When the mobile number was last proven with an SMS code.
     pub phone_verified_at: Option<i64>,
     /// Set while the password is a one-off one from the community office.
     pub temporary_password_expires_at: Option<i64>,
+}
+
+impl AccountRow {
+    pub fn preferences(&self) -> Preferences {
+        Preferences {
+            elder_mode: self.elder_mode,
+            locale: Locale::parse(&self.locale).unwrap_or_default(),
+        }
+    }
 }
 
 pub struct NewAccount<'a> {
@@ -47,51 +59,15 @@ pub enum CreateAccountError {
 
 const COLUMNS: &str = "id, phone, password_hash, display_name, role, jurisdiction_id, home_building_id, home_unit, home_room, scope_path, elder_mode, locale, phone_verified_at, temporary_password_expires_at";
 
-fn from_row<R: Row>(row: &R) -> Result<AccountRow, sqlx::Error>
-where
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    bool: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    Option<i64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    Option<String>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-{
-    let role: String = row.try_get("role")?;
-    let locale: String = row.try_get("locale")?;
-    Ok(AccountRow {
-        id: row.try_get("id")?,
-        phone: row.try_get("phone")?,
-        password_hash: row.try_get("password_hash")?,
-        display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).ok_or_else(|| sqlx::Error::ColumnDecode {
-            index: "role".into(),
-            source: format!("unknown role {role}").into(),
-        })?,
-        jurisdiction_id: row.try_get("jurisdiction_id")?,
-        home_building_id: row.try_get("home_building_id")?,
-        home_unit: row.try_get("home_unit")?,
-        home_room: row.try_get("home_room")?,
-        scope_path: row.try_get("scope_path")?,
-        preferences: Preferences {
-            elder_mode: row.try_get("elder_mode")?,
-            locale: Locale::parse(&locale).unwrap_or_default(),
-        },
-        phone_verified_at: row.try_get("phone_verified_at")?,
-        temporary_password_expires_at: row.try_get("temporary_password_expires_at")?,
-    })
-}
-
 impl Db {
     pub async fn account_by_phone(&self, phone: &str) -> Result<Option<AccountRow>, sqlx::Error> {
         with_db!(
             self,
             read | pool | {
-                sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE phone = $1"))
+                sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE phone = $1"))
                     .bind(phone)
                     .fetch_optional(pool)
-                    .await?
-                    .map(|r| from_row(&r))
-                    .transpose()
+                    .await
             }
         )
     }
@@ -100,12 +76,10 @@ impl Db {
         with_db!(
             self,
             read | pool | {
-                sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+                sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
                     .bind(id)
                     .fetch_optional(pool)
-                    .await?
-                    .map(|r| from_row(&r))
-                    .transpose()
+                    .await
             }
         )
     }
@@ -120,7 +94,7 @@ impl Db {
         with_db!(
             self,
             read | pool | {
-                sqlx::query(&format!(
+                sqlx::query_as(&format!(
                     "SELECT {COLUMNS} FROM accounts
                  WHERE scope_path LIKE $1 || '%' AND id > $2 ORDER BY id LIMIT $3"
                 ))
@@ -128,10 +102,7 @@ impl Db {
                 .bind(after)
                 .bind(limit)
                 .fetch_all(pool)
-                .await?
-                .iter()
-                .map(from_row)
-                .collect()
+                .await
             }
         )
     }

@@ -6,11 +6,12 @@ use super::{with_db, with_tx, Db, Tx};
 use anju_domain::complaint::{CaseState, Rating};
 use sqlx::Row;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     pub at: i64,
     pub actor_account_id: i64,
     pub action: String,
+    #[sqlx(try_from = "String")]
     pub state: CaseState,
     pub note: Option<String>,
 }
@@ -43,58 +44,78 @@ impl Db {
             self,
             read | pool
                 | {
-                    sqlx::query("SELECT at, actor_account_id, action, state, note FROM case_events WHERE case_id = $1 ORDER BY id")
-                .bind(case_id)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| {
-                    let state: String = r.try_get("state")?;
-                    Ok(EventRow {
-                        at: r.try_get("at")?,
-                        actor_account_id: r.try_get("actor_account_id")?,
-                        action: r.try_get("action")?,
-                        state: CaseState::parse(&state).ok_or_else(|| super::decode::decode_err("state", state.clone()))?,
-                        note: r.try_get("note")?,
-                    })
-                })
-                .collect()
+                    sqlx::query_as(
+                        "SELECT at, actor_account_id, action, state, note FROM case_events WHERE case_id = $1 ORDER BY id",
+                    )
+                    .bind(case_id)
+                    .fetch_all(pool)
+                    .await
                 }
         )
     }
 
     /// Pauses as `(from, until)`; `until` is `None` while still paused.
     pub async fn case_pauses(&self, case_id: i64) -> Result<Vec<(i64, Option<i64>)>, sqlx::Error> {
-        with_db!(
-            self,
-            read | pool | {
-                sqlx::query(
-                    "SELECT from_at, until_at FROM case_pauses WHERE case_id = $1 ORDER BY id",
-                )
-                .bind(case_id)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("from_at")?, r.try_get("until_at")?)))
-                .collect()
-            }
-        )
+        with_db!(self, read | pool | pauses(pool, case_id).await)
     }
 
     pub async fn case_targets_met(&self, case_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
-        with_db!(
-            self,
-            read | pool | {
-                sqlx::query("SELECT target, met_at FROM case_targets_met WHERE case_id = $1")
-                    .bind(case_id)
-                    .fetch_all(pool)
-                    .await?
-                    .iter()
-                    .map(|r| Ok((r.try_get("target")?, r.try_get("met_at")?)))
-                    .collect()
-            }
-        )
+        with_db!(self, read | pool | targets_met(pool, case_id).await)
     }
+}
+
+/// The same reads inside a change, so what is derived from the history (the next due time)
+/// sees the transition just written.
+impl Tx {
+    pub async fn case_pauses(
+        &mut self,
+        case_id: i64,
+    ) -> Result<Vec<(i64, Option<i64>)>, sqlx::Error> {
+        with_tx!(self, |conn| pauses(&mut *conn, case_id).await)
+    }
+
+    pub async fn case_targets_met(
+        &mut self,
+        case_id: i64,
+    ) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        with_tx!(self, |conn| targets_met(&mut *conn, case_id).await)
+    }
+}
+
+async fn pauses<'e, DB, E>(on: E, case_id: i64) -> Result<Vec<(i64, Option<i64>)>, sqlx::Error>
+where
+    DB: sqlx::Database,
+    E: sqlx::Executor<'e, Database = DB>,
+    i64: sqlx::Type<DB> + for<'q> sqlx::Encode<'q, DB> + for<'r> sqlx::Decode<'r, DB>,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+    for<'a> &'a str: sqlx::ColumnIndex<DB::Row>,
+{
+    sqlx::query("SELECT from_at, until_at FROM case_pauses WHERE case_id = $1 ORDER BY id")
+        .bind(case_id)
+        .fetch_all(on)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("from_at")?, r.try_get("until_at")?)))
+        .collect()
+}
+
+async fn targets_met<'e, DB, E>(on: E, case_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error>
+where
+    DB: sqlx::Database,
+    E: sqlx::Executor<'e, Database = DB>,
+    i64: sqlx::Type<DB> + for<'q> sqlx::Encode<'q, DB> + for<'r> sqlx::Decode<'r, DB>,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'a> &'a str: sqlx::ColumnIndex<DB::Row>,
+{
+    sqlx::query("SELECT target, met_at FROM case_targets_met WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_all(on)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("target")?, r.try_get("met_at")?)))
+        .collect()
 }
 
 impl Tx {

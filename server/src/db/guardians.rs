@@ -2,6 +2,7 @@
 //! accepts with the relationship and a proof document; the elder can end the link.
 
 use super::{with_db, with_tx, Db, Tx};
+use anju_domain::application::GuardianLinkState;
 use sqlx::Row;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -13,7 +14,8 @@ pub struct LinkRow {
     pub relationship: Option<String>,
     pub proof_hash: Option<String>,
     pub proof_type: Option<String>,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: GuardianLinkState,
     pub created_at: i64,
 }
 
@@ -155,44 +157,35 @@ impl Tx {
         })
     }
 
-    /// The elder (or the street office) confirms an accepted link; from now it gives access.
-    pub async fn confirm_guardian_link(
+    /// Confirm (→ active: from now it gives access) or end a link, if it is still in the state
+    /// the decision was made from; false when someone changed it first.
+    pub async fn move_guardian_link(
         &mut self,
         id: i64,
+        from: GuardianLinkState,
+        to: GuardianLinkState,
         by: i64,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
+        let (at, by_column) = match to {
+            GuardianLinkState::Active => ("confirmed_at", "confirmed_by"),
+            GuardianLinkState::Ended => ("ended_at", "ended_by"),
+            // Accepting records the relationship and the proof: `accept_guardian_link`.
+            GuardianLinkState::Invited | GuardianLinkState::Accepted => return Ok(false),
+        };
+        let sql = format!(
+            "UPDATE guardian_links SET state = $1, {at} = $2, {by_column} = $3 WHERE id = $4 AND state = $5"
+        );
         with_tx!(self, |conn| {
-            sqlx::query(
-                "UPDATE guardian_links SET state = 'active', confirmed_at = $1, confirmed_by = $2
-                     WHERE id = $3 AND state = 'accepted'",
-            )
-            .bind(now)
-            .bind(by)
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected() == 1)
-        })
-    }
-
-    pub async fn end_guardian_link(
-        &mut self,
-        id: i64,
-        by: i64,
-        now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        with_tx!(self, |conn| {
-            sqlx::query(
-                "UPDATE guardian_links SET state = 'ended', ended_at = $1, ended_by = $2
-                     WHERE id = $3 AND state IN ('invited', 'accepted', 'active')",
-            )
-            .bind(now)
-            .bind(by)
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected() == 1)
+            sqlx::query(&sql)
+                .bind(to.as_str())
+                .bind(now)
+                .bind(by)
+                .bind(id)
+                .bind(from.as_str())
+                .execute(&mut *conn)
+                .await
+                .map(|r| r.rows_affected() == 1)
         })
     }
 }

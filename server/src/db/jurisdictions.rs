@@ -5,10 +5,11 @@ use super::{with_db, Db};
 use anju_domain::{JurisdictionLevel, JurisdictionView};
 use sqlx::Row;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct JurisdictionRow {
     pub id: i64,
     pub parent_id: Option<i64>,
+    #[sqlx(try_from = "String")]
     pub level: JurisdictionLevel,
     pub name: String,
     pub id_path: String,
@@ -32,42 +33,20 @@ impl JurisdictionRow {
     }
 }
 
-fn from_row<R: Row>(row: &R) -> Result<JurisdictionRow, sqlx::Error>
-where
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    Option<i64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-{
-    let level: String = row.try_get("level")?;
-    Ok(JurisdictionRow {
-        id: row.try_get("id")?,
-        parent_id: row.try_get("parent_id")?,
-        level: JurisdictionLevel::parse(&level).ok_or_else(|| sqlx::Error::ColumnDecode {
-            index: "level".into(),
-            source: format!("unknown level {level}").into(),
-        })?,
-        name: row.try_get("name")?,
-        id_path: row.try_get("id_path")?,
-        name_path: row.try_get("name_path")?,
-    })
-}
+const COLUMNS: &str = "id, parent_id, level, name, id_path, name_path";
 
 impl Db {
     pub async fn jurisdiction(&self, id: i64) -> Result<Option<JurisdictionRow>, sqlx::Error> {
         with_db!(
             self,
-            read | pool
-                | {
-                    sqlx::query(
-                "SELECT id, parent_id, level, name, id_path, name_path FROM jurisdictions WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-            .map(|r| from_row(&r))
-            .transpose()
-                }
+            read | pool | {
+                sqlx::query_as::<_, JurisdictionRow>(&format!(
+                    "SELECT {COLUMNS} FROM jurisdictions WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+            }
         )
     }
 
@@ -78,16 +57,12 @@ impl Db {
         with_db!(
             self,
             read | pool | {
-                sqlx::query(
-                    "SELECT id, parent_id, level, name, id_path, name_path FROM jurisdictions
-                 WHERE parent_id = $1 ORDER BY name, id",
-                )
+                sqlx::query_as::<_, JurisdictionRow>(&format!(
+                    "SELECT {COLUMNS} FROM jurisdictions WHERE parent_id = $1 ORDER BY name, id"
+                ))
                 .bind(parent_id)
                 .fetch_all(pool)
-                .await?
-                .iter()
-                .map(from_row)
-                .collect()
+                .await
             }
         )
     }
@@ -99,16 +74,12 @@ impl Db {
         with_db!(
             self,
             read | pool | {
-                sqlx::query(
-                    "SELECT id, parent_id, level, name, id_path, name_path FROM jurisdictions
-                 WHERE level = $1 ORDER BY name_path, id",
-                )
+                sqlx::query_as::<_, JurisdictionRow>(&format!(
+                    "SELECT {COLUMNS} FROM jurisdictions WHERE level = $1 ORDER BY name_path, id"
+                ))
                 .bind(level.as_str())
                 .fetch_all(pool)
-                .await?
-                .iter()
-                .map(from_row)
-                .collect()
+                .await
             }
         )
     }

@@ -1,14 +1,15 @@
 //! Admins add next year's national holiday notice, or a community's own exceptions, in the
 //! same text format as the shipped notices (`off|work YYYY-MM-DD[..YYYY-MM-DD] note`).
 
-use super::cases::callbacks::community_in_scope;
+use super::cases::communities::community_in_scope;
 use crate::auth::CurrentUser;
 use crate::db::calendar::{community_scope, NATIONAL};
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Query;
 use crate::AppState;
-use anju_domain::calendar::{parse_notice, DayKind};
+use anju_domain::calendar::{check_notice, DayKind};
+use anju_domain::deadline::WorkingHours;
 use anju_domain::Role;
 use axum::extract::State;
 use axum::Json;
@@ -63,27 +64,7 @@ pub async fn add_notice(
     ApiJson(req): ApiJson<NoticeRequest>,
 ) -> ApiResult<Json<NoticeApplied>> {
     let (scope, scope_path) = scope_for(&state, &user, req.community_id).await?;
-    if req.notice.len() > 20_000 {
-        return Err(ApiError::field(
-            "notice",
-            "通知内容太长",
-            "The notice is too long",
-        ));
-    }
-    let days = parse_notice(&req.notice).map_err(|e| {
-        ApiError::field(
-            "notice",
-            &format!("第 {} 行格式不对：{}", e.line, e.message),
-            &format!("Line {}: {}", e.line, e.message),
-        )
-    })?;
-    if days.is_empty() {
-        return Err(ApiError::field(
-            "notice",
-            "没有找到任何日期",
-            "No dates found",
-        ));
-    }
+    let days = check_notice(&req.notice).map_err(|(zh, en)| ApiError::field("notice", &zh, &en))?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     tx.put_calendar_days(&scope, &days, "", now, user.id)
@@ -137,18 +118,14 @@ pub async fn set_working_hours(
     }
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let community = community_in_scope(&state, &user, id).await?;
-    let hours = crate::calendars::parse_hours(&req.hours).ok_or_else(|| {
+    let hours = WorkingHours::parse(&req.hours).ok_or_else(|| {
         ApiError::field(
             "hours",
             "请按 08:30-17:30 的格式填写，结束要晚于开始",
             "Use the form 08:30-17:30, ending after it starts",
         )
     })?;
-    let text = format!(
-        "{}-{}",
-        hours.start.format("%H:%M"),
-        hours.end.format("%H:%M")
-    );
+    let text = hours.text();
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     tx.set_community_working_hours(community.id, &text).await?;

@@ -2,7 +2,6 @@
 //! the built app from `dist/`.
 
 mod accounts;
-mod admin;
 pub(crate) mod audit;
 mod calendar;
 pub(crate) mod cases;
@@ -13,7 +12,6 @@ mod health;
 mod me;
 mod notifications;
 mod open311;
-mod password;
 mod places;
 mod retrofit;
 mod security_headers;
@@ -39,26 +37,11 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health::health))
-        .route("/auth/register", post(accounts::register))
-        .route("/auth/sign-in", post(accounts::sign_in))
-        .route("/auth/sign-out", post(accounts::sign_out))
-        .route("/auth/sms-codes", post(accounts::sms_code))
-        .route("/auth/password-reset", post(password::reset_password))
-        .route("/me/password", put(password::change))
-        .route(
-            "/me/sessions/end-others",
-            post(password::end_other_sessions),
-        )
-        .route("/staff/password-resets", post(password::staff_reset))
         .route("/session", get(me::session))
         .route("/me", get(me::me))
         .route("/me/preferences", put(me::set_preferences))
         .route("/places/communities", get(places::communities))
         .route("/places/{id}/children", get(places::children))
-        .route(
-            "/admin/accounts",
-            get(admin::list_accounts).post(admin::create_staff),
-        )
         .route("/admin/audit", get(audit::search))
         .route("/complaint-categories", get(categories::categories))
         .route(
@@ -80,6 +63,7 @@ pub fn router(state: AppState) -> Router {
             post(notifications::mark_all_read),
         )
         .route("/notifications/{id}/read", post(notifications::mark_read))
+        .merge(accounts::router())
         .merge(cases::router())
         .merge(guardians::router())
         .merge(retrofit::router())

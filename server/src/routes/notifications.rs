@@ -3,6 +3,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
+use crate::paging::PageSize;
 use crate::shanghai::rfc3339;
 use crate::AppState;
 use anju_domain::notification::{NotificationPage, NotificationView, UnreadCount};
@@ -11,7 +12,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 
-const PAGE_SIZE: i64 = 30;
+const PAGE: PageSize = PageSize(30);
 
 #[derive(Deserialize)]
 pub struct PageQuery {
@@ -25,12 +26,11 @@ pub async fn list(
 ) -> ApiResult<Json<NotificationPage>> {
     let rows = state
         .db
-        .notifications(user.id, q.before.unwrap_or(i64::MAX), PAGE_SIZE + 1)
+        .notifications(user.id, q.before.unwrap_or(i64::MAX), PAGE.fetch())
         .await?;
-    let next_before = (rows.len() as i64 > PAGE_SIZE).then(|| rows[PAGE_SIZE as usize - 1].id);
+    let (rows, next_before) = PAGE.split(rows, |n| n.id);
     let items = rows
         .into_iter()
-        .take(PAGE_SIZE as usize)
         .map(|n| NotificationView {
             id: n.id,
             at: rfc3339(n.at),

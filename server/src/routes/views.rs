@@ -31,7 +31,7 @@ pub async fn account_view(db: &Db, row: &AccountRow) -> Result<AccountView, sqlx
         role: row.role,
         jurisdiction: jurisdiction.map(|j| j.view()),
         home,
-        preferences: row.preferences,
+        preferences: row.preferences(),
         must_change_password: row.temporary_password_expires_at.is_some(),
     })
 }

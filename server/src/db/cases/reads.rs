@@ -3,7 +3,7 @@
 use super::*;
 use crate::db::decode::decode_err;
 use crate::db::scope::Scope;
-use crate::db::{with_db, Db};
+use crate::db::{with_db, with_tx, Db, Tx};
 use anju_domain::category::{CaseKind, Category};
 use sqlx::Row;
 
@@ -74,7 +74,7 @@ impl Db {
         with_db!(
             self,
             read | pool | {
-                sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE id = $1"))
+                sqlx::query(&case_by_id())
                     .bind(id)
                     .fetch_optional(pool)
                     .await?
@@ -228,5 +228,21 @@ impl Db {
                 .collect()
                 }
         )
+    }
+}
+
+fn case_by_id() -> String {
+    format!("SELECT {COLUMNS} FROM cases WHERE id = $1")
+}
+
+impl Tx {
+    /// The case as this change has left it so far.
+    pub async fn case(&mut self, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {
+        with_tx!(self, |conn| sqlx::query(&case_by_id())
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| from_row(&r))
+            .transpose())
     }
 }

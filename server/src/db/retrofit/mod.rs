@@ -167,18 +167,19 @@ pub enum TransitionOutcome {
     QuotaFull,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     pub at: i64,
     pub actor_account_id: i64,
     pub actor_role: String,
     pub action: String,
+    #[sqlx(try_from = "String")]
     pub state: RetrofitState,
     pub note: Option<String>,
     pub detail: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DocumentRow {
     pub id: i64,
     pub application_id: i64,
@@ -230,4 +231,5 @@ fn slot_keys(state: RetrofitState) -> &'static str {
 }
 
 mod changes;
+mod drafts;
 mod reads;

@@ -1,9 +1,7 @@
 //! Reading applications, their events and documents, the queues and the county list.
 
 use super::*;
-use crate::db::decode::decode_err;
 use crate::db::{with_db, Db};
-use anju_domain::retrofit::RetrofitState;
 use sqlx::Row;
 
 impl Db {
@@ -28,28 +26,13 @@ impl Db {
             self,
             read | pool
                 | {
-                    sqlx::query(
-                    "SELECT at, actor_account_id, actor_role, action, state, note, detail FROM retrofit_events
+                    sqlx::query_as(
+                        "SELECT at, actor_account_id, actor_role, action, state, note, detail FROM retrofit_events
                      WHERE application_id = $1 ORDER BY id",
-                )
-                .bind(id)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| {
-                    let state: String = r.try_get("state")?;
-                    Ok(EventRow {
-                        at: r.try_get("at")?,
-                        actor_account_id: r.try_get("actor_account_id")?,
-                        actor_role: r.try_get("actor_role")?,
-                        action: r.try_get("action")?,
-                        state: RetrofitState::parse(&state)
-                            .ok_or_else(|| decode_err("state", state.clone()))?,
-                        note: r.try_get("note")?,
-                        detail: r.try_get("detail")?,
-                    })
-                })
-                .collect()
+                    )
+                    .bind(id)
+                    .fetch_all(pool)
+                    .await
                 }
         )
     }
@@ -152,31 +135,18 @@ impl Db {
             self,
             read | pool
                 | {
-                    sqlx::query(
-                    "SELECT id, application_id, kind, hash, content_type, size, uploaded_at FROM retrofit_documents
+                    sqlx::query_as(
+                        "SELECT id, application_id, kind, hash, content_type, size, uploaded_at FROM retrofit_documents
                      WHERE application_id = $1 AND removed_at IS NULL ORDER BY id",
-                )
-                .bind(application_id)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(DocumentRow {
-                        id: r.try_get("id")?,
-                        application_id: r.try_get("application_id")?,
-                        kind: r.try_get("kind")?,
-                        hash: r.try_get("hash")?,
-                        content_type: r.try_get("content_type")?,
-                        size: r.try_get("size")?,
-                        uploaded_at: r.try_get("uploaded_at")?,
-                    })
-                })
-                .collect()
+                    )
+                    .bind(application_id)
+                    .fetch_all(pool)
+                    .await
                 }
         )
     }
 
-    /// Take a document off the application (kept for the record, no longer listed).
+    /// Whether the county extends the subsidy to households on the minimum living allowance.
     pub async fn county_settings(&self, county_id: i64) -> Result<bool, sqlx::Error> {
         with_db!(
             self,

@@ -6,6 +6,7 @@ use crate::auth::CurrentUser;
 use crate::db::audit::{AuditQuery, AuditRow, ReferenceTable};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
+use crate::paging::PageSize;
 use crate::AppState;
 use anju_domain::access::Capability;
 use anju_domain::audit::{action_words, AuditActor, AuditEntryView, AuditPage};
@@ -15,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-const PAGE_SIZE: i64 = 50;
+const PAGE: PageSize = PageSize(50);
 
 /// Rows in one export: a year of a busy county's views fits; more needs narrower filters.
 const EXPORT_MAX: i64 = 20_000;
@@ -111,7 +112,7 @@ async fn resolve<'a>(
         from,
         until,
         before_seq: q.before.unwrap_or(i64::MAX),
-        limit: PAGE_SIZE + 1,
+        limit: PAGE.fetch(),
     })
 }
 
@@ -158,10 +159,8 @@ pub async fn search(
         .await?;
         return crate::routes::table_export::download(Some(format), "audit-log", &table(&views));
     }
-    let mut rows = state.db.audit_entries(&query).await?;
-    let more = rows.len() as i64 > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE as usize);
-    let next_before = more.then(|| rows.last().map(|r| r.seq)).flatten();
+    let rows = state.db.audit_entries(&query).await?;
+    let (rows, next_before) = PAGE.split(rows, |r| r.seq);
     let items = label(&state, rows).await?;
     Ok(Json(AuditPage { items, next_before }).into_response())
 }

@@ -1,6 +1,6 @@
 //! Every case transition: access, then `anju_domain::complaint_flow::decide`, then one
-//! transaction that applies the decision with its event and audit entry; the next due time
-//! and the notices follow in a second one (both are derived from the history just written).
+//! transaction that applies the decision with its event and audit entry, the next due time
+//! derived from the history just written, and the notices.
 
 use super::access::{staff_scope, visible_case};
 use super::views::{case_view, next_due, ClockData};
@@ -89,15 +89,13 @@ pub async fn act(
             message_en: "Someone else just updated this case; reload and try again",
         });
     }
-    tx.commit().await?;
-    let mut case = state.db.case(case.id).await?.ok_or(ApiError::NotFound)?;
-    // Derived from the history just written; recomputed on every change.
-    let due = next_due(&state, &case, &ClockData::load(&state, &case).await?).await?;
-    let mut tx = state.db.begin().await?;
-    tx.set_next_due(case.id, due).await?;
-    case.next_due_at = due;
+    // Derived from the history just written, in the same transaction: a case is never left
+    // with a stale due time or without its notices.
+    let mut case = tx.case(case.id).await?.ok_or(ApiError::NotFound)?;
+    let clock_data = ClockData::load_in(&mut tx, case.id).await?;
+    case.next_due_at = next_due(&state, &case, &clock_data).await?;
+    tx.set_next_due(case.id, case.next_due_at).await?;
     super::notices::after_action(&mut tx, &case, req.action, now).await?;
     tx.commit().await?;
-    let case = state.db.case(case.id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(case_view(&state, &case, staff).await?))
 }

@@ -1,65 +1,21 @@
-//! Call-backs: the month's seeded draw per community, call records, and marking a complaint
-//! major (重大), which puts it in every sample.
+//! Call-backs: the month's seeded draw per community (complaints marked major are always
+//! in it). Call records and the major mark are in `call_records.rs`.
 
-use super::access::staff_scope;
+use super::communities::{community_in_scope, month_range};
 use crate::auth::CurrentUser;
-use crate::db::accounts::AccountRow;
 use crate::db::audit::Audit;
 use crate::db::callbacks::NewDraw;
 use crate::db::jurisdictions::JurisdictionRow;
 use crate::error::{ApiError, ApiJson, ApiResult};
-use crate::extract::{Path, Query};
+use crate::extract::Query;
 use crate::shanghai::rfc3339;
 use crate::AppState;
-use anju_domain::callback::{
-    month_bounds, CallbackItemView, CallbackView, DrawRequest, DrawView, RecordCallbackRequest,
-};
+use anju_domain::callback::{CallbackItemView, CallbackView, DrawRequest, DrawView};
 use anju_domain::sampling::{draw_callback_sample, CallbackCandidate};
-use anju_domain::JurisdictionLevel;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-
-/// The community, if the caller works cases over it.
-pub(crate) async fn community_in_scope(
-    state: &AppState,
-    user: &AccountRow,
-    community_id: i64,
-) -> ApiResult<JurisdictionRow> {
-    let scope = staff_scope(state, user).await?.ok_or(ApiError::Forbidden)?;
-    state
-        .db
-        .jurisdiction(community_id)
-        .await?
-        .filter(|c| c.level == JurisdictionLevel::Community && scope.holds(&c.id_path))
-        .ok_or_else(|| {
-            ApiError::field(
-                "community_id",
-                "请选择您负责的社区",
-                "Choose a community you are responsible for",
-            )
-        })
-}
-
-/// `[start, end)` of a month as Unix seconds, refusing months that have not begun.
-pub(crate) fn month_range(state: &AppState, month: &str) -> ApiResult<(i64, i64)> {
-    let (start, end) = month_bounds(month).ok_or_else(|| {
-        ApiError::field(
-            "month",
-            "月份格式应为 2026-11",
-            "Use the month format 2026-11",
-        )
-    })?;
-    if start.timestamp() > state.clock.now() {
-        return Err(ApiError::field(
-            "month",
-            "这个月还没有开始",
-            "That month has not started",
-        ));
-    }
-    Ok((start.timestamp(), end.timestamp()))
-}
 
 #[derive(Serialize, Deserialize)]
 struct Candidate {
@@ -238,139 +194,4 @@ async fn draw_view(
         candidates: candidates.len(),
         items,
     })
-}
-
-/// Cases the caller works on, as staff; a 404 otherwise.
-async fn staff_case(
-    state: &AppState,
-    user: &AccountRow,
-    id: &str,
-) -> ApiResult<crate::db::cases::CaseRow> {
-    let scope = staff_scope(state, user).await?.ok_or(ApiError::NotFound)?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    state
-        .db
-        .case(id)
-        .await?
-        .filter(|c| scope.holds(&c.scope_path))
-        .ok_or(ApiError::NotFound)
-}
-
-pub async fn record(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
-    ApiJson(req): ApiJson<RecordCallbackRequest>,
-) -> ApiResult<StatusCode> {
-    let case = staff_case(&state, &user, &id).await?;
-    if !case.state.is_handled() {
-        return Err(ApiError::Conflict {
-            field: "case",
-            message: "只能回访已处理的事项",
-            message_en: "Only handled cases can be called back",
-        });
-    }
-    if req.reached && req.satisfied.is_none() {
-        return Err(ApiError::field(
-            "satisfied",
-            "请记录居民是否满意",
-            "Record whether the resident is satisfied",
-        ));
-    }
-    let comment = req
-        .comment
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
-    if comment.is_some_and(|c| c.chars().count() > anju_domain::complaint::NOTE_MAX_CHARS) {
-        return Err(ApiError::field(
-            "comment",
-            "备注不能超过 1000 个字",
-            "The comment must be 1000 characters or fewer",
-        ));
-    }
-    let now = state.clock.now();
-    let satisfied = if req.reached { req.satisfied } else { None };
-    let mut tx = state.db.begin().await?;
-    tx.record_callback(case.id, user.id, now, req.reached, satisfied, comment)
-        .await?;
-    tx.audit(&Audit::new(
-        now,
-        Some(user.id),
-        "callback.record",
-        &format!("case:{}", case.id),
-        &case.scope_path,
-    ))
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::CREATED)
-}
-
-#[derive(Deserialize)]
-pub struct MajorRequest {
-    major: bool,
-}
-
-pub async fn set_major(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
-    ApiJson(req): ApiJson<MajorRequest>,
-) -> ApiResult<StatusCode> {
-    let case = staff_case(&state, &user, &id).await?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let applied = tx
-        .apply_transition(&crate::db::case_history::Transition {
-            case_id: case.id,
-            from: case.state,
-            to: case.state,
-            actor: user.id,
-            action: if req.major {
-                "mark_major"
-            } else {
-                "unmark_major"
-            },
-            note: None,
-            now,
-            assignee: None,
-            acknowledge: false,
-            open_pause: false,
-            close_pause: false,
-            targets_met: &[],
-            targets_unmet: &[],
-            rating: None,
-            major: Some(req.major),
-            scope_path: &case.scope_path,
-        })
-        .await?;
-    if !applied {
-        return Err(ApiError::Conflict {
-            field: "major",
-            message: "案件刚刚被其他人更新了，请刷新后再试",
-            message_en: "Someone else just updated this case; reload and try again",
-        });
-    }
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Communities the caller works cases for (for choosing in call-back and report pages).
-pub async fn my_communities(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-) -> ApiResult<Json<Vec<anju_domain::JurisdictionView>>> {
-    let scope = staff_scope(&state, &user)
-        .await?
-        .ok_or(ApiError::Forbidden)?;
-    let all = state
-        .db
-        .jurisdictions_at_level(JurisdictionLevel::Community)
-        .await?;
-    Ok(Json(
-        all.iter()
-            .filter(|c| scope.holds(&c.id_path))
-            .map(|c| c.view())
-            .collect(),
-    ))
 }

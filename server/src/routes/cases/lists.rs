@@ -5,6 +5,7 @@ use super::views::case_view;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
+use crate::paging::PageSize;
 use crate::AppState;
 use anju_domain::complaint::{CasePage, CaseView};
 use anju_domain::Role;
@@ -12,7 +13,7 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-const PAGE_SIZE: i64 = 30;
+const PAGE: PageSize = PageSize(30);
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -43,7 +44,7 @@ pub async fn list(
             (
                 state
                     .db
-                    .case_queue(&scope, after, due_before, PAGE_SIZE + 1)
+                    .case_queue(&scope, after, due_before, PAGE.fetch())
                     .await?,
                 true,
             )
@@ -56,25 +57,23 @@ pub async fn list(
             (
                 state
                     .db
-                    .cases_of_resident(user.id, before, PAGE_SIZE + 1)
+                    .cases_of_resident(user.id, before, PAGE.fetch())
                     .await?,
                 false,
             )
         }
     };
-    let more = rows.len() as i64 > PAGE_SIZE;
-    let mut items = Vec::new();
-    for row in rows.iter().take(PAGE_SIZE as usize) {
-        items.push(case_view(&state, row, staff).await?);
-    }
-    let next_after = more.then(|| {
-        let last = &rows[PAGE_SIZE as usize - 1];
+    let (rows, next_after) = PAGE.split(rows, |last| {
         if staff {
             anju_domain::complaint::queue_key(last.next_due_at, last.id)
         } else {
             last.id.to_string()
         }
     });
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        items.push(case_view(&state, row, staff).await?);
+    }
     Ok(Json(CasePage { items, next_after }))
 }
 

@@ -4,7 +4,9 @@
 
 mod access;
 mod actions;
+mod call_records;
 pub(crate) mod callbacks;
+pub(crate) mod communities;
 mod create;
 mod lists;
 mod notices;
@@ -32,12 +34,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{id}/photos/{photo}", get(photos::download))
         .route("/cases/{id}/assignees", get(lists::assignees))
-        .route("/cases/{id}/callbacks", post(callbacks::record))
-        .route("/cases/{id}/major", post(callbacks::set_major))
+        .route("/cases/{id}/callbacks", post(call_records::record))
+        .route("/cases/{id}/major", post(call_records::set_major))
         .route(
             "/callbacks/draws",
             get(callbacks::get_draw).post(callbacks::draw),
         )
-        .route("/staff/communities", get(callbacks::my_communities))
+        .route("/staff/communities", get(communities::my_communities))
         .route("/reports/complaints", get(reports::complaints))
 }

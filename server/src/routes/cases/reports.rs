@@ -2,7 +2,7 @@
 //! target, call-back coverage (all and major), satisfaction against the target, and the
 //! seed's named failures. JSON, CSV or XLSX (`?format=`).
 
-use super::callbacks::{community_in_scope, month_range};
+use super::communities::{community_in_scope, month_range};
 use super::views::ClockData;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};

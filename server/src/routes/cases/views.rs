@@ -3,6 +3,7 @@
 
 use crate::calendars::CommunityClock;
 use crate::db::cases::{CaseRow, NO_DUE};
+use crate::db::Tx;
 use crate::error::ApiResult;
 use crate::shanghai::rfc3339;
 use crate::AppState;
@@ -31,20 +32,27 @@ impl ClockData {
     }
 
     pub async fn load(state: &AppState, case: &CaseRow) -> ApiResult<Self> {
-        let pauses = state
-            .db
-            .case_pauses(case.id)
-            .await?
-            .into_iter()
-            .map(|(f, u)| Pause {
-                from: instant(f),
-                until: u.map(instant),
-            })
-            .collect();
+        let pauses = state.db.case_pauses(case.id).await?;
         Ok(Self {
-            pauses,
+            pauses: pauses.into_iter().map(pause).collect(),
             met: state.db.case_targets_met(case.id).await?,
         })
+    }
+
+    /// Within a change, after its transition: what the next due time is derived from.
+    pub async fn load_in(tx: &mut Tx, case_id: i64) -> ApiResult<Self> {
+        let pauses = tx.case_pauses(case_id).await?;
+        Ok(Self {
+            pauses: pauses.into_iter().map(pause).collect(),
+            met: tx.case_targets_met(case_id).await?,
+        })
+    }
+}
+
+fn pause((from, until): (i64, Option<i64>)) -> Pause {
+    Pause {
+        from: instant(from),
+        until: until.map(instant),
     }
 }
 

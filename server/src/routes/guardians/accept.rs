@@ -7,9 +7,11 @@ use crate::auth::CurrentUser;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
+use crate::routes::fields::refused;
 use crate::routes::retrofit::{body_or_error, store_document};
 use crate::AppState;
 use anju_domain::application::{GuardianLinkView, Relationship};
+use anju_domain::guardian_flow::{decide, LinkAction, LinkActor, LinkRefusal};
 use anju_domain::PhoneNumber;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -40,24 +42,15 @@ pub async fn accept(
         .await?
         .filter(|l| l.invited_phone == user.phone && l.elder_account_id != user.id)
         .ok_or(ApiError::NotFound)?;
-    if link.state != "invited" {
-        return Err(ApiError::Conflict {
-            field: "invitation",
-            message: "这个邀请已经处理过了",
-            message_en: "This invitation has already been handled",
-        });
-    }
-    let relationship = q
-        .relationship
-        .as_deref()
-        .and_then(Relationship::parse)
-        .ok_or_else(|| {
-            ApiError::field(
-                "relationship",
-                "请选择您和老人的关系",
-                "Choose how you are related to the elder",
-            )
-        })?;
+    let relationship = q.relationship.as_deref().and_then(Relationship::parse);
+    decide(
+        link.state,
+        LinkAction::Accept,
+        LinkActor::FamilyMember,
+        relationship,
+    )
+    .map_err(refused)?;
+    let relationship = relationship.ok_or(refused(LinkRefusal::RelationshipRequired))?;
     // The proof first: a refused file must not spend the code, or the family member would
     // wait out the resend pause for a new one.
     let body = body_or_error(body)?;
@@ -85,11 +78,8 @@ pub async fn accept(
         )
         .await?
     {
-        return Err(ApiError::Conflict {
-            field: "invitation",
-            message: "这个邀请已经处理过了",
-            message_en: "This invitation has already been handled",
-        });
+        // Someone accepted it between the read and this change.
+        return Err(refused(LinkRefusal::AlreadyHandled));
     }
     tx.audit(
         &Audit::new(

@@ -3,11 +3,15 @@
 use super::access::*;
 use super::views::*;
 use crate::auth::CurrentUser;
+use crate::db::accounts::AccountRow;
+use crate::db::guardians::LinkRow;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Path;
+use crate::routes::fields::refused;
 use crate::AppState;
 use anju_domain::application::GuardianLinkView;
+use anju_domain::guardian_flow::{decide, LinkAction, LinkActor, LinkRefusal};
 use axum::extract::State;
 use axum::Json;
 
@@ -18,45 +22,27 @@ pub async fn confirm(
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<GuardianLinkView>> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let link = state
-        .db
-        .guardian_link(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let by_elder = link.elder_account_id == user.id;
-    if !by_elder && !street_over_elder(&state, &user, link.elder_account_id).await? {
+    let link = load(&state, &id).await?;
+    let actor = if link.elder_account_id == user.id {
+        LinkActor::Elder
+    } else if street_over_elder(&state, &user, link.elder_account_id).await? {
+        LinkActor::StreetOffice
+    } else {
         return Err(ApiError::NotFound);
-    }
-    let now = state.clock.now();
-    let scope = elder_scope(&state, link.elder_account_id).await?;
-    let mut tx = state.db.begin().await?;
-    if !tx.confirm_guardian_link(id, user.id, now).await? {
-        return Err(ApiError::Conflict {
-            field: "link",
-            message: "只有家属已接受、等待确认的关系才能确认",
-            message_en: "Only a link the family member accepted and that waits for confirmation can be confirmed",
-        });
-    }
-    tx.audit(&Audit::new(
-        now,
-        Some(user.id),
-        if by_elder {
-            "guardian.confirm"
-        } else {
-            "guardian.confirm_by_street"
-        },
-        &format!("guardian_link:{id}"),
-        &scope,
-    ))
-    .await?;
-    tx.commit().await?;
-    let link = state
-        .db
-        .guardian_link(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(view(&state, &link).await?))
+    };
+    let audit_action = match actor {
+        LinkActor::StreetOffice => "guardian.confirm_by_street",
+        _ => "guardian.confirm",
+    };
+    change(
+        &state,
+        &user,
+        link,
+        LinkAction::Confirm,
+        actor,
+        audit_action,
+    )
+    .await
 }
 
 /// The elder ends the link (or the guardian steps back).
@@ -65,27 +51,49 @@ pub async fn end(
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<GuardianLinkView>> {
+    let link = load(&state, &id).await?;
+    let actor = if link.elder_account_id == user.id {
+        LinkActor::Elder
+    } else if link.guardian_account_id == Some(user.id) {
+        LinkActor::FamilyMember
+    } else {
+        return Err(ApiError::NotFound);
+    };
+    change(&state, &user, link, LinkAction::End, actor, "guardian.end").await
+}
+
+async fn load(state: &AppState, id: &str) -> ApiResult<LinkRow> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let link = state
-        .db
-        .guardian_link(id)
-        .await?
-        .filter(|l| l.elder_account_id == user.id || l.guardian_account_id == Some(user.id))
-        .ok_or(ApiError::NotFound)?;
+    state.db.guardian_link(id).await?.ok_or(ApiError::NotFound)
+}
+
+/// Decide, then move the link with its audit entry in one transaction.
+async fn change(
+    state: &AppState,
+    user: &AccountRow,
+    link: LinkRow,
+    action: LinkAction,
+    actor: LinkActor,
+    audit_action: &str,
+) -> ApiResult<Json<GuardianLinkView>> {
+    let to = decide(link.state, action, actor, None).map_err(refused)?;
     let now = state.clock.now();
-    let scope = elder_scope(&state, link.elder_account_id).await?;
+    let scope = elder_scope(state, link.elder_account_id).await?;
     let mut tx = state.db.begin().await?;
-    if !tx.end_guardian_link(link.id, user.id, now).await? {
-        return Err(ApiError::Conflict {
-            field: "link",
-            message: "这个关系已经结束了",
-            message_en: "This link has already ended",
-        });
+    if !tx
+        .move_guardian_link(link.id, link.state, to, user.id, now)
+        .await?
+    {
+        // Someone moved it between the read and this change.
+        return Err(refused(match action {
+            LinkAction::End => LinkRefusal::AlreadyEnded,
+            _ => LinkRefusal::NotAwaitingConfirmation,
+        }));
     }
     tx.audit(&Audit::new(
         now,
         Some(user.id),
-        "guardian.end",
+        audit_action,
         &format!("guardian_link:{}", link.id),
         &scope,
     ))
@@ -93,8 +101,8 @@ pub async fn end(
     tx.commit().await?;
     let link = state
         .db
-        .guardian_link(id)
+        .guardian_link(link.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(view(&state, &link).await?))
+    Ok(Json(view(state, &link).await?))
 }

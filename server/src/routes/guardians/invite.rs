@@ -5,8 +5,12 @@ use super::views::*;
 use crate::auth::CurrentUser;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::routes::fields::refused;
 use crate::AppState;
-use anju_domain::application::{GuardianLinkView, GuardianOverview, InviteGuardianRequest};
+use anju_domain::application::{
+    GuardianLinkState, GuardianLinkView, GuardianOverview, InviteGuardianRequest,
+};
+use anju_domain::guardian_flow::check_invite;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -23,7 +27,7 @@ pub async fn overview(
             out.my_guardians.push(v);
         } else if link.guardian_account_id == Some(user.id) {
             out.elders.push(v);
-        } else if link.state == "invited" {
+        } else if link.state == GuardianLinkState::Invited {
             out.invitations.push(v);
         }
     }
@@ -37,13 +41,7 @@ pub async fn invite(
 ) -> ApiResult<(StatusCode, Json<GuardianLinkView>)> {
     family_only(&user)?;
     let phone = crate::routes::accounts::parse_phone(&req.phone)?;
-    if phone.as_str() == user.phone {
-        return Err(ApiError::field(
-            "phone",
-            "请填写家属的手机号，不是您自己的",
-            "Enter your family member's number, not your own",
-        ));
-    }
+    check_invite(&user.phone, phone.as_str()).map_err(refused)?;
     let mut tx = state.db.begin().await?;
     let id = tx
         .invite_guardian(user.id, phone.as_str(), state.clock.now())

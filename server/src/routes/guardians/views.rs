@@ -4,7 +4,7 @@ use crate::db::accounts::AccountRow;
 use crate::db::guardians::LinkRow;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
-use anju_domain::application::{GuardianLinkState, GuardianLinkView, PersonRef, Relationship};
+use anju_domain::application::{GuardianLinkView, PersonRef, Relationship};
 use anju_domain::PhoneNumber;
 
 pub(super) fn masked_phone(p: &str) -> String {
@@ -27,12 +27,7 @@ pub(crate) async fn view(state: &AppState, link: &LinkRow) -> ApiResult<Guardian
     };
     Ok(GuardianLinkView {
         id: link.id,
-        state: match link.state.as_str() {
-            "active" => GuardianLinkState::Active,
-            "accepted" => GuardianLinkState::Accepted,
-            "invited" => GuardianLinkState::Invited,
-            _ => GuardianLinkState::Ended,
-        },
+        state: link.state,
         elder,
         guardian,
         invited_phone_masked: masked_phone(&link.invited_phone),

@@ -9,6 +9,7 @@ use crate::auth::CurrentUser;
 use crate::db::retrofit::{ApplicationRow, QueueFilter};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
+use crate::paging::PageSize;
 use crate::shanghai::today;
 use crate::AppState;
 use anju_domain::application::{ApplicationPage, ApplicationView};
@@ -18,7 +19,7 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-const PAGE_SIZE: i64 = 30;
+const PAGE: PageSize = PageSize(30);
 
 /// The public check: next question and, when none is left, the outcome. The server's answer
 /// is the authority; the app computes the same with the same code for an instant answer.
@@ -70,7 +71,7 @@ pub async fn list(
                     community_id: q.community_id,
                     ground: q.ground.as_deref(),
                     before_id: before,
-                    limit: PAGE_SIZE + 1,
+                    limit: PAGE.fetch(),
                 })
                 .await?
         }
@@ -78,13 +79,12 @@ pub async fn list(
         None => {
             state
                 .db
-                .applications_of_elders(user.id, before, PAGE_SIZE + 1)
+                .applications_of_elders(user.id, before, PAGE.fetch())
                 .await?
         }
     };
-    let more = rows.len() as i64 > PAGE_SIZE;
-    let items = summary_rows(&state, &rows[..rows.len().min(PAGE_SIZE as usize)]).await?;
-    let next_after = more.then(|| rows[PAGE_SIZE as usize - 1].id);
+    let (rows, next_after) = PAGE.split(rows, |r| r.id);
+    let items = summary_rows(&state, &rows).await?;
     Ok(Json(ApplicationPage { items, next_after }))
 }
 

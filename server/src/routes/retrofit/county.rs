@@ -8,9 +8,10 @@ use crate::db::accounts::AccountRow;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
+use crate::routes::fields::field;
 use crate::shanghai::year_of;
 use crate::AppState;
-use anju_domain::application::{CountyListView, CountySettings, StreetList};
+use anju_domain::application::{CountyListView, CountySettings, StreetList, QUOTA_BELOW_CONFIRMED};
 use anju_domain::retrofit::RetrofitState;
 use anju_domain::{JurisdictionLevel, Role};
 use axum::extract::State;
@@ -18,6 +19,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -223,37 +225,29 @@ pub async fn put_settings(
 ) -> ApiResult<Json<CountySettings>> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let county = county_for(&state, &user, Some(id)).await?;
-    if !(0..=1_000_000).contains(&req.quota) {
-        return Err(ApiError::field(
-            "quota",
-            "名额应为 0 到 1000000 之间的整数",
-            "The quota must be a whole number from 0 to 1,000,000",
-        ));
-    }
-    if !(2000..=2100).contains(&req.year) {
-        return Err(ApiError::field("year", "年份无效", "Invalid year"));
-    }
-    let (_, used) = state
-        .db
-        .county_quota(county.id, i64::from(req.year))
-        .await?;
-    if req.quota < used {
-        return Err(ApiError::field(
-            "quota",
-            "名额不能少于已经确认的户数",
-            "The quota cannot be below the households already confirmed",
-        ));
+    let problems = req.problems();
+    if !problems.is_empty() {
+        let mut fields = BTreeMap::new();
+        for (name, zh, en) in problems {
+            field(&mut fields, name, zh, en);
+        }
+        return Err(ApiError::Validation(fields));
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    tx.set_county_settings(
-        county.id,
-        req.minimum_living_allowance_covered,
-        i64::from(req.year),
-        req.quota,
-        now,
-    )
-    .await?;
+    let quota_set = tx
+        .set_county_settings(
+            county.id,
+            req.minimum_living_allowance_covered,
+            i64::from(req.year),
+            req.quota,
+            now,
+        )
+        .await?;
+    if !quota_set {
+        let (zh, en) = QUOTA_BELOW_CONFIRMED;
+        return Err(ApiError::field("quota", zh, en));
+    }
     tx.audit(
         &Audit::new(
             now,

@@ -8,10 +8,12 @@ use crate::db::surveys::{decode_definition, NewResponse, Recorded, VersionRow};
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
+use crate::routes::fields::refused;
 use crate::shanghai::{month_of, today};
 use crate::AppState;
 use anju_domain::survey::{check_response, is_satisfied, parse_day, Answers, SurveyDefinition};
 use anju_domain::survey_api::{AnswerRequest, CollectRequest, ResponseView, SurveyView};
+use anju_domain::survey_flow::{check_client_key, check_door, check_window};
 use anju_domain::JurisdictionLevel;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -23,28 +25,13 @@ pub(super) fn check_answers(
     answers: &Answers,
     day: chrono::NaiveDate,
 ) -> ApiResult<(SurveyDefinition, Option<bool>)> {
-    if version.published_at.is_none() {
-        return Err(ApiError::field(
-            "version",
-            "这一版问卷还没有发布",
-            "This version of the survey is not published",
-        ));
-    }
-    let (o, c) = (parse_day(&version.opens_on), parse_day(&version.closes_on));
-    if o.is_some_and(|o| day < o) {
-        return Err(ApiError::Conflict {
-            field: "survey",
-            message: "调查还没有开始",
-            message_en: "The survey has not opened yet",
-        });
-    }
-    if c.is_some_and(|c| day > c) {
-        return Err(ApiError::Conflict {
-            field: "survey",
-            message: "调查已经结束，不能再提交",
-            message_en: "The survey has closed; answers can no longer be sent",
-        });
-    }
+    check_window(
+        version.published_at.is_some(),
+        parse_day(&version.opens_on),
+        parse_day(&version.closes_on),
+        day,
+    )
+    .map_err(refused)?;
     let definition = decode_definition(&version.definition)?;
     let problems = check_response(&definition, answers);
     if !problems.is_empty() {
@@ -80,14 +67,7 @@ pub async fn answer(
     let now = state.clock.now();
     let (_, satisfied) = check_answers(published, &req.answers, today(state.clock.now()))?;
     let answers = serde_json::to_string(&req.answers).map_err(|e| ApiError::Internal(e.into()))?;
-    let key = req.client_key.trim();
-    if key.is_empty() || key.len() > 64 {
-        return Err(ApiError::field(
-            "client_key",
-            "提交标识无效",
-            "Invalid client key",
-        ));
-    }
+    let key = check_client_key(&req.client_key).map_err(refused)?;
     let mut tx = state.db.begin().await?;
     let recorded = tx
         .record_response(
@@ -170,14 +150,7 @@ pub async fn collect(
     if !targets_in_scope(&state, &loaded, &scope).await? {
         return Err(ApiError::NotFound);
     }
-    let key = req.client_key.trim();
-    if key.is_empty() || key.len() > 64 {
-        return Err(ApiError::field(
-            "client_key",
-            "提交标识无效",
-            "Invalid client key",
-        ));
-    }
+    let key = check_client_key(&req.client_key).map_err(refused)?;
     let version = loaded.version(req.version).ok_or_else(unknown_version)?;
     let building = state
         .db
@@ -205,15 +178,7 @@ pub async fn collect(
             "This community is not part of the survey",
         ));
     }
-    let (unit, room) = (req.unit.trim(), req.room.trim());
-    if unit.is_empty() || room.is_empty() || unit.chars().count() > 10 || room.chars().count() > 10
-    {
-        return Err(ApiError::field(
-            "room",
-            "请填写单元和门牌号",
-            "Enter the unit and room",
-        ));
-    }
+    let (unit, room) = check_door(&req.unit, &req.room).map_err(refused)?;
     let now = state.clock.now();
     // The device's clock says when; it may be a little ahead, never in the future beyond that.
     let collected_at = req.collected_at.min(now);

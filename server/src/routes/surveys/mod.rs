@@ -4,6 +4,7 @@
 
 mod answering;
 mod editing;
+mod export;
 mod listing;
 mod reach;
 mod results;
@@ -26,6 +27,6 @@ pub fn router() -> Router<AppState> {
             get(reviewing::responses).post(answering::collect),
         )
         .route("/surveys/{id}/results", get(results::results))
-        .route("/surveys/{id}/export", get(results::export))
+        .route("/surveys/{id}/export", get(export::export))
         .route("/survey-responses/{id}/review", post(reviewing::review))
 }

@@ -9,7 +9,6 @@
 //! households that answered, if more).
 
 use super::reach::{survey_staff, Loaded};
-use super::views::response_view;
 use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::surveys::{decode_definition, ResponseRow};
@@ -22,7 +21,6 @@ use anju_domain::survey_api::{
     CommunityRef, CommunityResult, MonthPoint, OptionCount, QuestionResult, SurveyResults,
 };
 use axum::extract::State;
-use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -49,7 +47,7 @@ pub(crate) fn checked_month(state: &AppState, month: Option<&str>) -> ApiResult<
 
 /// The responses that count: one per household (its latest), none rejected, flagged ones only
 /// once accepted by a reviewer.
-fn counted(rows: &[ResponseRow]) -> Vec<&ResponseRow> {
+pub(super) fn counted(rows: &[ResponseRow]) -> Vec<&ResponseRow> {
     let mut latest: BTreeMap<&str, &ResponseRow> = BTreeMap::new();
     for r in rows {
         let counts = r.review != "rejected" && !(r.flagged && r.review == "pending");
@@ -203,7 +201,7 @@ async fn compute(
     })
 }
 
-async fn staff_loaded(
+pub(super) async fn staff_loaded(
     state: &AppState,
     user: &crate::db::accounts::AccountRow,
     id: &str,
@@ -240,100 +238,6 @@ pub async fn results(
     let (id, loaded, scope) = staff_loaded(&state, &user, &id).await?;
     let month = checked_month(&state, q.month.as_deref())?;
     Ok(Json(compute(&state, id, &loaded, &scope, &month).await?))
-}
-
-fn answer_text(a: Option<&Answer>) -> String {
-    match a {
-        Some(Answer::Rating(n)) => n.to_string(),
-        Some(Answer::YesNo(b)) => (if *b { "是" } else { "否" }).into(),
-        Some(Answer::Choices(cs)) => cs.join("、"),
-        Some(Answer::Text(t)) => t.clone(),
-        None => String::new(),
-    }
-}
-
-/// The month's responses as CSV or XLSX; `anonymised` leaves out the household and collector.
-pub async fn export(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
-    Query(q): Query<MonthQuery>,
-) -> ApiResult<Response> {
-    let (id, loaded, scope) = staff_loaded(&state, &user, &id).await?;
-    let month = checked_month(&state, q.month.as_deref())?;
-    let def = decode_definition(
-        &loaded
-            .published()
-            .or(loaded.versions.last())
-            .ok_or(ApiError::NotFound)?
-            .definition,
-    )?;
-    let mut header = vec![
-        "编号 id".to_owned(),
-        "版本 version".into(),
-        "社区 community".into(),
-    ];
-    if !q.anonymised {
-        header.extend(["住户 household".to_owned(), "调查员 collector".into()]);
-    }
-    header.extend([
-        "方式 channel".to_owned(),
-        "时间 time".into(),
-        "审核 review".into(),
-        "满意 satisfied".into(),
-    ]);
-    header.extend(def.questions.iter().map(|q| q.text.clone()));
-    let mut rows = vec![header];
-    for r in state.db.survey_responses(id, &scope, Some(&month)).await? {
-        let v = response_view(&state, &r, &loaded).await?;
-        let mut row = vec![
-            v.id.to_string(),
-            v.version.to_string(),
-            v.community.name.clone(),
-        ];
-        if !q.anonymised {
-            row.extend([v.household.clone(), v.collector.clone().unwrap_or_default()]);
-        }
-        let time = chrono::DateTime::from_timestamp(v.collected_at, 0)
-            .unwrap_or_default()
-            .with_timezone(&anju_domain::calendar::shanghai())
-            .format("%Y-%m-%d %H:%M")
-            .to_string();
-        row.extend([
-            if r.channel == "resident" {
-                "居民自填".into()
-            } else {
-                "上门".to_owned()
-            },
-            time,
-            r.review.clone(),
-            match v.satisfied {
-                Some(true) => "是".into(),
-                Some(false) => "否".into(),
-                None => String::new(),
-            },
-        ]);
-        row.extend(
-            def.questions
-                .iter()
-                .map(|q| answer_text(v.answers.get(&q.id))),
-        );
-        rows.push(row);
-    }
-    crate::routes::audit::record_view(
-        &state,
-        &user,
-        "survey.export",
-        &format!("survey:{id}"),
-        &user.scope_path,
-        &format!("{month} anonymised={}", q.anonymised),
-    )
-    .await?;
-    let file = format!(
-        "survey-{id}-{month}{}",
-        if q.anonymised { "-anonymised" } else { "" }
-    );
-    crate::routes::table_export::download(q.format.as_deref(), &file, &rows)
 }
 
 #[cfg(test)]

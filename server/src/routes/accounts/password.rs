@@ -2,7 +2,7 @@
 //! (other sessions end), and reset by the community office for a resident who came in person
 //! and showed their ID; and ending one's other sessions.
 
-use super::accounts::{hash_blocking, parse_phone, verify_password};
+use super::{hash_blocking, parse_phone, verify_password};
 use crate::auth::{self, CurrentUser};
 use crate::db::rate_events::Bucket;
 use crate::db::Audit;
@@ -157,7 +157,7 @@ pub async fn staff_reset(
             "Say how you checked who they are (e.g. in person, original ID card)",
         ));
     }
-    let scope = super::cases::staff_scope(&state, &staff)
+    let scope = crate::routes::cases::staff_scope(&state, &staff)
         .await?
         .ok_or(ApiError::Forbidden)?;
     let resident = state

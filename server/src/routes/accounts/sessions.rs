@@ -1,160 +1,21 @@
-//! Registration (with the number proven by an SMS code), sign-in with throttling that never
-//! locks the owner out, sign-out, and SMS codes. Passwords (forgotten, changed, reset at the
-//! office) and ending other sessions are in `password.rs`.
+//! Sign-in with throttling that never locks the owner out, sign-out, and the fresh session
+//! both sign-in and registration end with.
 
-use super::views::account_view;
+use super::{client_ip, parse_phone, verify_password};
 use crate::auth;
-use crate::db::accounts::{CreateAccountError, NewAccount};
 use crate::db::rate_events::Bucket;
 use crate::db::{Audit, Tx};
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::routes::views::account_view;
 use crate::sms::{self, Purpose};
 use crate::AppState;
-use anju_domain::{
-    check_registration_text, FieldError, JurisdictionLevel, Password, PhoneNumber, RegisterRequest,
-    Role, SignInRequest, SmsCodeRequest, SmsCodeSent,
-};
+use anju_domain::SignInRequest;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-
-/// The phone number if valid; a field error for each of phone and password that is not.
-pub(super) fn check_credentials(
-    phone: &str,
-    password: &str,
-    fields: &mut BTreeMap<String, FieldError>,
-) -> Option<PhoneNumber> {
-    let phone = PhoneNumber::parse(phone)
-        .map_err(|e| {
-            let (zh, en) = e.message();
-            fields.insert("phone".to_owned(), FieldError::new(zh, en));
-        })
-        .ok();
-    if let Err(e) = Password::new(password, phone.as_ref().map(PhoneNumber::as_str)) {
-        let (zh, en) = e.message();
-        fields.insert("password".to_owned(), FieldError::new(zh, en));
-    }
-    phone
-}
-
-pub(super) fn client_ip(connect_info: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
-    connect_info.map_or_else(|| "unknown".to_owned(), |c| c.0 .0.ip().to_string())
-}
-
-pub(super) fn parse_phone(raw: &str) -> ApiResult<PhoneNumber> {
-    PhoneNumber::parse(raw).map_err(|e| {
-        let (zh, en) = e.message();
-        ApiError::field("phone", zh, en)
-    })
-}
-
-/// Text a one-time code. Answered the same whether or not the number has an account.
-pub async fn sms_code(
-    State(state): State<AppState>,
-    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
-    user: Option<crate::auth::CurrentUser>,
-    ApiJson(req): ApiJson<SmsCodeRequest>,
-) -> ApiResult<(StatusCode, Json<SmsCodeSent>)> {
-    let ip = client_ip(connect_info);
-    let (phone, has_account) = match req.purpose {
-        // To the signed-in account's own number: it proves they hold it now.
-        Purpose::GuardianAccept => {
-            let user = user.ok_or(ApiError::Unauthenticated)?;
-            (parse_phone(&user.0.phone)?, true)
-        }
-        _ => {
-            let phone = parse_phone(&req.phone)?;
-            let has = state.db.account_by_phone(phone.as_str()).await?.is_some();
-            (phone, has)
-        }
-    };
-    sms::send_code(&state, &phone, req.purpose, &ip, has_account).await?;
-    let policy = &state.settings.policy;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(SmsCodeSent {
-            expires_in_secs: policy.sms_code_ttl_secs,
-            resend_after_secs: policy.sms_resend_after_secs,
-        }),
-    ))
-}
-
-pub async fn register(
-    State(state): State<AppState>,
-    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    ApiJson(req): ApiJson<RegisterRequest>,
-) -> ApiResult<Response> {
-    let ip = client_ip(connect_info);
-    let mut fields = BTreeMap::new();
-    let phone = check_credentials(&req.phone, &req.password, &mut fields);
-    for (field, zh, en) in check_registration_text(&req) {
-        fields.insert(field.to_owned(), FieldError::new(zh, en));
-    }
-    let building = state
-        .db
-        .jurisdiction(req.building_id)
-        .await?
-        .filter(|j| j.level == JurisdictionLevel::Building);
-    if building.is_none() {
-        fields.insert(
-            "building_id".to_owned(),
-            FieldError::new("请选择您住的楼栋", "Choose the building you live in"),
-        );
-    }
-    let (Some(phone), Some(building), true) = (phone, building, fields.is_empty()) else {
-        return Err(ApiError::Validation(fields));
-    };
-    // Counted once the form is right, so typing mistakes cost nothing.
-    crate::limits::hit(
-        &state,
-        Bucket::Registration,
-        &ip,
-        3600,
-        state.settings.policy.registrations_per_ip_per_hour,
-    )
-    .await?;
-    // The code first: only someone holding the number learns whether it has an account.
-    sms::verify_code(&state, &phone, Purpose::Register, &req.sms_code).await?;
-
-    let password_hash = hash_blocking(req.password.clone()).await?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let id = tx
-        .create_account(&NewAccount {
-            phone: phone.as_str(),
-            password_hash: &password_hash,
-            display_name: req.display_name.trim(),
-            role: Role::Resident,
-            jurisdiction_id: None,
-            home: Some((building.id, req.unit.trim(), req.room.trim())),
-            scope_path: &building.id_path,
-            phone_verified: true,
-            now,
-        })
-        .await
-        .map_err(|e| match e {
-            CreateAccountError::DuplicatePhone => ApiError::Conflict {
-                field: "phone",
-                message: "这个手机号已经注册过了，请直接登录；忘记密码可以用短信重设",
-                message_en: "This mobile number is already registered; sign in, or reset the password by text message",
-            },
-            CreateAccountError::Db(e) => e.into(),
-        })?;
-    tx.audit(&Audit::new(
-        now,
-        Some(id),
-        "account.register",
-        &format!("account:{id}"),
-        &building.id_path,
-    ))
-    .await?;
-    start_session(&state, tx, &headers, id, StatusCode::CREATED).await
-}
 
 pub async fn sign_in(
     State(state): State<AppState>,
@@ -215,7 +76,7 @@ pub async fn sign_in(
         || auth::dummy_hash().to_owned(),
         |a| a.password_hash.clone(),
     );
-    let password_ok = verify_blocking(req.password, hash).await?;
+    let password_ok = verify_password(req.password, hash).await?;
     // A one-off password from the community office works for a day only.
     let expired = account
         .as_ref()
@@ -305,7 +166,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiR
 
 /// Issue a fresh session id (dropping any the browser already had, so a planted id never
 /// becomes a signed-in one) and answer with the account.
-async fn start_session(
+pub(super) async fn start_session(
     state: &AppState,
     mut tx: Tx,
     headers: &HeaderMap,
@@ -331,21 +192,4 @@ async fn start_session(
         Json(view),
     )
         .into_response())
-}
-
-pub(super) async fn verify_password(password: String, hash: String) -> ApiResult<bool> {
-    verify_blocking(password, hash).await
-}
-
-pub(super) async fn hash_blocking(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(ApiError::Internal)
-}
-
-async fn verify_blocking(password: String, hash: String) -> ApiResult<bool> {
-    tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))
 }

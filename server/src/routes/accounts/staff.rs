@@ -1,22 +1,25 @@
 //! Staff accounts, managed by county and system admins within their own subtree.
 
-use super::accounts::hash_blocking;
-use super::views::account_view;
+use super::hash_blocking;
 use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::accounts::{CreateAccountError, NewAccount};
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Query;
+use crate::paging::PageSize;
+use crate::routes::fields::field;
+use crate::routes::views::account_view;
 use crate::AppState;
-use anju_domain::{AccountPage, AccountView, CreateStaffRequest, FieldError, Role};
+use anju_domain::account::check_new_staff;
+use anju_domain::{AccountPage, AccountView, CreateStaffRequest};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-const PAGE_SIZE: i64 = 50;
+const PAGE: PageSize = PageSize(50);
 
 #[derive(Deserialize)]
 pub struct PageQuery {
@@ -41,11 +44,11 @@ pub async fn list_accounts(
     let scope = admin_scope(&state, &user).await?;
     let rows = state
         .db
-        .accounts_in_scope(&scope, page.after.unwrap_or(0), PAGE_SIZE + 1)
+        .accounts_in_scope(&scope, page.after.unwrap_or(0), PAGE.fetch())
         .await?;
-    let next_after = (rows.len() as i64 > PAGE_SIZE).then(|| rows[PAGE_SIZE as usize - 1].id);
+    let (rows, next_after) = PAGE.split(rows, |r| r.id);
     let mut items = Vec::with_capacity(rows.len());
-    for row in rows.iter().take(PAGE_SIZE as usize) {
+    for row in &rows {
         items.push(account_view(&state.db, row).await?);
     }
     Ok(Json(AccountPage { items, next_after }))
@@ -58,55 +61,15 @@ pub async fn create_staff(
 ) -> ApiResult<(StatusCode, Json<AccountView>)> {
     let scope = admin_scope(&state, &user).await?;
     let mut fields = BTreeMap::new();
-    let phone = super::accounts::check_credentials(&req.phone, &req.password, &mut fields);
-    if req.display_name.trim().is_empty() {
-        fields.insert(
-            "display_name".to_owned(),
-            FieldError::new("请填写姓名", "Enter a name"),
-        );
-    }
-    if !req.role.is_staff() || (req.role == Role::SystemAdmin && user.0.role != Role::SystemAdmin) {
-        fields.insert(
-            "role".to_owned(),
-            FieldError::new("不能创建这个角色", "You cannot create this role"),
-        );
-    }
+    let phone = super::check_credentials(&req.phone, &req.password, &mut fields);
     let jurisdiction = state
         .db
         .jurisdiction(req.jurisdiction_id)
         .await?
         .filter(|j| scope.holds(&j.id_path));
-    if jurisdiction.is_none() {
-        fields.insert(
-            "jurisdiction_id".to_owned(),
-            FieldError::new(
-                "请选择您管辖范围内的区域",
-                "Choose an area within your jurisdiction",
-            ),
-        );
-    }
-    if let (Some(j), Some(level)) = (&jurisdiction, req.role.works_at()) {
-        if j.level != level {
-            fields.insert(
-                "jurisdiction_id".to_owned(),
-                FieldError::new(
-                    match level {
-                        anju_domain::JurisdictionLevel::Community => "社区工作人员只能设在一个社区",
-                        anju_domain::JurisdictionLevel::Street => "街道审核人员只能设在一个街道",
-                        _ => "这个角色只能设在区县一级",
-                    },
-                    match level {
-                        anju_domain::JurisdictionLevel::Community => {
-                            "Community staff are bound to one community"
-                        }
-                        anju_domain::JurisdictionLevel::Street => {
-                            "Street reviewers are bound to one street"
-                        }
-                        _ => "This role is bound to a county",
-                    },
-                ),
-            );
-        }
+    let level = jurisdiction.as_ref().map(|j| j.level);
+    for (name, zh, en) in check_new_staff(&req, user.0.role, level) {
+        field(&mut fields, name, zh, en);
     }
     let (Some(phone), Some(jurisdiction), true) = (phone, jurisdiction, fields.is_empty()) else {
         return Err(ApiError::Validation(fields));
