@@ -1,0 +1,171 @@
+//! One application. While the family (or the office reviewer who entered it) may edit, a
+//! GOV.UK task list: elder, home, eligibility, documents, guardian, consent, then "check your
+//! answers" and submit; every screen is saved on the server, so it can be resumed on any
+//! device. Afterwards: the status and timeline in plain words (family) or the review panel
+//! (street office, county).
+
+mod check;
+mod home;
+mod people;
+mod status;
+
+use crate::api;
+use crate::components::application_ctx::{Ctx, Screen};
+use crate::components::field::{ErrorSummary, FieldErrors};
+use crate::components::retrofit_parts::DocumentsScreen;
+use crate::i18n::{page_title, pick, tr};
+use crate::pages::retrofit_review::ReviewPanel;
+use crate::state::{Prefs, Session};
+use anju_domain::application::{ApplicationView, Task, TaskStatus};
+use anju_domain::retrofit::RetrofitState;
+use anju_domain::FieldError;
+use check::{CheckAnswers, Submitted};
+use home::{FactsScreen, HomeScreen};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use people::{ConsentScreen, ElderScreen, GuardianScreen};
+use status::StatusView;
+
+fn task_key(t: Task) -> &'static str {
+    match t {
+        Task::Elder => "task.elder",
+        Task::Home => "task.home",
+        Task::Facts => "task.facts",
+        Task::Documents => "task.documents",
+        Task::Guardian => "task.guardian",
+        Task::Consent => "task.consent",
+    }
+}
+
+fn status_key(s: TaskStatus) -> &'static str {
+    match s {
+        TaskStatus::NotStarted => "taskstatus.not_started",
+        TaskStatus::InProgress => "taskstatus.in_progress",
+        TaskStatus::Completed => "taskstatus.completed",
+        TaskStatus::ToFix => "taskstatus.to_fix",
+    }
+}
+
+#[component]
+pub fn RetrofitApplication() -> impl IntoView {
+    page_title("retrofit.title");
+    let params = use_params_map();
+    let session = expect_context::<Session>();
+    let ctx = Ctx {
+        app: RwSignal::new(None),
+        screen: RwSignal::new(Screen::Tasks),
+        errors: RwSignal::new(FieldErrors::new()),
+        general: RwSignal::new(None),
+        busy: RwSignal::new(false),
+    };
+    provide_context(ctx);
+    Effect::new(move |_| {
+        if let Some(id) = params.read().get("id").and_then(|s| s.parse::<i64>().ok()) {
+            spawn_local(async move {
+                match api::application(id).await {
+                    Ok(v) => ctx.app.set(Some(v)),
+                    Err(e) => ctx.fail(e),
+                }
+            });
+        }
+    });
+    let staff = move || {
+        session
+            .user
+            .with(|u| u.as_ref().is_some_and(|u| u.role.is_staff()))
+    };
+    // Screens read the application when they open and keep their own state; only loading and
+    // a change of who may edit swap the screen under the person.
+    let editable = Memo::new(move |_| ctx.app.with(|a| a.as_ref().map(|a| a.editable)));
+    view! {
+        <ErrorSummary errors=ctx.errors general=ctx.general />
+        {move || {
+            let Some(editable) = editable.get() else {
+                return view! { <p class="loading" role="status">{tr("app.loading")}</p> }.into_any();
+            };
+            if ctx.screen.get() == Screen::Done {
+                return view! { <Submitted /> }.into_any();
+            }
+            if editable {
+                return match ctx.screen.get() {
+                    Screen::Tasks => view! { <TaskList /> }.into_any(),
+                    Screen::Task(Task::Elder) => view! { <ElderScreen /> }.into_any(),
+                    Screen::Task(Task::Home) => view! { <HomeScreen /> }.into_any(),
+                    Screen::Task(Task::Facts) => view! { <FactsScreen /> }.into_any(),
+                    Screen::Task(Task::Documents) => view! { <DocumentsScreen /> }.into_any(),
+                    Screen::Task(Task::Guardian) => view! { <GuardianScreen /> }.into_any(),
+                    Screen::Task(Task::Consent) => view! { <ConsentScreen /> }.into_any(),
+                    Screen::Check | Screen::Done => view! { <CheckAnswers /> }.into_any(),
+                };
+            }
+            if staff() {
+                view! { <ReviewPanel /> }.into_any()
+            } else {
+                view! { <StatusView /> }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn BackToTasks() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <button type="button" class="link-button back-link" on:click=move |_| ctx.go(Screen::Tasks)>{tr("task.back")}</button>
+    }
+}
+
+#[component]
+fn ReturnBanner(app: ApplicationView) -> impl IntoView {
+    let locale = expect_context::<Prefs>().locale;
+    (app.state == RetrofitState::Returned).then(|| {
+        view! {
+            <div class="panel-notice" role="region" aria-labelledby="returned-heading">
+                <h2 id="returned-heading">{tr("returned.heading")}</h2>
+                <ul>
+                    {app.return_checklist.iter().map(|i| {
+                        let (zh, en) = i.message();
+                        let e = FieldError::new(zh, en);
+                        view! { <li>{move || pick(locale.get(), &e)}</li> }
+                    }).collect_view()}
+                </ul>
+                {app.return_note.clone().map(|n| view! { <p class="prewrap"><strong>{tr("returned.note")}</strong> " " {n}</p> })}
+            </div>
+        }
+    })
+}
+
+#[component]
+fn TaskList() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let app = ctx
+        .app
+        .get_untracked()
+        .unwrap_or_else(|| unreachable!("loaded before the list"));
+    let ready = app.tasks.iter().all(|(t, s)| {
+        *s == TaskStatus::Completed || (*s == TaskStatus::ToFix && *t != Task::Documents)
+    });
+    view! {
+        <p class="caption">{app.reference.clone()}</p>
+        <h1>{tr("tasks.title")}</h1>
+        <p class="lead">{tr("tasks.intro")}</p>
+        <ReturnBanner app=app.clone() />
+        <ol class="task-list">
+            {app.tasks.iter().map(|(task, status)| {
+                let (task, status) = (*task, *status);
+                let status_id = format!("task-status-{}", task_key(task).trim_start_matches("task."));
+                view! {
+                    <li class="task-list__item">
+                        <button type="button" class="task-list__link link-button" aria-describedby=status_id.clone() on:click=move |_| ctx.go(Screen::Task(task))>{tr(task_key(task))}</button>
+                        <strong id=status_id class="task-status" class:task-status--done=status == TaskStatus::Completed>{tr(status_key(status))}</strong>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <p>
+            <button type="button" class="button button--large" disabled=!ready on:click=move |_| ctx.go(Screen::Check)>{tr("tasks.check")}</button>
+        </p>
+        {(!ready).then(|| view! { <p class="hint">{tr("tasks.not_ready")}</p> })}
+    }
+}
