@@ -389,9 +389,30 @@ pub struct PhotoView {
 /// Photos per case and stage.
 pub const MAX_PHOTOS_PER_STAGE: usize = 6;
 
+/// A case in a list: what its card shows, built from one query per page (the timeline, the
+/// photos and every target's clock are on the case's own endpoint).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub reference: String,
+    pub kind: CaseKind,
+    pub category: String,
+    pub category_name: String,
+    pub category_name_en: String,
+    pub state: CaseState,
+    pub community: String,
+    /// Who filed it: in staff lists only (empty in a resident's own list).
+    pub resident_name: String,
+    pub created_at: String,
+    /// The earliest deadline still running; shown to residents only once staff acknowledged.
+    pub due_at: Option<String>,
+    pub overdue: bool,
+    pub major: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CasePage {
-    pub items: Vec<CaseView>,
+    pub items: Vec<CaseSummary>,
     /// Pass as `after` for the next page.
     pub next_after: Option<String>,
 }

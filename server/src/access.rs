@@ -26,8 +26,8 @@ impl Scope {
                 .db
                 .jurisdiction(id)
                 .await?
-                .map(|j| Scope::granted(j.id_path))),
-            None if user.role == Role::SystemAdmin => Ok(Some(Scope::granted("/".into()))),
+                .map(|j| Scope::granted(j.id_path, Some((j.level, j.id))))),
+            None if user.role == Role::SystemAdmin => Ok(Some(Scope::granted("/".into(), None))),
             None => Ok(None),
         }
     }

@@ -7,6 +7,9 @@ use std::path::PathBuf;
 pub struct Settings {
     pub database_url: DatabaseUrl,
     pub dist_dir: PathBuf,
+    /// Where content-hashed app files are kept after a deploy replaced them (in the data
+    /// directory), so tabs still running the previous build keep working. `None`: not kept.
+    pub asset_archive: Option<PathBuf>,
     /// Uploaded photos (content-addressed). Several instances must share it.
     pub upload_dir: PathBuf,
     /// Served over HTTPS (directly or behind a proxy): cookies get `Secure` and `__Host-`.

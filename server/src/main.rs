@@ -54,6 +54,15 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Add complaints and retrofit applications at volume to the demo data (for
+    /// `cargo xtask bench --scale`; never on a real database).
+    #[command(hide = true)]
+    VolumeData {
+        #[arg(long)]
+        complaints: i64,
+        #[arg(long)]
+        applications: i64,
+    },
     /// Create a system admin; the password is read from ANJU_ADMIN_PASSWORD or stdin.
     CreateAdmin {
         #[arg(long)]
@@ -166,6 +175,13 @@ async fn main() -> anyhow::Result<()> {
             demo::seed(&db, now).await?;
             tracing::info!("demo data loaded");
         }
+        Command::VolumeData {
+            complaints,
+            applications,
+        } => {
+            demo::seed_volume(&db, complaints, applications, now).await?;
+            tracing::info!(complaints, applications, "volume data loaded");
+        }
         Command::CreateAdmin { phone, name } => cli::create_admin(&db, &phone, &name, now).await?,
         Command::Audit {
             command: AuditCommand::Verify,
@@ -204,6 +220,7 @@ async fn main() -> anyhow::Result<()> {
                 database_url: url,
                 dist_dir: args.dist_dir.unwrap_or_else(|| "dist".into()),
                 upload_dir: cli.common.data_dir.join("uploads"),
+                asset_archive: Some(cli.common.data_dir.join("static-archive")),
                 secure_cookies: args.secure_cookies,
                 policy: {
                     let mut policy = Policy::default();

@@ -1,6 +1,7 @@
 //! Build, run and test orchestration behind the README's commands:
-//! `cargo xtask run`, `cargo xtask test`, `cargo xtask dist`.
+//! `cargo xtask run`, `cargo xtask test`, `cargo xtask dist`, `cargo xtask bench`.
 
+mod bench;
 mod dist;
 mod fuzz;
 mod i18n_check;
@@ -27,6 +28,14 @@ fn real_main() -> Result<()> {
         Some("dist") => dist::dist(&root).map(|_| ()),
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root),
+        Some("bench") => bench::bench(
+            &root,
+            bench::Options {
+                short: args.iter().any(|a| a == "--short"),
+                scale: args.iter().any(|a| a == "--scale"),
+            },
+        )
+        .map(|_| ()),
         Some("fuzz") => {
             let seconds = args
                 .get(1)
@@ -37,7 +46,7 @@ fn real_main() -> Result<()> {
             fuzz::fuzz(&root, seconds)
         }
         _ => {
-            eprintln!("usage: cargo xtask <run|test|dist|fuzz>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), a short fuzz run, i18n, end-to-end\n  fuzz  [seconds] fuzz the text parsers (default 300 s)");
+            eprintln!("usage: cargo xtask <run|test|dist|fuzz>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), a short fuzz run, i18n, end-to-end\n  fuzz  [seconds] fuzz the text parsers (default 300 s)\n  bench [--short|--scale] the server under load with wrk: /api/health, the month-end mix, each list, static files");
             bail!("unknown command")
         }
     }
@@ -134,6 +143,20 @@ fn test(root: &std::path::Path) -> Result<()> {
     summary.push(format!(
         "first-load bundle: {} bytes brotli",
         bundle.first_load_brotli
+    ));
+
+    // The load runs once, briefly, on the debug server: every endpoint answers under 64
+    // connections without an error. Figures come from `cargo xtask bench` (release).
+    let runs = bench::bench(
+        root,
+        bench::Options {
+            short: true,
+            scale: false,
+        },
+    )?;
+    summary.push(format!(
+        "bench --short ({} loads, 64 connections, debug server): 0 errors",
+        runs.len()
     ));
 
     println!("\n== summary ==");

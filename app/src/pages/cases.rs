@@ -4,7 +4,7 @@ use crate::api;
 use crate::components::case_card::CaseCard;
 use crate::i18n::{page_title, tr};
 use crate::state::Session;
-use anju_domain::complaint::CaseView;
+use anju_domain::complaint::CaseSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -13,7 +13,7 @@ use leptos_router::components::A;
 pub fn CasesHome() -> impl IntoView {
     page_title("cases.title");
     let session = expect_context::<Session>();
-    let cases = RwSignal::new(None::<Vec<CaseView>>);
+    let cases = RwSignal::new(None::<Vec<CaseSummary>>);
     Effect::new(move |_| {
         let signed_in = session
             .user

@@ -3,7 +3,7 @@
 use crate::api;
 use crate::components::case_card::CaseCard;
 use crate::i18n::{page_title, tr};
-use anju_domain::complaint::CaseView;
+use anju_domain::complaint::CaseSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -14,7 +14,7 @@ pub fn Queue() -> impl IntoView {
     page_title("queue.title");
     let query = use_query_map();
     let overdue = move || query.with(|q| q.get("overdue").is_some_and(|v| v == "true"));
-    let items = RwSignal::new(None::<Vec<CaseView>>);
+    let items = RwSignal::new(None::<Vec<CaseSummary>>);
     let next = RwSignal::new(None::<String>);
     let load = move |after: Option<String>, only_overdue: bool| {
         spawn_local(async move {

@@ -50,6 +50,34 @@ impl Db {
         )
     }
 
+    /// The names of several nodes at once (a list page's communities), in one query.
+    pub async fn jurisdiction_names(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>, sqlx::Error> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT id, name FROM jurisdictions WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        with_db!(
+            self,
+            read | pool | {
+                let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+                for id in &ids {
+                    query = query.bind(*id);
+                }
+                Ok(query.fetch_all(pool).await?.into_iter().collect())
+            }
+        )
+    }
+
     pub async fn jurisdiction_children(
         &self,
         parent_id: i64,

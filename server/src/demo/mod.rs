@@ -2,6 +2,9 @@
 //! demo-data` can run on every start of `cargo xtask run`.
 
 mod cases;
+mod volume;
+
+pub use volume::seed_volume;
 
 use crate::auth::hash_password;
 use crate::db::accounts::{CreateAccountError, NewAccount};

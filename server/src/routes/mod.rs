@@ -85,7 +85,10 @@ pub fn router(state: AppState) -> Router {
     let router = Router::new()
         .nest("/api", api)
         .nest("/open311/v2", open311::router())
-        .merge(static_files::router(&state.settings.dist_dir))
+        .merge(static_files::router(
+            &state.settings.dist_dir,
+            state.settings.asset_archive.as_deref(),
+        ))
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::map_response_with_state(

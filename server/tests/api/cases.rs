@@ -137,12 +137,27 @@ async fn a_resident_is_promised_a_deadline_only_after_staff_acknowledge(app: Tes
         "no promise before acknowledgement"
     );
 
+    let mine = app.get("/api/cases", Some(&resident)).await;
+    assert_eq!(mine.body["items"][0]["id"], case["id"]);
+    assert!(
+        mine.body["items"][0]["due_at"].is_null(),
+        "the list makes no promise before acknowledgement either"
+    );
+    assert_eq!(
+        mine.body["items"][0]["resident_name"], "",
+        "a resident's own list does not repeat their name"
+    );
+
     let staff = app.sign_in_demo(Role::CommunityStaff).await;
     let queue = app.get("/api/cases", Some(&staff)).await;
     assert_eq!(queue.body["items"][0]["id"], case["id"]);
     assert!(
-        queue.body["items"][0]["due"][0]["due_at"].is_string(),
+        queue.body["items"][0]["due_at"].is_string(),
         "staff always see the clock"
+    );
+    assert!(
+        queue.body["items"][0].get("timeline").is_none(),
+        "a list row is a summary; the history is on the case"
     );
 
     let r = act(
@@ -164,6 +179,12 @@ async fn a_resident_is_promised_a_deadline_only_after_staff_acknowledge(app: Tes
         "working-day clocks end at close of day: {due}"
     );
     assert_eq!(seen.body["assignee_name"], "张丽（柳岸社区）");
+    let mine = app.get("/api/cases", Some(&resident)).await;
+    assert_eq!(
+        mine.body["items"][0]["due_at"].as_str(),
+        Some(due),
+        "the list promises the same time as the case"
+    );
 }
 
 async fn the_whole_complaint_flow_ends_with_a_rating(app: TestApp) {
@@ -540,7 +561,7 @@ async fn the_queue_is_ordered_by_time_left_and_shows_overdue_cases(app: TestApp)
     app.state.clock.advance(20 * 60);
     let overdue = app.get("/api/cases?overdue=true", Some(&staff)).await;
     assert_eq!(ids(&overdue.body), vec![fast["id"].clone()]);
-    assert_eq!(overdue.body["items"][0]["due"][0]["overdue"], true);
+    assert_eq!(overdue.body["items"][0]["overdue"], true);
 }
 
 on_both_backends!(an_admins_holiday_notice_moves_working_day_deadlines);

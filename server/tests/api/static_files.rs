@@ -1,11 +1,19 @@
-use crate::support::TestApp;
+use crate::support::{temp_dir, TestApp};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use axum::Router;
 
 const HASHED_JS: &str = "anju-app-0123456789abcdef.js";
 
-async fn app_with_dist() -> TestApp {
+/// The server as started after `cargo xtask dist` (it reads the build when it starts).
+async fn app_with_dist() -> (TestApp, Router) {
     let app = TestApp::sqlite().await;
+    write_build(&app);
+    let server = app.second_instance().await;
+    (app, server)
+}
+
+fn write_build(app: &TestApp) {
     let dist = &app.state.settings.dist_dir;
     std::fs::create_dir_all(dist).unwrap();
     std::fs::write(
@@ -16,15 +24,18 @@ async fn app_with_dist() -> TestApp {
     std::fs::write(dist.join(HASHED_JS), "console.log('plain')").unwrap();
     std::fs::write(dist.join(format!("{HASHED_JS}.br")), b"brotli-bytes").unwrap();
     std::fs::write(dist.join(format!("{HASHED_JS}.gz")), b"gzip-bytes").unwrap();
-    app
 }
 
-async fn get(app: &TestApp, path: &str, accept_encoding: Option<&str>) -> crate::support::Response {
+async fn get(
+    server: &Router,
+    path: &str,
+    accept_encoding: Option<&str>,
+) -> crate::support::Response {
     let mut b = Request::builder().uri(path);
     if let Some(enc) = accept_encoding {
         b = b.header(header::ACCEPT_ENCODING, enc);
     }
-    app.send(b.body(Body::empty()).unwrap()).await
+    TestApp::send_to(server, b.body(Body::empty()).unwrap()).await
 }
 
 fn header_of(r: &crate::support::Response, name: header::HeaderName) -> &str {
@@ -36,24 +47,24 @@ fn header_of(r: &crate::support::Response, name: header::HeaderName) -> &str {
 
 #[tokio::test]
 async fn hashed_assets_are_immutable_and_served_precompressed() {
-    let app = app_with_dist().await;
-    let br = get(&app, &format!("/{HASHED_JS}"), Some("gzip, br")).await;
+    let (_app, server) = app_with_dist().await;
+    let br = get(&server, &format!("/{HASHED_JS}"), Some("gzip, br")).await;
     assert_eq!(br.status, StatusCode::OK);
     assert_eq!(header_of(&br, header::CONTENT_ENCODING), "br");
     assert!(header_of(&br, header::CONTENT_TYPE).starts_with("text/javascript"));
     assert!(header_of(&br, header::CACHE_CONTROL).contains("immutable"));
 
-    let gz = get(&app, &format!("/{HASHED_JS}"), Some("gzip")).await;
+    let gz = get(&server, &format!("/{HASHED_JS}"), Some("gzip")).await;
     assert_eq!(header_of(&gz, header::CONTENT_ENCODING), "gzip");
-    let plain = get(&app, &format!("/{HASHED_JS}"), None).await;
+    let plain = get(&server, &format!("/{HASHED_JS}"), None).await;
     assert_eq!(plain.body, "console.log('plain')");
 }
 
 #[tokio::test]
 async fn index_and_client_routes_get_the_shell_without_caching() {
-    let app = app_with_dist().await;
+    let (_app, server) = app_with_dist().await;
     for path in ["/", "/account", "/sign-in", "/services/retrofit"] {
-        let r = get(&app, path, None).await;
+        let r = get(&server, path, None).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
         assert!(
             header_of(&r, header::CONTENT_TYPE).starts_with("text/html"),
@@ -62,9 +73,102 @@ async fn index_and_client_routes_get_the_shell_without_caching() {
         assert_eq!(header_of(&r, header::CACHE_CONTROL), "no-cache", "{path}");
         assert!(r.body.as_str().unwrap().contains("安居"), "{path}");
     }
-    let missing_asset = get(&app, "/anju-app-ffffffffffffffff.js", None).await;
+    let missing_asset = get(&server, "/anju-app-ffffffffffffffff.js", None).await;
     assert_eq!(missing_asset.status, StatusCode::NOT_FOUND);
-    let api = get(&app, "/api/account", None).await;
+    let api = get(&server, "/api/account", None).await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert_eq!(api.body["code"], "not_found");
+}
+
+#[tokio::test]
+async fn a_repeated_request_with_the_etag_gets_304_per_encoding() {
+    let (_app, server) = app_with_dist().await;
+    let first = get(&server, &format!("/{HASHED_JS}"), Some("br")).await;
+    let tag = header_of(&first, header::ETAG).to_owned();
+    assert!(tag.starts_with('"') && tag.ends_with("-br\""), "{tag}");
+    assert!(header_of(&first, header::VARY).contains("accept-encoding"));
+    let again = Request::builder()
+        .uri(format!("/{HASHED_JS}"))
+        .header(header::ACCEPT_ENCODING, "br")
+        .header(header::IF_NONE_MATCH, &tag)
+        .body(Body::empty())
+        .unwrap();
+    let again = TestApp::send_to(&server, again).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(header_of(&again, header::ETAG), tag);
+    // The plain variant is another representation: the br tag does not match it.
+    let plain = Request::builder()
+        .uri(format!("/{HASHED_JS}"))
+        .header(header::IF_NONE_MATCH, &tag)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        TestApp::send_to(&server, plain).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn after_a_deploy_the_previous_builds_hashed_files_are_still_served() {
+    let archive = temp_dir();
+    let kept = archive.0.clone();
+    let app = TestApp::sqlite_with(move |s| s.asset_archive = Some(kept)).await;
+    write_build(&app);
+    let before = app.second_instance().await;
+    assert_eq!(
+        get(&before, &format!("/{HASHED_JS}"), None).await.status,
+        StatusCode::OK
+    );
+
+    // The next build replaces dist/: a new hashed file, a new index, the old file gone.
+    let dist = &app.state.settings.dist_dir;
+    std::fs::remove_dir_all(dist).unwrap();
+    std::fs::create_dir_all(dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>安居 v2</title>",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.join("anju-app-fedcba9876543210.js"),
+        "console.log('v2')",
+    )
+    .unwrap();
+    let after = app.second_instance().await;
+
+    let old = get(&after, &format!("/{HASHED_JS}"), Some("br")).await;
+    assert_eq!(
+        old.status,
+        StatusCode::OK,
+        "a tab on the old build can still load it"
+    );
+    assert_eq!(header_of(&old, header::CONTENT_ENCODING), "br");
+    let new = get(&after, "/anju-app-fedcba9876543210.js", None).await;
+    assert_eq!(new.body, "console.log('v2')");
+    let index = get(&after, "/", None).await;
+    assert!(
+        index.body.as_str().unwrap().contains("v2"),
+        "the shell is the new build's"
+    );
+}
+
+#[tokio::test]
+async fn only_get_and_head_reach_the_files() {
+    let (_app, server) = app_with_dist().await;
+    let head = Request::builder()
+        .method("HEAD")
+        .uri(format!("/{HASHED_JS}"))
+        .body(Body::empty())
+        .unwrap();
+    let head = TestApp::send_to(&server, head).await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert_eq!(header_of(&head, header::CONTENT_LENGTH), "20");
+    let post = Request::builder()
+        .method("POST")
+        .uri("/index.html")
+        .body(Body::empty())
+        .unwrap();
+    let post = TestApp::send_to(&server, post).await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(header_of(&post, header::ALLOW), "GET, HEAD");
 }

@@ -80,6 +80,7 @@ fn settings(url: &str, dist: PathBuf) -> Settings {
     Settings {
         database_url: DatabaseUrl::new(url),
         upload_dir: dist.with_file_name("uploads"),
+        asset_archive: None,
         dist_dir: dist,
         secure_cookies: false,
         policy: Policy::default(),

@@ -41,10 +41,16 @@ impl Tx {
         let result: Result<i64, sqlx::Error> = with_tx!(self, |conn| {
             async {
                 let id: i64 = sqlx::query(
+                    // The street and county over the community, for the queue's per-level
+                    // indexes (see `Scope::level_column`).
                     "INSERT INTO cases (reference, kind, category_code, targets, resident_account_id,
-                        filed_by_account_id, client_key, channel, community_id, scope_path, description,
-                        public_place, contact_time, state, created_at, next_due_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted', $14, $15)
+                        filed_by_account_id, client_key, channel, community_id, street_id, county_id,
+                        scope_path, description, public_place, contact_time, state, created_at, next_due_at)
+                     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, street.id, street.parent_id,
+                        $10, $11, $12, $13, 'submitted', $14, $15
+                     FROM jurisdictions community
+                     LEFT JOIN jurisdictions street ON street.id = community.parent_id
+                     WHERE community.id = $9
                      RETURNING id",
                 )
                 .bind(format!("pending-{}-{}", new.filed_by_account_id, new.client_key))

@@ -35,6 +35,35 @@ pub struct CaseRow {
     pub rating: Option<Rating>,
 }
 
+/// A case as lists show it: one query per page joins in the category, community and resident
+/// names (see `anju_domain::complaint::CaseSummary`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseListRow {
+    pub id: i64,
+    pub reference: String,
+    pub kind: String,
+    pub category_code: String,
+    pub category_name: Option<String>,
+    pub category_name_en: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub state: CaseState,
+    pub community_name: Option<String>,
+    pub resident_name: Option<String>,
+    pub created_at: i64,
+    pub acknowledged_at: Option<i64>,
+    pub next_due_at: i64,
+    pub major: bool,
+}
+
+const LIST_SELECT: &str = "SELECT c.id, c.reference, c.kind, c.category_code,
+        cat.name AS category_name, cat.name_en AS category_name_en, c.state,
+        j.name AS community_name, a.display_name AS resident_name,
+        c.created_at, c.acknowledged_at, c.next_due_at, c.major
+    FROM cases c
+    LEFT JOIN categories cat ON cat.code = c.category_code
+    LEFT JOIN jurisdictions j ON j.id = c.community_id
+    LEFT JOIN accounts a ON a.id = c.resident_account_id";
+
 pub struct NewCase<'a> {
     pub kind: CaseKind,
     pub category: &'a Category,

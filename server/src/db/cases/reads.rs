@@ -177,56 +177,60 @@ impl Db {
         account_id: i64,
         before_id: i64,
         limit: i64,
-    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+    ) -> Result<Vec<CaseListRow>, sqlx::Error> {
+        let sql = format!(
+            "{LIST_SELECT} WHERE c.resident_account_id = $1 AND c.id < $2 ORDER BY c.id DESC LIMIT $3"
+        );
         with_db!(
             self,
-            read | pool
-                | {
-                    sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM cases WHERE resident_account_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
-            ))
-            .bind(account_id)
-            .bind(before_id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(from_row)
-            .collect()
-                }
+            read | pool | {
+                sqlx::query_as(&sql)
+                    .bind(account_id)
+                    .bind(before_id)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await
+            }
         )
     }
 
-    /// Staff queue: cases in the subtree still with staff (paused ones last), by time left,
-    /// after the key `(due, id)`.
+    /// Staff queue: open cases in the subtree by time left (paused ones, without a running
+    /// clock, last), after the key `(due, id)`. For a community, street or county the filter
+    /// is its level column, so the page is a seek on that level's index of open cases.
     pub async fn case_queue(
         &self,
         scope: &Scope,
         after: (i64, i64),
         due_before: i64,
         limit: i64,
-    ) -> Result<Vec<CaseRow>, sqlx::Error> {
+    ) -> Result<Vec<CaseListRow>, sqlx::Error> {
+        let filter = match scope.level_column() {
+            Some((column, _)) => format!("c.{column} = $1"),
+            None => "c.scope_path LIKE $1 || '%'".to_owned(),
+        };
+        // The state test is written as in the partial indexes' WHERE, so they apply.
+        let sql = format!(
+            "{LIST_SELECT}
+             WHERE {filter} AND c.state NOT IN ('resolved', 'closed') AND c.next_due_at <= $2
+               AND (c.next_due_at, c.id) > ($3, $4)
+             ORDER BY c.next_due_at, c.id LIMIT $5"
+        );
         with_db!(
             self,
-            read | pool
-                | {
-                    sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM cases
-                 WHERE scope_path LIKE $1 || '%' AND state NOT IN ('resolved', 'closed') AND next_due_at <= $2
-                   AND (next_due_at > $3 OR (next_due_at = $3 AND id > $4))
-                 ORDER BY next_due_at, id LIMIT $5"
-                ))
-                .bind(scope.prefix())
-                .bind(due_before)
-                .bind(after.0)
-                .bind(after.1)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(from_row)
-                .collect()
-                }
+            read | pool | {
+                let query = sqlx::query_as(&sql);
+                let query = match scope.level_column() {
+                    Some((_, id)) => query.bind(id),
+                    None => query.bind(scope.prefix()),
+                };
+                query
+                    .bind(due_before)
+                    .bind(after.0)
+                    .bind(after.1)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await
+            }
         )
     }
 }

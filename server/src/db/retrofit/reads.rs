@@ -72,31 +72,42 @@ impl Db {
         &self,
         f: &QueueFilter<'_>,
     ) -> Result<Vec<ApplicationRow>, sqlx::Error> {
-        with_db!(
-            self,
-            read | pool | {
-                sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM retrofit_applications
-                     WHERE scope_path LIKE $1 || '%'
+        // As the case queue: the caller's level column where there is one (an index seek on
+        // `(column, id)`), the prefix above the county.
+        let filter = match f.scope.level_column() {
+            Some((column, _)) => format!("{column} = $1"),
+            None => "scope_path LIKE $1 || '%'".to_owned(),
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM retrofit_applications
+                     WHERE {filter}
                        AND (state <> 'draft' OR applicant_account_id = $2)
                        AND ($3 IS NULL OR state = $3)
                        AND ($4 IS NULL OR community_id = $4)
                        AND ($5 IS NULL OR (',' || grounds || ',') LIKE ('%,' || $5 || ',%'))
                        AND id < $6
                      ORDER BY id DESC LIMIT $7"
-                ))
-                .bind(f.scope.prefix())
-                .bind(f.viewer)
-                .bind(f.state)
-                .bind(f.community_id)
-                .bind(f.ground)
-                .bind(f.before_id)
-                .bind(f.limit)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(from_row)
-                .collect()
+        );
+        with_db!(
+            self,
+            read | pool | {
+                let query = sqlx::query(&sql);
+                let query = match f.scope.level_column() {
+                    Some((_, id)) => query.bind(id),
+                    None => query.bind(f.scope.prefix()),
+                };
+                query
+                    .bind(f.viewer)
+                    .bind(f.state)
+                    .bind(f.community_id)
+                    .bind(f.ground)
+                    .bind(f.before_id)
+                    .bind(f.limit)
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(from_row)
+                    .collect()
             }
         )
     }

@@ -3,11 +3,14 @@
 use super::access::{staff_scope, visible_case};
 use super::views::case_view;
 use crate::auth::CurrentUser;
+use crate::db::cases::{CaseListRow, NO_DUE};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
 use crate::paging::PageSize;
+use crate::shanghai::rfc3339;
 use crate::AppState;
-use anju_domain::complaint::{CasePage, CaseView};
+use anju_domain::category::CaseKind;
+use anju_domain::complaint::{CasePage, CaseSummary, CaseView};
 use anju_domain::Role;
 use axum::extract::State;
 use axum::Json;
@@ -70,11 +73,44 @@ pub async fn list(
             last.id.to_string()
         }
     });
-    let mut items = Vec::with_capacity(rows.len());
-    for row in &rows {
-        items.push(case_view(&state, row, staff).await?);
-    }
+    let now = state.clock.now();
+    let items = rows.into_iter().map(|r| summary(r, staff, now)).collect();
     Ok(Json(CasePage { items, next_after }))
+}
+
+/// A list row as its card shows it. The due time is the stored earliest running deadline
+/// (recomputed with every change of the case), so a page needs no clock data.
+fn summary(row: CaseListRow, staff: bool, now: i64) -> CaseSummary {
+    let running = row.next_due_at != NO_DUE && !row.state.is_handled();
+    // Residents are promised a time only once staff have acknowledged the case.
+    let shown = running && (staff || row.acknowledged_at.is_some());
+    CaseSummary {
+        id: row.id,
+        reference: row.reference,
+        kind: if row.kind == "inquiry" {
+            CaseKind::Inquiry
+        } else {
+            CaseKind::Complaint
+        },
+        category_name: row
+            .category_name
+            .unwrap_or_else(|| row.category_code.clone()),
+        category_name_en: row
+            .category_name_en
+            .unwrap_or_else(|| row.category_code.clone()),
+        category: row.category_code,
+        state: row.state,
+        community: row.community_name.unwrap_or_default(),
+        resident_name: if staff {
+            row.resident_name.unwrap_or_default()
+        } else {
+            String::new()
+        },
+        created_at: rfc3339(row.created_at),
+        due_at: shown.then(|| rfc3339(row.next_due_at)),
+        overdue: shown && now > row.next_due_at,
+        major: row.major,
+    }
 }
 
 pub async fn get(

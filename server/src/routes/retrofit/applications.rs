@@ -92,11 +92,10 @@ pub(crate) async fn summary_rows(
     state: &AppState,
     rows: &[ApplicationRow],
 ) -> ApiResult<Vec<anju_domain::application::ApplicationSummary>> {
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        items.push(summary(state, row).await?);
-    }
-    Ok(items)
+    // Two queries a page: the rows, then their communities' names.
+    let communities: Vec<i64> = rows.iter().filter_map(|r| r.community_id).collect();
+    let names = state.db.jurisdiction_names(&communities).await?;
+    Ok(rows.iter().map(|r| summary(r, &names)).collect())
 }
 
 pub async fn get(

@@ -263,21 +263,27 @@ pub async fn application_view(
     })
 }
 
-pub async fn summary(state: &AppState, app: &ApplicationRow) -> ApiResult<ApplicationSummary> {
+pub fn summary(
+    app: &ApplicationRow,
+    community_names: &std::collections::HashMap<i64, String>,
+) -> ApplicationSummary {
     let grounds = app
         .grounds
         .split(',')
         .filter_map(anju_domain::application::parse_ground)
         .collect();
-    Ok(ApplicationSummary {
+    ApplicationSummary {
         id: app.id,
         reference: app.reference.clone(),
         state: app.state,
         elder_name: app.elder_name.clone(),
-        community_name: name_of(state, app.community_id).await?.unwrap_or_default(),
+        community_name: app
+            .community_id
+            .and_then(|c| community_names.get(&c).cloned())
+            .unwrap_or_default(),
         grounds,
         self_paid: app.grounds == "self_paid",
         submitted_at: app.submitted_at,
         created_at: app.created_at,
-    })
+    }
 }

@@ -37,7 +37,7 @@ pub async fn list(
                     .jurisdiction(h.community_id)
                     .await?
                     .ok_or(ApiError::NotFound)?;
-                let home = Scope::home_community(community.id_path);
+                let home = Scope::home_community(community.id_path, community.id);
                 (state.db.surveys_in_scope(&home).await?, Some(h))
             }
             None => (Vec::new(), None),
