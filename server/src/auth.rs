@@ -117,15 +117,15 @@ impl FromRequestParts<AppState> for CurrentUser {
     ) -> Result<Self, Self::Rejection> {
         let token = session_token(state, &parts.headers).ok_or(ApiError::Unauthenticated)?;
         let hash = token_hash(&token);
-        let session = state
+        let signed_in = state
             .db
-            .session(&hash)
+            .signed_in(&hash)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         let now = state.clock.now();
         let policy = &state.settings.policy;
-        if now - session.last_seen_at > policy.session_idle_secs
-            || now - session.created_at > policy.session_absolute_secs
+        if now - signed_in.session_last_seen_at > policy.session_idle_secs
+            || now - signed_in.session_created_at > policy.session_absolute_secs
         {
             let mut tx = state.db.begin().await?;
             tx.delete_session(&hash).await?;
@@ -134,14 +134,10 @@ impl FromRequestParts<AppState> for CurrentUser {
         }
         // Writing on every request would serialise reads behind the writer; a minute of
         // slack on a 30-minute idle timeout is harmless.
-        if now - session.last_seen_at >= 60 {
+        if now - signed_in.session_last_seen_at >= 60 {
             state.db.touch_session(&hash, now).await?;
         }
-        let account = state
-            .db
-            .account(session.account_id)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
+        let account = signed_in.account;
         Ok(CurrentUser(account))
     }
 }

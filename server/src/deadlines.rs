@@ -63,17 +63,29 @@ async fn handlers(state: &AppState, case: &CaseRow) -> anyhow::Result<Vec<i64>> 
 pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
     let now = state.clock.now();
     let mut report = ScanReport::default();
-    // Day-scale warnings come the morning of the due day, so look a day ahead.
-    for id in state.db.cases_due_before(now + 24 * 3600, false).await? {
+    // A case wakes the watch a day before its deadline (warnings come at most that early);
+    // the exact warning time is then stored, so each case is looked at about twice.
+    for id in state.db.cases_to_warn(now).await? {
         let Some(case) = state.db.case(id).await? else {
             continue;
         };
         let due = case.next_due_at;
-        let Some(warn) = warning_time(state, &case).await? else {
-            continue;
-        };
-        if now < warn || now >= due {
-            continue;
+        let warn = warning_time(state, &case).await?;
+        match warn {
+            Some(w) if now < w && w < due => {
+                state.db.defer_warning(id, due, Some(w)).await?;
+                continue;
+            }
+            // Past the deadline already (the breach notice covers it), or no warning.
+            Some(_) if now >= due => {
+                state.db.defer_warning(id, due, None).await?;
+                continue;
+            }
+            None => {
+                state.db.defer_warning(id, due, None).await?;
+                continue;
+            }
+            Some(_) => {}
         }
         let handlers = handlers(state, &case).await?;
         let mut tx = state.db.begin().await?;
@@ -102,7 +114,7 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
         tx.commit().await?;
         report.warnings += 1;
     }
-    for id in state.db.cases_due_before(now, true).await? {
+    for id in state.db.cases_breached(now).await? {
         let Some(case) = state.db.case(id).await? else {
             continue;
         };

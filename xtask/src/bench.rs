@@ -328,7 +328,7 @@ fn scale(
             staff: sign_in(&base, STREET_REVIEWER)?,
             category: String::new(),
         };
-        let later = later_page_key(&base, &cookies.staff, 10)?;
+        let later = later_page_key(&base, &cookies.staff, 2)?;
         step(&format!(
             "{complaints} complaints, {applications} applications ({backend})"
         ));
@@ -348,7 +348,7 @@ fn scale(
                 &script,
                 SECONDS,
                 &cookies,
-                "staff queue, 11th page",
+                "staff queue, 3rd page",
                 "staff_queue",
                 &url(&format!("/api/cases?after={later}")),
             )?,

@@ -18,3 +18,12 @@ CREATE INDEX cases_open ON cases(next_due_at, id) WHERE state NOT IN ('resolved'
 CREATE INDEX retrofit_applications_community ON retrofit_applications(community_id, id);
 CREATE INDEX retrofit_applications_street ON retrofit_applications(street_id, id);
 CREATE INDEX retrofit_applications_county_id ON retrofit_applications(county_id, id);
+
+-- The deadline watch wakes only for cases whose warning may be due: `warn_at` is no later
+-- than the warning (first a day before the deadline; the watch then stores the exact time),
+-- and empty once warned or when no deadline runs.
+ALTER TABLE cases ADD COLUMN warn_at BIGINT;
+UPDATE cases SET warn_at = next_due_at - 86400
+    WHERE next_due_at <> 9223372036854775807 AND state NOT IN ('resolved', 'closed')
+      AND (warned_for_due IS NULL OR warned_for_due <> next_due_at);
+CREATE INDEX cases_open_warn ON cases(warn_at) WHERE state NOT IN ('resolved', 'closed');

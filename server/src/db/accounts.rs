@@ -57,7 +57,7 @@ pub enum CreateAccountError {
     Db(#[from] sqlx::Error),
 }
 
-const COLUMNS: &str = "id, phone, password_hash, display_name, role, jurisdiction_id, home_building_id, home_unit, home_room, scope_path, elder_mode, locale, phone_verified_at, temporary_password_expires_at";
+pub(super) const COLUMNS: &str = "id, phone, password_hash, display_name, role, jurisdiction_id, home_building_id, home_unit, home_room, scope_path, elder_mode, locale, phone_verified_at, temporary_password_expires_at";
 
 impl Db {
     pub async fn account_by_phone(&self, phone: &str) -> Result<Option<AccountRow>, sqlx::Error> {

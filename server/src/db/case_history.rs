@@ -226,12 +226,17 @@ impl Tx {
         next_due_at: i64,
     ) -> Result<(), sqlx::Error> {
         with_tx!(self, |conn| {
-            sqlx::query("UPDATE cases SET next_due_at = $1 WHERE id = $2")
-                .bind(next_due_at)
-                .bind(case_id)
-                .execute(&mut *conn)
-                .await
-                .map(|_| ())
+            // A new deadline wakes the deadline watch a day before it (see `warn_at`).
+            sqlx::query(
+                "UPDATE cases SET next_due_at = $1,
+                    warn_at = CASE WHEN $1 = 9223372036854775807 THEN NULL ELSE $1 - 86400 END
+                 WHERE id = $2",
+            )
+            .bind(next_due_at)
+            .bind(case_id)
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
         })
     }
 }

@@ -89,36 +89,58 @@ impl Db {
         )
     }
 
-    /// Cases whose running deadline is before `horizon` and that were not yet `column`-notified
-    /// for that deadline. `column` picks warning or breach bookkeeping.
-    pub async fn cases_due_before(
-        &self,
-        horizon: i64,
-        breach: bool,
-    ) -> Result<Vec<i64>, sqlx::Error> {
+    /// Open cases past their deadline whose supervisors have not been told of this deadline.
+    pub async fn cases_breached(&self, now: i64) -> Result<Vec<i64>, sqlx::Error> {
         with_db!(
             self,
             read | pool
                 | {
-                    let rows = if breach {
-                        sqlx::query(
+                    sqlx::query_scalar(
                     "SELECT id FROM cases WHERE next_due_at <= $1 AND state NOT IN ('resolved', 'closed')
                      AND (breach_notified_for_due IS NULL OR breach_notified_for_due <> next_due_at) ORDER BY id",
                 )
-                .bind(horizon)
+                .bind(now)
                 .fetch_all(pool)
-                .await?
-                    } else {
-                        sqlx::query(
-                    "SELECT id FROM cases WHERE next_due_at <= $1 AND state NOT IN ('resolved', 'closed')
-                     AND (warned_for_due IS NULL OR warned_for_due <> next_due_at) ORDER BY id",
-                )
-                .bind(horizon)
-                .fetch_all(pool)
-                .await?
-                    };
-                    rows.iter().map(|r| r.try_get("id")).collect()
+                .await
                 }
+        )
+    }
+
+    /// Open cases whose warning may be due by `now` (`warn_at`, an index of open cases).
+    pub async fn cases_to_warn(&self, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query_scalar(
+                    "SELECT id FROM cases WHERE warn_at <= $1 AND state NOT IN ('resolved', 'closed') ORDER BY warn_at, id",
+                )
+                .bind(now)
+                .fetch_all(pool)
+                .await
+                }
+        )
+    }
+
+    /// Not yet: wake the watch for this case's warning at `at` (`None`: no warning for this
+    /// deadline), unless the deadline moved meanwhile.
+    pub async fn defer_warning(
+        &self,
+        case_id: i64,
+        due: i64,
+        at: Option<i64>,
+    ) -> Result<(), sqlx::Error> {
+        with_db!(
+            self,
+            write | pool | {
+                sqlx::query("UPDATE cases SET warn_at = $1 WHERE id = $2 AND next_due_at = $3")
+                    .bind(at)
+                    .bind(case_id)
+                    .bind(due)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            }
         )
     }
 
@@ -204,7 +226,7 @@ impl Tx {
                 .await?
             } else {
                 sqlx::query(
-                    "UPDATE cases SET warned_for_due = $1 WHERE id = $2 AND next_due_at = $1
+                    "UPDATE cases SET warned_for_due = $1, warn_at = NULL WHERE id = $2 AND next_due_at = $1
                      AND (warned_for_due IS NULL OR warned_for_due <> $1)",
                 )
                 .bind(due)

@@ -1,6 +1,7 @@
 //! Server-side sessions. Only a SHA-256 of the cookie token is stored, so a leaked database
 //! does not hand out live sessions.
 
+use super::accounts::AccountRow;
 use super::{with_db, with_tx, Db, Tx};
 use sqlx::Row;
 
@@ -11,7 +12,41 @@ pub struct SessionRow {
     pub last_seen_at: i64,
 }
 
+/// A live session with its account, read together on every signed-in request.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SignedIn {
+    pub session_created_at: i64,
+    pub session_last_seen_at: i64,
+    #[sqlx(flatten)]
+    pub account: AccountRow,
+}
+
+static SIGNED_IN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let account: Vec<String> = super::accounts::COLUMNS
+        .split(", ")
+        .map(|c| format!("a.{c}"))
+        .collect();
+    format!(
+        "SELECT s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at, {}
+         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
+        account.join(", ")
+    )
+});
+
 impl Db {
+    /// The session and its account in one query (every signed-in request asks).
+    pub async fn signed_in(&self, token_hash: &str) -> Result<Option<SignedIn>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query_as(&SIGNED_IN)
+                    .bind(token_hash)
+                    .fetch_optional(pool)
+                    .await
+            }
+        )
+    }
+
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
         with_db!(
             self,

@@ -1,6 +1,6 @@
 //! Demo data at volume, for `cargo xtask bench --scale`: complaints and retrofit applications
-//! spread evenly over the demo communities, most of them long handled (as years of history
-//! are), a fiftieth still open with deadlines around now. Inserted by the database itself
+//! spread evenly over the demo communities and over three years, most of them long handled,
+//! a tenth still open with deadlines from an hour ago to five days ahead. Inserted by the database itself
 //! (a recursive count), one statement per community, so a million rows take seconds.
 
 use crate::db::{with_db, Db};
@@ -26,13 +26,14 @@ const PLACES: &str = "SELECT c.id AS community_id, s.id AS street_id, s.parent_i
 const CASES: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
     INSERT INTO cases (reference, kind, category_code, targets, resident_account_id,
         filed_by_account_id, client_key, channel, community_id, street_id, county_id, scope_path,
-        description, state, created_at, next_due_at, handled_at)
+        description, state, created_at, next_due_at, handled_at, warn_at)
     SELECT 'V' || $2 || '-' || i, 'complaint', $3, (SELECT targets FROM categories WHERE code = $3),
         $4, $4, 'volume-' || $2 || '-' || i, 'app', $5, $6, $7, $8, '楼道灯不亮（压测数据）',
-        CASE WHEN i % 50 = 0 THEN 'acknowledged' ELSE 'closed' END,
-        $9 - i * 60,
-        CASE WHEN i % 50 = 0 THEN $9 + (i % 7000) * 60 - 3600 ELSE 9223372036854775807 END,
-        CASE WHEN i % 50 = 0 THEN NULL ELSE $9 - i * 60 + 3600 END
+        CASE WHEN i % 10 = 0 THEN 'acknowledged' ELSE 'closed' END,
+        $9 - i * $10,
+        CASE WHEN i % 10 = 0 THEN $9 + (i % 7000) * 60 - 3600 ELSE 9223372036854775807 END,
+        CASE WHEN i % 10 = 0 THEN NULL ELSE $9 - i * $10 + 3600 END,
+        CASE WHEN i % 10 = 0 THEN $9 + (i % 7000) * 60 - 3600 - 86400 ELSE NULL END
     FROM n";
 
 const APPLICATIONS: &str =
@@ -71,6 +72,8 @@ pub async fn seed_volume(
             .fetch_one(pool)
             .await?;
             let parts = places.len() as i64;
+            // Three years of history, however many rows: a month holds a thirty-sixth.
+            let spacing = (3 * 365 * 86_400 / (complaints / parts).max(1)).max(1);
             for (n, p) in places.iter().enumerate() {
                 let tag = format!("{now}-{n}");
                 sqlx::query(CASES)
@@ -83,6 +86,7 @@ pub async fn seed_volume(
                     .bind(p.county_id)
                     .bind(&p.building_path)
                     .bind(now)
+                    .bind(spacing)
                     .execute(pool)
                     .await?;
                 sqlx::query(APPLICATIONS)

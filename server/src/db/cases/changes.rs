@@ -45,9 +45,11 @@ impl Tx {
                     // indexes (see `Scope::level_column`).
                     "INSERT INTO cases (reference, kind, category_code, targets, resident_account_id,
                         filed_by_account_id, client_key, channel, community_id, street_id, county_id,
-                        scope_path, description, public_place, contact_time, state, created_at, next_due_at)
+                        scope_path, description, public_place, contact_time, state, created_at, next_due_at,
+                        warn_at)
                      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, street.id, street.parent_id,
-                        $10, $11, $12, $13, 'submitted', $14, $15
+                        $10, $11, $12, $13, 'submitted', $14, $15,
+                        CASE WHEN $15 = 9223372036854775807 THEN NULL ELSE $15 - 86400 END
                      FROM jurisdictions community
                      LEFT JOIN jurisdictions street ON street.id = community.parent_id
                      WHERE community.id = $9
