@@ -65,6 +65,7 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
     let mut report = ScanReport::default();
     // A case wakes the watch a day before its deadline (warnings come at most that early);
     // the exact warning time is then stored, so each case is looked at about twice.
+    let mut deferred = Vec::new();
     for id in state.db.cases_to_warn(now).await? {
         let Some(case) = state.db.case(id).await? else {
             continue;
@@ -73,16 +74,16 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
         let warn = warning_time(state, &case).await?;
         match warn {
             Some(w) if now < w && w < due => {
-                state.db.defer_warning(id, due, Some(w)).await?;
+                deferred.push((id, due, Some(w)));
                 continue;
             }
             // Past the deadline already (the breach notice covers it), or no warning.
             Some(_) if now >= due => {
-                state.db.defer_warning(id, due, None).await?;
+                deferred.push((id, due, None));
                 continue;
             }
             None => {
-                state.db.defer_warning(id, due, None).await?;
+                deferred.push((id, due, None));
                 continue;
             }
             Some(_) => {}
@@ -113,6 +114,11 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
         }
         tx.commit().await?;
         report.warnings += 1;
+    }
+    if !deferred.is_empty() {
+        let mut tx = state.db.begin().await?;
+        tx.defer_warnings(&deferred).await?;
+        tx.commit().await?;
     }
     for id in state.db.cases_breached(now).await? {
         let Some(case) = state.db.case(id).await? else {

@@ -122,28 +122,6 @@ impl Db {
         )
     }
 
-    /// Not yet: wake the watch for this case's warning at `at` (`None`: no warning for this
-    /// deadline), unless the deadline moved meanwhile.
-    pub async fn defer_warning(
-        &self,
-        case_id: i64,
-        due: i64,
-        at: Option<i64>,
-    ) -> Result<(), sqlx::Error> {
-        with_db!(
-            self,
-            write | pool | {
-                sqlx::query("UPDATE cases SET warn_at = $1 WHERE id = $2 AND next_due_at = $3")
-                    .bind(at)
-                    .bind(case_id)
-                    .bind(due)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-            }
-        )
-    }
-
     pub async fn first_account_with_role(&self, role: &str) -> Result<Option<i64>, sqlx::Error> {
         with_db!(
             self,
@@ -206,6 +184,25 @@ impl Tx {
 }
 
 impl Tx {
+    /// Not yet: wake the watch for each case's warning at its time (`None`: no warning for
+    /// this deadline), unless the deadline moved meanwhile. One transaction for a scan's worth.
+    pub async fn defer_warnings(
+        &mut self,
+        deferred: &[(i64, i64, Option<i64>)],
+    ) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| {
+            for (case_id, due, at) in deferred {
+                sqlx::query("UPDATE cases SET warn_at = $1 WHERE id = $2 AND next_due_at = $3")
+                    .bind(at)
+                    .bind(case_id)
+                    .bind(due)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok(())
+        })
+    }
+
     /// Claim the right to send a warning (or breach notice) for the case's current deadline.
     /// Only one server instance wins the claim, so nobody is told twice.
     pub async fn claim_deadline_notice(

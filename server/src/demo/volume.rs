@@ -1,7 +1,7 @@
 //! Demo data at volume, for `cargo xtask bench --scale`: complaints and retrofit applications
 //! spread evenly over the demo communities and over three years, most of them long handled,
-//! a tenth still open with deadlines from an hour ago to five days ahead. Inserted by the database itself
-//! (a recursive count), one statement per community, so a million rows take seconds.
+//! a tenth still open with deadlines from an hour ago to five days ahead. Inserted by the
+//! database itself (a recursive count), so a million rows take seconds.
 
 use crate::db::{with_db, Db};
 use crate::demo::DEMO_ACCOUNTS;
@@ -23,30 +23,36 @@ const PLACES: &str = "SELECT c.id AS community_id, s.id AS street_id, s.parent_i
     FROM jurisdictions c JOIN jurisdictions s ON s.id = c.parent_id
     WHERE c.level = 'community' ORDER BY c.id";
 
-const CASES: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+/// The rows, one statement for all places: rows go to the places ten at a time, so ids
+/// interleave across communities as real arrivals do. `{places}` is a `VALUES` list.
+const CASES: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1),
+    p(k, community_id, street_id, county_id, building_id, building_path) AS (VALUES {places})
     INSERT INTO cases (reference, kind, category_code, targets, resident_account_id,
         filed_by_account_id, client_key, channel, community_id, street_id, county_id, scope_path,
         description, state, created_at, next_due_at, handled_at, warn_at)
     SELECT 'V' || $2 || '-' || i, 'complaint', $3, (SELECT targets FROM categories WHERE code = $3),
-        $4, $4, 'volume-' || $2 || '-' || i, 'app', $5, $6, $7, $8, '楼道灯不亮（压测数据）',
+        $4, $4, 'volume-' || $2 || '-' || i, 'app', p.community_id, p.street_id, p.county_id,
+        p.building_path, '楼道灯不亮（压测数据）',
         CASE WHEN i % 10 = 0 THEN 'acknowledged' ELSE 'closed' END,
-        $9 - i * $10,
-        CASE WHEN i % 10 = 0 THEN $9 + (i % 7000) * 60 - 3600 ELSE 9223372036854775807 END,
-        CASE WHEN i % 10 = 0 THEN NULL ELSE $9 - i * $10 + 3600 END,
-        CASE WHEN i % 10 = 0 THEN $9 + (i % 7000) * 60 - 3600 - 86400 ELSE NULL END
-    FROM n";
+        $5 - i * $6,
+        CASE WHEN i % 10 = 0 THEN $5 + (i % 7000) * 60 - 3600 ELSE 9223372036854775807 END,
+        CASE WHEN i % 10 = 0 THEN NULL ELSE $5 - i * $6 + 3600 END,
+        CASE WHEN i % 10 = 0 THEN $5 + (i % 7000) * 60 - 3600 - 86400 ELSE NULL END
+    FROM n JOIN p ON p.k = (n.i / 10) % $7";
 
 const APPLICATIONS: &str =
-    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1),
+    p(k, community_id, street_id, county_id, building_id, building_path) AS (VALUES {places})
     INSERT INTO retrofit_applications (reference, year, state, channel, applicant_account_id,
         client_key, elder_name, home_building_id, community_id, street_id, county_id, scope_path,
         grounds, created_at, updated_at, submitted_at)
     SELECT 'V-SL-' || $2 || '-' || i, $3,
         CASE i % 5 WHEN 0 THEN 'submitted' WHEN 1 THEN 'proposed' WHEN 2 THEN 'confirmed'
             WHEN 3 THEN 'rejected' ELSE 'settled' END,
-        'app', $4, 'volume-' || $2 || '-' || i, '压测老人', $5, $6, $7, $8, $9, 'age80',
-        $10 - i * 60, $10 - i * 60, $10 - i * 60
-    FROM n";
+        'app', $4, 'volume-' || $2 || '-' || i, '压测老人', p.building_id, p.community_id,
+        p.street_id, p.county_id, p.building_path, 'age80',
+        $5 - i * $6, $5 - i * $6, $5 - i * $6
+    FROM n JOIN p ON p.k = (n.i / 10) % $7";
 
 /// Add `complaints` cases and `applications` retrofit applications (both split evenly over
 /// the communities) to a database holding the demo data.
@@ -72,37 +78,47 @@ pub async fn seed_volume(
             .fetch_one(pool)
             .await?;
             let parts = places.len() as i64;
-            // Three years of history, however many rows: a month holds a thirty-sixth.
-            let spacing = (3 * 365 * 86_400 / (complaints / parts).max(1)).max(1);
-            for (n, p) in places.iter().enumerate() {
-                let tag = format!("{now}-{n}");
-                sqlx::query(CASES)
-                    .bind(complaints / parts)
-                    .bind(&tag)
-                    .bind(&category)
-                    .bind(resident)
-                    .bind(p.community_id)
-                    .bind(p.street_id)
-                    .bind(p.county_id)
-                    .bind(&p.building_path)
-                    .bind(now)
-                    .bind(spacing)
-                    .execute(pool)
-                    .await?;
-                sqlx::query(APPLICATIONS)
-                    .bind(applications / parts)
-                    .bind(&tag)
-                    .bind(year)
-                    .bind(resident)
-                    .bind(p.building_id)
-                    .bind(p.community_id)
-                    .bind(p.street_id)
-                    .bind(p.county_id)
-                    .bind(&p.building_path)
-                    .bind(now)
-                    .execute(pool)
-                    .await?;
-            }
+            // Ids and id paths only (digits and `/`), so they can stand in the statement.
+            let values: Vec<String> = places
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    p.building_path
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b'/')
+                })
+                .map(|(k, p)| {
+                    format!(
+                        "({k}, {}, {}, {}, {}, '{}')",
+                        p.community_id, p.street_id, p.county_id, p.building_id, p.building_path
+                    )
+                })
+                .collect();
+            anyhow::ensure!(values.len() == places.len(), "unexpected building path");
+            let values = values.join(", ");
+            // Three years of history, however many rows.
+            let spacing = |rows: i64| (3 * 365 * 86_400 / rows.max(1)).max(1);
+            let tag = now.to_string();
+            sqlx::query(&CASES.replace("{places}", &values))
+                .bind(complaints)
+                .bind(&tag)
+                .bind(&category)
+                .bind(resident)
+                .bind(now)
+                .bind(spacing(complaints))
+                .bind(parts)
+                .execute(pool)
+                .await?;
+            sqlx::query(&APPLICATIONS.replace("{places}", &values))
+                .bind(applications)
+                .bind(&tag)
+                .bind(year)
+                .bind(resident)
+                .bind(now)
+                .bind(spacing(applications))
+                .bind(parts)
+                .execute(pool)
+                .await?;
             // Fresh statistics, as after a night's `ANALYZE`, for the planner.
             sqlx::query("ANALYZE").execute(pool).await?;
             Ok(())

@@ -78,8 +78,18 @@ impl Db {
             Some((column, _)) => format!("{column} = $1"),
             None => "scope_path LIKE $1 || '%'".to_owned(),
         };
+        // SQLite's planner would rather walk the whole table backwards by id and filter (seen
+        // 15× slower at 100,000 applications): name the level's index there.
+        let index = match (self, f.scope.level_column()) {
+            (Db::Sqlite { .. }, Some((column, _))) => match column {
+                "community_id" => "INDEXED BY retrofit_applications_community",
+                "street_id" => "INDEXED BY retrofit_applications_street",
+                _ => "INDEXED BY retrofit_applications_county_id",
+            },
+            _ => "",
+        };
         let sql = format!(
-            "SELECT {COLUMNS} FROM retrofit_applications
+            "SELECT {COLUMNS} FROM retrofit_applications {index}
                      WHERE {filter}
                        AND (state <> 'draft' OR applicant_account_id = $2)
                        AND ($3 IS NULL OR state = $3)
