@@ -5,7 +5,8 @@
 //! - `/api/health` alone, the yardstick of what the machine and the HTTP stack can do;
 //! - the month-end mix at 64 connections: 40 % a resident's case list, 30 % the staff queue,
 //!   20 % session checks, 10 % new complaints;
-//! - each list alone, and the static files (a small hashed file, `index.html`).
+//! - each list alone, new complaints alone, and the static files (a small hashed file,
+//!   `index.html`).
 //!
 //! It prints p50 / p99 / requests per second per run and the mix against `/api/health`.
 //! `--short` runs each load for 2 s on the debug server `cargo xtask test` already built, to
@@ -113,6 +114,7 @@ pub fn bench(root: &Path, options: Options) -> Result<Vec<Run>> {
             "/api/cases?overdue=true",
         )?,
         load("session check", "session", "/api/session")?,
+        load("new complaints", "new_complaint", "/api/cases")?,
         load(
             "static file (hashed, br)",
             "static",
@@ -172,6 +174,8 @@ request = function()
     return get(wrk.path, os.getenv("ANJU_RESIDENT"))
   elseif mode == "staff_queue" or mode == "staff_overdue" then
     return get(wrk.path, staff)
+  elseif mode == "new_complaint" then
+    return new_complaint()
   elseif mode == "static" then
     return wrk.format("GET", wrk.path, { ["Accept-Encoding"] = "br, gzip" })
   else
@@ -478,8 +482,9 @@ fn free_port() -> Result<u16> {
 fn wait_healthy(base: &str) -> Result<()> {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(60) {
+        // Quiet: refused connections are expected until the server listens.
         let ok = Command::new("curl")
-            .args(["-fsS", "-o", "/dev/null", &format!("{base}/api/health")])
+            .args(["-fs", "-o", "/dev/null", &format!("{base}/api/health")])
             .status()
             .is_ok_and(|s| s.success());
         if ok {
