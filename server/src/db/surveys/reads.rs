@@ -5,7 +5,98 @@ use crate::db::scope::Scope;
 use crate::db::{with_db, Db};
 use sqlx::Row;
 
+/// `$1, $2, …, $n` for an `IN (…)` list.
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Db {
+    /// Every version of these surveys (a list page's), in one query, by survey and version.
+    pub async fn survey_versions_of(&self, ids: &[i64]) -> Result<Vec<VersionRow>, sqlx::Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM survey_versions WHERE survey_id IN ({}) ORDER BY survey_id, version",
+            placeholders(ids.len())
+        );
+        with_db!(
+            self,
+            read | pool | {
+                let mut query = sqlx::query(&sql);
+                for id in ids {
+                    query = query.bind(*id);
+                }
+                query
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(version_row)
+                    .collect()
+            }
+        )
+    }
+
+    /// Which of these versions target the community, in one query.
+    pub async fn versions_targeting(
+        &self,
+        version_ids: &[i64],
+        community_id: i64,
+    ) -> Result<Vec<i64>, sqlx::Error> {
+        if version_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT version_id FROM survey_targets WHERE community_id = $1 AND version_id IN ({})",
+            (2..=version_ids.len() + 1)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        with_db!(
+            self,
+            read | pool | {
+                let mut query = sqlx::query_scalar(&sql).bind(community_id);
+                for id in version_ids {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await
+            }
+        )
+    }
+
+    /// Of these versions, the ones the household has answered, in one query.
+    pub async fn versions_answered(
+        &self,
+        version_ids: &[i64],
+        household_key: &str,
+    ) -> Result<Vec<i64>, sqlx::Error> {
+        if version_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let slots: Vec<String> = version_ids
+            .iter()
+            .map(|v| format!("{v}:{household_key}"))
+            .collect();
+        let sql = format!(
+            "SELECT version_id FROM survey_responses WHERE household_slot IN ({})",
+            placeholders(slots.len())
+        );
+        with_db!(
+            self,
+            read | pool | {
+                let mut query = sqlx::query_scalar(&sql);
+                for slot in &slots {
+                    query = query.bind(slot);
+                }
+                query.fetch_all(pool).await
+            }
+        )
+    }
+
     pub async fn survey_versions(&self, survey_id: i64) -> Result<Vec<VersionRow>, sqlx::Error> {
         with_db!(
             self,

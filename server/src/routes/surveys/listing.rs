@@ -44,21 +44,41 @@ pub async fn list(
         },
     };
     let today = today(state.clock.now());
+    // Three queries for the whole list, however many surveys: every version, then (for a
+    // resident) which published versions ask their community and which they have answered.
+    let mut by_survey: std::collections::BTreeMap<i64, Vec<_>> = Default::default();
+    for v in state.db.survey_versions_of(&ids).await? {
+        by_survey.entry(v.survey_id).or_default().push(v);
+    }
+    let loaded: Vec<(i64, Loaded)> = ids
+        .iter()
+        .filter_map(|id| {
+            by_survey
+                .remove(id)
+                .map(|versions| (*id, Loaded { versions }))
+        })
+        .collect();
+    let (asked, answered) = match &home {
+        Some(h) => {
+            let published: Vec<i64> = loaded
+                .iter()
+                .filter_map(|(_, l)| l.published().map(|p| p.id))
+                .collect();
+            (
+                state
+                    .db
+                    .versions_targeting(&published, h.community_id)
+                    .await?,
+                state.db.versions_answered(&published, &h.key).await?,
+            )
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     let mut out = Vec::new();
-    for id in ids {
-        let versions = state.db.survey_versions(id).await?;
-        let loaded = Loaded { versions };
+    for (id, loaded) in &loaded {
         let shown = match &home {
-            Some(h) => match loaded.published() {
-                Some(p)
-                    if state
-                        .db
-                        .survey_targets(p.id)
-                        .await?
-                        .contains(&h.community_id) =>
-                {
-                    p
-                }
+            Some(_) => match loaded.published() {
+                Some(p) if asked.contains(&p.id) => p,
                 _ => continue,
             },
             None => match loaded.versions.last() {
@@ -70,21 +90,13 @@ pub async fn list(
         if home.is_some() && status != SurveyStatus::Open {
             continue;
         }
-        let answered = match &home {
-            Some(h) => state
-                .db
-                .household_response(shown.id, &h.key)
-                .await?
-                .is_some(),
-            None => false,
-        };
         out.push(SurveySummary {
-            id,
+            id: *id,
             title: decode_definition(&shown.definition)?.title,
             status,
             opens_on: shown.opens_on.clone(),
             closes_on: shown.closes_on.clone(),
-            answered,
+            answered: home.is_some() && answered.contains(&shown.id),
         });
     }
     Ok(Json(out))
