@@ -61,10 +61,9 @@ impl Db {
         if ids.is_empty() {
             return Ok(Default::default());
         }
-        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT id, name FROM jurisdictions WHERE id IN ({})",
-            placeholders.join(", ")
+            super::in_list(1, ids.len())
         );
         with_db!(
             self,

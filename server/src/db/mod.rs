@@ -67,6 +67,14 @@ macro_rules! with_db {
 }
 pub(crate) use with_db;
 
+/// `$first, …` for `n` parameters of an `IN (…)` list (both backends number parameters).
+pub(crate) fn in_list(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Db {
     pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Db> {
         if url.is_postgres() {

@@ -2,16 +2,8 @@
 
 use super::*;
 use crate::db::scope::Scope;
-use crate::db::{with_db, Db};
+use crate::db::{in_list, with_db, Db};
 use sqlx::Row;
-
-/// `$1, $2, …, $n` for an `IN (…)` list.
-fn placeholders(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 impl Db {
     /// Every version of these surveys (a list page's), in one query, by survey and version.
@@ -21,7 +13,7 @@ impl Db {
         }
         let sql = format!(
             "SELECT {VERSION_COLUMNS} FROM survey_versions WHERE survey_id IN ({}) ORDER BY survey_id, version",
-            placeholders(ids.len())
+            in_list(1, ids.len())
         );
         with_db!(
             self,
@@ -51,10 +43,7 @@ impl Db {
         }
         let sql = format!(
             "SELECT version_id FROM survey_targets WHERE community_id = $1 AND version_id IN ({})",
-            (2..=version_ids.len() + 1)
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            in_list(2, version_ids.len())
         );
         with_db!(
             self,
@@ -83,7 +72,7 @@ impl Db {
             .collect();
         let sql = format!(
             "SELECT version_id FROM survey_responses WHERE household_slot IN ({})",
-            placeholders(slots.len())
+            in_list(1, slots.len())
         );
         with_db!(
             self,
