@@ -1,26 +1,14 @@
 //! The root component: state, routes and the page frame.
 
 use crate::api;
-use crate::components::guard::Guard;
 use crate::components::layout::Layout;
-use crate::pages::{
-    account::AccountPage, admin::AdminAccounts, audit::AdminAudit, callbacks::Callbacks,
-    case_detail::CaseDetail, case_new::NewCase, cases::CasesHome, forgot_password::ForgotPassword,
-    home::Home, not_found::NotFound, notifications::Notifications, policy::Policy, queue::Queue,
-    register::Register, retrofit_application::RetrofitApplication, retrofit_check::RetrofitCheck,
-    retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
-    retrofit_review::RetrofitQueue, service::ServicePage, sign_in::SignIn,
-    staff_password_reset::StaffPasswordReset, survey_answer::SurveyAnswer,
-    survey_collect::SurveyCollect, survey_edit::SurveyEdit, survey_results::SurveyResultsPage,
-    surveys::SurveysHome,
-};
+use crate::pages::{home::Home, not_found::NotFound};
+use crate::routes::*;
 use crate::state::{Prefs, Session};
-use anju_domain::access::Capability;
-use anju_domain::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -44,6 +32,13 @@ pub fn App() -> impl IntoView {
         session.user.track();
         session.refresh_unread();
     });
+    // Once it is known who is here (and again after signing in), fetch the code of the pages
+    // they are likely to open next.
+    Effect::new(move |_| {
+        if session.loaded.get() {
+            prefetch(session.user.with(|u| u.as_ref().map(|u| u.role)));
+        }
+    });
     let _ = set_interval_with_handle(
         move || session.refresh_unread(),
         std::time::Duration::from_secs(60),
@@ -54,100 +49,40 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
-                    <Route path=path!("/sign-in") view=SignIn />
-                    <Route path=path!("/register") view=Register />
-                    <Route path=path!("/forgot-password") view=ForgotPassword />
-                    <Route path=path!("/services/:service") view=ServicePage />
-                    <Route path=path!("/complaints") view=CasesHome />
-                    <Route path=path!("/retrofit") view=RetrofitHome />
-                    <Route path=path!("/surveys") view=SurveysHome />
-                    <Route
-                        path=path!("/surveys/:id")
-                        view=|| view! { <Guard allow=|r| !r.is_staff()><SurveyAnswer /></Guard> }
-                    />
-                    <Route
-                        path=path!("/surveys/:id/edit")
-                        view=|| view! { <Guard allow=works_cases><SurveyEdit /></Guard> }
-                    />
-                    <Route
-                        path=path!("/surveys/:id/collect")
-                        view=|| view! { <Guard allow=works_cases><SurveyCollect /></Guard> }
-                    />
-                    <Route
-                        path=path!("/surveys/:id/results")
-                        view=|| view! { <Guard allow=works_cases><SurveyResultsPage /></Guard> }
-                    />
-                    <Route path=path!("/retrofit/check") view=RetrofitCheck />
-                    <Route
-                        path=path!("/retrofit/family")
-                        view=|| view! { <Guard allow=|r| !r.is_staff()><RetrofitFamily /></Guard> }
-                    />
+                    <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} />
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} />
+                    <Route path=path!("/retrofit/check") view={Lazy::<RetrofitCheckRoute>::new()} />
+                    <Route path=path!("/surveys/:id") view={Lazy::<SurveyAnswerRoute>::new()} />
+                    <Route path=path!("/complaints/new") view={Lazy::<NewCaseRoute>::new()} />
+                    <Route path=path!("/complaints/:id") view={Lazy::<CaseDetailRoute>::new()} />
+                    <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
+                    <Route path=path!("/services/:service") view={Lazy::<ServiceRoute>::new()} />
+                    <Route path=path!("/complaints") view={Lazy::<CasesRoute>::new()} />
+                    <Route path=path!("/retrofit") view={Lazy::<RetrofitHomeRoute>::new()} />
+                    <Route path=path!("/surveys") view={Lazy::<SurveysRoute>::new()} />
+                    <Route path=path!("/surveys/:id/edit") view={Lazy::<SurveyEditRoute>::new()} />
+                    <Route path=path!("/surveys/:id/collect") view={Lazy::<SurveyCollectRoute>::new()} />
+                    <Route path=path!("/surveys/:id/results") view={Lazy::<SurveyResultsRoute>::new()} />
+                    <Route path=path!("/retrofit/family") view={Lazy::<RetrofitFamilyRoute>::new()} />
                     <Route
                         path=path!("/retrofit/applications/:id")
-                        view=|| view! { <Guard allow=|_| true><RetrofitApplication /></Guard> }
+                        view={Lazy::<RetrofitApplicationRoute>::new()}
                     />
                     <Route
                         path=path!("/staff/password-reset")
-                        view=|| view! { <Guard allow=|r| r.can(Capability::ResetPasswordInPerson)><StaffPasswordReset /></Guard> }
+                        view={Lazy::<StaffPasswordResetRoute>::new()}
                     />
-                    <Route
-                        path=path!("/staff/retrofit")
-                        view=|| view! { <Guard allow=reviews_retrofits><RetrofitQueue /></Guard> }
-                    />
-                    <Route
-                        path=path!("/county/retrofit")
-                        // The page works on the admin's own county; a system admin (who holds
-                        // the capability for any county) uses the API with a county named.
-                        view=|| view! { <Guard allow=|r| r == Role::CountyAdmin><RetrofitCounty /></Guard> }
-                    />
-                    <Route
-                        path=path!("/complaints/new")
-                        view=|| view! { <Guard allow=|_| true><NewCase /></Guard> }
-                    />
-                    <Route
-                        path=path!("/complaints/:id")
-                        view=|| view! { <Guard allow=|_| true><CaseDetail /></Guard> }
-                    />
-                    <Route
-                        path=path!("/notifications")
-                        view=|| view! { <Guard allow=|_| true><Notifications /></Guard> }
-                    />
-                    <Route
-                        path=path!("/admin/policy")
-                        view=|| view! { <Guard allow=|r| r.can(Capability::EditPolicy)><Policy /></Guard> }
-                    />
-                    <Route
-                        path=path!("/staff/callbacks")
-                        view=|| view! { <Guard allow=works_cases><Callbacks /></Guard> }
-                    />
-                    <Route
-                        path=path!("/staff/queue")
-                        view=|| view! { <Guard allow=works_cases><Queue /></Guard> }
-                    />
-                    <Route
-                        path=path!("/account")
-                        view=|| view! { <Guard allow=|_| true><AccountPage /></Guard> }
-                    />
-                    <Route
-                        path=path!("/admin/audit")
-                        view=|| view! { <Guard allow=|r| r.can(Capability::ReadAuditLog)><AdminAudit /></Guard> }
-                    />
-                    <Route
-                        path=path!("/admin/accounts")
-                        view=|| view! { <Guard allow=|r| r.can(Capability::ManageAccounts)><AdminAccounts /></Guard> }
-                    />
+                    <Route path=path!("/staff/retrofit") view={Lazy::<RetrofitQueueRoute>::new()} />
+                    <Route path=path!("/county/retrofit") view={Lazy::<RetrofitCountyRoute>::new()} />
+                    <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} />
+                    <Route path=path!("/admin/policy") view={Lazy::<PolicyRoute>::new()} />
+                    <Route path=path!("/staff/callbacks") view={Lazy::<CallbacksRoute>::new()} />
+                    <Route path=path!("/staff/queue") view={Lazy::<QueueRoute>::new()} />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} />
+                    <Route path=path!("/admin/accounts") view={Lazy::<AccountsRoute>::new()} />
                 </Routes>
             </Layout>
         </Router>
     }
-}
-
-/// Staff who handle complaints (the server applies the same table to the data).
-fn works_cases(role: Role) -> bool {
-    role.can(Capability::WorkCases)
-}
-
-/// Staff who review retrofit applications of their jurisdiction.
-fn reviews_retrofits(role: Role) -> bool {
-    role.can(Capability::ReviewRetrofit)
 }

@@ -8,6 +8,7 @@ mod components;
 mod format;
 mod i18n;
 mod pages;
+mod routes;
 mod state;
 
 use wasm_bindgen::prelude::wasm_bindgen;

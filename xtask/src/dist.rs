@@ -1,8 +1,10 @@
 //! `cargo xtask dist`: the app built for the browser into `dist/`, with content-hashed names
 //! and `.br`/`.gz` siblings that the server negotiates.
 
+mod split;
+
 use crate::tools::{self, run, step};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,7 +12,15 @@ use std::process::Command;
 
 pub struct Bundle {
     pub first_load_brotli: usize,
+    /// Lazy-route chunks, loaded on demand.
+    pub chunks: usize,
 }
+
+/// What a first visit may download, brotli-compressed (index, scripts, main wasm, style):
+/// `cargo xtask test` fails above it. The goal of issue #11 is 150,000; the route split
+/// reached 193,908 (from 628,525), so this holds that gain until the main module is cut
+/// further (the catalogs, the router's route table, the layout).
+pub const FIRST_LOAD_BUDGET: usize = 200_000;
 
 const COMPRESSIBLE: &[&str] = &[
     "html",
@@ -24,6 +34,7 @@ const COMPRESSIBLE: &[&str] = &[
 ];
 
 pub fn dist(root: &Path) -> Result<Bundle> {
+    tools::ensure_npm_packages(root)?;
     step("building the app (wasm32, wasm-release profile)");
     tools::ensure_wasm_target()?;
     run(tools::cargo().args([
@@ -46,22 +57,31 @@ pub fn dist(root: &Path) -> Result<Bundle> {
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
     }
+    let split = staging.join("split");
+    let chunks = split::split(&wasm, &split)?;
+
     // The library is pinned to the same version as the wasm-bindgen crate in Cargo.lock, so
-    // no separately installed CLI can drift from it.
+    // no separately installed CLI can drift from it. The split loader reads the function
+    // table and memory from the main module's exports, which only `keep_lld_exports` keeps.
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
+        .input_path(split.join(split::MAIN_WASM))
+        .out_name("anju_app")
         .web(true)?
         .typescript(false)
+        .keep_lld_exports(true)
         .remove_name_section(true)
         .remove_producers_section(true)
         .generate(&staging)
         .context("wasm-bindgen failed")?;
 
     let bg_wasm = staging.join("anju_app_bg.wasm");
-    optimise_wasm(root, &bg_wasm)?;
+    let mut wasm_files = vec![bg_wasm.clone()];
+    wasm_files.extend(chunks.files.iter().map(|c| split.join(c)));
+    optimise_wasm(root, &wasm_files)?;
 
     let wasm_name = hashed_copy(&bg_wasm, &out, "anju-app-bg", "wasm")?;
-    let js_name = hashed_copy(&staging.join("anju_app.js"), &out, "anju-app", "js")?;
+    let names = split::publish(&chunks, &split, &staging.join("anju_app.js"), &out)?;
+    let js_name = names.app_js.clone();
     if staging.join("snippets").exists() {
         copy_dir(&staging.join("snippets"), &out.join("snippets"))?;
     }
@@ -93,8 +113,10 @@ pub fn dist(root: &Path) -> Result<Bundle> {
     let index = std::fs::read_to_string(root.join("public/index.html"))?
         .replace("{{BOOT_JS}}", &boot_name)
         .replace("{{APP_JS}}", &js_name)
+        .replace("{{SPLIT_LOADER_JS}}", &names.loader)
         .replace("{{APP_WASM}}", &wasm_name)
-        .replace("{{STYLE_CSS}}", &css_name);
+        .replace("{{STYLE_CSS}}", &css_name)
+        .replace("{{ROUTE_CHUNKS}}", &route_chunks_json(&names.routes));
     std::fs::write(out.join("index.html"), index)?;
 
     precompress(&out)?;
@@ -103,29 +125,59 @@ pub fn dist(root: &Path) -> Result<Bundle> {
         "prefs.js",
         &boot_name,
         &js_name,
+        &names.loader,
         &wasm_name,
         &css_name,
     ];
     let mut total = 0;
     println!("first-load bundle (brotli):");
     for name in &first_load {
-        let raw = std::fs::metadata(out.join(name))?.len();
-        let br = std::fs::metadata(out.join(format!("{name}.br")))?.len() as usize;
+        let (raw, br) = sizes(&out, name)?;
         total += br;
-        println!("  {name:<40} {raw:>9} bytes raw {br:>8} bytes br");
+        println!("  {name:<48} {raw:>9} bytes raw {br:>8} bytes br");
     }
     println!(
         "  total first load: {total} bytes brotli ({:.1} KiB)",
         total as f64 / 1024.0
     );
+    println!("loaded on demand (brotli):");
+    let mut on_demand = 0;
+    for name in &names.chunks {
+        let (raw, br) = sizes(&out, name)?;
+        on_demand += br;
+        println!("  {name:<48} {raw:>9} bytes raw {br:>8} bytes br");
+    }
+    println!("  total of the lazy chunks: {on_demand} bytes brotli");
     Ok(Bundle {
         first_load_brotli: total,
+        chunks: names.chunks.len(),
     })
+}
+
+fn sizes(out: &Path, name: &str) -> Result<(u64, usize)> {
+    let raw = std::fs::metadata(out.join(name))?.len();
+    let br = std::fs::metadata(out.join(format!("{name}.br")))?.len() as usize;
+    Ok((raw, br))
+}
+
+/// `{"split point": ["/file.wasm", …]}` for the app's prefetching; the names are the
+/// splitter's identifiers and our hashed file names, plain ASCII with nothing to escape.
+fn route_chunks_json(routes: &std::collections::BTreeMap<String, Vec<String>>) -> String {
+    let entries: Vec<String> = routes
+        .iter()
+        .map(|(split, files)| {
+            let files: Vec<String> = files.iter().map(|f| format!("\"/{f}\"")).collect();
+            format!("\"{split}\":[{}]", files.join(","))
+        })
+        .collect();
+    format!("{{{}}}", entries.join(","))
 }
 
 /// Debian's binaryen 108 breaks modern wasm-bindgen output, so only the pinned npm binaryen
 /// (end2end/package.json) is used; without it the bundle ships unoptimised, which works.
-fn optimise_wasm(root: &Path, wasm: &Path) -> Result<()> {
+/// Each module separately (the splitter needs the relocations wasm-opt would drop, so this
+/// comes after it), as many at once as there are cores.
+fn optimise_wasm(root: &Path, files: &[PathBuf]) -> Result<()> {
     let wasm_opt = root.join("end2end/node_modules/.bin/wasm-opt");
     let version = Command::new(&wasm_opt)
         .arg("--version")
@@ -137,27 +189,59 @@ fn optimise_wasm(root: &Path, wasm: &Path) -> Result<()> {
                 .nth(2)
                 .and_then(|n| n.parse::<u32>().ok())
         });
-    match version {
-        Some(v) if v >= 116 => {
-            println!("wasm-opt (binaryen {v}) -Oz");
-            let before = std::fs::metadata(wasm)?.len();
-            run(Command::new(&wasm_opt).arg(wasm).arg("-o").arg(wasm).args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-            ]))?;
-            let after = std::fs::metadata(wasm)?.len();
-            println!("wasm-opt: {before} -> {after} bytes");
-        }
-        _ => println!(
+    let Some(v) = version.filter(|v| *v >= 116) else {
+        println!(
             "wasm-opt: skipped (no binaryen >= 116 in end2end/node_modules; run npm install there)"
-        ),
-    }
-    Ok(())
+        );
+        return Ok(());
+    };
+    println!("wasm-opt (binaryen {v}) -Oz on {} modules", files.len());
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(wasm) = files.get(i) else {
+                            return Ok(());
+                        };
+                        let before = std::fs::metadata(wasm)?.len();
+                        let output = Command::new(&wasm_opt)
+                            .arg(wasm)
+                            .arg("-o")
+                            .arg(wasm)
+                            .args([
+                                "-Oz",
+                                "--enable-bulk-memory",
+                                "--enable-nontrapping-float-to-int",
+                                "--enable-sign-ext",
+                                "--enable-mutable-globals",
+                                "--enable-reference-types",
+                                "--enable-multivalue",
+                            ])
+                            .output()
+                            .context("starting wasm-opt")?;
+                        if !output.status.success() {
+                            bail!(
+                                "wasm-opt failed on {}: {}",
+                                wasm.display(),
+                                String::from_utf8_lossy(&output.stderr)
+                            );
+                        }
+                        let after = std::fs::metadata(wasm)?.len();
+                        let name = wasm.file_name().unwrap_or_default().to_string_lossy();
+                        println!("  wasm-opt {name}: {before} -> {after} bytes");
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .map_err(|_| anyhow::anyhow!("wasm-opt worker panicked"))?
+        })
+    })
 }
 
 fn hashed_copy(src: &Path, out: &Path, stem: &str, ext: &str) -> Result<String> {

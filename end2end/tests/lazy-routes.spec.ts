@@ -1,0 +1,53 @@
+import { expect } from '@playwright/test';
+import { appReady, signIn, test } from './support';
+
+// Staff and later resident pages arrive as wasm chunks (app/src/routes.rs).
+const chunk = (group: string) => new RegExp(`/split-${group}-[0-9a-f]{16}\\.wasm$`);
+
+test('a resident downloads resident pages but never the staff or admin code', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', r => fetched.push(new URL(r.url()).pathname));
+  await page.goto('/');
+  await appReady(page);
+  // Signed out: the public pages and the resident pages are fetched once the phone is idle.
+  await expect.poll(() => fetched.some(p => chunk('resident').test(p))).toBe(true);
+  await signIn(page, '13800000001', 'anju-resident-2026');
+  await page.getByRole('navigation').getByRole('link', { name: '投诉与咨询' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('物业投诉与咨询');
+  await page.waitForLoadState('networkidle');
+  expect(fetched.filter(p => chunk('staff').test(p) || chunk('admin').test(p))).toEqual([]);
+});
+
+test('a deep link to a staff page loads its chunk, compressed and cached for good', async ({ page }) => {
+  await signIn(page, '13800000003', 'anju-community-2026');
+  await expect(page).toHaveURL(/\/account$/);
+  const staffChunk = page.waitForResponse(r => chunk('staff').test(new URL(r.url()).pathname));
+  await page.goto('/staff/queue');
+  const response = await staffChunk;
+  expect(response.headers()['content-type']).toBe('application/wasm');
+  expect(response.headers()['content-encoding']).toBe('br');
+  expect(response.headers()['cache-control']).toContain('immutable');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('工单队列');
+});
+
+test('a page whose code cannot be downloaded says so, offers a reload, and the app keeps working', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', e => errors.push(e.message));
+  // A deploy that removed the chunk, or a network that dropped: the request fails.
+  await page.route(chunk('resident'), route => route.abort('failed'));
+  await page.goto('/complaints');
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('页面没有加载出来');
+  await expect(page.getByRole('alert')).toContainText('重新加载');
+  // The wasm module did not abort: navigation still works.
+  await page.getByRole('navigation').getByRole('link', { name: '首页' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('页面没有加载出来');
+
+  await page.goto('/complaints');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('页面没有加载出来');
+  await page.unroute(chunk('resident'));
+  await page.getByRole('button', { name: '重新加载' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('物业投诉与咨询');
+  expect(errors).toEqual([]);
+});
