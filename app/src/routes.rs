@@ -351,11 +351,19 @@ lazy!(
 /// Fetch the chunks the signed-in account's pages are in, once, while the phone is idle, so
 /// the next page opens without waiting for the network. A failed fetch is retried when the
 /// page is opened.
-/// Skipped when the browser says the user asked to save data.
+/// Skipped when the browser says the user asked to save data. It waits a few seconds first:
+/// on a deep link the page's own chunk is still downloading, and on Slow 4G a prefetch started
+/// at once took bandwidth from it (Lighthouse's LCP of the complaint form grew by seconds).
 pub fn prefetch(role: Option<Role>) {
     if saves_data() {
         return;
     }
+    set_timeout(move || prefetch_when_idle(role), PREFETCH_DELAY);
+}
+
+const PREFETCH_DELAY: std::time::Duration = std::time::Duration::from_secs(3);
+
+fn prefetch_when_idle(role: Option<Role>) {
     request_idle_callback(move || {
         leptos::task::spawn_local(async move {
             let _ = preload_public().await;

@@ -5,6 +5,7 @@ mod bench;
 mod dist;
 mod fuzz;
 mod i18n_check;
+mod lighthouse;
 mod tools;
 
 use anyhow::{bail, Result};
@@ -36,6 +37,7 @@ fn real_main() -> Result<()> {
             },
         )
         .map(|_| ()),
+        Some("lighthouse") => lighthouse::lighthouse(&root).map(|_| ()),
         Some("fuzz") => {
             let seconds = args
                 .get(1)
@@ -46,7 +48,7 @@ fn real_main() -> Result<()> {
             fuzz::fuzz(&root, seconds)
         }
         _ => {
-            eprintln!("usage: cargo xtask <run|test|dist|fuzz>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), a short fuzz run, i18n, end-to-end\n  fuzz  [seconds] fuzz the text parsers (default 300 s)\n  bench [--short|--scale] the server under load with wrk: /api/health, the month-end mix, each list, static files");
+            eprintln!("usage: cargo xtask <run|test|dist|fuzz|bench|lighthouse>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), a short fuzz run, i18n, end-to-end\n  fuzz  [seconds] fuzz the text parsers (default 300 s)\n  bench [--short|--scale] the server under load with wrk: /api/health, the month-end mix, each list, static files\n  lighthouse  Lighthouse mobile performance of the first pages (release server, built app)");
             bail!("unknown command")
         }
     }

@@ -13,7 +13,7 @@
 //! prove the command and the endpoints work under load (no figures are claimed from it).
 
 mod scale;
-mod server;
+pub(crate) mod server;
 mod wrk;
 
 use crate::tools::{self, step};
@@ -23,7 +23,7 @@ use std::path::Path;
 use wrk::{wrk_run, Cookies, LUA};
 
 pub(super) const CONNECTIONS: u32 = 64;
-pub(super) const RESIDENT: (&str, &str) = ("13800000001", "anju-resident-2026");
+pub(crate) const RESIDENT: (&str, &str) = ("13800000001", "anju-resident-2026");
 pub(super) const COMMUNITY_STAFF: (&str, &str) = ("13800000003", "anju-community-2026");
 pub(super) const STREET_REVIEWER: (&str, &str) = ("13800000004", "anju-street-2026");
 

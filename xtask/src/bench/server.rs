@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// A server on a fresh database with the demo data (and, for `--scale`, `volume` more
 /// complaints and applications); answers once `/api/health` does.
-pub(super) fn start(
+pub(crate) fn start(
     anju: &Path,
     work: &Path,
     dist: &Path,
@@ -78,7 +78,7 @@ fn reset_postgres(url: &str) -> Result<()> {
     ]))
 }
 
-pub(super) struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -143,7 +143,7 @@ fn wait_healthy(base: &str) -> Result<()> {
 }
 
 /// Sign in and return the session cookie (`name=value`).
-pub(super) fn sign_in(base: &str, (phone, password): (&str, &str)) -> Result<String> {
+pub(crate) fn sign_in(base: &str, (phone, password): (&str, &str)) -> Result<String> {
     let out = Command::new("curl")
         .args(["-fsS", "-D", "-", "-o", "/dev/null", "-X", "POST"])
         .args([
