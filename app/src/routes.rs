@@ -1,12 +1,12 @@
-//! Pages that load on demand. A visitor's first download holds the frame and the public
-//! pages a link or a search lands on (home, sign-in, register, the eligibility check); every
-//! other page is a lazy route whose code arrives with its group's wasm chunk when one of the
-//! group's pages is first opened, or earlier when [`prefetch`] fetched it while the phone was
-//! idle. `cargo xtask dist` splits the groups out and prints their sizes.
+//! Pages that load on demand. A visitor's first download holds the frame, the home page and
+//! the not-found page; every other page is a lazy route whose code arrives with its group's
+//! wasm chunk (public, resident, staff, admin) when one of the group's pages is first opened,
+//! or earlier when [`prefetch`] fetched it while the phone was idle. `cargo xtask dist` splits
+//! the groups out and prints their sizes.
 //!
-//! Three groups rather than one chunk per page: the splitter writes one file for each set of
+//! Four groups rather than one chunk per page: the splitter writes one file for each set of
 //! splits that share code, so twenty page splits came to 176 files (up to 65 requests for one
-//! page on a mobile network), and three groups to a handful.
+//! page on a mobile network), and four groups to fifteen.
 //!
 //! A chunk that fails to load (no network, or a deploy removed it) leaves the app running:
 //! the page says so and offers a reload, instead of the panic that aborts the wasm module.
@@ -184,169 +184,70 @@ fn admin_page(page: AdminPage) -> Result<AnyView, SplitLoaderError> {
     })
 }
 
-/// `lazy!(Route, group_fn, preload_fn, Page)`: the route type the router loads `Page` with.
-macro_rules! lazy {
-    ($route:ident, $group:ident, $preload:ident, $page:expr) => {
-        pub struct $route;
+/// `lazy_routes!(group_fn, preload_fn, Group { Route => Page, … })`: the route types the router
+/// loads each page of a group with.
+macro_rules! lazy_routes {
+    ($group:ident, $preload:ident, $pages:ident { $($route:ident => $page:ident),* $(,)? }) => {
+        $(
+            pub struct $route;
 
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
 
-            async fn view(_this: Self) -> AnyView {
-                $group($page)
-                    .await
-                    .unwrap_or_else(|_| view! { <ChunkFailed /> }.into_any())
-            }
+                async fn view(_this: Self) -> AnyView {
+                    $group($pages::$page)
+                        .await
+                        .unwrap_or_else(|_| view! { <ChunkFailed /> }.into_any())
+                }
 
-            async fn preload() {
-                // A failure shows on the page itself, from `view`.
-                let _ = $preload().await;
+                async fn preload() {
+                    // A failure shows on the page itself, from `view`.
+                    let _ = $preload().await;
+                }
             }
-        }
+        )*
     };
 }
 
-lazy!(SignInRoute, public_page, preload_public, PublicPage::SignIn);
-lazy!(
-    RegisterRoute,
-    public_page,
-    preload_public,
-    PublicPage::Register
-);
-lazy!(
-    RetrofitCheckRoute,
-    public_page,
-    preload_public,
-    PublicPage::RetrofitCheck
-);
+lazy_routes!(public_page, preload_public, PublicPage {
+    SignInRoute => SignIn,
+    RegisterRoute => Register,
+    RetrofitCheckRoute => RetrofitCheck,
+});
 
-lazy!(
-    ForgotPasswordRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::ForgotPassword
-);
-lazy!(
-    ServiceRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::Service
-);
-lazy!(
-    CasesRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::Cases
-);
-lazy!(
-    NewCaseRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::NewCase
-);
-lazy!(
-    CaseDetailRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::CaseDetail
-);
-lazy!(
-    RetrofitHomeRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::RetrofitHome
-);
-lazy!(
-    RetrofitFamilyRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::RetrofitFamily
-);
-lazy!(
-    RetrofitApplicationRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::RetrofitApplication
-);
-lazy!(
-    SurveysRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::Surveys
-);
-lazy!(
-    SurveyAnswerRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::SurveyAnswer
-);
-lazy!(
-    NotificationsRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::Notifications
-);
-lazy!(
-    AccountRoute,
-    resident_page,
-    preload_resident,
-    ResidentPage::Account
-);
+lazy_routes!(resident_page, preload_resident, ResidentPage {
+    ForgotPasswordRoute => ForgotPassword,
+    ServiceRoute => Service,
+    CasesRoute => Cases,
+    NewCaseRoute => NewCase,
+    CaseDetailRoute => CaseDetail,
+    RetrofitHomeRoute => RetrofitHome,
+    RetrofitFamilyRoute => RetrofitFamily,
+    RetrofitApplicationRoute => RetrofitApplication,
+    SurveysRoute => Surveys,
+    SurveyAnswerRoute => SurveyAnswer,
+    NotificationsRoute => Notifications,
+    AccountRoute => Account,
+});
 
-lazy!(QueueRoute, staff_page, preload_staff, StaffPage::Queue);
-lazy!(
-    CallbacksRoute,
-    staff_page,
-    preload_staff,
-    StaffPage::Callbacks
-);
-lazy!(
-    SurveyEditRoute,
-    staff_page,
-    preload_staff,
-    StaffPage::SurveyEdit
-);
-lazy!(
-    SurveyCollectRoute,
-    staff_page,
-    preload_staff,
-    StaffPage::SurveyCollect
-);
-lazy!(
-    SurveyResultsRoute,
-    staff_page,
-    preload_staff,
-    StaffPage::SurveyResults
-);
-lazy!(
-    RetrofitQueueRoute,
-    staff_page,
-    preload_staff,
-    StaffPage::RetrofitQueue
-);
-lazy!(
-    RetrofitCountyRoute,
-    staff_page,
-    preload_staff,
-    StaffPage::RetrofitCounty
-);
-lazy!(
-    StaffPasswordResetRoute,
-    staff_page,
-    preload_staff,
-    StaffPage::PasswordReset
-);
+lazy_routes!(staff_page, preload_staff, StaffPage {
+    QueueRoute => Queue,
+    CallbacksRoute => Callbacks,
+    SurveyEditRoute => SurveyEdit,
+    SurveyCollectRoute => SurveyCollect,
+    SurveyResultsRoute => SurveyResults,
+    RetrofitQueueRoute => RetrofitQueue,
+    RetrofitCountyRoute => RetrofitCounty,
+    StaffPasswordResetRoute => PasswordReset,
+});
 
-lazy!(PolicyRoute, admin_page, preload_admin, AdminPage::Policy);
-lazy!(AuditRoute, admin_page, preload_admin, AdminPage::Audit);
-lazy!(
-    AccountsRoute,
-    admin_page,
-    preload_admin,
-    AdminPage::Accounts
-);
+lazy_routes!(admin_page, preload_admin, AdminPage {
+    PolicyRoute => Policy,
+    AuditRoute => Audit,
+    AccountsRoute => Accounts,
+});
 
 /// Fetch the chunks the signed-in account's pages are in, once, while the phone is idle, so
 /// the next page opens without waiting for the network. A failed fetch is retried when the
@@ -406,7 +307,7 @@ fn ChunkFailed() -> impl IntoView {
     }
 }
 
-pub fn any_account(_: Role) -> bool {
+fn any_account(_: Role) -> bool {
     true
 }
 
