@@ -160,8 +160,10 @@ fn sizes(out: &Path, name: &str) -> Result<(u64, usize)> {
     Ok((raw, br))
 }
 
-/// `{"split point": ["/file.wasm", …]}` for the app's prefetching; the names are the
-/// splitter's identifiers and our hashed file names, plain ASCII with nothing to escape.
+/// `{"group": ["/file.wasm", …]}`: the files each lazy page group loads, in index.html for a
+/// per-path preload of the requested page's chunks (not read yet: the app prefetches through
+/// the split runtime). The names are the splitter's identifiers and our hashed file names,
+/// plain ASCII with nothing to escape.
 fn route_chunks_json(routes: &std::collections::BTreeMap<String, Vec<String>>) -> String {
     let entries: Vec<String> = routes
         .iter()

@@ -22,7 +22,7 @@ const MAIN_JS: &str = "anju_app.js";
 pub struct Chunks {
     /// The chunk files the splitter wrote, by file name.
     pub files: Vec<String>,
-    /// Split point (one per lazy route) → the chunk files it needs, by file stem.
+    /// Split point (one per page group) → the chunk files it needs, by file stem.
     prefetch: BTreeMap<String, Vec<String>>,
 }
 
@@ -55,9 +55,9 @@ pub fn split(wasm: &Path, dir: &Path) -> Result<Chunks> {
 pub struct Published {
     pub app_js: String,
     pub loader: String,
-    /// Chunk file as published, with the split points that need it.
+    /// Every chunk file, as published.
     pub chunks: Vec<String>,
-    /// Lazy route's split point → its published files, in load order.
+    /// Page group's split point → its published files.
     pub routes: BTreeMap<String, Vec<String>>,
 }
 
