@@ -31,9 +31,7 @@ pub fn lighthouse(root: &Path) -> Result<Vec<Audit>> {
     let chrome =
         tools::chromium().context("Lighthouse needs Chromium: apt-get install chromium")?;
     crate::dist::dist(root)?;
-    step("building the release server");
-    tools::run(tools::cargo().args(["build", "--release", "-p", "anju-server", "--bin", "anju"]))?;
-    let anju = tools::target_dir(root).join("release").join("anju");
+    let anju = tools::build_release_server(root)?;
     let work = std::env::temp_dir().join(format!("anju-lighthouse-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;

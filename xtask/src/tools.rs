@@ -138,6 +138,13 @@ pub fn build_server(root: &Path) -> Result<PathBuf> {
     Ok(target_dir(root).join("debug").join("anju"))
 }
 
+/// The release server, for measurements (`bench`, `lighthouse`).
+pub fn build_release_server(root: &Path) -> Result<PathBuf> {
+    step("building the release server");
+    run(cargo().args(["build", "--release", "-p", "anju-server", "--bin", "anju"]))?;
+    Ok(target_dir(root).join("release").join("anju"))
+}
+
 pub fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CHROME_PATH") {
         return Some(PathBuf::from(p));

@@ -47,16 +47,7 @@ pub fn bench(root: &Path, options: Options) -> Result<Vec<Run>> {
     let anju = if options.short {
         tools::build_server(root)?
     } else {
-        step("building the release server");
-        tools::run(tools::cargo().args([
-            "build",
-            "--release",
-            "-p",
-            "anju-server",
-            "--bin",
-            "anju",
-        ]))?;
-        tools::target_dir(root).join("release").join("anju")
+        tools::build_release_server(root)?
     };
     let wrk = ensure_wrk()?;
     let seconds = if options.short { 2 } else { 10 };
