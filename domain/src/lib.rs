@@ -23,6 +23,7 @@ pub mod guardian_flow;
 pub mod id_number;
 pub mod jurisdiction;
 pub mod notification;
+pub mod pages;
 pub mod password;
 pub mod phone;
 pub mod refusal;

@@ -30,6 +30,25 @@ test('a deep link to a staff page loads its chunk, compressed and cached for goo
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('工单队列');
 });
 
+test('a deep link names its chunks in the shell, and the browser fetches each of them once', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', r => fetched.push(new URL(r.url()).pathname));
+  const shell = page.waitForResponse(r => new URL(r.url()).pathname === '/register');
+  await page.goto('/register');
+  const link = (await shell).headers()['link'] ?? '';
+  // The public group's own chunk and the shared chunks it needs, none of another group.
+  const preloaded = [...link.matchAll(/<([^>]+)>; rel=preload; as=fetch; crossorigin/g)].map(m => m[1]);
+  expect(preloaded.some(p => chunk('public').test(p))).toBe(true);
+  expect(preloaded.filter(p => /split-(resident|staff|admin)-/.test(p))).toEqual([]);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('注册账户');
+  await page.waitForLoadState('networkidle');
+  // The split loader's own fetch is served from the preload: a mismatch (say, of the
+  // credentials mode) would show here as a second download of the same file.
+  for (const file of preloaded) {
+    expect(fetched.filter(p => p === file), file).toHaveLength(1);
+  }
+});
+
 test('a page whose code cannot be downloaded says so, offers a reload, and the app keeps working', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', e => errors.push(e.message));

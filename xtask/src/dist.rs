@@ -115,9 +115,9 @@ pub fn dist(root: &Path) -> Result<Bundle> {
         .replace("{{APP_JS}}", &js_name)
         .replace("{{SPLIT_LOADER_JS}}", &names.loader)
         .replace("{{APP_WASM}}", &wasm_name)
-        .replace("{{STYLE_CSS}}", &css_name)
-        .replace("{{ROUTE_CHUNKS}}", &route_chunks_json(&names.routes));
+        .replace("{{STYLE_CSS}}", &css_name);
     std::fs::write(out.join("index.html"), index)?;
+    write_page_chunks(&out, &names.routes)?;
 
     precompress(&out)?;
     let first_load: Vec<&str> = vec![
@@ -160,19 +160,32 @@ fn sizes(out: &Path, name: &str) -> Result<(u64, usize)> {
     Ok((raw, br))
 }
 
-/// `{"group": ["/file.wasm", …]}`: the files each lazy page group loads, in index.html for a
-/// per-path preload of the requested page's chunks (not read yet: the app prefetches through
-/// the split runtime). The names are the splitter's identifiers and our hashed file names,
-/// plain ASCII with nothing to escape.
-fn route_chunks_json(routes: &std::collections::BTreeMap<String, Vec<String>>) -> String {
-    let entries: Vec<String> = routes
-        .iter()
-        .map(|(split, files)| {
-            let files: Vec<String> = files.iter().map(|f| format!("\"/{f}\"")).collect();
-            format!("\"{split}\":[{}]", files.join(","))
-        })
-        .collect();
-    format!("{{{}}}", entries.join(","))
+/// `{"public": ["split-public-….wasm", "chunk-3-….wasm"], …}`: the files each page group
+/// loads, which the server names in a preload header when it sends the shell for one of the
+/// group's pages. Every group the splitter made must be one the domain's page table knows
+/// (`anju_domain::pages`), and every group of the table must have been split out.
+fn write_page_chunks(
+    out: &Path,
+    routes: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Result<()> {
+    use anju_domain::pages::PageGroup;
+    for split in routes.keys() {
+        if PageGroup::from_split_name(split).is_none() {
+            bail!("the app has a page group `{split}` that anju_domain::pages does not list");
+        }
+    }
+    for group in PageGroup::ALL {
+        if !routes.contains_key(group.split_name()) {
+            bail!(
+                "page group `{}` of anju_domain::pages was not split out of the app (groups: {:?})",
+                group.split_name(),
+                routes.keys().collect::<Vec<_>>()
+            );
+        }
+    }
+    let json = serde_json::to_string_pretty(routes)?;
+    std::fs::write(out.join("page-chunks.json"), json)?;
+    Ok(())
 }
 
 /// Debian's binaryen 108 breaks modern wasm-bindgen output, so only the pinned npm binaryen

@@ -4,6 +4,11 @@
 //! `no-cache` for the rest (`index.html` above all, so a deploy is picked up at once), and
 //! `index.html` for client routes such as `/account`. `/api/` never reaches here.
 //!
+//! The shell sent for a deep link into a lazily loaded page (`/complaints/new`) carries a
+//! `Link: rel=preload` header naming that page's wasm chunks (from `dist/page-chunks.json`,
+//! written by `cargo xtask dist`), so the phone fetches them beside the main module instead of
+//! only after the main module has started and its router asked for them.
+//!
 //! Content-hashed files are also copied to an archive in the data directory and served from
 //! there after a deploy has replaced them: a tab still running the previous build can load the
 //! parts it has not loaded yet. Archived files not seen in a build for
@@ -20,9 +25,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 mod archive;
+mod preload;
 
 use archive::keep_in_archive;
 pub use archive::ARCHIVE_KEEP_DAYS;
+use preload::PagePreloads;
 
 const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>安居</title><p>前端尚未构建：请运行 <code>cargo xtask dist</code>。";
 
@@ -63,11 +70,15 @@ impl Variant {
 struct Assets {
     /// By request path (`/index.html`, `/anju-app-0123456789abcdef.wasm`).
     files: HashMap<String, Asset>,
+    preloads: PagePreloads,
 }
 
 impl Assets {
     fn load(dist: &Path, archive: Option<&Path>) -> Assets {
-        let mut assets = Assets::default();
+        let mut assets = Assets {
+            preloads: PagePreloads::load(dist),
+            ..Assets::default()
+        };
         assets.add_tree(dist, dist);
         if let Some(archive) = archive {
             if let Err(e) = keep_in_archive(dist, archive) {
@@ -146,7 +157,14 @@ impl Assets {
                     return (StatusCode::NOT_FOUND, "not found").into_response();
                 }
                 match self.files.get("/index.html") {
-                    Some(index) => index,
+                    Some(index) => {
+                        let mut response =
+                            index.respond(req.headers(), req.method() == Method::HEAD);
+                        if let Some(link) = self.preloads.for_route(path) {
+                            response.headers_mut().insert(header::LINK, link.clone());
+                        }
+                        return response;
+                    }
                     None => {
                         return (
                             StatusCode::NOT_FOUND,

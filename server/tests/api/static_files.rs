@@ -172,3 +172,39 @@ async fn only_get_and_head_reach_the_files() {
     assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(header_of(&post, header::ALLOW), "GET, HEAD");
 }
+
+#[tokio::test]
+async fn the_shell_of_a_lazy_page_preloads_that_pages_chunks() {
+    let app = TestApp::sqlite().await;
+    write_build(&app);
+    std::fs::write(
+        app.state.settings.dist_dir.join("page-chunks.json"),
+        r#"{"public":["split-public-0123456789abcdef.wasm","chunk-5-0123456789abcdef.wasm"],
+            "resident":["split-resident-fedcba9876543210.wasm","chunk-5-0123456789abcdef.wasm"],
+            "staff":["split-staff-00112233445566aa.wasm"],"admin":["split-admin-00112233445566bb.wasm"]}"#,
+    )
+    .unwrap();
+    let server = app.second_instance().await;
+
+    let form = get(&server, "/complaints/new", Some("br")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(
+        header_of(&form, header::LINK),
+        "</split-resident-fedcba9876543210.wasm>; rel=preload; as=fetch; crossorigin, \
+         </chunk-5-0123456789abcdef.wasm>; rel=preload; as=fetch; crossorigin"
+    );
+    let queue = get(&server, "/staff/queue", None).await;
+    assert!(header_of(&queue, header::LINK).contains("split-staff-00112233445566aa.wasm"));
+    assert!(!header_of(&queue, header::LINK).contains("resident"));
+
+    // The home page is in the main module; files and unknown pages preload nothing.
+    for path in [
+        "/",
+        "/index.html",
+        &format!("/{HASHED_JS}"),
+        "/no-such-page",
+    ] {
+        let r = get(&server, path, None).await;
+        assert_eq!(header_of(&r, header::LINK), "", "{path}");
+    }
+}
