@@ -26,9 +26,13 @@ pub mod notification;
 pub mod pages;
 pub mod password;
 pub mod phone;
+#[cfg(any(test, feature = "signing"))]
+pub mod plan_document;
 pub mod refusal;
 pub mod retrofit;
+pub mod retrofit_catalogue;
 pub mod retrofit_flow;
+pub mod retrofit_plan;
 pub mod role;
 pub mod sampling;
 mod stored;

@@ -135,6 +135,9 @@ pub enum RetrofitAction {
     Decline,
     RecordAssessment,
     ProposePlan,
+    /// The family asks the assessor to change a proposed plan (with a note); the assessor
+    /// drafts the next version.
+    RequestPlanChanges,
     SignPlan,
     StartWorks,
     FinishWorks,
@@ -143,7 +146,7 @@ pub enum RetrofitAction {
 }
 
 impl RetrofitAction {
-    pub const ALL: [RetrofitAction; 14] = [
+    pub const ALL: [RetrofitAction; 15] = [
         Self::Submit,
         Self::Withdraw,
         Self::Approve,
@@ -153,6 +156,7 @@ impl RetrofitAction {
         Self::Decline,
         Self::RecordAssessment,
         Self::ProposePlan,
+        Self::RequestPlanChanges,
         Self::SignPlan,
         Self::StartWorks,
         Self::FinishWorks,
@@ -171,6 +175,7 @@ impl RetrofitAction {
             Self::Decline => "decline",
             Self::RecordAssessment => "record_assessment",
             Self::ProposePlan => "propose_plan",
+            Self::RequestPlanChanges => "request_plan_changes",
             Self::SignPlan => "sign_plan",
             Self::StartWorks => "start_works",
             Self::FinishWorks => "finish_works",
@@ -187,7 +192,9 @@ impl RetrofitAction {
     pub fn actor(self) -> RetrofitActor {
         use RetrofitAction as A;
         match self {
-            A::Submit | A::Withdraw | A::SignPlan => RetrofitActor::Applicant,
+            A::Submit | A::Withdraw | A::SignPlan | A::RequestPlanChanges => {
+                RetrofitActor::Applicant
+            }
             A::Approve | A::Return | A::Reject | A::Accept => RetrofitActor::StreetReviewer,
             A::Confirm | A::Decline | A::Settle => RetrofitActor::CountyAdmin,
             A::RecordAssessment | A::ProposePlan => RetrofitActor::Assessor,
@@ -225,7 +232,10 @@ pub fn next_state(
         (A::Confirm, S::Proposed) => S::Confirmed,
         (A::Decline, S::Proposed) => S::Rejected,
         (A::RecordAssessment, S::Confirmed) => S::Assessed,
-        (A::ProposePlan, S::Assessed) => S::PlanProposed,
+        // A proposed plan is frozen: proposing again (after the family asked for changes, or
+        // because the assessor corrected it before it was signed) makes the next version.
+        (A::ProposePlan, S::Assessed | S::PlanProposed) => S::PlanProposed,
+        (A::RequestPlanChanges, S::PlanProposed) => S::Assessed,
         (A::SignPlan, S::PlanProposed) => S::PlanSigned,
         (A::StartWorks, S::PlanSigned) => S::UnderConstruction,
         (A::FinishWorks, S::UnderConstruction) => S::AwaitingAcceptance,
@@ -256,6 +266,8 @@ mod tests {
         (S::Proposed, A::Decline, S::Rejected),
         (S::Confirmed, A::RecordAssessment, S::Assessed),
         (S::Assessed, A::ProposePlan, S::PlanProposed),
+        (S::PlanProposed, A::ProposePlan, S::PlanProposed),
+        (S::PlanProposed, A::RequestPlanChanges, S::Assessed),
         (S::PlanProposed, A::SignPlan, S::PlanSigned),
         (S::PlanSigned, A::StartWorks, S::UnderConstruction),
         (S::UnderConstruction, A::FinishWorks, S::AwaitingAcceptance),

@@ -230,6 +230,7 @@ fn slot_keys(state: RetrofitState) -> &'static str {
     }
 }
 
+pub mod catalogue;
 mod changes;
 mod drafts;
 mod reads;

@@ -29,7 +29,7 @@ pub struct ListQuery {
 }
 
 /// The county the caller administers: their own, or (system admins) the one they name.
-async fn county_for(
+pub(super) async fn county_for(
     state: &AppState,
     user: &AccountRow,
     asked: Option<i64>,

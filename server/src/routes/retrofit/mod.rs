@@ -1,5 +1,5 @@
 //! Home age-friendly retrofits over HTTP: the eligibility check, applications (started,
-//! filled screen by screen, documents, transitions), the county's list and quota. Files by
+//! filled screen by screen, documents, transitions), the county's list, quota and catalogue. Files by
 //! sub-resource; who may see an application lives in [`access`], and every transition goes
 //! through `anju_domain::retrofit_flow::decide` in [`actions`].
 
@@ -7,6 +7,7 @@ mod access;
 mod access_log;
 mod actions;
 mod applications;
+mod catalogue;
 mod county;
 mod create;
 mod documents;
@@ -56,5 +57,13 @@ pub fn router() -> Router<AppState> {
         .route(
             "/retrofit/counties/{id}/settings",
             get(county::get_settings).put(county::put_settings),
+        )
+        .route(
+            "/retrofit/counties/{id}/catalogue",
+            get(catalogue::list).post(catalogue::add),
+        )
+        .route(
+            "/retrofit/counties/{id}/catalogue/{no}",
+            put(catalogue::put),
         )
 }
