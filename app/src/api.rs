@@ -393,6 +393,33 @@ pub async fn save_county_settings(county: i64, s: &CountySettings) -> ApiResult<
     .await
 }
 
+pub async fn catalogue(county: i64) -> ApiResult<anju_domain::retrofit_catalogue::CatalogueView> {
+    get(&format!("/api/retrofit/counties/{county}/catalogue")).await
+}
+
+pub async fn save_catalogue_item(
+    county: i64,
+    no: u16,
+    item: &anju_domain::retrofit_catalogue::CatalogueItemInput,
+) -> ApiResult<anju_domain::retrofit_catalogue::CatalogueItem> {
+    send_json(
+        Request::put(&format!("/api/retrofit/counties/{county}/catalogue/{no}")),
+        item,
+    )
+    .await
+}
+
+pub async fn add_catalogue_item(
+    county: i64,
+    item: &anju_domain::retrofit_catalogue::CatalogueItemInput,
+) -> ApiResult<anju_domain::retrofit_catalogue::CatalogueItem> {
+    send_json(
+        Request::post(&format!("/api/retrofit/counties/{county}/catalogue")),
+        item,
+    )
+    .await
+}
+
 pub async fn guardians() -> ApiResult<GuardianOverview> {
     get("/api/guardians").await
 }

@@ -17,12 +17,12 @@ use crate::pages::{
     account::AccountPage, admin::AdminAccounts, audit::AdminAudit, callbacks::Callbacks,
     case_detail::CaseDetail, case_new::NewCase, cases::CasesHome, forgot_password::ForgotPassword,
     notifications::Notifications, policy::Policy, queue::Queue, register::Register,
-    retrofit_application::RetrofitApplication, retrofit_check::RetrofitCheck,
-    retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
-    retrofit_review::RetrofitQueue, service::ServicePage, sign_in::SignIn,
-    staff_password_reset::StaffPasswordReset, survey_answer::SurveyAnswer,
-    survey_collect::SurveyCollect, survey_edit::SurveyEdit, survey_results::SurveyResultsPage,
-    surveys::SurveysHome,
+    retrofit_application::RetrofitApplication, retrofit_catalogue::RetrofitCatalogue,
+    retrofit_check::RetrofitCheck, retrofit_county::RetrofitCounty,
+    retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome, retrofit_review::RetrofitQueue,
+    service::ServicePage, sign_in::SignIn, staff_password_reset::StaffPasswordReset,
+    survey_answer::SurveyAnswer, survey_collect::SurveyCollect, survey_edit::SurveyEdit,
+    survey_results::SurveyResultsPage, surveys::SurveysHome,
 };
 use anju_domain::access::Capability;
 use anju_domain::Role;
@@ -65,6 +65,7 @@ pub enum StaffPage {
     SurveyResults,
     RetrofitQueue,
     RetrofitCounty,
+    RetrofitCatalogue,
     PasswordReset,
 }
 
@@ -155,6 +156,10 @@ fn staff_page(page: StaffPage) -> Result<AnyView, SplitLoaderError> {
         StaffPage::RetrofitCounty => {
             view! { <Guard allow=|r| r == Role::CountyAdmin><RetrofitCounty /></Guard> }.into_any()
         }
+        StaffPage::RetrofitCatalogue => view! {
+            <Guard allow=|r| r == Role::CountyAdmin><RetrofitCatalogue /></Guard>
+        }
+        .into_any(),
         StaffPage::PasswordReset => view! {
             <Guard allow=|r| r.can(Capability::ResetPasswordInPerson)><StaffPasswordReset /></Guard>
         }
@@ -240,6 +245,7 @@ lazy_routes!(staff_page, preload_staff, StaffPage {
     SurveyResultsRoute => SurveyResults,
     RetrofitQueueRoute => RetrofitQueue,
     RetrofitCountyRoute => RetrofitCounty,
+    RetrofitCatalogueRoute => RetrofitCatalogue,
     StaffPasswordResetRoute => PasswordReset,
 });
 

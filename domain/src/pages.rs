@@ -67,6 +67,7 @@ pub const LAZY_ROUTES: &[(&str, PageGroup)] = &[
     ("/staff/retrofit", PageGroup::Staff),
     ("/staff/password-reset", PageGroup::Staff),
     ("/county/retrofit", PageGroup::Staff),
+    ("/county/catalogue", PageGroup::Staff),
     ("/surveys/:id/edit", PageGroup::Staff),
     ("/surveys/:id/collect", PageGroup::Staff),
     ("/surveys/:id/results", PageGroup::Staff),

@@ -14,6 +14,7 @@ pub mod policy;
 pub mod queue;
 pub mod register;
 pub mod retrofit_application;
+pub mod retrofit_catalogue;
 pub mod retrofit_check;
 pub mod retrofit_county;
 pub mod retrofit_family;

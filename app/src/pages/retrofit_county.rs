@@ -110,6 +110,7 @@ pub fn RetrofitCounty() -> impl IntoView {
         {move || list.get().map(|l| view! {
             <p class="lead">{l.county_name.clone()} " · " {l.year} " · " {tr("county.quota_used")} " " <strong>{l.used}</strong> " / " <strong>{l.quota}</strong></p>
             <p><a href=api::COUNTY_LIST_XLSX class="button button--secondary" download="">{tr("county.export")}</a></p>
+            <p><A href="/county/catalogue">{tr("county.catalogue_link")}</A></p>
         })}
         <h2>{tr("county.settings")}</h2>
         <form class="form" on:submit=save novalidate>
