@@ -25,10 +25,13 @@ pub enum Capability {
     ReadAuditLog,
     /// Family features for one's own household: invite a guardian, apply for an elder.
     ActForFamily,
+    /// In-home assessments and plans for the households assigned to them, drafted from their
+    /// county's catalogue (read-only to them).
+    AssessHomes,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 9] = [
+    pub const ALL: [Capability; 10] = [
         Capability::WorkCases,
         Capability::ReviewRetrofit,
         Capability::ConfirmRetrofit,
@@ -38,13 +41,14 @@ impl Capability {
         Capability::EditPolicy,
         Capability::ReadAuditLog,
         Capability::ActForFamily,
+        Capability::AssessHomes,
     ];
 }
 
 use Capability as C;
 
-/// The table. Assessor and contractor rows are filled by the retrofit issues that give them
-/// work (assessment, plan, works).
+/// The table. The contractor row is filled by the retrofit issue that gives contractors work
+/// (the works); assessors so far read their county's catalogue (the assessment comes next).
 const TABLE: [(Role, &[Capability]); 8] = [
     (Role::Resident, &[C::ActForFamily]),
     (Role::Guardian, &[C::ActForFamily]),
@@ -56,7 +60,7 @@ const TABLE: [(Role, &[Capability]); 8] = [
         Role::StreetReviewer,
         &[C::WorkCases, C::ReviewRetrofit, C::RunSurveys],
     ),
-    (Role::Assessor, &[]),
+    (Role::Assessor, &[C::AssessHomes]),
     (Role::Contractor, &[]),
     (
         Role::CountyAdmin,
@@ -145,6 +149,9 @@ mod tests {
             (R::SystemAdmin, C::ReadAuditLog, true),
             (R::SystemAdmin, C::ManageAccounts, true),
             (R::Assessor, C::ReviewRetrofit, false),
+            (R::Assessor, C::AssessHomes, true),
+            (R::StreetReviewer, C::AssessHomes, false),
+            (R::CountyAdmin, C::AssessHomes, false),
             (R::Contractor, C::WorkCases, false),
         ];
         for (role, capability, allowed) in expected {

@@ -209,6 +209,12 @@ async fn only_the_countys_own_admin_sees_or_changes_its_catalogue(app: TestApp) 
         .create_staff(&admin, "13900000903", "county_admin", other_county.id)
         .await;
     let street = app.sign_in_demo(Role::StreetReviewer).await;
+    let assessor = app
+        .create_staff(&admin, "13900000905", "assessor", app.places.county.id)
+        .await;
+    let other_assessor = app
+        .create_staff(&admin, "13900000906", "assessor", other_county.id)
+        .await;
     let resident = app.register("13900000904").await;
     let own = json!({
         "category": "aids", "kind": "optional", "name_zh": "助浴椅", "name_en": "Bath seat",
@@ -231,6 +237,30 @@ async fn only_the_countys_own_admin_sees_or_changes_its_catalogue(app: TestApp) 
     }
     let r = app.get(&catalogue_path(&app), None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    // The county's assessors read it to draft plans, and change nothing; another county's
+    // assessor finds nothing.
+    let r = app.get(&catalogue_path(&app), Some(&assessor)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 30);
+    let r = app
+        .post(&catalogue_path(&app), Some(&assessor), own.clone())
+        .await;
+    assert_envelope(&r, StatusCode::FORBIDDEN, "forbidden");
+    let input = json!({
+        "category": "toilet_bath", "kind": "basic", "name_zh": "安装扶手", "name_en": "Grab bars",
+        "unit_zh": "根", "unit_en": "bar", "unit_price_fen": 1, "subsidy_cap_fen": 0,
+    });
+    let r = app
+        .put(
+            &format!("{}/13", catalogue_path(&app)),
+            Some(&assessor),
+            input,
+        )
+        .await;
+    assert_envelope(&r, StatusCode::FORBIDDEN, "forbidden");
+    let r = app.get(&catalogue_path(&app), Some(&other_assessor)).await;
+    assert_envelope(&r, StatusCode::NOT_FOUND, "not_found");
 
     // The other county's catalogue is its own: the outsider's change does not show here.
     let theirs = format!("/api/retrofit/counties/{}/catalogue", other_county.id);

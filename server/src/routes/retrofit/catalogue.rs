@@ -1,4 +1,5 @@
-//! The county's retrofit catalogue (county admins; system admins name the county): the
+//! The county's retrofit catalogue (county admins; system admins name the county; the county's
+//! assessors read it): the
 //! national list as the county prices it, its own added items, and retiring items. Each
 //! change is audited in its own transaction. Plans copy an item's name and prices when they
 //! are drafted, so a change here never alters a proposed or signed plan.
@@ -11,9 +12,11 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::routes::fields::field;
 use crate::AppState;
+use anju_domain::access::Capability;
 use anju_domain::retrofit_catalogue::{
     CatalogueItem, CatalogueItemInput, CatalogueView, SEED_CATALOGUE,
 };
+use anju_domain::JurisdictionLevel;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -35,12 +38,26 @@ fn checked(input: &CatalogueItemInput) -> ApiResult<()> {
     Err(ApiError::Validation(fields))
 }
 
+/// Read by the county's admins and by the assessors of that county, who draft plans from it.
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CatalogueView>> {
-    let county = county_for(&state, &user, Some(county_id(&id)?)).await?;
+    let id = county_id(&id)?;
+    let county = if user.role.can(Capability::AssessHomes) {
+        if user.jurisdiction_id != Some(id) {
+            return Err(ApiError::NotFound);
+        }
+        state
+            .db
+            .jurisdiction(id)
+            .await?
+            .filter(|j| j.level == JurisdictionLevel::County)
+            .ok_or(ApiError::NotFound)?
+    } else {
+        county_for(&state, &user, Some(id)).await?
+    };
     Ok(Json(CatalogueView {
         county_id: county.id,
         county_name: county.name.clone(),
