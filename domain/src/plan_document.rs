@@ -119,16 +119,8 @@ mod tests {
     use crate::retrofit_plan::{PricedItem, Room};
 
     fn line(no: u16, room: Room, quantity_centi: i64) -> PlanLine {
-        let s = SEED_CATALOGUE[no as usize - 1];
         PlanLine {
-            item: PricedItem {
-                no,
-                kind: s.kind,
-                name_zh: s.name_zh.into(),
-                unit_zh: s.unit_zh.into(),
-                unit_price_fen: s.unit_price_fen,
-                subsidy_cap_fen: s.subsidy_cap_fen,
-            },
+            item: PricedItem::from_seed(&SEED_CATALOGUE[no as usize - 1]),
             room,
             quantity_centi,
             note: "靠马桶一侧".into(),

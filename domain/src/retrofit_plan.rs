@@ -95,6 +95,20 @@ pub struct PricedItem {
     pub subsidy_cap_fen: Fen,
 }
 
+impl PricedItem {
+    /// The national list's line as shipped (a county's own prices come from its catalogue).
+    pub fn from_seed(s: &crate::retrofit_catalogue::SeedItem) -> PricedItem {
+        PricedItem {
+            no: u16::from(s.no),
+            kind: s.kind,
+            name_zh: s.name_zh.into(),
+            unit_zh: s.unit_zh.into(),
+            unit_price_fen: s.unit_price_fen,
+            subsidy_cap_fen: s.subsidy_cap_fen,
+        }
+    }
+}
+
 /// One line of a plan: an item in a room.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanLine {
@@ -315,21 +329,9 @@ mod tests {
     use super::*;
     use crate::retrofit_catalogue::{basic_item_numbers, SEED_CATALOGUE};
 
-    fn priced(no: u16) -> PricedItem {
-        let s = SEED_CATALOGUE[no as usize - 1];
-        PricedItem {
-            no,
-            kind: s.kind,
-            name_zh: s.name_zh.into(),
-            unit_zh: s.unit_zh.into(),
-            unit_price_fen: s.unit_price_fen,
-            subsidy_cap_fen: s.subsidy_cap_fen,
-        }
-    }
-
     fn line(no: u16, room: Room, quantity_centi: i64) -> PlanLine {
         PlanLine {
-            item: priced(no),
+            item: PricedItem::from_seed(&SEED_CATALOGUE[no as usize - 1]),
             room,
             quantity_centi,
             note: String::new(),

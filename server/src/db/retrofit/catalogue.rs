@@ -10,6 +10,9 @@ use sqlx::Row;
 
 const COLUMNS: &str = "no, category, kind, name_zh, name_en, unit_zh, unit_en, unit_price_fen, subsidy_cap_fen, retired";
 
+/// What both writes set, in this order.
+const INSERT_COLUMNS: &str = "county_id, no, category, kind, name_zh, name_en, unit_zh, unit_en, unit_price_fen, subsidy_cap_fen, retired, updated_by, updated_at";
+
 /// The highest number of the national list; a county's own items come after it.
 const SEED_LAST: i64 = SEED_CATALOGUE.len() as i64;
 
@@ -95,7 +98,7 @@ impl Tx {
     ) -> Result<CatalogueItem, sqlx::Error> {
         let row = with_tx!(self, |conn| {
             sqlx::query(&format!(
-            "INSERT INTO retrofit_catalogue_items (county_id, no, category, kind, name_zh, name_en, unit_zh, unit_en, unit_price_fen, subsidy_cap_fen, retired, updated_by, updated_at)
+            "INSERT INTO retrofit_catalogue_items ({INSERT_COLUMNS})
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              ON CONFLICT (county_id, no) DO UPDATE SET category = excluded.category, kind = excluded.kind,
                name_zh = excluded.name_zh, name_en = excluded.name_en, unit_zh = excluded.unit_zh, unit_en = excluded.unit_en,
@@ -136,7 +139,7 @@ impl Tx {
         self.savepoint().await?;
         let inserted = with_tx!(self, |conn| {
             sqlx::query(&format!(
-            "INSERT INTO retrofit_catalogue_items (county_id, no, category, kind, name_zh, name_en, unit_zh, unit_en, unit_price_fen, subsidy_cap_fen, retired, updated_by, updated_at)
+            "INSERT INTO retrofit_catalogue_items ({INSERT_COLUMNS})
              SELECT $1, COALESCE(MAX(no), {SEED_LAST}) + 1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE, $10, $11
              FROM retrofit_catalogue_items WHERE county_id = $1 AND no > {SEED_LAST}
              RETURNING {COLUMNS}"

@@ -4,7 +4,7 @@
 //! change is audited in its own transaction. Plans copy an item's name and prices when they
 //! are drafted, so a change here never alters a proposed or signed plan.
 
-use super::county::county_for;
+use super::county::{county_for, county_row};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::catalogue::Added;
 use crate::db::Audit;
@@ -16,7 +16,6 @@ use anju_domain::access::Capability;
 use anju_domain::retrofit_catalogue::{
     CatalogueItem, CatalogueItemInput, CatalogueView, SEED_CATALOGUE,
 };
-use anju_domain::JurisdictionLevel;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -49,12 +48,7 @@ pub async fn list(
         if user.jurisdiction_id != Some(id) {
             return Err(ApiError::NotFound);
         }
-        state
-            .db
-            .jurisdiction(id)
-            .await?
-            .filter(|j| j.level == JurisdictionLevel::County)
-            .ok_or(ApiError::NotFound)?
+        county_row(&state, id).await?
     } else {
         county_for(&state, &user, Some(id)).await?
     };

@@ -44,6 +44,14 @@ pub(super) async fn county_for(
     if user.role == Role::CountyAdmin && asked.is_some_and(|a| a != id) {
         return Err(ApiError::NotFound);
     }
+    county_row(state, id).await
+}
+
+/// The county with this id; anything else (another level, no such place) is not found.
+pub(super) async fn county_row(
+    state: &AppState,
+    id: i64,
+) -> ApiResult<crate::db::jurisdictions::JurisdictionRow> {
     state
         .db
         .jurisdiction(id)
