@@ -392,6 +392,9 @@ pub struct ApplicationView {
     pub editable: bool,
     /// The actions the caller may take now.
     pub actions: Vec<RetrofitAction>,
+    /// Once the county assigned an assessment organisation: who, and the visit booking.
+    #[serde(default)]
+    pub assessment: Option<crate::retrofit_assessment::AssessmentInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -405,6 +408,9 @@ pub struct ApplicationSummary {
     pub self_paid: bool,
     pub submitted_at: Option<i64>,
     pub created_at: i64,
+    /// The assessment organisation the county assigned (confirmed households).
+    #[serde(default)]
+    pub assessment_org_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ pub mod phone;
 pub mod plan_document;
 pub mod refusal;
 pub mod retrofit;
+pub mod retrofit_assessment;
 pub mod retrofit_catalogue;
 pub mod retrofit_flow;
 pub mod retrofit_plan;

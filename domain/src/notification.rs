@@ -7,9 +7,12 @@ pub struct NotificationView {
     pub id: i64,
     /// RFC3339, +08:00.
     pub at: String,
-    /// `deadline_warning`, `deadline_breach`, `case_update`.
+    /// `deadline_warning`, `deadline_breach`, `case_update`, `retrofit_update`.
     pub kind: String,
     pub case_id: Option<i64>,
+    /// A notice about a retrofit application links to it.
+    #[serde(default)]
+    pub application_id: Option<i64>,
     pub message: String,
     pub message_en: String,
     pub read: bool,

@@ -9,6 +9,7 @@ pub struct NotificationRow {
     pub at: i64,
     pub kind: String,
     pub case_id: Option<i64>,
+    pub application_id: Option<i64>,
     pub message: String,
     pub message_en: String,
     pub read: bool,
@@ -24,9 +25,10 @@ impl Db {
     ) -> Result<Vec<NotificationRow>, sqlx::Error> {
         with_db!(
             self,
-            read | pool | {
-                sqlx::query(
-                    "SELECT id, at, kind, case_id, message, message_en, read_at FROM notifications
+            read | pool
+                | {
+                    sqlx::query(
+                    "SELECT id, at, kind, case_id, application_id, message, message_en, read_at FROM notifications
                  WHERE account_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
                 )
                 .bind(account_id)
@@ -41,13 +43,14 @@ impl Db {
                         at: r.try_get("at")?,
                         kind: r.try_get("kind")?,
                         case_id: r.try_get("case_id")?,
+                        application_id: r.try_get("application_id")?,
                         message: r.try_get("message")?,
                         message_en: r.try_get("message_en")?,
                         read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
                     })
                 })
                 .collect()
-            }
+                }
         )
     }
 
@@ -165,15 +168,50 @@ impl Tx {
         message: &str,
         message_en: &str,
     ) -> Result<(), sqlx::Error> {
+        self.insert_notification(account_id, now, kind, (case_id, None), message, message_en)
+            .await
+    }
+
+    /// A notice about a retrofit application, linking to it.
+    pub async fn notify_about_application(
+        &mut self,
+        account_id: i64,
+        now: i64,
+        application_id: i64,
+        message: &str,
+        message_en: &str,
+    ) -> Result<(), sqlx::Error> {
+        self.insert_notification(
+            account_id,
+            now,
+            "retrofit_update",
+            (None, Some(application_id)),
+            message,
+            message_en,
+        )
+        .await
+    }
+
+    /// `about`: the case or the retrofit application the notice links to.
+    async fn insert_notification(
+        &mut self,
+        account_id: i64,
+        now: i64,
+        kind: &str,
+        about: (Option<i64>, Option<i64>),
+        message: &str,
+        message_en: &str,
+    ) -> Result<(), sqlx::Error> {
         with_tx!(self, |conn| {
             sqlx::query(
-                "INSERT INTO notifications (account_id, at, kind, case_id, message, message_en)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO notifications (account_id, at, kind, case_id, application_id, message, message_en)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(account_id)
             .bind(now)
             .bind(kind)
-            .bind(case_id)
+            .bind(about.0)
+            .bind(about.1)
             .bind(message)
             .bind(message_en)
             .execute(&mut *conn)

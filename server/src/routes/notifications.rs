@@ -36,6 +36,7 @@ pub async fn list(
             at: rfc3339(n.at),
             kind: n.kind,
             case_id: n.case_id,
+            application_id: n.application_id,
             message: n.message,
             message_en: n.message_en,
             read: n.read,

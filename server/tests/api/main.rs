@@ -15,6 +15,7 @@ mod notifications;
 mod open311;
 mod photos;
 mod retrofit;
+mod retrofit_assessment;
 mod retrofit_catalogue;
 mod retrofit_isolation;
 mod sessions;

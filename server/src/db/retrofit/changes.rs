@@ -9,7 +9,45 @@ use crate::db::{with_tx, Tx};
 use anju_domain::retrofit::RetrofitState;
 use sqlx::Row;
 
+/// One line of an application's timeline.
+pub struct RetrofitEvent<'a> {
+    pub application_id: i64,
+    pub at: i64,
+    pub actor: i64,
+    pub actor_role: &'a str,
+    pub action: &'a str,
+    /// The state the application is in after it.
+    pub state: RetrofitState,
+    pub note: Option<&'a str>,
+    /// JSON.
+    pub detail: &'a str,
+}
+
 impl Tx {
+    /// Append to the timeline the family and the offices read.
+    pub async fn append_retrofit_event(
+        &mut self,
+        e: &RetrofitEvent<'_>,
+    ) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "INSERT INTO retrofit_events (application_id, at, actor_account_id, actor_role, action, state, note, detail)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(e.application_id)
+            .bind(e.at)
+            .bind(e.actor)
+            .bind(e.actor_role)
+            .bind(e.action)
+            .bind(e.state.as_str())
+            .bind(e.note)
+            .bind(e.detail)
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
+        })
+    }
+
     /// Move an application if it is still in `from`, with its event row, in one transaction.
     pub async fn retrofit_transition(
         &mut self,
@@ -75,25 +113,22 @@ impl Tx {
                     if updated != 1 {
                         return Ok(TransitionOutcome::Stale);
                     }
-                    sqlx::query(
-                        "INSERT INTO retrofit_events (application_id, at, actor_account_id, actor_role, action, state, note, detail)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(t.id)
-                    .bind(t.now)
-                    .bind(t.actor)
-                    .bind(t.actor_role)
-                    .bind(t.action)
-                    .bind(t.to.as_str())
-                    .bind(t.note)
-                    .bind(&detail)
-                    .execute(&mut *conn)
-                    .await?;
                     Ok::<_, sqlx::Error>(TransitionOutcome::Applied)
                 }
                 .await
         })?;
         if outcome == TransitionOutcome::Applied {
+            self.append_retrofit_event(&RetrofitEvent {
+                application_id: t.id,
+                at: t.now,
+                actor: t.actor,
+                actor_role: t.actor_role,
+                action: t.action,
+                state: t.to,
+                note: t.note,
+                detail: &detail,
+            })
+            .await?;
             // Every transition is on the record, in the transaction that makes it; the
             // checklist and reason say why without quoting the note (which may be personal).
             let subject = format!("retrofit_application:{}", t.id);

@@ -6,6 +6,7 @@
 use crate::db::scope::Scope;
 use anju_domain::application::{ApplicationChannel, RejectReason, ReturnItem};
 use anju_domain::retrofit::RetrofitState;
+use anju_domain::retrofit_assessment::VisitState;
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -41,9 +42,14 @@ pub struct ApplicationRow {
     pub reject_note: Option<String>,
     pub created_at: i64,
     pub submitted_at: Option<i64>,
+    pub assessment_org_id: Option<i64>,
+    pub assigned_at: Option<i64>,
+    pub visit_at: Option<i64>,
+    pub visit_state: Option<VisitState>,
+    pub visit_note: Option<String>,
 }
 
-const COLUMNS: &str = "id, reference, year, state, channel, elder_account_id, applicant_account_id, guardian_account_id, guardian_answered, elder_name, elder_phone, id_number_enc, id_number_masked, facts_enc, home_building_id, home_unit, home_room, community_id, street_id, county_id, scope_path, grounds, consent_version, consent_at, return_checklist, return_note, returned_at, reject_reason, reject_note, created_at, submitted_at";
+const COLUMNS: &str = "id, reference, year, state, channel, elder_account_id, applicant_account_id, guardian_account_id, guardian_answered, elder_name, elder_phone, id_number_enc, id_number_masked, facts_enc, home_building_id, home_unit, home_room, community_id, street_id, county_id, scope_path, grounds, consent_version, consent_at, return_checklist, return_note, returned_at, reject_reason, reject_note, created_at, submitted_at, assessment_org_id, assigned_at, visit_at, visit_state, visit_note";
 
 use crate::db::decode::decode_err;
 
@@ -60,6 +66,7 @@ where
     let channel: String = r.try_get("channel")?;
     let checklist: String = r.try_get("return_checklist")?;
     let reason: Option<String> = r.try_get("reject_reason")?;
+    let visit_state: Option<String> = r.try_get("visit_state")?;
     Ok(ApplicationRow {
         id: r.try_get("id")?,
         reference: r.try_get("reference")?,
@@ -100,6 +107,13 @@ where
         reject_note: r.try_get("reject_note")?,
         created_at: r.try_get("created_at")?,
         submitted_at: r.try_get("submitted_at")?,
+        assessment_org_id: r.try_get("assessment_org_id")?,
+        assigned_at: r.try_get("assigned_at")?,
+        visit_at: r.try_get("visit_at")?,
+        visit_state: visit_state
+            .map(|s| VisitState::parse(&s).ok_or_else(|| decode_err("visit_state", s)))
+            .transpose()?,
+        visit_note: r.try_get("visit_note")?,
     })
 }
 
@@ -230,7 +244,9 @@ fn slot_keys(state: RetrofitState) -> &'static str {
     }
 }
 
+pub mod assessment;
 pub mod catalogue;
 mod changes;
+pub use changes::RetrofitEvent;
 mod drafts;
 mod reads;

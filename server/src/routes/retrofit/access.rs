@@ -1,5 +1,6 @@
-//! Who may see and act on an application: the elder, their confirmed family, and street and
-//! county staff over its home; anyone else gets a 404, so references reveal nothing.
+//! Who may see and act on an application: the elder, their confirmed family, street and
+//! county staff over its home, and the assessors of the organisation the county assigned it
+//! to; anyone else gets a 404, so references reveal nothing.
 
 use crate::access::Scope;
 use crate::db::accounts::AccountRow;
@@ -19,6 +20,8 @@ pub enum Viewer {
     Street,
     /// County admins and system admins.
     County,
+    /// An assessor of the organisation the household is assigned to.
+    Assessor,
 }
 
 /// Street and county staff see applications over their jurisdiction.
@@ -42,6 +45,17 @@ pub(crate) async fn visible_application(
                 Viewer::County
             };
             return Ok((app, viewer));
+        }
+    }
+    if let Some(org) = app.assessment_org_id {
+        if user.role.can(Capability::AssessHomes)
+            && state
+                .db
+                .org_of_assessor(user.id)
+                .await?
+                .is_some_and(|o| o.id == org)
+        {
+            return Ok((app, Viewer::Assessor));
         }
     }
     if let Some(elder) = app.elder_account_id {
@@ -69,6 +83,7 @@ pub(crate) fn actor_for(
         }
         Viewer::Street => RetrofitActor::StreetReviewer,
         Viewer::County => RetrofitActor::CountyAdmin,
+        Viewer::Assessor => RetrofitActor::Assessor,
     }
 }
 

@@ -147,6 +147,11 @@ pub async fn download(
     Path((id, doc)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let (app, viewer) = visible_application(&state, &user, &id).await?;
+    // The proofs (ID card, household register, certificates) stay with the offices that
+    // review them; the assessor sees the home, not the papers.
+    if viewer == Viewer::Assessor {
+        return Err(ApiError::NotFound);
+    }
     let doc: i64 = doc.parse().map_err(|_| ApiError::NotFound)?;
     let row = state
         .db

@@ -1,5 +1,6 @@
 //! Home age-friendly retrofits over HTTP: the eligibility check, applications (started,
-//! filled screen by screen, documents, transitions), the county's list, quota and catalogue. Files by
+//! filled screen by screen, documents, transitions), the county's list, quota and catalogue,
+//! and the assessment (organisations, assignment, the assessor's list, the visit booking). Files by
 //! sub-resource; who may see an application lives in [`access`], and every transition goes
 //! through `anju_domain::retrofit_flow::decide` in [`actions`].
 
@@ -7,6 +8,7 @@ mod access;
 mod access_log;
 mod actions;
 mod applications;
+mod assessment;
 mod catalogue;
 mod county;
 mod create;
@@ -65,5 +67,26 @@ pub fn router() -> Router<AppState> {
         .route(
             "/retrofit/counties/{id}/catalogue/{no}",
             put(catalogue::put),
+        )
+        .route(
+            "/retrofit/counties/{id}/assessment-orgs",
+            get(assessment::list_orgs).post(assessment::create_org),
+        )
+        .route(
+            "/retrofit/counties/{id}/assessment-orgs/{org}/members/{account}",
+            put(assessment::add_member).delete(assessment::remove_member),
+        )
+        .route(
+            "/retrofit/applications/{id}/assessment-org",
+            put(assessment::assign),
+        )
+        .route("/retrofit/assessments", get(assessment::assessor_list))
+        .route(
+            "/retrofit/applications/{id}/visit",
+            put(assessment::propose_visit),
+        )
+        .route(
+            "/retrofit/applications/{id}/visit/another-time",
+            post(assessment::ask_another_time),
         )
 }

@@ -15,6 +15,7 @@ use anju_domain::application::{
 use anju_domain::eligibility::{check, EligibilityAnswers};
 use anju_domain::id_number::IdNumber;
 use anju_domain::retrofit::{next_state, RetrofitAction};
+use anju_domain::retrofit_assessment::{may_book, AssessmentInfo, VisitState, VisitView};
 
 /// The actions this API carries out; the later stages come with their own screens.
 pub const PART_ONE_ACTIONS: [RetrofitAction; 7] = [
@@ -158,10 +159,12 @@ pub async fn application_view(
     } else {
         None
     };
-    let documents = state
-        .db
-        .retrofit_documents(app.id)
-        .await?
+    let documents = if viewer == Viewer::Assessor {
+        Vec::new()
+    } else {
+        state.db.retrofit_documents(app.id).await?
+    };
+    let documents = documents
         .into_iter()
         .filter_map(|d| {
             Some(DocumentView {
@@ -260,6 +263,41 @@ pub async fn application_view(
         events,
         editable: may_edit(app, viewer),
         actions,
+        assessment: assessment_info(state, app, viewer).await?,
+    })
+}
+
+async fn assessment_info(
+    state: &AppState,
+    app: &ApplicationRow,
+    viewer: Viewer,
+) -> ApiResult<Option<AssessmentInfo>> {
+    let (Some(org_id), Some(assigned_at)) = (app.assessment_org_id, app.assigned_at) else {
+        return Ok(None);
+    };
+    let Some(org) = state.db.assessment_org(org_id).await? else {
+        return Ok(None);
+    };
+    let visit = visit_view(app);
+    Ok(Some(AssessmentInfo {
+        org_id,
+        org_name: org.name,
+        assigned_at,
+        may_propose_visit: viewer == Viewer::Assessor && may_book(app.state),
+        may_ask_another_time: viewer == Viewer::Family
+            && may_book(app.state)
+            && visit
+                .as_ref()
+                .is_some_and(|v| v.state == VisitState::Proposed),
+        visit,
+    }))
+}
+
+pub fn visit_view(app: &ApplicationRow) -> Option<VisitView> {
+    Some(VisitView {
+        at: app.visit_at?,
+        state: app.visit_state?,
+        note: app.visit_note.clone(),
     })
 }
 
@@ -285,5 +323,6 @@ pub fn summary(
         self_paid: app.grounds == "self_paid",
         submitted_at: app.submitted_at,
         created_at: app.created_at,
+        assessment_org_id: app.assessment_org_id,
     }
 }
