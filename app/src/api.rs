@@ -2,6 +2,10 @@
 //! failures are turned into one too, so pages handle a single error shape.
 
 use anju_domain::complaint::{CaseActionRequest, CasePage, CaseView, CreateCaseRequest};
+use anju_domain::retrofit_assessment::{
+    AskAnotherTime, AssessmentList, AssessmentOrgsView, AssignAssessmentOrg, NewAssessmentOrg,
+    ProposeVisit,
+};
 use anju_domain::{
     AccountPage, AccountView, ErrorEnvelope, JurisdictionView, Preferences, RegisterRequest,
     SessionView, SignInRequest,
@@ -416,6 +420,72 @@ pub async fn add_catalogue_item(
     send_json(
         Request::post(&format!("/api/retrofit/counties/{county}/catalogue")),
         item,
+    )
+    .await
+}
+
+pub async fn assessment_orgs(county: i64) -> ApiResult<AssessmentOrgsView> {
+    get(&format!("/api/retrofit/counties/{county}/assessment-orgs")).await
+}
+
+pub async fn create_assessment_org(county: i64, name: String) -> ApiResult<AssessmentOrgsView> {
+    send_json(
+        Request::post(&format!("/api/retrofit/counties/{county}/assessment-orgs")),
+        &NewAssessmentOrg { name },
+    )
+    .await
+}
+
+fn member_url(county: i64, org: i64, account: i64) -> String {
+    format!("/api/retrofit/counties/{county}/assessment-orgs/{org}/members/{account}")
+}
+
+pub async fn add_assessor(county: i64, org: i64, account: i64) -> ApiResult<AssessmentOrgsView> {
+    send_json(
+        Request::put(&member_url(county, org, account)),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn remove_assessor(county: i64, org: i64, account: i64) -> ApiResult<AssessmentOrgsView> {
+    read(
+        with_client_header(Request::delete(&member_url(county, org, account)))
+            .send()
+            .await,
+    )
+    .await
+}
+
+pub async fn assign_assessment_org(id: i64, org_id: i64) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::put(&format!("/api/retrofit/applications/{id}/assessment-org")),
+        &AssignAssessmentOrg { org_id },
+    )
+    .await
+}
+
+pub async fn assessments(after: Option<i64>) -> ApiResult<AssessmentList> {
+    match after {
+        Some(a) => get(&format!("/api/retrofit/assessments?after={a}")).await,
+        None => get("/api/retrofit/assessments").await,
+    }
+}
+
+pub async fn propose_visit(id: i64, req: &ProposeVisit) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::put(&format!("/api/retrofit/applications/{id}/visit")),
+        req,
+    )
+    .await
+}
+
+pub async fn ask_another_visit_time(id: i64, note: String) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::post(&format!(
+            "/api/retrofit/applications/{id}/visit/another-time"
+        )),
+        &AskAnotherTime { note },
     )
     .await
 }

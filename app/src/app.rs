@@ -75,6 +75,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/retrofit") view={Lazy::<RetrofitQueueRoute>::new()} />
                     <Route path=path!("/county/retrofit") view={Lazy::<RetrofitCountyRoute>::new()} />
                     <Route path=path!("/county/catalogue") view={Lazy::<RetrofitCatalogueRoute>::new()} />
+                    <Route path=path!("/county/assessors") view={Lazy::<RetrofitAssessorsRoute>::new()} />
+                    <Route path=path!("/assess") view={Lazy::<AssessmentsRoute>::new()} />
                     <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} />
                     <Route path=path!("/admin/policy") view={Lazy::<PolicyRoute>::new()} />
                     <Route path=path!("/staff/callbacks") view={Lazy::<CallbacksRoute>::new()} />

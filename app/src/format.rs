@@ -59,3 +59,12 @@ pub fn unix_time(secs: i64, locale: Locale) -> String {
     );
     short_time(&rfc, locale)
 }
+
+/// An appointment with its weekday, Beijing time: `12月3日 星期四 09:30` / `Thu 3 Dec 09:30`.
+pub fn appointment(secs: i64, locale: Locale) -> String {
+    let (zh, en) = anju_domain::retrofit_assessment::appointment_text(secs);
+    match locale {
+        Locale::ZhCn => zh,
+        Locale::En => en,
+    }
+}

@@ -14,10 +14,11 @@
 use crate::components::guard::Guard;
 use crate::i18n::{page_title, tr};
 use crate::pages::{
-    account::AccountPage, admin::AdminAccounts, audit::AdminAudit, callbacks::Callbacks,
-    case_detail::CaseDetail, case_new::NewCase, cases::CasesHome, forgot_password::ForgotPassword,
-    notifications::Notifications, policy::Policy, queue::Queue, register::Register,
-    retrofit_application::RetrofitApplication, retrofit_catalogue::RetrofitCatalogue,
+    account::AccountPage, admin::AdminAccounts, assessments::Assessments, audit::AdminAudit,
+    callbacks::Callbacks, case_detail::CaseDetail, case_new::NewCase, cases::CasesHome,
+    forgot_password::ForgotPassword, notifications::Notifications, policy::Policy, queue::Queue,
+    register::Register, retrofit_application::RetrofitApplication,
+    retrofit_assessors::RetrofitAssessors, retrofit_catalogue::RetrofitCatalogue,
     retrofit_check::RetrofitCheck, retrofit_county::RetrofitCounty,
     retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome, retrofit_review::RetrofitQueue,
     service::ServicePage, sign_in::SignIn, staff_password_reset::StaffPasswordReset,
@@ -66,6 +67,8 @@ pub enum StaffPage {
     RetrofitQueue,
     RetrofitCounty,
     RetrofitCatalogue,
+    RetrofitAssessors,
+    Assessments,
     PasswordReset,
 }
 
@@ -160,6 +163,14 @@ fn staff_page(page: StaffPage) -> Result<AnyView, SplitLoaderError> {
             <Guard allow=|r| r == Role::CountyAdmin><RetrofitCatalogue /></Guard>
         }
         .into_any(),
+        StaffPage::RetrofitAssessors => view! {
+            <Guard allow=|r| r == Role::CountyAdmin><RetrofitAssessors /></Guard>
+        }
+        .into_any(),
+        StaffPage::Assessments => view! {
+            <Guard allow=|r| r.can(Capability::AssessHomes)><Assessments /></Guard>
+        }
+        .into_any(),
         StaffPage::PasswordReset => view! {
             <Guard allow=|r| r.can(Capability::ResetPasswordInPerson)><StaffPasswordReset /></Guard>
         }
@@ -246,6 +257,8 @@ lazy_routes!(staff_page, preload_staff, StaffPage {
     RetrofitQueueRoute => RetrofitQueue,
     RetrofitCountyRoute => RetrofitCounty,
     RetrofitCatalogueRoute => RetrofitCatalogue,
+    RetrofitAssessorsRoute => RetrofitAssessors,
+    AssessmentsRoute => Assessments,
     StaffPasswordResetRoute => PasswordReset,
 });
 

@@ -337,6 +337,9 @@ pub struct RetrofitEventView {
     pub checklist: Vec<ReturnItem>,
     #[serde(default)]
     pub reason: Option<RejectReason>,
+    /// The visit time a booking step proposed or answered (unix seconds).
+    #[serde(default)]
+    pub visit_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

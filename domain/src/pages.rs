@@ -68,6 +68,8 @@ pub const LAZY_ROUTES: &[(&str, PageGroup)] = &[
     ("/staff/password-reset", PageGroup::Staff),
     ("/county/retrofit", PageGroup::Staff),
     ("/county/catalogue", PageGroup::Staff),
+    ("/county/assessors", PageGroup::Staff),
+    ("/assess", PageGroup::Staff),
     ("/surveys/:id/edit", PageGroup::Staff),
     ("/surveys/:id/collect", PageGroup::Staff),
     ("/surveys/:id/results", PageGroup::Staff),

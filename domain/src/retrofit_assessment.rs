@@ -8,7 +8,7 @@ use crate::application::PersonRef;
 use crate::calendar::shanghai;
 use crate::refusal::{Refusal, RefusalKind};
 use crate::retrofit::RetrofitState;
-use chrono::{DateTime, Timelike};
+use chrono::{DateTime, Datelike, Timelike};
 use serde::{Deserialize, Serialize};
 
 pub const ORG_NAME_MAX_CHARS: usize = 60;
@@ -149,6 +149,51 @@ pub fn mask_name(name: &str) -> String {
             out
         }
     }
+}
+
+/// `12月3日 星期四 09:30` and `Thu 3 Dec 09:30`, Beijing time: an appointment as a family
+/// reads it (in the notice, on the page, in the timeline).
+pub fn appointment_text(secs: i64) -> (String, String) {
+    const WEEKDAYS_ZH: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+    const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS_EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let t = DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .with_timezone(&shanghai());
+    let weekday = t.weekday().num_days_from_monday() as usize;
+    let clock = format!("{:02}:{:02}", t.hour(), t.minute());
+    (
+        format!(
+            "{}月{}日 星期{} {clock}",
+            t.month(),
+            t.day(),
+            WEEKDAYS_ZH[weekday]
+        ),
+        format!(
+            "{} {} {} {clock}",
+            WEEKDAYS_EN[weekday],
+            t.day(),
+            MONTHS_EN[t.month0() as usize]
+        ),
+    )
+}
+
+/// The value of an `<input type="datetime-local">` (`2026-12-03T09:30`, seconds optional),
+/// read as Beijing time whatever the phone's own zone: the visit is in a Chinese home.
+pub fn parse_local_visit_time(text: &str) -> Option<i64> {
+    let (date, time) = text.trim().split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let mut t = time.splitn(3, ':').map(|p| p.parse::<u32>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let (h, min) = (t.next()??, t.next()??);
+    let naive =
+        chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, day)?.and_hms_opt(h, min, 0)?;
+    naive
+        .and_local_timezone(shanghai())
+        .single()
+        .map(|t| t.timestamp())
 }
 
 /// A county assigns a household once the county has confirmed it and until the assessor has
@@ -305,6 +350,40 @@ mod tests {
             .single()
             .map(|t| t.timestamp())
             .unwrap_or_else(|| unreachable!("a valid time"))
+    }
+
+    #[test]
+    fn appointments_read_in_beijing_time_with_the_weekday() {
+        // 2026-12-03 is a Thursday; 01:30 UTC is 09:30 in Beijing.
+        let at = beijing(2026, 12, 3, 9, 30);
+        assert_eq!(
+            appointment_text(at),
+            (
+                "12月3日 星期四 09:30".to_owned(),
+                "Thu 3 Dec 09:30".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn the_visit_time_typed_on_the_phone_is_beijing_time() {
+        assert_eq!(
+            parse_local_visit_time("2026-12-03T09:30"),
+            Some(beijing(2026, 12, 3, 9, 30))
+        );
+        assert_eq!(
+            parse_local_visit_time("2026-12-03T09:30:00"),
+            Some(beijing(2026, 12, 3, 9, 30))
+        );
+        for bad in [
+            "",
+            "2026-12-03",
+            "2026-13-03T09:30",
+            "2026-12-03T25:00",
+            "明天上午",
+        ] {
+            assert_eq!(parse_local_visit_time(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -36,23 +36,6 @@ pub fn timestamp_text(secs: i64) -> String {
     local(secs).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-/// `12月3日 星期四 09:30` and `Thu 3 Dec 09:30`: an appointment as a family reads it.
-pub fn appointment_text(secs: i64) -> (String, String) {
-    let t = local(secs);
-    const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
-    let weekday = WEEKDAYS[t.weekday().num_days_from_monday() as usize];
-    (
-        format!(
-            "{}月{}日 星期{} {}",
-            t.month(),
-            t.day(),
-            weekday,
-            t.format("%H:%M")
-        ),
-        t.format("%a %-d %b %H:%M").to_string(),
-    )
-}
-
 /// The first second of a Shanghai day.
 pub fn day_start(day: NaiveDate) -> Option<i64> {
     day.and_hms_opt(0, 0, 0)?

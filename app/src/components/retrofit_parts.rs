@@ -192,6 +192,9 @@ fn action_key(action: &str) -> &'static str {
         "reject" => "raction.reject",
         "confirm" => "raction.confirm",
         "decline" => "raction.decline",
+        "assign_assessor" => "raction.assign_assessor",
+        "propose_visit" => "raction.propose_visit",
+        "ask_another_time" => "raction.ask_another_time",
         _ => "raction.other",
     }
 }
@@ -201,6 +204,7 @@ fn by_key(by: &str) -> &'static str {
         "applicant" => "rby.applicant",
         "office" | "street_reviewer" => "rby.street",
         "county_admin" => "rby.county",
+        "assessor" => "rby.assessor",
         _ => "rby.other",
     }
 }
@@ -217,6 +221,7 @@ pub fn Timeline(events: Vec<RetrofitEventView>) -> impl IntoView {
                     <li>
                         <p class="timeline__when">{move || unix_time(e.at, locale.get())} " · " {tr(by_key(&e.by))}</p>
                         <p><strong>{tr(action_key(&e.action))}</strong> " — " {tr(state_key(e.state))}</p>
+                        {e.visit_at.map(|at| view! { <p>{tr("visit.time")} " " <strong>{move || crate::format::appointment(at, locale.get())}</strong></p> })}
                         {reason.map(|r| view! { <p>{move || pick(locale.get(), &r)}</p> })}
                         {(!checklist.is_empty()).then(|| view! {
                             <ul>{checklist.into_iter().map(|c| view! { <li>{move || pick(locale.get(), &c)}</li> }).collect_view()}</ul>

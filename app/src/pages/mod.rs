@@ -1,6 +1,7 @@
 //! One module per route.
 pub mod account;
 pub mod admin;
+pub mod assessments;
 pub mod audit;
 pub mod callbacks;
 pub mod case_detail;
@@ -14,6 +15,7 @@ pub mod policy;
 pub mod queue;
 pub mod register;
 pub mod retrofit_application;
+pub mod retrofit_assessors;
 pub mod retrofit_catalogue;
 pub mod retrofit_check;
 pub mod retrofit_county;

@@ -57,6 +57,11 @@ pub fn Notifications() -> impl IntoView {
                                         spawn_local(async move { let _ = api::mark_notification_read(id).await; session.refresh_unread(); });
                                     }>{tr("notifications.open_case")}</A>
                                 })}
+                                {n.application_id.map(|app| view! {
+                                    <A href=format!("/retrofit/applications/{app}") on:click=move |_| {
+                                        spawn_local(async move { let _ = api::mark_notification_read(id).await; session.refresh_unread(); });
+                                    }>{tr("notifications.open_application")}</A>
+                                })}
                             </li>
                         }
                     }).collect_view()}

@@ -1,6 +1,7 @@
 //! The county's page: this year's quota and the 低保 switch, the proposed list per street
 //! with "confirm" for each household (refused with a clear message beyond the quota), and the
-//! list as an XLSX file.
+//! list as an XLSX file; each confirmed household is assigned to an assessment organisation
+//! (managed on `/county/assessors`).
 
 use crate::api;
 use crate::components::application_card::grounds_label;
@@ -44,7 +45,13 @@ pub fn RetrofitCounty() -> impl IntoView {
         });
     };
     reload();
+    let orgs = RwSignal::new(Vec::<(i64, String)>::new());
     if let Some(c) = county() {
+        spawn_local(async move {
+            if let Ok(v) = api::assessment_orgs(c).await {
+                orgs.set(v.orgs.into_iter().map(|o| (o.id, o.name)).collect());
+            }
+        });
         spawn_local(async move {
             if let Ok(s) = api::county_settings(c).await {
                 quota.set(s.quota.to_string());
@@ -104,6 +111,19 @@ pub fn RetrofitCounty() -> impl IntoView {
             }
         });
     };
+    let assign = move |id: i64, org: Option<i64>| {
+        let Some(org) = org else { return };
+        spawn_local(async move {
+            match api::assign_assessment_org(id, org).await {
+                Ok(_) => {
+                    errors.set(FieldErrors::new());
+                    general.set(None);
+                    reload();
+                }
+                Err(e) => fail(e),
+            }
+        });
+    };
     view! {
         <h1>{tr("county.title")}</h1>
         <ErrorSummary errors=errors general=general />
@@ -111,6 +131,7 @@ pub fn RetrofitCounty() -> impl IntoView {
             <p class="lead">{l.county_name.clone()} " · " {l.year} " · " {tr("county.quota_used")} " " <strong>{l.used}</strong> " / " <strong>{l.quota}</strong></p>
             <p><a href=api::COUNTY_LIST_XLSX class="button button--secondary" download="">{tr("county.export")}</a></p>
             <p><A href="/county/catalogue">{tr("county.catalogue_link")}</A></p>
+            <p><A href="/county/assessors">{tr("county.assessors_link")}</A></p>
         })}
         <h2>{tr("county.settings")}</h2>
         <form class="form" on:submit=save novalidate>
@@ -152,9 +173,51 @@ pub fn RetrofitCounty() -> impl IntoView {
                     }.into_any()
                 }}
                 <h3>{tr("county.confirmed")} " (" {s.confirmed.len()} ")"</h3>
-                <ul>
-                    {s.confirmed.into_iter().map(|item| view! { <li>{item.reference.clone()} " · " {item.elder_name.clone()} " · " {item.community_name.clone()}</li> }).collect_view()}
-                </ul>
+                {if s.confirmed.is_empty() {
+                    view! { <p>{tr("county.none")}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=format!("{} {}", s.street_name, crate::i18n::text(locale.get_untracked(), "county.confirmed"))><table>
+                            <thead><tr><th scope="col">{tr("county.reference")}</th><th scope="col">{tr("elder.name")}</th><th scope="col">{tr("queue.filter_community")}</th><th scope="col">{tr("county.assessor_org")}</th></tr></thead>
+                            <tbody>
+                                {s.confirmed.into_iter().map(|item| {
+                                    let id = item.id;
+                                    let select_id = format!("org-for-{id}");
+                                    let label = format!("{} {}", item.reference, item.elder_name);
+                                    let chosen = RwSignal::new(item.assessment_org_id);
+                                    let current = item.assessment_org_id;
+                                    let assignable = item.state == anju_domain::retrofit::RetrofitState::Confirmed;
+                                    view! {
+                                        <tr>
+                                            <td><A href=format!("/retrofit/applications/{id}")>{item.reference.clone()}</A></td>
+                                            <td>{item.elder_name.clone()}</td>
+                                            <td>{item.community_name.clone()}</td>
+                                            <td>{move || {
+                                                let list = orgs.get();
+                                                let name = current.and_then(|c| list.iter().find(|(i, _)| *i == c).map(|(_, n)| n.clone()));
+                                                if !assignable || list.is_empty() {
+                                                    return view! { <span>{name.unwrap_or_default()}</span> }.into_any();
+                                                }
+                                                let label = label.clone();
+                                                view! {
+                                                    <label class="visually-hidden" for=select_id.clone()>{tr("county.assessor_org")} " " {label.clone()}</label>
+                                                    <select id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                                                        <option value="" selected=current.is_none()>{tr("county.choose_org")}</option>
+                                                        {list.into_iter().map(|(oid, oname)| view! { <option value=oid.to_string() selected=current == Some(oid)>{oname}</option> }).collect_view()}
+                                                    </select>
+                                                    " "
+                                                    <button type="button" class="button button--secondary" on:click=move |_| assign(id, chosen.get_untracked())>
+                                                        {tr("county.assign")}<span class="visually-hidden">{label}</span>
+                                                    </button>
+                                                }.into_any()
+                                            }}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                    }.into_any()
+                }}
             </section>
         }).collect_view())}
     }

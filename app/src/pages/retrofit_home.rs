@@ -93,6 +93,9 @@ pub fn RetrofitHome() -> impl IntoView {
             Some(Role::CountyAdmin | Role::SystemAdmin) => view! {
                 <p><A href="/county/retrofit" attr:class="button">{tr("nav.retrofit_county")}</A></p>
             }.into_any(),
+            Some(Role::Assessor) => view! {
+                <p><A href="/assess" attr:class="button">{tr("nav.assessments")}</A></p>
+            }.into_any(),
             Some(r) if r.is_staff() => view! { <p>{tr("retrofit.staff_elsewhere")}</p> }.into_any(),
             Some(_) => {
                 let start_self = start_self.clone();

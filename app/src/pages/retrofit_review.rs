@@ -178,6 +178,13 @@ fn ReviewBody(app: ApplicationView) -> impl IntoView {
             }
         });
     };
+    // The assessor works from the masked record: no full ID number, no family papers.
+    let assessor = expect_context::<crate::state::Session>()
+        .user
+        .with_untracked(|u| {
+            u.as_ref()
+                .is_some_and(|u| u.role == anju_domain::Role::Assessor)
+        });
     let facts = app.facts.clone().unwrap_or_default();
     let outcome = RwSignal::new(app.outcome.clone());
     let masked = app.id_number_masked.clone().unwrap_or_default();
@@ -188,7 +195,7 @@ fn ReviewBody(app: ApplicationView) -> impl IntoView {
         <dl class="summary-list">
             <div><dt>{tr("elder.id_number")}</dt>
                 <dd class="mono">{move || shown_id.get().unwrap_or_else(|| masked.clone())}</dd>
-                <dd>{move || shown_id.get().is_none().then(|| view! {
+                <dd>{move || (!assessor && shown_id.get().is_none()).then(|| view! {
                     <button type="button" class="link-button" on:click=reveal>{tr("review.show_id")}</button>
                 })}</dd>
             </div>
@@ -206,18 +213,21 @@ fn ReviewBody(app: ApplicationView) -> impl IntoView {
             }).collect_view()}
         </dl>
         <div class="outcome-embedded"><OutcomePanel outcome=outcome embedded=true /></div>
-        <h2>{tr("task.documents")}</h2>
-        <ul class="document-list">
-            {app.documents.iter().map(|d| view! {
-                <li><a href=d.url.clone() target="_blank" rel="noopener">{tr(document_key(d.kind))}</a>
-                    " · " {if d.content_type == "application/pdf" { "PDF" } else { "JPG" }}</li>
-            }).collect_view()}
-        </ul>
+        {(!assessor).then(|| view! {
+            <h2>{tr("task.documents")}</h2>
+            <ul class="document-list">
+                {app.documents.iter().map(|d| view! {
+                    <li><a href=d.url.clone() target="_blank" rel="noopener">{tr(document_key(d.kind))}</a>
+                        " · " {if d.content_type == "application/pdf" { "PDF" } else { "JPG" }}</li>
+                }).collect_view()}
+            </ul>
+        })}
         <FamilyLinks links=app.family_links.clone() />
         <ReviewActions actions=app.actions.clone() />
+        <crate::pages::retrofit_application::AssessmentPanel app=app.clone() />
         <h2>{tr("status.timeline")}</h2>
         <Timeline events=app.events.clone() />
-        <p><a href=if app.actions.contains(&RetrofitAction::Confirm) { "/county/retrofit" } else { "/staff/retrofit" }>{tr("review.back")}</a></p>
+        <p><a href=if assessor { "/assess" } else if app.actions.contains(&RetrofitAction::Confirm) { "/county/retrofit" } else { "/staff/retrofit" }>{tr("review.back")}</a></p>
     }
 }
 

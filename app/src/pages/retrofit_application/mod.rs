@@ -4,6 +4,7 @@
 //! device. Afterwards: the status and timeline in plain words (family) or the review panel
 //! (street office, county).
 
+mod assessment;
 mod check;
 mod home;
 mod people;
@@ -26,6 +27,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use people::{ConsentScreen, ElderScreen, GuardianScreen};
 use status::StatusView;
+
+pub use assessment::AssessmentPanel;
 
 fn task_key(t: Task) -> &'static str {
     match t {

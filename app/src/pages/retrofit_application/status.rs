@@ -67,6 +67,7 @@ pub(super) fn StatusView() -> impl IntoView {
             <div><dt>{tr("elder.name")}</dt><dd>{app.elder_name.clone()}</dd></div>
             <div><dt>{tr("task.home")}</dt><dd>{app.home_label.clone()}</dd></div>
         </dl>
+        <super::AssessmentPanel app=app.clone() />
         <h2>{tr("status.timeline")}</h2>
         <Timeline events=app.events.clone() />
         {can_withdraw.then(|| view! {

@@ -17,14 +17,13 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
 use crate::paging::PageSize;
 use crate::routes::fields::refused;
-use crate::shanghai::appointment_text;
 use crate::AppState;
 use anju_domain::access::Capability;
 use anju_domain::application::{ApplicationView, PersonRef};
 use anju_domain::retrofit_assessment::{
-    check_another_time, check_org_name, check_visit, mask_name, may_assign, AskAnotherTime,
-    AssessmentList, AssessmentOrgView, AssessmentOrgsView, AssessmentRefusal, AssessmentSummary,
-    AssignAssessmentOrg, NewAssessmentOrg, ProposeVisit, VisitState,
+    appointment_text, check_another_time, check_org_name, check_visit, mask_name, may_assign,
+    AskAnotherTime, AssessmentList, AssessmentOrgView, AssessmentOrgsView, AssessmentRefusal,
+    AssessmentSummary, AssignAssessmentOrg, NewAssessmentOrg, ProposeVisit, VisitState,
 };
 use anju_domain::Role;
 use axum::extract::State;

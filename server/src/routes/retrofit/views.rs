@@ -193,6 +193,7 @@ pub async fn application_view(
                 note: e.note,
                 checklist: serde_json::from_value(detail["checklist"].clone()).unwrap_or_default(),
                 reason: serde_json::from_value(detail["reason"].clone()).ok(),
+                visit_at: detail["at"].as_i64(),
             }
         })
         .collect();
