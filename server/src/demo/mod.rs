@@ -131,7 +131,48 @@ pub async fn seed_places(db: &Db) -> anyhow::Result<DemoPlaces> {
 pub async fn seed(db: &Db, now: i64) -> anyhow::Result<()> {
     seed_accounts(db, now).await?;
     seed_retrofit_quota(db, now).await?;
+    seed_assessment_org(db, now).await?;
     cases::seed_cases(db, now).await
+}
+
+/// An assessment organisation of the demo county with the demo assessor in it, so the
+/// county can assign confirmed households at once; skipped once the county has any.
+async fn seed_assessment_org(db: &Db, now: i64) -> anyhow::Result<()> {
+    let places = seed_places(db).await?;
+    if !db.assessment_orgs(places.county.id).await?.is_empty() {
+        return Ok(());
+    }
+    let account = |role: Role| DEMO_ACCOUNTS.iter().find(|a| a.role == role);
+    let (Some(admin), Some(assessor)) = (account(Role::CountyAdmin), account(Role::Assessor))
+    else {
+        return Ok(());
+    };
+    let (Some(admin), Some(assessor)) = (
+        db.account_by_phone(admin.phone).await?,
+        db.account_by_phone(assessor.phone).await?,
+    ) else {
+        return Ok(());
+    };
+    let mut tx = db.begin().await?;
+    if let Some(org) = tx
+        .create_assessment_org(places.county.id, "滨湖居家评估中心", admin.id, now)
+        .await?
+    {
+        tx.add_org_member(org, assessor.id, now).await?;
+        tx.audit(
+            &Audit::new(
+                now,
+                None,
+                "retrofit.assessment_org_created",
+                &format!("assessment_org:{org}"),
+                &places.county.id_path,
+            )
+            .detail("demo data"),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// This year's retrofit quota for the demo county (20 households), unless an admin set one.
