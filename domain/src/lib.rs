@@ -34,6 +34,7 @@ pub mod retrofit_assessment;
 pub mod retrofit_catalogue;
 pub mod retrofit_flow;
 pub mod retrofit_plan;
+pub mod retrofit_record;
 pub mod role;
 pub mod sampling;
 mod stored;

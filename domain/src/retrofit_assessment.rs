@@ -106,6 +106,12 @@ pub struct AssessmentInfo {
     pub may_propose_visit: bool,
     /// The caller is the elder or their guardian and a proposed time waits for them.
     pub may_ask_another_time: bool,
+    /// The in-home record's screens still to fill (all of them before the visit).
+    #[serde(default)]
+    pub record_missing: Vec<crate::retrofit_record::RecordPart>,
+    /// The record's activities and the application disagree on 失能: the reviewer looks again.
+    #[serde(default)]
+    pub disability_mismatch: Option<crate::retrofit_record::DisabilityMismatch>,
 }
 
 /// One household on an assessor's list: enough to call and go there, the elder's details

@@ -330,9 +330,6 @@ fn ReviewActions(actions: Vec<RetrofitAction>) -> impl IntoView {
         });
     });
     let has = |a: RetrofitAction| actions.contains(&a);
-    if !actions.iter().any(|a| *a != RetrofitAction::Withdraw) {
-        return ().into_any();
-    }
     let (approve, ret, reject, confirm, decline) = (
         has(RetrofitAction::Approve),
         has(RetrofitAction::Return),
@@ -340,6 +337,10 @@ fn ReviewActions(actions: Vec<RetrofitAction>) -> impl IntoView {
         has(RetrofitAction::Confirm),
         has(RetrofitAction::Decline),
     );
+    // The offices' decisions only; the assessor's steps have their own panel.
+    if !(approve || ret || reject || confirm || decline) {
+        return ().into_any();
+    }
     let field_error = move |f: &'static str| {
         move || {
             errors

@@ -15,6 +15,7 @@ on_both_backends!(
     the_county_assigns_a_household_its_assessor_books_and_the_family_asks_for_another_time,
     assessors_see_only_their_organisations_households_and_belong_to_one_organisation,
     bad_booking_input_names_the_field_and_changes_nothing,
+    the_assessor_records_the_home_screen_by_screen_and_the_reviewer_is_told_of_a_mismatch,
 );
 
 fn orgs_path(county: i64) -> String {
@@ -570,4 +571,159 @@ async fn bad_booking_input_names_the_field_and_changes_nothing(app: TestApp) {
         "SELECT action FROM retrofit_events WHERE application_id = {id} AND action IN ('propose_visit', 'ask_another_time')"
     );
     assert_eq!(count(&app, &events).await, 1);
+}
+
+async fn the_assessor_records_the_home_screen_by_screen_and_the_reviewer_is_told_of_a_mismatch(
+    app: TestApp,
+) {
+    let (elder, id, county) = confirmed(&app, "13900000931").await;
+    let org = new_org(&app, &county, "丁评估机构").await;
+    let (assessor, _) = assessor_in(&app, &county, org, "13900000932").await;
+    let other_org = new_org(&app, &county, "戊评估机构").await;
+    let (outsider, _) = assessor_in(&app, &county, other_org, "13900000933").await;
+    assert_eq!(assign(&app, &county, &id, org).await.status, StatusCode::OK);
+    let path = format!("/api/retrofit/applications/{id}/assessment-record");
+    let save = |cookie: String, body: Value| {
+        let app = &app;
+        let path = path.clone();
+        async move { app.put(&path, Some(&cookie), body).await }
+    };
+
+    let empty = app.get(&path, Some(&assessor)).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert_eq!(empty.body["editable"], true);
+    assert_eq!(empty.body["missing"].as_array().unwrap().len(), 8);
+    assert_envelope(
+        &app.get(&path, Some(&outsider)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let street = app.sign_in_demo(Role::StreetReviewer).await;
+    let activities = json!({ "screen": "activities", "answers": [
+        ["eat", "can_do"], ["dress", "cannot"], ["bed", "needs_help"],
+        ["toilet", "cannot"], ["walk_indoors", "needs_help"], ["bathe", "cannot"]
+    ] });
+    for cookie in [&elder, &street, &county] {
+        assert_envelope(
+            &save(cookie.clone(), activities.clone()).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+    }
+    // Not done before every screen is filled.
+    let done = json!({ "action": "record_assessment" });
+    let early = act(&app, &assessor, &id, done.clone()).await;
+    assert_envelope(&early, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(early.body["fields"]["record"].is_object(), "{}", early.body);
+
+    // The activities: 5 of 6 not on her own, where the application claimed none (she is
+    // over 80, so it never asked): the reviewer is told. Saved twice, kept once.
+    for _ in 0..2 {
+        let r = save(assessor.clone(), activities.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["record"]["activities"].as_array().unwrap().len(), 6);
+        assert_eq!(
+            r.body["disability_mismatch"],
+            json!({ "claimed": 0, "recorded": 5 })
+        );
+    }
+    let seen = app
+        .get(&format!("/api/retrofit/applications/{id}"), Some(&street))
+        .await
+        .body;
+    assert_eq!(
+        seen["assessment"]["disability_mismatch"],
+        json!({ "claimed": 0, "recorded": 5 })
+    );
+    let views_before = app.audit_details("retrofit.view").await.len();
+    let read = app.get(&path, Some(&street)).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert_eq!(read.body["editable"], false);
+    assert_eq!(
+        app.audit_details("retrofit.view").await.len(),
+        views_before + 1
+    );
+
+    // Bad screens name the field and change nothing.
+    for (body, field) in [
+        (
+            json!({ "screen": "room", "room": "kitchen", "hazards": ["squat_toilet"] }),
+            "hazards",
+        ),
+        (json!({ "screen": "wishes", "wishes": "  " }), "wishes"),
+        (
+            json!({ "screen": "activities", "answers": [["eat", "cannot"], ["eat", "can_do"]] }),
+            "answers",
+        ),
+    ] {
+        let r = save(assessor.clone(), body).await;
+        assert_envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        assert!(r.body["fields"][field].is_object(), "{}", r.body);
+    }
+    let unknown = save(assessor.clone(), json!({ "screen": "garden" })).await;
+    assert_envelope(&unknown, StatusCode::BAD_REQUEST, "bad_request");
+
+    // Every room, then the elder's wishes.
+    for room in [
+        "entrance",
+        "living_room",
+        "bedroom",
+        "bathroom",
+        "kitchen",
+        "corridor",
+    ] {
+        let hazards = if room == "bathroom" {
+            json!(["no_grab_bar", "squat_toilet"])
+        } else {
+            json!([])
+        };
+        let r = save(
+            assessor.clone(),
+            json!({ "screen": "room", "room": room, "hazards": hazards, "note": "看过了" }),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let r = save(
+        assessor.clone(),
+        json!({ "screen": "wishes", "wishes": "想在卫生间装扶手，夜里起床有灯" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["missing"], json!([]));
+    assert_eq!(
+        r.body["record"]["activities"][1],
+        json!(["dress", "cannot"])
+    );
+    // Sealed at rest: the answers are not in the database in plain text.
+    let stored = app
+        .strings("SELECT record_enc FROM retrofit_assessment_records")
+        .await;
+    assert_eq!(stored.len(), 1);
+    assert!(
+        !stored[0].contains("bathroom") && !stored[0].contains("扶手"),
+        "{}",
+        stored[0]
+    );
+    assert!(app
+        .audit_details("retrofit.assessment_record")
+        .await
+        .iter()
+        .all(|d| !d.contains("扶手")));
+
+    // Done: the household is assessed, once; the record is then read-only.
+    for _ in 0..2 {
+        let r = act(&app, &assessor, &id, done.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["state"], "assessed");
+    }
+    assert_eq!(
+        app.audit_details("retrofit.record_assessment").await.len(),
+        1
+    );
+    let late = save(assessor.clone(), activities).await;
+    assert_envelope(&late, StatusCode::CONFLICT, "conflict");
+    let family = app.get(&path, Some(&elder)).await;
+    assert_eq!(family.status, StatusCode::OK, "{}", family.body);
+    assert_eq!(family.body["editable"], false);
 }

@@ -202,6 +202,28 @@ impl Db {
     }
 }
 
+impl Db {
+    /// The household's assessment record, sealed.
+    pub async fn assessment_record(
+        &self,
+        application_id: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query(
+                    "SELECT record_enc FROM retrofit_assessment_records WHERE application_id = $1",
+                )
+                .bind(application_id)
+                .fetch_optional(pool)
+                .await?
+                .map(|r| r.try_get("record_enc"))
+                .transpose()
+            }
+        )
+    }
+}
+
 /// What a change on a household's booking found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Booked {
@@ -373,6 +395,74 @@ impl Tx {
             .execute(&mut *conn)
             .await
             .map(|r| booked(r.rows_affected()))
+        })
+    }
+}
+
+impl Tx {
+    /// Hold the household for a change of its record: the update locks the application's
+    /// row (PostgreSQL) or runs on the one writer (SQLite), so two screens saved at once are
+    /// applied one after the other, neither lost. Stale when the household is no longer
+    /// waiting for this organisation's assessment.
+    pub async fn hold_for_assessment(
+        &mut self,
+        application_id: i64,
+        org_id: i64,
+        now: i64,
+    ) -> Result<Booked, sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "UPDATE retrofit_applications SET updated_at = $1
+                 WHERE id = $2 AND assessment_org_id = $3 AND state = 'confirmed'",
+            )
+            .bind(now)
+            .bind(application_id)
+            .bind(org_id)
+            .execute(&mut *conn)
+            .await
+            .map(|r| booked(r.rows_affected()))
+        })
+    }
+
+    /// The record as this transaction sees it (after [`Tx::hold_for_assessment`]).
+    pub async fn assessment_record_held(
+        &mut self,
+        application_id: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "SELECT record_enc FROM retrofit_assessment_records WHERE application_id = $1",
+            )
+            .bind(application_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get("record_enc"))
+            .transpose()
+        })
+    }
+
+    /// Store the record (sealed by the caller) in place of the previous one.
+    pub async fn put_assessment_record(
+        &mut self,
+        application_id: i64,
+        sealed: &str,
+        by: i64,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "INSERT INTO retrofit_assessment_records (application_id, record_enc, updated_by, updated_at)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (application_id) DO UPDATE SET record_enc = excluded.record_enc,
+                   updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            )
+            .bind(application_id)
+            .bind(sealed)
+            .bind(by)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
         })
     }
 }

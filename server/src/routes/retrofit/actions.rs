@@ -24,7 +24,7 @@ pub async fn act(
 ) -> ApiResult<Json<ApplicationView>> {
     use RetrofitAction as A;
     let (app, viewer) = visible_application(&state, &user, &id).await?;
-    if !super::views::PART_ONE_ACTIONS.contains(&req.action) {
+    if !super::views::AVAILABLE_ACTIONS.contains(&req.action) {
         return Err(ApiError::Conflict {
             field: "action",
             message: "这一步还没有开放",
@@ -33,6 +33,10 @@ pub async fn act(
     }
     // A retried submit answers with the application as the first one left it.
     if req.action == A::Submit && app.state == RetrofitState::Submitted {
+        return Ok(Json(application_view(&state, &app, viewer).await?));
+    }
+    // A retried "assessment done" answers with the application as the first one left it.
+    if req.action == A::RecordAssessment && app.state == RetrofitState::Assessed {
         return Ok(Json(application_view(&state, &app, viewer).await?));
     }
     let actor = actor_for(&app, viewer, req.action);
@@ -69,6 +73,17 @@ pub async fn act(
                 .collect::<Vec<_>>()
                 .join(",")
         });
+    }
+    if req.action == A::RecordAssessment {
+        // Done means every screen is filled: the plan is drafted from the whole record.
+        let missing = super::record::load_record(&state, &app).await?.missing();
+        if !missing.is_empty() {
+            return Err(ApiError::field(
+                "record",
+                "入户评估记录还没有填完：日常活动、每个房间和老人的意愿都要记录",
+                "The assessment record is not complete: the activities, every room and the elder's wishes must be recorded",
+            ));
+        }
     }
     let take_quota = match (decision.take_quota, app.county_id) {
         (true, Some(county)) => Some((county, app.year)),

@@ -14,6 +14,7 @@ mod county;
 mod create;
 mod documents;
 mod place;
+mod record;
 mod sections;
 mod views;
 
@@ -81,6 +82,10 @@ pub fn router() -> Router<AppState> {
             put(assessment::assign),
         )
         .route("/retrofit/assessments", get(assessment::assessor_list))
+        .route(
+            "/retrofit/applications/{id}/assessment-record",
+            get(record::get).put(record::save),
+        )
         .route(
             "/retrofit/applications/{id}/visit",
             put(assessment::propose_visit),

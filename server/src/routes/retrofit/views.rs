@@ -17,8 +17,8 @@ use anju_domain::id_number::IdNumber;
 use anju_domain::retrofit::{next_state, RetrofitAction};
 use anju_domain::retrofit_assessment::{may_book, AssessmentInfo, VisitState, VisitView};
 
-/// The actions this API carries out; the later stages come with their own screens.
-pub const PART_ONE_ACTIONS: [RetrofitAction; 7] = [
+/// The actions the API carries out so far; the later stages come with their own screens.
+pub const AVAILABLE_ACTIONS: [RetrofitAction; 8] = [
     RetrofitAction::Submit,
     RetrofitAction::Withdraw,
     RetrofitAction::Approve,
@@ -26,6 +26,7 @@ pub const PART_ONE_ACTIONS: [RetrofitAction; 7] = [
     RetrofitAction::Reject,
     RetrofitAction::Confirm,
     RetrofitAction::Decline,
+    RetrofitAction::RecordAssessment,
 ];
 
 pub fn load_id_number(state: &AppState, app: &ApplicationRow) -> ApiResult<Option<IdNumber>> {
@@ -221,7 +222,7 @@ pub async fn application_view(
             family_links.push(crate::routes::guardians::view(state, &link).await?);
         }
     }
-    let actions = PART_ONE_ACTIONS
+    let actions = AVAILABLE_ACTIONS
         .into_iter()
         .filter(|a| next_state(app.state, *a, actor_for(app, viewer, *a)).is_ok())
         .collect();
@@ -280,7 +281,14 @@ async fn assessment_info(
         return Ok(None);
     };
     let visit = visit_view(app);
+    let record = super::record::load_record(state, app).await?;
+    let facts = load_facts(state, app)?;
     Ok(Some(AssessmentInfo {
+        disability_mismatch: anju_domain::retrofit_record::disability_mismatch(
+            facts.as_ref(),
+            &record,
+        ),
+        record_missing: record.missing(),
         org_id,
         org_name: org.name,
         assigned_at,
