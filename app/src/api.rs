@@ -490,6 +490,28 @@ pub async fn ask_another_visit_time(id: i64, note: String) -> ApiResult<Applicat
     .await
 }
 
+pub async fn assessment_record(
+    id: i64,
+) -> ApiResult<anju_domain::retrofit_record::AssessmentRecordView> {
+    get(&format!(
+        "/api/retrofit/applications/{id}/assessment-record"
+    ))
+    .await
+}
+
+pub async fn save_assessment_record(
+    id: i64,
+    update: &anju_domain::retrofit_record::RecordUpdate,
+) -> ApiResult<anju_domain::retrofit_record::AssessmentRecordView> {
+    send_json(
+        Request::put(&format!(
+            "/api/retrofit/applications/{id}/assessment-record"
+        )),
+        update,
+    )
+    .await
+}
+
 pub async fn guardians() -> ApiResult<GuardianOverview> {
     get("/api/guardians").await
 }

@@ -126,3 +126,77 @@ test('the county assigns a household, its assessor books the visit, and the elde
   await expect(assessor.getByRole('listitem').filter({ hasText: reference })).toContainText('周末上午都在家');
   await Promise.all([street.context().close(), county.context().close(), admin.context().close(), assessorContext.close()]);
 });
+
+// The assessor records the home on a phone, screen by screen; a screen saved without signal
+// waits on the phone and arrives once the phone is back online; the reviewer is told that the
+// record shows 失能 the application did not claim.
+test('the assessor records the home on a phone, one screen offline, and finishes the assessment', async ({ page, browser }) => {
+  test.setTimeout(240_000);
+  await register(page, freshPhone());
+  const { id, reference } = await submitThroughApi(page, freshIdNumber());
+  const street = await signedIn(browser, '13800000004', 'anju-street-2026');
+  expect((await street.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'approve' } })).status()).toBe(200);
+  const county = await signedIn(browser, '13800000007', 'anju-county-2026');
+  expect((await county.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'confirm' } })).status()).toBe(200);
+  const countyId = (await (await county.request.get('/api/me')).json()).jurisdiction.id;
+  const orgs = await (await county.request.get(`/api/retrofit/counties/${countyId}/assessment-orgs`)).json();
+  const demoOrg = orgs.orgs.find((o: { name: string }) => o.name === '滨湖居家评估中心');
+  const assigned = await county.request.put(`/api/retrofit/applications/${id}/assessment-org`, { headers, data: { org_id: demoOrg.id } });
+  expect(assigned.status(), await assigned.text()).toBe(200);
+
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const assessor = await phone.newPage();
+  await signIn(assessor, '13800000005', 'anju-assessor-2026');
+  await expect(assessor).toHaveURL(/\/account$/);
+  await assessor.goto(`/retrofit/applications/${id}`);
+  await appReady(assessor);
+  const record = assessor.getByRole('region', { name: '入户评估记录' });
+  await expect(record.getByRole('button', { name: '评估完成' })).toBeDisabled();
+  await expectAccessible(assessor);
+
+  // The daily activities: she does only one of them on her own.
+  await record.getByRole('button', { name: '日常活动能力' }).click();
+  await expect(assessor.getByRole('heading', { name: '日常活动能力' })).toBeFocused();
+  for (const activity of ['吃饭', '穿衣', '上下床', '上厕所', '在屋里走动', '洗澡']) {
+    await assessor.getByRole('group', { name: activity }).getByLabel(activity === '吃饭' ? '能自己做' : '需要帮忙').check();
+  }
+  await expectAccessible(assessor);
+  await assessor.getByRole('button', { name: '保存这一页' }).click();
+  await expect(record.getByRole('listitem').filter({ hasText: '日常活动能力' })).toContainText('已记录');
+
+  // The bathroom without signal: kept on the phone, sent once the phone is back online.
+  await phone.setOffline(true);
+  await record.getByRole('button', { name: '卫生间' }).click();
+  await assessor.getByLabel('蹲便器').check();
+  await assessor.getByLabel('马桶或淋浴旁没有抓杆').check();
+  await assessor.getByRole('button', { name: '保存这一页' }).click();
+  await expect(record.getByRole('status')).toContainText('已填的内容保存在手机上');
+  await expect(record.getByRole('listitem').filter({ hasText: '卫生间' })).toContainText('等待发送');
+  await phone.setOffline(false);
+  await expect(record.getByRole('listitem').filter({ hasText: '卫生间' })).toContainText('已记录', { timeout: 15_000 });
+  await expect(record.getByRole('status')).toHaveCount(0);
+
+  for (const room of ['入户门口', '客厅', '卧室', '厨房', '过道和楼梯']) {
+    await record.getByRole('button', { name: room, exact: true }).click();
+    await assessor.getByRole('button', { name: '保存这一页' }).click();
+    await expect(record.getByRole('listitem').filter({ hasText: room })).toContainText('已记录');
+  }
+  await record.getByRole('button', { name: '老人的意愿' }).click();
+  await assessor.getByRole('button', { name: '保存这一页' }).click();
+  await expect(assessor.getByRole('alert')).toContainText('请记下老人自己希望改哪些地方');
+  await assessor.getByLabel('老人自己希望改哪些地方？').fill('卫生间装扶手，夜里起床有灯');
+  await assessor.getByRole('button', { name: '保存这一页' }).click();
+  await expect(record.getByRole('button', { name: '评估完成' })).toBeEnabled();
+  const saved = await (await assessor.request.get(`/api/retrofit/applications/${id}/assessment-record`)).json();
+  expect(saved.record.rooms.find((r: { room: string }) => r.room === 'bathroom').hazards).toEqual(['no_grab_bar', 'squat_toilet']);
+  await record.getByRole('button', { name: '评估完成' }).click();
+  await expect(assessor.getByText('已完成入户评估').first()).toBeVisible();
+
+  // The street office is told the record shows 失能 the application did not claim.
+  await street.goto(`/retrofit/applications/${id}`);
+  await appReady(street);
+  await expect(street.getByText('评估记录与申请中的失能情况不一致，请核实。')).toBeVisible();
+  await expect(street.getByText(reference).first()).toBeVisible();
+  await expectAccessible(street);
+  await Promise.all([street.context().close(), county.context().close(), phone.close()]);
+});

@@ -16,6 +16,7 @@ pub fn state_key(s: anju_domain::retrofit::RetrofitState) -> &'static str {
         S::Confirmed => "rstate.confirmed",
         S::Rejected => "rstate.rejected",
         S::Withdrawn => "rstate.withdrawn",
+        S::Assessed => "rstate.assessed",
         _ => "rstate.later",
     }
 }

@@ -195,6 +195,7 @@ fn action_key(action: &str) -> &'static str {
         "assign_assessor" => "raction.assign_assessor",
         "propose_visit" => "raction.propose_visit",
         "ask_another_time" => "raction.ask_another_time",
+        "record_assessment" => "raction.record_assessment",
         _ => "raction.other",
     }
 }

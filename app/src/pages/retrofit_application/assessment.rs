@@ -21,6 +21,9 @@ pub fn AssessmentPanel(app: ApplicationView) -> impl IntoView {
         return ().into_any();
     };
     let visit = info.visit.clone();
+    let staff = expect_context::<crate::state::Session>()
+        .user
+        .with_untracked(|u| u.as_ref().is_some_and(|u| u.role.is_staff()));
     let waiting_words = if info.may_propose_visit {
         "visit.none_assessor"
     } else {
@@ -45,8 +48,18 @@ pub fn AssessmentPanel(app: ApplicationView) -> impl IntoView {
                     <div><dt>{tr("visit.note")}</dt><dd class="prewrap">{n}</dd></div>
                 })}
             </dl>
+            {(staff && info.disability_mismatch.is_some()).then(|| {
+                let m = info.disability_mismatch.unwrap_or_else(|| unreachable!("checked"));
+                view! {
+                    <div class="panel-notice" role="note">
+                        <p><strong>{tr("record.mismatch")}</strong></p>
+                        <p>{tr("record.mismatch_claimed")} " " {m.claimed} " · " {tr("record.mismatch_recorded")} " " {m.recorded}</p>
+                    </div>
+                }
+            })}
             {info.may_ask_another_time.then(|| view! { <AskAnotherTimeForm /> })}
-            {info.may_propose_visit.then(|| view! { <ProposeVisitForm moving=visit.is_some() /> })}
+            // The booking form sits on the record's overview: a record screen replaces both.
+            {info.may_propose_visit.then(|| view! { <super::record::RecordPanel moving=visit.is_some() /> })}
         </section>
     }
     .into_any()
@@ -72,7 +85,7 @@ fn bad_time() -> anju_domain::ErrorEnvelope {
 }
 
 #[component]
-fn ProposeVisitForm(moving: bool) -> impl IntoView {
+pub(super) fn ProposeVisitForm(moving: bool) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let at = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());

@@ -8,6 +8,7 @@ mod assessment;
 mod check;
 mod home;
 mod people;
+mod record;
 mod status;
 
 use crate::api;

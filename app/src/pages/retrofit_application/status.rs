@@ -47,6 +47,7 @@ pub(super) fn StatusView() -> impl IntoView {
             RetrofitState::Submitted => "status.submitted_next",
             RetrofitState::Proposed => "status.proposed_next",
             RetrofitState::Confirmed => "status.confirmed_next",
+            RetrofitState::Assessed => "status.assessed_next",
             RetrofitState::Rejected => "status.rejected_next",
             RetrofitState::Withdrawn => "status.withdrawn_next",
             _ => "status.later_next",
