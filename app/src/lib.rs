@@ -20,5 +20,14 @@ pub fn start() {
     if let Some(loading) = leptos::prelude::document().get_element_by_id("loading") {
         loading.remove();
     }
-    leptos::mount::mount_to_body(app::App);
+    // A device that chose English fetches the catalog before the first paint, so the app
+    // never shows a page in Chinese first. (Leptos' own executor starts with the mount.)
+    if state::Prefs::remembered_locale() == anju_domain::Locale::En {
+        wasm_bindgen_futures::spawn_local(async {
+            catalog::load_english().await;
+            leptos::mount::mount_to_body(app::App);
+        });
+    } else {
+        leptos::mount::mount_to_body(app::App);
+    }
 }

@@ -50,7 +50,31 @@ impl Prefs {
 
     pub fn apply(&self, p: Preferences) {
         self.elder.set(p.elder_mode);
-        self.locale.set(p.locale);
+        self.choose_locale(p.locale);
+    }
+
+    /// Switch the language. English is fetched first, so the page changes language once,
+    /// completely; without a connection it stays in Chinese.
+    pub fn choose_locale(&self, locale: Locale) {
+        if locale == Locale::En && !crate::catalog::english_loaded() {
+            let signal = self.locale;
+            leptos::task::spawn_local(async move {
+                if crate::catalog::load_english().await {
+                    signal.set(locale);
+                }
+            });
+        } else {
+            self.locale.set(locale);
+        }
+    }
+
+    /// The language this device remembers, before the app has started.
+    pub fn remembered_locale() -> Locale {
+        storage()
+            .and_then(|s| s.get_item(LOCALE_KEY).ok().flatten())
+            .as_deref()
+            .and_then(Locale::parse)
+            .unwrap_or_default()
     }
 
     /// Mirror the preferences onto `<html>` and the device whenever they change.

@@ -8,6 +8,7 @@ pub mod access;
 pub mod account;
 pub mod application;
 pub mod audit;
+pub mod bundle;
 pub mod calendar;
 pub mod callback;
 pub mod category;

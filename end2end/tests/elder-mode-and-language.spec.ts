@@ -59,11 +59,18 @@ test('长辈版 is remembered on the account and follows it to another device', 
 });
 
 test('English switch translates the pages', async ({ page }) => {
+  // The English text is not in the app: it is fetched, once, when English is chosen.
+  const catalogs: string[] = [];
+  page.on('request', r => {
+    if (/\/catalog-en-[0-9a-f]{16}\.txt$/.test(r.url())) catalogs.push(r.url());
+  });
   await page.goto('/');
   await appReady(page);
+  expect(catalogs).toEqual([]);
   await page.getByRole('button', { name: '切换到英文' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to Anju');
+  expect(catalogs).toHaveLength(1);
   await expect(page.getByRole('link', { name: 'Home age-friendly retrofit' })).toBeVisible();
   await expect(page).toHaveTitle(/Anju/);
   await expectAccessible(page);

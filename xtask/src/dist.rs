@@ -18,9 +18,10 @@ pub struct Bundle {
 
 /// What a first visit may download, brotli-compressed (index, scripts, main wasm, style):
 /// `cargo xtask test` fails above it. The goal of issue #11 is 150,000; the route split
-/// reached 193,908 (from 628,525), so this holds that gain until the main module is cut
-/// further (the catalogs, the router's route table, the layout).
-pub const FIRST_LOAD_BUDGET: usize = 200_000;
+/// reached 193,908 (from 628,525) and fetching English on demand 189,226, so this holds
+/// that gain (with room for a few more routes) until the main module is cut further (the
+/// router's route table, the layout, float formatting).
+pub const FIRST_LOAD_BUDGET: usize = 195_000;
 
 const COMPRESSIBLE: &[&str] = &[
     "html",
@@ -102,6 +103,12 @@ pub fn dist(root: &Path) -> Result<Bundle> {
     }
     // The module that starts the app, as a file of its own: the content security policy
     // allows no inline script.
+    // The English catalog, named by the hash the app was built with (it is not in the app).
+    let english = std::fs::read(root.join("app/i18n/en.txt"))?;
+    std::fs::write(
+        out.join(anju_domain::bundle::english_catalog_file(&english)),
+        &english,
+    )?;
     let boot_path = staging.join("boot.js");
     std::fs::write(
         &boot_path,

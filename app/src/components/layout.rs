@@ -22,9 +22,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     let is_case_staff = move || user_can(Capability::WorkCases);
 
     // Saved on the account too, so the choice follows the person to another device.
-    let save_to_account = move || {
+    let save_to_account = move |current: anju_domain::Preferences| {
         if session.user.with_untracked(Option::is_some) {
-            let current = prefs.current();
             spawn_local(async move {
                 let _ = api::set_preferences(&current).await;
             });
@@ -32,17 +31,20 @@ pub fn Layout(children: Children) -> impl IntoView {
     };
     let toggle_elder = move |_| {
         prefs.elder.update(|e| *e = !*e);
-        save_to_account();
+        save_to_account(prefs.current());
     };
     let toggle_language = move |_| {
-        prefs.locale.update(|l| {
-            *l = if *l == Locale::ZhCn {
-                Locale::En
-            } else {
-                Locale::ZhCn
-            }
+        let next = if prefs.locale.get_untracked() == Locale::ZhCn {
+            Locale::En
+        } else {
+            Locale::ZhCn
+        };
+        // The choice is saved at once; the page switches when English has arrived.
+        prefs.choose_locale(next);
+        save_to_account(anju_domain::Preferences {
+            locale: next,
+            ..prefs.current()
         });
-        save_to_account();
     };
     let elder_label = move || {
         if prefs.elder.get() {
