@@ -89,6 +89,9 @@ impl Tx {
                             return_checklist = CASE WHEN $5 THEN $6 WHEN $3 THEN '[]' ELSE return_checklist END,
                             return_note = CASE WHEN $5 THEN $7 WHEN $3 THEN NULL ELSE return_note END,
                             returned_at = CASE WHEN $5 THEN $2 ELSE returned_at END,
+                            return_document_mark = CASE WHEN $5 THEN
+                                (SELECT COALESCE(MAX(id), 0) FROM retrofit_documents WHERE application_id = $11)
+                                ELSE return_document_mark END,
                             reject_reason = CASE WHEN $8 THEN $9 ELSE reject_reason END,
                             reject_note = CASE WHEN $8 THEN $7 ELSE reject_note END,
                             open_elder_key = CASE WHEN $10 = 'clear' THEN NULL ELSE open_elder_key END,

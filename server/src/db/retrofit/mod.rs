@@ -38,6 +38,9 @@ pub struct ApplicationRow {
     pub return_checklist: Vec<ReturnItem>,
     pub return_note: Option<String>,
     pub returned_at: Option<i64>,
+    /// The highest document id when the application was last returned: later ids are the
+    /// family's answers to the return.
+    pub return_document_mark: Option<i64>,
     pub reject_reason: Option<RejectReason>,
     pub reject_note: Option<String>,
     pub created_at: i64,
@@ -49,7 +52,7 @@ pub struct ApplicationRow {
     pub visit_note: Option<String>,
 }
 
-const COLUMNS: &str = "id, reference, year, state, channel, elder_account_id, applicant_account_id, guardian_account_id, guardian_answered, elder_name, elder_phone, id_number_enc, id_number_masked, facts_enc, home_building_id, home_unit, home_room, community_id, street_id, county_id, scope_path, grounds, consent_version, consent_at, return_checklist, return_note, returned_at, reject_reason, reject_note, created_at, submitted_at, assessment_org_id, assigned_at, visit_at, visit_state, visit_note";
+const COLUMNS: &str = "id, reference, year, state, channel, elder_account_id, applicant_account_id, guardian_account_id, guardian_answered, elder_name, elder_phone, id_number_enc, id_number_masked, facts_enc, home_building_id, home_unit, home_room, community_id, street_id, county_id, scope_path, grounds, consent_version, consent_at, return_checklist, return_note, returned_at, return_document_mark, reject_reason, reject_note, created_at, submitted_at, assessment_org_id, assigned_at, visit_at, visit_state, visit_note";
 
 use crate::db::decode::decode_err;
 
@@ -100,6 +103,7 @@ where
             .map_err(|e| decode_err("return_checklist", e.to_string()))?,
         return_note: r.try_get("return_note")?,
         returned_at: r.try_get("returned_at")?,
+        return_document_mark: r.try_get("return_document_mark")?,
         reject_reason: reason
             .map(|s| serde_json::from_value(serde_json::Value::String(s)))
             .transpose()

@@ -102,9 +102,11 @@ pub async fn filled_parts(
             .collect::<Vec<_>>()
     };
     let documents = kinds(&mut docs.iter());
-    let since_return = match app.returned_at {
-        Some(at) => kinds(&mut docs.iter().filter(|d| d.uploaded_at > at)),
-        None => Vec::new(),
+    let since_return = match (app.return_document_mark, app.returned_at) {
+        (Some(mark), _) => kinds(&mut docs.iter().filter(|d| d.id > mark)),
+        // Returned before the mark existed: time is all there is.
+        (None, Some(at)) => kinds(&mut docs.iter().filter(|d| d.uploaded_at > at)),
+        (None, None) => Vec::new(),
     };
     let rules = county_rules(state, app.county_id).await?;
     let facts_complete = match answers_with_id(state, app, facts)? {
