@@ -36,6 +36,7 @@ pub mod retrofit_catalogue;
 pub mod retrofit_flow;
 pub mod retrofit_plan;
 pub mod retrofit_record;
+pub mod retrofit_signing;
 pub mod role;
 pub mod sampling;
 mod stored;

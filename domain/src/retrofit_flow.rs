@@ -40,6 +40,8 @@ pub enum ActionRefusal {
     ReasonRequired,
     /// … and in words the family will read.
     NoteRequired,
+    /// Asking for changes to a plan says which.
+    WhatToChangeRequired,
 }
 
 impl Refusal for ActionRefusal {
@@ -54,7 +56,9 @@ impl Refusal for ActionRefusal {
     fn field(self) -> &'static str {
         match self {
             ActionRefusal::NotYours | ActionRefusal::WrongState => "action",
-            ActionRefusal::NoteTooLong | ActionRefusal::NoteRequired => "note",
+            ActionRefusal::NoteTooLong
+            | ActionRefusal::NoteRequired
+            | ActionRefusal::WhatToChangeRequired => "note",
             ActionRefusal::ChecklistRequired => "checklist",
             ActionRefusal::ReasonRequired => "reason",
         }
@@ -79,6 +83,10 @@ impl Refusal for ActionRefusal {
             ActionRefusal::NoteRequired => (
                 "请写明原因，家属会看到这段话",
                 "Explain the reason; the family will read it",
+            ),
+            ActionRefusal::WhatToChangeRequired => (
+                "请写下您想改什么，评估人员会看到这段话",
+                "Write what you would like changed; the assessor will read it",
             ),
         }
     }
@@ -110,6 +118,9 @@ pub fn decide(
     }
     if refusing && input.note.is_none() {
         return Err(ActionRefusal::NoteRequired);
+    }
+    if action == A::RequestPlanChanges && input.note.is_none() {
+        return Err(ActionRefusal::WhatToChangeRequired);
     }
     Ok(ActionDecision {
         to,
@@ -304,6 +315,14 @@ mod tests {
                 with(None, &[], None),
                 ActionRefusal::NotYours,
                 "action",
+            ),
+            (
+                S::PlanProposed,
+                A::RequestPlanChanges,
+                W::Applicant,
+                with(None, &[], None),
+                ActionRefusal::WhatToChangeRequired,
+                "note",
             ),
         ];
         for (from, action, actor, input, refusal, field) in rows {

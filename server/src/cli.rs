@@ -29,6 +29,40 @@ pub async fn audit_verify(db: &Db) -> anyhow::Result<bool> {
     }
 }
 
+/// `anju verify-plan CODE`: what `/verify` says, on the command line. The exit code is the
+/// answer: 0 matches, 1 changed since signing, 2 no such code.
+pub async fn verify_plan(db: &Db, code: &str) -> anyhow::Result<i32> {
+    use anju_domain::retrofit_signing::{format_code, normalise_code};
+    let Some(code) = normalise_code(code) else {
+        println!("not a certificate code: 12 letters and digits, like ABCD-EFGH-JKMN");
+        return Ok(2);
+    };
+    match crate::routes::retrofit::plan::verify_code(db, &code).await? {
+        None => {
+            println!("{}: no signed plan has this code", format_code(&code));
+            Ok(2)
+        }
+        Some(v) => {
+            let when = crate::shanghai::timestamp_text(v.signed_at);
+            println!(
+                "{}: {} — plan version {}, sha256 {}, signed {} (Beijing time) by {} ({})",
+                format_code(&v.code),
+                if v.valid {
+                    "MATCHES the signed plan"
+                } else {
+                    "DOES NOT MATCH: the plan was changed after signing"
+                },
+                v.version,
+                v.plan_sha256,
+                when,
+                v.signer_masked,
+                v.capacity.as_str()
+            );
+            Ok(if v.valid { 0 } else { 1 })
+        }
+    }
+}
+
 /// The chain's state in the log at every start: an operator who keeps the head hash elsewhere
 /// can later tell whether the whole tail was rewritten; a broken chain is as loud as we can be
 /// without refusing to serve residents.

@@ -63,6 +63,12 @@ enum Command {
         #[arg(long)]
         applications: i64,
     },
+    /// Check a signed plan's certificate code against the record: exit 0 when the stored plan
+    /// still hashes to what was signed, 1 when it does not, 2 for a code never issued.
+    VerifyPlan {
+        /// The code printed on the certificate, e.g. ABCD-EFGH-JKMN.
+        code: String,
+    },
     /// Create a system admin; the password is read from ANJU_ADMIN_PASSWORD or stdin.
     CreateAdmin {
         #[arg(long)]
@@ -189,6 +195,11 @@ async fn main() -> anyhow::Result<()> {
             let intact = cli::audit_verify(&db).await?;
             db.close().await;
             std::process::exit(if intact { 0 } else { 1 });
+        }
+        Command::VerifyPlan { code } => {
+            let outcome = cli::verify_plan(&db, &code).await?;
+            db.close().await;
+            std::process::exit(outcome);
         }
         Command::Deadline { .. } => {}
         Command::Serve(args) => {

@@ -17,6 +17,8 @@ pub enum Bucket {
     SmsFromIp,
     Registration,
     Upload,
+    /// Wrong passwords when confirming who signs a plan (per account).
+    PlanSigningFailure,
 }
 
 impl Bucket {
@@ -30,6 +32,7 @@ impl Bucket {
             Bucket::SmsFromIp => "sms:ip",
             Bucket::Registration => "registration:ip",
             Bucket::Upload => "upload:account",
+            Bucket::PlanSigningFailure => "plan_signing_failure:account",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! HTTP routes. `/api/*` is JSON only and never falls back to the app; everything else is
 //! the built app from `dist/`.
 
-mod accounts;
+pub(crate) mod accounts;
 pub(crate) mod audit;
 mod calendar;
 pub(crate) mod cases;
@@ -13,7 +13,7 @@ mod me;
 mod notifications;
 mod open311;
 mod places;
-mod retrofit;
+pub(crate) mod retrofit;
 mod security_headers;
 mod surveys;
 mod table_export;

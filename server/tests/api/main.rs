@@ -18,6 +18,7 @@ mod retrofit;
 mod retrofit_assessment;
 mod retrofit_catalogue;
 mod retrofit_isolation;
+mod retrofit_plan;
 mod sessions;
 mod static_files;
 mod surveys;

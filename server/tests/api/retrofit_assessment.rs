@@ -36,7 +36,7 @@ fn beijing_at(app: &TestApp, days: i64, hour: u32) -> i64 {
         .timestamp()
 }
 
-async fn account_id(app: &TestApp, cookie: &str) -> i64 {
+pub(super) async fn account_id(app: &TestApp, cookie: &str) -> i64 {
     let me = app.get("/api/me", Some(cookie)).await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.body);
     me.body["id"]
@@ -47,7 +47,7 @@ async fn account_id(app: &TestApp, cookie: &str) -> i64 {
 
 /// An elder's application, approved by the street and confirmed by the county; returns
 /// (elder cookie, id, county admin cookie).
-async fn confirmed(app: &TestApp, phone: &str) -> (String, Value, String) {
+pub(super) async fn confirmed(app: &TestApp, phone: &str) -> (String, Value, String) {
     let (elder, id) = submitted(app, phone, "19400101").await;
     let street = app.sign_in_demo(Role::StreetReviewer).await;
     let r = act(app, &street, &id, json!({ "action": "approve" })).await;
@@ -67,7 +67,7 @@ async fn confirmed(app: &TestApp, phone: &str) -> (String, Value, String) {
 }
 
 /// A new organisation of our county; returns its id.
-async fn new_org(app: &TestApp, county: &str, name: &str) -> i64 {
+pub(super) async fn new_org(app: &TestApp, county: &str, name: &str) -> i64 {
     let r = app
         .post(
             &orgs_path(app.places.county.id),
@@ -86,7 +86,12 @@ async fn new_org(app: &TestApp, county: &str, name: &str) -> i64 {
 }
 
 /// An assessor account of our county, added to `org`; returns (cookie, account id).
-async fn assessor_in(app: &TestApp, county: &str, org: i64, phone: &str) -> (String, i64) {
+pub(super) async fn assessor_in(
+    app: &TestApp,
+    county: &str,
+    org: i64,
+    phone: &str,
+) -> (String, i64) {
     let admin = app.sign_in_demo(Role::SystemAdmin).await;
     let cookie = app
         .create_staff(&admin, phone, "assessor", app.places.county.id)
@@ -106,7 +111,12 @@ async fn assessor_in(app: &TestApp, county: &str, org: i64, phone: &str) -> (Str
     (cookie, account)
 }
 
-async fn assign(app: &TestApp, county: &str, id: &Value, org: i64) -> crate::support::Response {
+pub(super) async fn assign(
+    app: &TestApp,
+    county: &str,
+    id: &Value,
+    org: i64,
+) -> crate::support::Response {
     app.put(
         &format!("/api/retrofit/applications/{id}/assessment-org"),
         Some(county),

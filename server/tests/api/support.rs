@@ -153,6 +153,14 @@ impl TestApp {
         router(AppState::new(db, (*self.state.settings).clone()))
     }
 
+    /// The SQLite database's URL, for running the `anju` binary on the same file.
+    pub fn sqlite_url(&self) -> Option<&str> {
+        match &self.reopen {
+            Reopen::Sqlite(url) => Some(url),
+            Reopen::Postgres(_) => None,
+        }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Response {
         Self::send_to(&self.router, request).await
     }

@@ -253,4 +253,5 @@ pub mod catalogue;
 mod changes;
 pub use changes::RetrofitEvent;
 mod drafts;
+pub mod plans;
 mod reads;

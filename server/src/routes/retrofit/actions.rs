@@ -24,6 +24,16 @@ pub async fn act(
 ) -> ApiResult<Json<ApplicationView>> {
     use RetrofitAction as A;
     let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if matches!(
+        req.action,
+        A::ProposePlan | A::RequestPlanChanges | A::SignPlan
+    ) {
+        return Err(ApiError::Conflict {
+            field: "action",
+            message: "方案的提出、修改和签字在方案页面进行（/plan）",
+            message_en: "Plans are proposed, changed and signed through the plan (/plan)",
+        });
+    }
     if !super::views::AVAILABLE_ACTIONS.contains(&req.action) {
         return Err(ApiError::Conflict {
             field: "action",

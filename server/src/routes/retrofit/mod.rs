@@ -1,6 +1,7 @@
 //! Home age-friendly retrofits over HTTP: the eligibility check, applications (started,
 //! filled screen by screen, documents, transitions), the county's list, quota and catalogue,
-//! and the assessment (organisations, assignment, the assessor's list, the visit booking). Files by
+//! the assessment (organisations, assignment, the assessor's list, the visit booking) and the
+//! plan with its signature, certificate and public verification. Files by
 //! sub-resource; who may see an application lives in [`access`], and every transition goes
 //! through `anju_domain::retrofit_flow::decide` in [`actions`].
 
@@ -14,6 +15,7 @@ mod county;
 mod create;
 mod documents;
 mod place;
+pub(crate) mod plan;
 mod record;
 mod sections;
 mod views;
@@ -94,4 +96,29 @@ pub fn router() -> Router<AppState> {
             "/retrofit/applications/{id}/visit/another-time",
             post(assessment::ask_another_time),
         )
+        .route(
+            "/retrofit/applications/{id}/plan",
+            get(plan::get).put(plan::save_draft),
+        )
+        .route(
+            "/retrofit/applications/{id}/plan/propose",
+            post(plan::propose),
+        )
+        .route(
+            "/retrofit/applications/{id}/plan/changes",
+            post(plan::ask_changes),
+        )
+        .route(
+            "/retrofit/applications/{id}/plan/confirm-identity",
+            post(plan::confirm_identity),
+        )
+        .route(
+            "/retrofit/applications/{id}/plan/signature",
+            post(plan::sign).layer(DefaultBodyLimit::max(512 * 1024)),
+        )
+        .route(
+            "/retrofit/applications/{id}/plan/certificate",
+            get(plan::certificate),
+        )
+        .route("/verify/{code}", get(plan::verify))
 }
