@@ -666,3 +666,74 @@ pub fn audit_export_url(query: &str, format: &str) -> String {
 pub async fn access_log(id: i64) -> ApiResult<Vec<anju_domain::audit::AccessLogEntry>> {
     get(&format!("/api/retrofit/applications/{id}/access-log")).await
 }
+
+pub async fn plan(id: i64) -> ApiResult<anju_domain::retrofit_signing::PlanView> {
+    get(&format!("/api/retrofit/applications/{id}/plan")).await
+}
+
+pub async fn save_plan_draft(
+    id: i64,
+    req: &anju_domain::retrofit_signing::PlanDraftRequest,
+) -> ApiResult<anju_domain::retrofit_signing::PlanView> {
+    send_json(
+        Request::put(&format!("/api/retrofit/applications/{id}/plan")),
+        req,
+    )
+    .await
+}
+
+pub async fn propose_plan(id: i64) -> ApiResult<anju_domain::retrofit_signing::PlanView> {
+    send_json(
+        Request::post(&format!("/api/retrofit/applications/{id}/plan/propose")),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn ask_plan_changes(
+    id: i64,
+    note: String,
+) -> ApiResult<anju_domain::retrofit_signing::PlanView> {
+    send_json(
+        Request::post(&format!("/api/retrofit/applications/{id}/plan/changes")),
+        &anju_domain::retrofit_signing::PlanChangeRequest { note },
+    )
+    .await
+}
+
+pub async fn confirm_signer(
+    id: i64,
+    req: &anju_domain::retrofit_signing::ConfirmIdentityRequest,
+) -> ApiResult<anju_domain::retrofit_signing::IdentityConfirmed> {
+    send_json(
+        Request::post(&format!(
+            "/api/retrofit/applications/{id}/plan/confirm-identity"
+        )),
+        req,
+    )
+    .await
+}
+
+pub async fn sign_plan(
+    id: i64,
+    req: &anju_domain::retrofit_signing::SignPlanRequest,
+) -> ApiResult<anju_domain::retrofit_signing::PlanView> {
+    send_json(
+        Request::post(&format!("/api/retrofit/applications/{id}/plan/signature")),
+        req,
+    )
+    .await
+}
+
+pub async fn plan_certificate(
+    id: i64,
+) -> ApiResult<anju_domain::retrofit_signing::CertificateView> {
+    get(&format!("/api/retrofit/applications/{id}/plan/certificate")).await
+}
+
+/// The public check of a certificate code (already in its stored form).
+pub async fn verify_certificate(
+    code: &str,
+) -> ApiResult<anju_domain::retrofit_signing::VerifyView> {
+    get(&format!("/api/verify/{code}")).await
+}

@@ -69,6 +69,15 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<RetrofitApplicationRoute>::new()}
                     />
                     <Route
+                        path=path!("/retrofit/applications/:id/plan")
+                        view={Lazy::<RetrofitPlanRoute>::new()}
+                    />
+                    <Route
+                        path=path!("/retrofit/applications/:id/plan/certificate")
+                        view={Lazy::<PlanCertificateRoute>::new()}
+                    />
+                    <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} />
+                    <Route
                         path=path!("/staff/password-reset")
                         view={Lazy::<StaffPasswordResetRoute>::new()}
                     />

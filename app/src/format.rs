@@ -68,3 +68,19 @@ pub fn appointment(secs: i64, locale: Locale) -> String {
         Locale::En => en,
     }
 }
+
+/// Beijing time to the second, as a certificate prints it: `2026-12-03 10:31:12`.
+pub fn seconds_time(secs: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        ((secs + 8 * 3600) * 1000) as f64,
+    ));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        d.get_utc_full_year(),
+        d.get_utc_month() + 1,
+        d.get_utc_date(),
+        d.get_utc_hours(),
+        d.get_utc_minutes(),
+        d.get_utc_seconds()
+    )
+}

@@ -16,14 +16,15 @@ use crate::i18n::{page_title, tr};
 use crate::pages::{
     account::AccountPage, admin::AdminAccounts, assessments::Assessments, audit::AdminAudit,
     callbacks::Callbacks, case_detail::CaseDetail, case_new::NewCase, cases::CasesHome,
-    forgot_password::ForgotPassword, notifications::Notifications, policy::Policy, queue::Queue,
-    register::Register, retrofit_application::RetrofitApplication,
-    retrofit_assessors::RetrofitAssessors, retrofit_catalogue::RetrofitCatalogue,
-    retrofit_check::RetrofitCheck, retrofit_county::RetrofitCounty,
-    retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome, retrofit_review::RetrofitQueue,
-    service::ServicePage, sign_in::SignIn, staff_password_reset::StaffPasswordReset,
-    survey_answer::SurveyAnswer, survey_collect::SurveyCollect, survey_edit::SurveyEdit,
-    survey_results::SurveyResultsPage, surveys::SurveysHome,
+    forgot_password::ForgotPassword, notifications::Notifications,
+    plan_certificate::PlanCertificate, policy::Policy, queue::Queue, register::Register,
+    retrofit_application::RetrofitApplication, retrofit_assessors::RetrofitAssessors,
+    retrofit_catalogue::RetrofitCatalogue, retrofit_check::RetrofitCheck,
+    retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
+    retrofit_plan::RetrofitPlan, retrofit_review::RetrofitQueue, service::ServicePage,
+    sign_in::SignIn, staff_password_reset::StaffPasswordReset, survey_answer::SurveyAnswer,
+    survey_collect::SurveyCollect, survey_edit::SurveyEdit, survey_results::SurveyResultsPage,
+    surveys::SurveysHome, verify::VerifyPage,
 };
 use anju_domain::access::Capability;
 use anju_domain::Role;
@@ -37,6 +38,8 @@ pub enum PublicPage {
     SignIn,
     Register,
     RetrofitCheck,
+    /// Checking a printed plan certificate's code.
+    Verify,
 }
 
 /// What residents and their families open after the first page.
@@ -50,6 +53,8 @@ pub enum ResidentPage {
     RetrofitHome,
     RetrofitFamily,
     RetrofitApplication,
+    RetrofitPlan,
+    PlanCertificate,
     Surveys,
     SurveyAnswer,
     Notifications,
@@ -94,6 +99,7 @@ fn public_page(page: PublicPage) -> Result<AnyView, SplitLoaderError> {
         PublicPage::SignIn => view! { <SignIn /> }.into_any(),
         PublicPage::Register => view! { <Register /> }.into_any(),
         PublicPage::RetrofitCheck => view! { <RetrofitCheck /> }.into_any(),
+        PublicPage::Verify => view! { <VerifyPage /> }.into_any(),
     })
 }
 
@@ -115,6 +121,12 @@ fn resident_page(page: ResidentPage) -> Result<AnyView, SplitLoaderError> {
         ResidentPage::RetrofitHome => view! { <RetrofitHome /> }.into_any(),
         ResidentPage::RetrofitFamily => {
             view! { <Guard allow=not_staff><RetrofitFamily /></Guard> }.into_any()
+        }
+        ResidentPage::RetrofitPlan => {
+            view! { <Guard allow=any_account><RetrofitPlan /></Guard> }.into_any()
+        }
+        ResidentPage::PlanCertificate => {
+            view! { <Guard allow=any_account><PlanCertificate /></Guard> }.into_any()
         }
         ResidentPage::RetrofitApplication => {
             view! { <Guard allow=any_account><RetrofitApplication /></Guard> }.into_any()
@@ -231,6 +243,7 @@ lazy_routes!(public_page, preload_public, PublicPage {
     SignInRoute => SignIn,
     RegisterRoute => Register,
     RetrofitCheckRoute => RetrofitCheck,
+    VerifyRoute => Verify,
 });
 
 lazy_routes!(resident_page, preload_resident, ResidentPage {
@@ -242,6 +255,8 @@ lazy_routes!(resident_page, preload_resident, ResidentPage {
     RetrofitHomeRoute => RetrofitHome,
     RetrofitFamilyRoute => RetrofitFamily,
     RetrofitApplicationRoute => RetrofitApplication,
+    RetrofitPlanRoute => RetrofitPlan,
+    PlanCertificateRoute => PlanCertificate,
     SurveysRoute => Surveys,
     SurveyAnswerRoute => SurveyAnswer,
     NotificationsRoute => Notifications,

@@ -208,6 +208,21 @@ pub fn cost(lines: &[PlanLine], subsidised: bool) -> Costed {
     Costed { lines: out, total }
 }
 
+/// A quantity as typed ("3", "2.5") in hundredths of the unit, the way amounts in 元 are read.
+pub fn parse_quantity(text: &str) -> Option<i64> {
+    crate::retrofit_catalogue::parse_yuan(text)
+}
+
+/// Hundredths of a unit for reading: 300 → "3", 250 → "2.5", 125 → "1.25".
+pub fn format_quantity(centi: i64) -> String {
+    let whole = centi / 100;
+    match centi % 100 {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    }
+}
+
 pub type Problems = BTreeMap<String, FieldError>;
 
 /// What is wrong with a plan before it can be proposed, by field (`lines[2].quantity`,
@@ -327,6 +342,16 @@ pub fn check_plan(lines: &[PlanLine], not_needed: &[NotNeeded], basic_items: &[u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantities_read_and_print_in_hundredths() {
+        assert_eq!(parse_quantity("3"), Some(300));
+        assert_eq!(parse_quantity("2.5"), Some(250));
+        assert_eq!(format_quantity(300), "3");
+        assert_eq!(format_quantity(250), "2.5");
+        assert_eq!(format_quantity(125), "1.25");
+        assert_eq!(format_quantity(5), "0.05");
+    }
     use crate::retrofit_catalogue::{basic_item_numbers, SEED_CATALOGUE};
 
     fn line(no: u16, room: Room, quantity_centi: i64) -> PlanLine {

@@ -178,6 +178,9 @@ pub struct PlanView {
     pub agreement_zh: String,
     pub agreement_en: String,
     pub signature: Option<SignatureSummary>,
+    /// The county's catalogue items in force, for the assessor's editor (empty for others).
+    #[serde(default)]
+    pub catalogue: Vec<crate::retrofit_catalogue::CatalogueItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,6 +17,8 @@ pub fn state_key(s: anju_domain::retrofit::RetrofitState) -> &'static str {
         S::Rejected => "rstate.rejected",
         S::Withdrawn => "rstate.withdrawn",
         S::Assessed => "rstate.assessed",
+        S::PlanProposed => "rstate.plan_proposed",
+        S::PlanSigned => "rstate.plan_signed",
         _ => "rstate.later",
     }
 }

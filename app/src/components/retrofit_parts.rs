@@ -196,6 +196,9 @@ fn action_key(action: &str) -> &'static str {
         "propose_visit" => "raction.propose_visit",
         "ask_another_time" => "raction.ask_another_time",
         "record_assessment" => "raction.record_assessment",
+        "propose_plan" => "raction.propose_plan",
+        "request_plan_changes" => "raction.request_plan_changes",
+        "sign_plan" => "raction.sign_plan",
         _ => "raction.other",
     }
 }

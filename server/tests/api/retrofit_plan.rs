@@ -547,6 +547,7 @@ async fn only_the_elder_or_an_active_guardian_signs_and_only_after_confirming_wh
             json!({ "kind": "drawn", "png_base64": drawn_png(true) }),
             "mark",
         ),
+        (true, json!({ "kind": "drawn", "png_base64": "" }), "mark"),
         (
             true,
             json!({ "kind": "drawn", "png_base64": "bm90IGEgcG5n" }),

@@ -60,6 +60,49 @@ pub fn AssessmentPanel(app: ApplicationView) -> impl IntoView {
             {info.may_ask_another_time.then(|| view! { <AskAnotherTimeForm /> })}
             // The booking form sits on the record's overview: a record screen replaces both.
             {info.may_propose_visit.then(|| view! { <super::record::RecordPanel moving=visit.is_some() /> })}
+            <PlanLink app=app.clone() assessor=info.may_propose_visit || is_assessor() />
+        </section>
+    }
+    .into_any()
+}
+
+fn is_assessor() -> bool {
+    expect_context::<crate::state::Session>()
+        .user
+        .with_untracked(|u| {
+            u.as_ref()
+                .is_some_and(|u| u.role == anju_domain::Role::Assessor)
+        })
+}
+
+/// Where the plan stands, with the way to it: for the assessor to write it, for the family
+/// to read and sign it, for the offices to read it.
+#[component]
+fn PlanLink(app: ApplicationView, assessor: bool) -> impl IntoView {
+    use anju_domain::retrofit::RetrofitState as S;
+    let href = format!("/retrofit/applications/{}/plan", app.id);
+    let (words, link) = match (app.state, assessor) {
+        (S::Assessed, true) => ("plan.panel_write", "plan.panel_write_link"),
+        (S::Assessed, false) => ("plan.panel_waiting", ""),
+        (S::PlanProposed, true) => ("plan.panel_proposed_assessor", "plan.panel_open"),
+        (S::PlanProposed, false) => ("plan.panel_proposed_family", "plan.panel_read_and_sign"),
+        (
+            S::Confirmed
+            | S::Proposed
+            | S::Submitted
+            | S::Draft
+            | S::Returned
+            | S::Rejected
+            | S::Withdrawn,
+            _,
+        ) => return ().into_any(),
+        _ => ("plan.panel_signed", "plan.panel_open_signed"),
+    };
+    view! {
+        <section class="plan-link" aria-labelledby="plan-link-heading">
+            <h3 id="plan-link-heading">{tr("plan.title")}</h3>
+            <p>{tr(words)}</p>
+            {(!link.is_empty()).then(|| view! { <p><a class="button button--large" href=href.clone()>{tr(link)}</a></p> })}
         </section>
     }
     .into_any()

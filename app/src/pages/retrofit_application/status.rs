@@ -48,6 +48,8 @@ pub(super) fn StatusView() -> impl IntoView {
             RetrofitState::Proposed => "status.proposed_next",
             RetrofitState::Confirmed => "status.confirmed_next",
             RetrofitState::Assessed => "status.assessed_next",
+            RetrofitState::PlanProposed => "status.plan_proposed_next",
+            RetrofitState::PlanSigned => "status.plan_signed_next",
             RetrofitState::Rejected => "status.rejected_next",
             RetrofitState::Withdrawn => "status.withdrawn_next",
             _ => "status.later_next",

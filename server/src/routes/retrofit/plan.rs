@@ -196,12 +196,16 @@ async fn plan_view(
         _ => Vec::new(),
     };
     let mut problems = BTreeMap::new();
+    let catalogue = if drafting {
+        county_catalogue(state, app).await?
+    } else {
+        Vec::new()
+    };
     if let Some(c) = current
         .as_ref()
         .filter(|c| c.state == PlanVersionState::Draft)
     {
-        let items = county_catalogue(state, app).await?;
-        problems = check_plan(&c.lines, &c.not_needed, &basic_in_force(&items));
+        problems = check_plan(&c.lines, &c.not_needed, &basic_in_force(&catalogue));
     }
     let signer = if viewer == Viewer::Family {
         signer_of(state, app, account_id).await?
@@ -245,6 +249,7 @@ async fn plan_view(
         agreement_zh: AGREEMENT_ZH.to_owned(),
         agreement_en: AGREEMENT_EN.to_owned(),
         signature,
+        catalogue: catalogue.into_iter().filter(|i| !i.retired).collect(),
     })
 }
 
@@ -694,6 +699,9 @@ pub async fn confirm_identity(
 /// refused when it is not a PNG, too large, or empty.
 fn clean_signature_png(b64: &str) -> Result<Vec<u8>, SigningRefusal> {
     use base64::Engine;
+    if b64.trim().is_empty() {
+        return Err(SigningRefusal::EmptyMark);
+    }
     if b64.len() > SIGNATURE_PNG_MAX_BYTES * 4 / 3 + 4 {
         return Err(SigningRefusal::BadImage);
     }

@@ -1,0 +1,170 @@
+import { expect, type Browser, type Page } from '@playwright/test';
+import { appReady, expectAccessible, freshIdNumber, freshPhone, PASSWORD, register, signIn, submitThroughApi, test } from './support';
+
+const headers = { 'x-anju-client': '1' };
+
+async function signedIn(browser: Browser, phone: string, password: string, options = {}): Promise<Page> {
+  const page = await (await browser.newContext(options)).newPage();
+  await signIn(page, phone, password);
+  await expect(page).toHaveURL(/\/account$/);
+  return page;
+}
+
+/** Confirmed, assigned to the demo organisation, and assessed (every record screen), via the API. */
+async function assessedHousehold(elder: Page, browser: Browser): Promise<{ id: number; reference: string; offices: Page[] }> {
+  const { id, reference } = await submitThroughApi(elder, freshIdNumber());
+  const street = await signedIn(browser, '13800000004', 'anju-street-2026');
+  expect((await street.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'approve' } })).status()).toBe(200);
+  const county = await signedIn(browser, '13800000007', 'anju-county-2026');
+  expect((await county.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'confirm' } })).status()).toBe(200);
+  const countyId = (await (await county.request.get('/api/me')).json()).jurisdiction.id;
+  const orgs = await (await county.request.get(`/api/retrofit/counties/${countyId}/assessment-orgs`)).json();
+  const demoOrg = orgs.orgs.find((o: { name: string }) => o.name === '滨湖居家评估中心');
+  expect((await county.request.put(`/api/retrofit/applications/${id}/assessment-org`, { headers, data: { org_id: demoOrg.id } })).status()).toBe(200);
+  return { id, reference, offices: [street, county] };
+}
+
+async function recordEverything(assessor: Page, id: number) {
+  const screens: unknown[] = [
+    { screen: 'activities', answers: [['eat', 'can_do'], ['dress', 'can_do'], ['bed', 'needs_help'], ['toilet', 'needs_help'], ['walk_indoors', 'can_do'], ['bathe', 'needs_help']] },
+    { screen: 'wishes', wishes: '卫生间装扶手' },
+    ...['entrance', 'living_room', 'bedroom', 'bathroom', 'kitchen', 'corridor'].map((room) => ({ screen: 'room', room, hazards: [] })),
+  ];
+  for (const data of screens) {
+    const r = await assessor.request.put(`/api/retrofit/applications/${id}/assessment-record`, { headers, data });
+    expect(r.status(), await r.text()).toBe(200);
+  }
+  const done = await assessor.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'record_assessment' } });
+  expect(done.status(), await done.text()).toBe(200);
+}
+
+// The assessor writes the plan from the county's catalogue and sends it; the elder, on a phone
+// in 长辈版, reads what will be done and what she pays, signs it by drawing on the screen; the
+// certificate prints on one A4 page; anyone can check its code at /verify.
+test('the assessor proposes a plan, the elder signs it in 长辈版 by drawing, the certificate prints and its code checks out', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const elder = await phone.newPage();
+  await register(elder, freshPhone());
+  const { id, reference, offices } = await assessedHousehold(elder, browser);
+  const assessor = await signedIn(browser, '13800000005', 'anju-assessor-2026');
+  await recordEverything(assessor, id);
+
+  // The assessor writes the plan: grab bars and a shower chair; the other basic items are
+  // not needed in this home, each with why.
+  await assessor.goto(`/retrofit/applications/${id}`);
+  await appReady(assessor);
+  await assessor.getByRole('link', { name: '编写改造方案' }).click();
+  await expect(assessor.getByRole('heading', { level: 1, name: '改造方案' })).toBeVisible();
+  await assessor.getByRole('button', { name: '添加一项' }).click();
+  await assessor.getByLabel('项目', { exact: true }).nth(0).selectOption('13');
+  await assessor.getByLabel('位置', { exact: true }).nth(0).selectOption('bathroom');
+  await assessor.getByLabel('数量', { exact: true }).nth(0).fill('3');
+  await assessor.getByRole('button', { name: '添加一项' }).click();
+  await assessor.getByLabel('项目', { exact: true }).nth(1).selectOption('17');
+  await assessor.getByLabel('位置', { exact: true }).nth(1).selectOption('bathroom');
+  await assessor.getByLabel('数量', { exact: true }).nth(1).fill('1');
+  // And night lights in the corridor, which the household pays for itself (an optional item).
+  await assessor.getByRole('button', { name: '添加一项' }).click();
+  await assessor.getByLabel('项目', { exact: true }).nth(2).selectOption('20');
+  await assessor.getByLabel('位置', { exact: true }).nth(2).selectOption('corridor');
+  await assessor.getByLabel('数量', { exact: true }).nth(2).fill('2');
+  // An optional item before every basic item is settled: sending says what is missing.
+  await assessor.getByRole('button', { name: '提交给家属签字' }).click();
+  await expect(assessor.getByRole('alert')).toContainText('先安排基础类项目');
+  for (const [label, reason] of [['1. 防滑处理', '地面已是防滑砖'], ['2. 高差处理', '家里没有高差'], ['11. 安装床边护栏（抓杆）', '老人自己能起床'], ['24. 手杖', '已有手杖'], ['29. 防走失装置', '老人不会走失']]) {
+    await assessor.getByLabel(label, { exact: true }).fill(reason);
+  }
+  const preview = assessor.getByRole('region', { name: '家属看到的方案' });
+  // 3 bars × 180 元 + a chair 200 元, within their caps: the subsidy pays 740 元; the
+  // household pays the two lights, 160 元.
+  await expect(preview.getByRole('definition').filter({ hasText: '900.00 元' })).toBeVisible();
+  await expect(preview.getByRole('definition').filter({ hasText: '740.00 元' })).toBeVisible();
+  await expect(preview.getByRole('definition').filter({ hasText: '160.00 元' })).toBeVisible();
+  await expectAccessible(assessor);
+  await assessor.getByRole('button', { name: '提交给家属签字' }).click();
+  await expect(assessor.getByText('等待签字').first()).toBeVisible();
+
+  // The elder, in 长辈版 on her phone, reads the plan.
+  await elder.goto('/account');
+  await appReady(elder);
+  await elder.getByRole('button', { name: '长辈版' }).click();
+  await expect(elder.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await elder.goto('/notifications');
+  await appReady(elder);
+  await expect(elder.getByText('评估人员提出了改造方案（第 1 版）')).toBeVisible();
+  await elder.goto(`/retrofit/applications/${id}`);
+  await appReady(elder);
+  await elder.getByRole('link', { name: '查看方案并签字' }).click();
+  await expect(elder.getByText('您需要自付')).toBeVisible();
+  await expect(elder.getByText('安装扶手').first()).toBeVisible();
+  await expectAccessible(elder);
+  const start = elder.getByRole('button', { name: '我看好了，去签字' });
+  expect((await start.boundingBox())!.height).toBeGreaterThanOrEqual(60);
+  await start.click();
+  await expect(elder.getByRole('heading', { name: '第 1 步：阅读协议' })).toBeFocused();
+  await elder.getByRole('button', { name: '下一步' }).click();
+  await expect(elder.getByRole('alert')).toContainText('我已阅读并同意');
+  await elder.getByLabel('我已阅读改造方案和协议，同意按这个方案改造').check();
+  await elder.getByRole('button', { name: '下一步' }).click();
+  await expect(elder.getByRole('heading', { name: '第 2 步：确认是您本人' })).toBeFocused();
+  await elder.getByLabel('密码', { exact: true }).fill('not her password');
+  await elder.getByRole('button', { name: '确认', exact: true }).click();
+  await expect(elder.getByRole('alert')).toContainText('密码不正确');
+  await elder.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await elder.getByRole('button', { name: '确认', exact: true }).click();
+  await expect(elder.getByRole('heading', { name: '第 3 步：签名' })).toBeFocused();
+  await expectAccessible(elder);
+  // An empty pad is refused; then she writes with her finger (a mouse here).
+  await elder.getByRole('button', { name: '确认签字' }).click();
+  await expect(elder.getByRole('alert')).toContainText('请在框里手写签名');
+  const pad = elder.getByRole('img', { name: '手写签名框' });
+  const box = (await pad.boundingBox())!;
+  await elder.mouse.move(box.x + 20, box.y + box.height / 2);
+  await elder.mouse.down();
+  for (let i = 1; i <= 20; i++) {
+    await elder.mouse.move(box.x + 20 + i * 14, box.y + box.height / 2 + (i % 2 ? -25 : 25), { steps: 3 });
+  }
+  await elder.mouse.up();
+  await elder.getByRole('button', { name: '确认签字' }).click();
+  await expect(elder.getByRole('heading', { name: '签字完成' })).toBeFocused();
+  const code = (await elder.locator('.code').first().textContent())!.trim();
+  expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+
+  // The certificate: the drawn signature, the hash, the code; one A4 page in print.
+  await elder.getByRole('link', { name: '查看和打印签署证明' }).click();
+  await expect(elder.getByRole('heading', { name: '居家适老化改造方案签署证明' })).toBeVisible();
+  await expect(elder.getByRole('img', { name: '手写签名' })).toBeVisible();
+  await expect(elder.getByText(code)).toBeVisible();
+  await expect(elder.getByText(reference)).toBeVisible();
+  const hash = (await elder.locator('.certificate__hash code').textContent())!.trim();
+  expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  await expectAccessible(elder);
+  await elder.emulateMedia({ media: 'print' });
+  await expect(elder.locator('.site-header')).toBeHidden();
+  await expect(elder.getByRole('button', { name: '打印' })).toBeHidden();
+  await elder.emulateMedia({ media: 'screen' });
+  const printContext = await browser.newContext({ storageState: await phone.storageState() });
+  const printed = await printContext.newPage();
+  await printed.goto(`/retrofit/applications/${id}/plan/certificate`);
+  await appReady(printed);
+  await expect(printed.getByRole('img', { name: '手写签名' })).toBeVisible();
+  const pdf = await printed.pdf({ format: 'A4' });
+  expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
+
+  // Anyone checks the code; the offices see the plan signed.
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto('/verify');
+  await appReady(stranger);
+  await stranger.getByLabel('验证码').fill(code.toLowerCase());
+  await stranger.getByRole('button', { name: '核对' }).click();
+  await expect(stranger.getByRole('heading', { name: '一致：方案和签字时完全相同' })).toBeVisible();
+  await expect(stranger.getByText(hash)).toBeVisible();
+  await expect(stranger.getByText('王阿姨')).toHaveCount(0);
+  await expectAccessible(stranger);
+  const [street] = offices;
+  await street.goto(`/retrofit/applications/${id}`);
+  await appReady(street);
+  await expect(street.getByText('方案已签字，等待施工').first()).toBeVisible();
+  await Promise.all([...offices.map((p) => p.context().close()), assessor.context().close(), phone.close(), printContext.close(), stranger.context().close()]);
+});
