@@ -737,3 +737,18 @@ pub async fn verify_certificate(
 ) -> ApiResult<anju_domain::retrofit_signing::VerifyView> {
     get(&format!("/api/verify/{code}")).await
 }
+
+pub async fn upload_room_photo(
+    id: i64,
+    room: anju_domain::retrofit_record::Room,
+    photo: &web_sys::Blob,
+) -> ApiResult<anju_domain::retrofit_record::AssessmentRecordView> {
+    let request = with_client_header(Request::post(&format!(
+        "/api/retrofit/applications/{id}/assessment-photos?room={}",
+        room.as_str()
+    )))
+    .header("content-type", "image/jpeg")
+    .body(photo.clone())
+    .map_err(|_| network_error())?;
+    read(request.send().await).await
+}

@@ -73,6 +73,22 @@ impl Room {
         Room::Corridor,
     ];
 
+    /// The wire name (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Room::Entrance => "entrance",
+            Room::LivingRoom => "living_room",
+            Room::Bedroom => "bedroom",
+            Room::Bathroom => "bathroom",
+            Room::Kitchen => "kitchen",
+            Room::Corridor => "corridor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Room> {
+        Room::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
     /// The hazards asked about in this room, in checklist order.
     pub fn hazards(self) -> &'static [Hazard] {
         use Hazard as H;
@@ -325,6 +341,23 @@ pub struct AssessmentRecordView {
     pub disability_mismatch: Option<DisabilityMismatch>,
     /// The caller is the assessor and the household still waits for its assessment.
     pub editable: bool,
+    /// What the assessor photographed, room by room, in the order taken.
+    #[serde(default)]
+    pub photos: Vec<RoomPhotoView>,
+}
+
+/// Photos per room of one household's record: enough for each hazard seen.
+pub const MAX_PHOTOS_PER_ROOM: usize = 6;
+
+/// A photo of a room taken during the assessment (shrunk on the phone, re-encoded by the
+/// server without its metadata, like complaint photos).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomPhotoView {
+    pub id: i64,
+    pub room: Room,
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// The record and the application disagree on 失能: the reviewer looks again.
@@ -357,6 +390,14 @@ pub fn disability_mismatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn room_names_are_the_wire_names() {
+        for r in Room::ALL {
+            assert_eq!(serde_json::json!(r), serde_json::json!(r.as_str()));
+            assert_eq!(Room::parse(r.as_str()), Some(r));
+        }
+    }
     use Ability as B;
     use Activity as A;
 

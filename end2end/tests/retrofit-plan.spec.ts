@@ -11,7 +11,7 @@ async function signedIn(browser: Browser, phone: string, password: string, optio
 }
 
 /** Confirmed, assigned to the demo organisation, and assessed (every record screen), via the API. */
-async function assessedHousehold(elder: Page, browser: Browser): Promise<{ id: number; reference: string; offices: Page[] }> {
+async function assessedHousehold(elder: Page, browser: Browser): Promise<{ id: number; reference: string; countyId: number; offices: Page[] }> {
   const { id, reference } = await submitThroughApi(elder, freshIdNumber());
   const street = await signedIn(browser, '13800000004', 'anju-street-2026');
   expect((await street.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'approve' } })).status()).toBe(200);
@@ -21,7 +21,7 @@ async function assessedHousehold(elder: Page, browser: Browser): Promise<{ id: n
   const orgs = await (await county.request.get(`/api/retrofit/counties/${countyId}/assessment-orgs`)).json();
   const demoOrg = orgs.orgs.find((o: { name: string }) => o.name === '滨湖居家评估中心');
   expect((await county.request.put(`/api/retrofit/applications/${id}/assessment-org`, { headers, data: { org_id: demoOrg.id } })).status()).toBe(200);
-  return { id, reference, offices: [street, county] };
+  return { id, reference, countyId, offices: [street, county] };
 }
 
 async function recordEverything(assessor: Page, id: number) {
@@ -46,7 +46,7 @@ test('the assessor proposes a plan, the elder signs it in 长辈版 by drawing, 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const elder = await phone.newPage();
   await register(elder, freshPhone());
-  const { id, reference, offices } = await assessedHousehold(elder, browser);
+  const { id, reference, countyId, offices } = await assessedHousehold(elder, browser);
   const assessor = await signedIn(browser, '13800000005', 'anju-assessor-2026');
   await recordEverything(assessor, id);
 
@@ -76,11 +76,16 @@ test('the assessor proposes a plan, the elder signs it in 长辈版 by drawing, 
     await assessor.getByLabel(label, { exact: true }).fill(reason);
   }
   const preview = assessor.getByRole('region', { name: '家属看到的方案' });
-  // 3 bars × 180 元 + a chair 200 元, within their caps: the subsidy pays 740 元; the
-  // household pays the two lights, 160 元.
-  await expect(preview.getByRole('definition').filter({ hasText: '900.00 元' })).toBeVisible();
-  await expect(preview.getByRole('definition').filter({ hasText: '740.00 元' })).toBeVisible();
-  await expect(preview.getByRole('definition').filter({ hasText: '160.00 元' })).toBeVisible();
+  // Priced from the county's catalogue as it is now (another test reprices items): 3 bars and
+  // a chair within their caps are subsidised; the household pays the two lights.
+  const catalogue = await (await offices[1].request.get(`/api/retrofit/counties/${countyId}/catalogue`)).json();
+  const item = (no: number) => catalogue.items.find((i: { no: number }) => i.no === no);
+  const price = 3 * item(13).unit_price_fen + item(17).unit_price_fen + 2 * item(20).unit_price_fen;
+  const subsidy = Math.min(3 * item(13).unit_price_fen, item(13).subsidy_cap_fen) + Math.min(item(17).unit_price_fen, item(17).subsidy_cap_fen);
+  const yuan = (fen: number) => `${Math.floor(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')} 元`;
+  for (const fen of [price, subsidy, price - subsidy]) {
+    await expect(preview.getByRole('definition').filter({ hasText: yuan(fen) }).first()).toBeVisible();
+  }
   await expectAccessible(assessor);
   await assessor.getByRole('button', { name: '提交给家属签字' }).click();
   await expect(assessor.getByText('等待签字').first()).toBeVisible();

@@ -63,15 +63,14 @@ pub async fn shrink(file: &web_sys::File) -> web_sys::Blob {
     }
 }
 
-/// Upload one photo, trying again up to three times while the network fails.
-pub async fn upload_with_retry(
-    case_id: i64,
-    stage: PhotoStage,
-    blob: &web_sys::Blob,
-) -> api::ApiResult<Vec<PhotoView>> {
+/// Run an upload, trying again up to three times while the network fails.
+pub async fn with_retry<T, Fut>(mut attempt_upload: impl FnMut() -> Fut) -> api::ApiResult<T>
+where
+    Fut: std::future::Future<Output = api::ApiResult<T>>,
+{
     let mut attempt = 0;
     loop {
-        match api::upload_photo(case_id, stage, blob).await {
+        match attempt_upload().await {
             Err(e) if e.code == "network" && attempt < 3 => {
                 attempt += 1;
                 sleep_ms(1000 * attempt).await;
@@ -81,16 +80,44 @@ pub async fn upload_with_retry(
     }
 }
 
+/// Upload one photo of a case, trying again while the network fails.
+pub async fn upload_with_retry(
+    case_id: i64,
+    stage: PhotoStage,
+    blob: &web_sys::Blob,
+) -> api::ApiResult<Vec<PhotoView>> {
+    with_retry(|| api::upload_photo(case_id, stage, blob)).await
+}
+
 #[component]
 pub fn PhotoUploader(
     case_id: i64,
     stage: PhotoStage,
     photos: RwSignal<Vec<PhotoView>>,
 ) -> impl IntoView {
+    let label = match stage {
+        PhotoStage::Report => "photos.add",
+        PhotoStage::After => "photos.add_after",
+    };
+    let upload = move |blob: web_sys::Blob| async move {
+        upload_with_retry(case_id, stage, &blob)
+            .await
+            .map(|list| photos.set(list))
+    };
+    view! { <PhotoPicker input_id=format!("photo-{}", stage.as_str()) label=label upload=upload /> }
+}
+
+/// The file input that shrinks each chosen photo and hands it to `upload`, showing progress
+/// and the first refusal next to the field.
+#[component]
+pub fn PhotoPicker<F, Fut>(input_id: String, label: &'static str, upload: F) -> impl IntoView
+where
+    F: Fn(web_sys::Blob) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = api::ApiResult<()>> + 'static,
+{
     let locale = expect_context::<Prefs>().locale;
     let error = RwSignal::new(None::<FieldError>);
     let busy = RwSignal::new(false);
-    let input_id = format!("photo-{}", stage.as_str());
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -106,22 +133,15 @@ pub fn PhotoUploader(
         spawn_local(async move {
             for file in files {
                 let blob = shrink(&file).await;
-                match upload_with_retry(case_id, stage, &blob).await {
-                    Ok(list) => photos.set(list),
-                    Err(e) => {
-                        let detail = e.fields.values().next().cloned();
-                        error.set(Some(
-                            detail.unwrap_or(FieldError::new(e.message, e.message_en)),
-                        ));
-                    }
+                if let Err(e) = upload(blob).await {
+                    let detail = e.fields.values().next().cloned();
+                    error.set(Some(
+                        detail.unwrap_or(FieldError::new(e.message, e.message_en)),
+                    ));
                 }
             }
             busy.set(false);
         });
-    };
-    let label = match stage {
-        PhotoStage::Report => "photos.add",
-        PhotoStage::After => "photos.add_after",
     };
     view! {
         <div class="field" class:field--error=move || error.with(Option::is_some)>

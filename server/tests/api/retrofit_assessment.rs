@@ -4,7 +4,7 @@
 //! between organisations and counties.
 
 use super::retrofit::{act, submitted, this_year};
-use crate::support::{assert_envelope, on_both_backends, TestApp};
+use crate::support::{assert_envelope, on_both_backends, png, upload, TestApp};
 use anju_domain::calendar::shanghai;
 use anju_domain::{JurisdictionLevel, Role};
 use axum::http::StatusCode;
@@ -16,6 +16,7 @@ on_both_backends!(
     assessors_see_only_their_organisations_households_and_belong_to_one_organisation,
     bad_booking_input_names_the_field_and_changes_nothing,
     the_assessor_records_the_home_screen_by_screen_and_the_reviewer_is_told_of_a_mismatch,
+    room_photos_are_the_assessors_kept_once_and_shown_to_the_family,
 );
 
 fn orgs_path(county: i64) -> String {
@@ -736,4 +737,99 @@ async fn the_assessor_records_the_home_screen_by_screen_and_the_reviewer_is_told
     let family = app.get(&path, Some(&elder)).await;
     assert_eq!(family.status, StatusCode::OK, "{}", family.body);
     assert_eq!(family.body["editable"], false);
+}
+
+async fn room_photos_are_the_assessors_kept_once_and_shown_to_the_family(app: TestApp) {
+    let (elder, id, county) = confirmed(&app, "13900000941").await;
+    let org = new_org(&app, &county, "己评估机构").await;
+    let (assessor, _) = assessor_in(&app, &county, org, "13900000942").await;
+    let other_org = new_org(&app, &county, "庚评估机构").await;
+    let (outsider, _) = assessor_in(&app, &county, other_org, "13900000943").await;
+    assert_eq!(assign(&app, &county, &id, org).await.status, StatusCode::OK);
+    let path =
+        |room: &str| format!("/api/retrofit/applications/{id}/assessment-photos?room={room}");
+
+    let first = app
+        .send(upload(&path("bathroom"), &assessor, png(40)))
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    // The same photo again (a retry on a poor signal) is kept once.
+    let again = app
+        .send(upload(&path("bathroom"), &assessor, png(40)))
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let photos = again.body["photos"].as_array().unwrap().clone();
+    assert_eq!(photos.len(), 1);
+    assert_eq!(photos[0]["room"], "bathroom");
+
+    // Only the household's assessor adds photos; a bad room or a file that is no photo is
+    // refused by name.
+    for cookie in [&elder, &county] {
+        assert_envelope(
+            &app.send(upload(&path("kitchen"), cookie, png(41))).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+    }
+    assert_envelope(
+        &app.send(upload(&path("kitchen"), &outsider, png(41))).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let bad_room = app.send(upload(&path("garden"), &assessor, png(41))).await;
+    assert_eq!(
+        bad_room.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        bad_room.body
+    );
+    let not_a_photo = app
+        .send(upload(
+            &path("kitchen"),
+            &assessor,
+            b"just some text, renamed .jpg".to_vec(),
+        ))
+        .await;
+    assert_envelope(&not_a_photo, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(
+        not_a_photo.body["fields"]["photo"].is_object(),
+        "{}",
+        not_a_photo.body
+    );
+    // Six per room.
+    for shade in [80, 120, 160, 200, 240] {
+        let r = app
+            .send(upload(&path("bathroom"), &assessor, png(shade)))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let seventh = app
+        .send(upload(&path("bathroom"), &assessor, png(20)))
+        .await;
+    assert_envelope(&seventh, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+
+    // The family sees them with the record; the street office's look is recorded.
+    let record = app
+        .get(
+            &format!("/api/retrofit/applications/{id}/assessment-record"),
+            Some(&elder),
+        )
+        .await;
+    assert_eq!(record.body["photos"].as_array().unwrap().len(), 6);
+    let url = record.body["photos"][0]["url"].as_str().unwrap().to_owned();
+    let image = app.get(&url, Some(&elder)).await;
+    assert_eq!(image.status, StatusCode::OK);
+    let street = app.sign_in_demo(Role::StreetReviewer).await;
+    let views = app.audit_details("retrofit.view").await.len();
+    assert_eq!(app.get(&url, Some(&street)).await.status, StatusCode::OK);
+    assert_eq!(app.audit_details("retrofit.view").await.len(), views + 1);
+    assert_envelope(
+        &app.get(&url, Some(&outsider)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_eq!(
+        app.audit_details("retrofit.assessment_photo").await.len(),
+        6
+    );
 }

@@ -7,6 +7,7 @@
 use crate::api;
 use crate::components::application_ctx::Ctx;
 use crate::components::field::TextField;
+use crate::components::photos::{with_retry, PhotoPicker};
 use crate::i18n::tr;
 use anju_domain::application::RetrofitActionRequest;
 use anju_domain::retrofit::RetrofitAction;
@@ -418,8 +419,52 @@ fn RoomForm(room: Room) -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <TextField id="note" label="record.room_note" value=note errors=ctx.errors />
+            <RoomPhotos room=room />
             <button type="submit" class="button button--large" disabled=move || ctx.busy.get()>{tr("record.save")}</button>
         </form>
+    }
+}
+
+/// The room's photos: each one is sent as soon as it is chosen (shrunk on the phone first),
+/// apart from the screen's answers, and shown here once the server has it.
+#[component]
+fn RoomPhotos(room: Room) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let record = expect_context::<Record>();
+    let locale = expect_context::<crate::state::Prefs>().locale;
+    let id = ctx.id();
+    let upload = move |blob: web_sys::Blob| async move {
+        with_retry(|| api::upload_room_photo(id, room, &blob))
+            .await
+            .map(|v| record.view.set(Some(v)))
+    };
+    let photos = move || {
+        record.view.with(|v| {
+            v.as_ref()
+                .map(|v| {
+                    v.photos
+                        .iter()
+                        .filter(|p| p.room == room)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <PhotoPicker input_id="room-photo".to_owned() label="record.photos" upload=upload />
+        {move || {
+            let list = photos();
+            (!list.is_empty()).then(|| view! {
+                <ul class="photos">
+                    {list.into_iter().enumerate().map(|(i, p)| {
+                        let alt = format!("{} {} {}", crate::i18n::text(locale.get(), room_key(room)), crate::i18n::text(locale.get(), "record.photo_alt"), i + 1);
+                        let href = p.url.clone();
+                        view! { <li><a href=href target="_blank" rel="noopener"><img src=p.url alt=alt loading="lazy" width=p.width height=p.height /></a></li> }
+                    }).collect_view()}
+                </ul>
+            })
+        }}
     }
 }
 

@@ -249,6 +249,7 @@ fn slot_keys(state: RetrofitState) -> &'static str {
 }
 
 pub mod assessment;
+pub mod assessment_photos;
 pub mod catalogue;
 mod changes;
 pub use changes::RetrofitEvent;

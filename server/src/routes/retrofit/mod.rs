@@ -89,6 +89,16 @@ pub fn router() -> Router<AppState> {
             get(record::get).put(record::save),
         )
         .route(
+            "/retrofit/applications/{id}/assessment-photos",
+            post(record::upload_photo).layer(DefaultBodyLimit::max(
+                crate::photos::PhotoLimits::default().max_bytes + 1024,
+            )),
+        )
+        .route(
+            "/retrofit/applications/{id}/assessment-photos/{photo}",
+            get(record::download_photo),
+        )
+        .route(
             "/retrofit/applications/{id}/visit",
             put(assessment::propose_visit),
         )

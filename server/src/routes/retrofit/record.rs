@@ -1,23 +1,33 @@
 //! The in-home assessment record: the assessor saves it screen by screen (activities, each
 //! room, the elder's wishes) while the household waits for its assessment; the family and the
 //! reviewing offices read it. The record describes what the elder can and cannot do, so it is
-//! sealed at rest, and every office's reading is recorded for the family to see.
+//! sealed at rest, and every office's reading is recorded for the family to see. Photos of each
+//! room go through the same pipeline as complaint photos.
 
 use super::access::{visible_application, Viewer};
 use super::views::load_facts;
 use crate::auth::CurrentUser;
+use crate::db::item_counts::Added;
 use crate::db::retrofit::assessment::Booked;
+use crate::db::retrofit::assessment_photos::{NewRoomPhoto, RoomPhotoRow};
 use crate::db::retrofit::ApplicationRow;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
+use crate::extract::Query;
+use crate::photos::{clean, PhotoLimits};
 use crate::routes::fields::refused;
 use crate::AppState;
 use anju_domain::retrofit_assessment::{may_book, AssessmentRefusal};
 use anju_domain::retrofit_record::{
     disability_mismatch, AssessmentRecord, AssessmentRecordView, RecordUpdate,
 };
+use anju_domain::retrofit_record::{Room, RoomPhotoView, MAX_PHOTOS_PER_ROOM};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 fn unsealed(state: &AppState, sealed: Option<String>) -> ApiResult<AssessmentRecord> {
@@ -36,19 +46,160 @@ pub(super) async fn load_record(
     unsealed(state, state.db.assessment_record(app.id).await?)
 }
 
-fn view_of(
+async fn view_of(
     state: &AppState,
     app: &ApplicationRow,
     viewer: Viewer,
     record: AssessmentRecord,
 ) -> ApiResult<AssessmentRecordView> {
     let facts = load_facts(state, app)?;
+    let photos = state
+        .db
+        .assessment_photos(app.id)
+        .await?
+        .iter()
+        .filter_map(|p| photo_view(app.id, p))
+        .collect();
     Ok(AssessmentRecordView {
         missing: record.missing(),
         disability_mismatch: disability_mismatch(facts.as_ref(), &record),
         editable: viewer == Viewer::Assessor && may_book(app.state),
         record,
+        photos,
     })
+}
+
+fn photo_view(application_id: i64, row: &RoomPhotoRow) -> Option<RoomPhotoView> {
+    Some(RoomPhotoView {
+        id: row.id,
+        room: Room::parse(&row.room)?,
+        url: format!(
+            "/api/retrofit/applications/{application_id}/assessment-photos/{}",
+            row.id
+        ),
+        width: u32::try_from(row.width).unwrap_or(0),
+        height: u32::try_from(row.height).unwrap_or(0),
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct PhotoQuery {
+    room: Room,
+}
+
+/// `POST /api/retrofit/applications/{id}/assessment-photos?room=bathroom`: a photo of a room,
+/// the image itself as the body; checked by its bytes and re-encoded without metadata. A
+/// retried upload of the same photo is kept once.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<PhotoQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<AssessmentRecordView>)> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if viewer != Viewer::Assessor {
+        return Err(ApiError::Forbidden);
+    }
+    if !may_book(app.state) {
+        return Err(refused(AssessmentRefusal::WrongState));
+    }
+    let body = crate::routes::retrofit::body_or_error(body)?;
+    let limits = PhotoLimits::default();
+    crate::limits::count_upload(&state, user.id).await?;
+    let cleaned = tokio::task::spawn_blocking(move || clean(&body, &limits))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| {
+            let (zh, en) = e.message();
+            ApiError::field("photo", zh, en)
+        })?;
+    state.blobs.put(&cleaned.hash, &cleaned.jpeg).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let added = tx
+        .add_assessment_photo(&NewRoomPhoto {
+            application_id: app.id,
+            room: q.room.as_str(),
+            hash: &cleaned.hash,
+            size: (cleaned.width, cleaned.height),
+            by: user.id,
+            now,
+            cap: MAX_PHOTOS_PER_ROOM as i64,
+        })
+        .await?;
+    if added == Added::CapReached {
+        return Err(ApiError::field(
+            "photo",
+            "每个房间最多 6 张照片",
+            "Six photos at most per room",
+        ));
+    }
+    // A retried upload changed nothing and is not recorded again.
+    if matches!(added, Added::New(_)) {
+        tx.audit(
+            &Audit::new(
+                now,
+                Some(user.id),
+                "retrofit.assessment_photo",
+                &format!("retrofit_application:{}", app.id),
+                &app.scope_path,
+            )
+            .detail(&format!("{} {}", q.room.as_str(), cleaned.hash)),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let status = if matches!(added, Added::New(_)) {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let record = load_record(&state, &app).await?;
+    Ok((status, Json(view_of(&state, &app, viewer, record).await?)))
+}
+
+/// `GET /api/retrofit/applications/{id}/assessment-photos/{photo}`: for whoever sees the
+/// household's record; an office's look is recorded.
+pub async fn download_photo(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, photo)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    let photo: i64 = photo.parse().map_err(|_| ApiError::NotFound)?;
+    let row = state
+        .db
+        .assessment_photos(app.id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == photo)
+        .ok_or(ApiError::NotFound)?;
+    if viewer != Viewer::Family {
+        crate::routes::audit::record_view(
+            &state,
+            &user,
+            "retrofit.view",
+            &format!("retrofit_application:{}", app.id),
+            &app.scope_path,
+            &format!("assessment_photo:{photo}"),
+        )
+        .await?;
+    }
+    let bytes = state
+        .blobs
+        .get(&row.hash)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            // Private: photos of homes must not sit in shared caches.
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `GET /api/retrofit/applications/{id}/assessment-record`.
@@ -71,7 +222,7 @@ pub async fn get(
         .await?;
     }
     let record = load_record(&state, &app).await?;
-    Ok(Json(view_of(&state, &app, viewer, record)?))
+    Ok(Json(view_of(&state, &app, viewer, record).await?))
 }
 
 /// `PUT /api/retrofit/applications/{id}/assessment-record`: one screen, in place of what it
@@ -119,5 +270,5 @@ pub async fn save(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(view_of(&state, &app, viewer, record)?))
+    Ok(Json(view_of(&state, &app, viewer, record).await?))
 }
