@@ -1,5 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshIdNumber, freshPhone, PASSWORD, register, signIn, submitThroughApi, test } from './support';
+import { appReady, expectAccessible, freshIdNumber, freshPhone, PASSWORD, PHOTO, register, signIn, submitThroughApi, test } from './support';
 
 const headers = { 'x-anju-client': '1' };
 
@@ -38,15 +38,41 @@ async function recordEverything(assessor: Page, id: number) {
   expect(done.status(), await done.text()).toBe(200);
 }
 
-// The assessor writes the plan from the county's catalogue and sends it; the elder, on a phone
-// in 长辈版, reads what will be done and what she pays, signs it by drawing on the screen; the
-// certificate prints on one A4 page; anyone can check its code at /verify.
-test('the assessor proposes a plan, the elder signs it in 长辈版 by drawing, the certificate prints and its code checks out', async ({ browser }) => {
+const smsPeer = `http://127.0.0.1:${process.env.ANJU_E2E_SMS_PORT ?? 3918}`;
+
+/** The son becomes the elder's guardian (relationship 子女), through the API as the app does. */
+async function linkGuardian(elder: Page, son: Page, sonPhone: string) {
+  const invite = await elder.request.post('/api/guardians/invitations', { headers, data: { phone: sonPhone } });
+  expect(invite.status(), await invite.text()).toBe(201);
+  const link = (await invite.json()).id;
+  const before = (await (await fetch(`${smsPeer}/messages?phone=${sonPhone}`)).json()).length;
+  expect((await son.request.post('/api/auth/sms-codes', { headers, data: { purpose: 'guardian_accept' } })).status()).toBe(202);
+  let code = '';
+  await expect.poll(async () => {
+    const texts: { text: string }[] = await (await fetch(`${smsPeer}/messages?phone=${sonPhone}`)).json();
+    code = texts.length > before ? (texts[texts.length - 1].text.match(/\d{6}/)?.[0] ?? '') : '';
+    return code;
+  }).toMatch(/^\d{6}$/);
+  const accepted = await son.request.post(`/api/guardians/${link}/accept?relationship=child&code=${code}`, {
+    headers: { ...headers, 'content-type': 'image/png' },
+    data: PHOTO.buffer,
+  });
+  expect(accepted.status(), await accepted.text()).toBe(200);
+  expect((await elder.request.post(`/api/guardians/${link}/confirm`, { headers, data: {} })).status()).toBe(200);
+}
+
+// The assessor writes the plan from the county's catalogue and sends it; the elder's son, her
+// guardian, reads on his phone in 长辈版 what will be done and what they pay, and signs it by
+// drawing on the screen; the certificate prints on one A4 page; anyone can check its code.
+test('the assessor proposes a plan, the guardian signs it in 长辈版 by drawing, the certificate prints and its code checks out', async ({ page, browser }) => {
   test.setTimeout(240_000);
+  await register(page, freshPhone());
+  const { id, reference, countyId, offices } = await assessedHousehold(page, browser);
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  const elder = await phone.newPage();
-  await register(elder, freshPhone());
-  const { id, reference, countyId, offices } = await assessedHousehold(elder, browser);
+  const son = await phone.newPage();
+  const sonPhone = freshPhone();
+  await register(son, sonPhone);
+  await linkGuardian(page, son, sonPhone);
   const assessor = await signedIn(browser, '13800000005', 'anju-assessor-2026');
   await recordEverything(assessor, id);
 
@@ -90,65 +116,66 @@ test('the assessor proposes a plan, the elder signs it in 长辈版 by drawing, 
   await assessor.getByRole('button', { name: '提交给家属签字' }).click();
   await expect(assessor.getByText('等待签字').first()).toBeVisible();
 
-  // The elder, in 长辈版 on her phone, reads the plan.
-  await elder.goto('/account');
-  await appReady(elder);
-  await elder.getByRole('button', { name: '长辈版' }).click();
-  await expect(elder.locator('html')).toHaveAttribute('data-mode', 'elder');
-  await elder.goto('/notifications');
-  await appReady(elder);
-  await expect(elder.getByText('评估人员提出了改造方案（第 1 版）')).toBeVisible();
-  await elder.goto(`/retrofit/applications/${id}`);
-  await appReady(elder);
-  await elder.getByRole('link', { name: '查看方案并签字' }).click();
-  await expect(elder.getByText('您需要自付')).toBeVisible();
-  await expect(elder.getByText('安装扶手').first()).toBeVisible();
-  await expectAccessible(elder);
-  const start = elder.getByRole('button', { name: '我看好了，去签字' });
+  // The son, in 长辈版 on his phone, reads the plan.
+  await son.goto('/account');
+  await appReady(son);
+  await son.getByRole('button', { name: '长辈版' }).click();
+  await expect(son.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await son.goto('/notifications');
+  await appReady(son);
+  await expect(son.getByText('评估人员提出了改造方案（第 1 版）')).toBeVisible();
+  await son.goto(`/retrofit/applications/${id}`);
+  await appReady(son);
+  await son.getByRole('link', { name: '查看方案并签字' }).click();
+  await expect(son.getByText('您需要自付')).toBeVisible();
+  await expect(son.getByText('安装扶手').first()).toBeVisible();
+  await expectAccessible(son);
+  const start = son.getByRole('button', { name: '我看好了，去签字' });
   expect((await start.boundingBox())!.height).toBeGreaterThanOrEqual(60);
   await start.click();
-  await expect(elder.getByRole('heading', { name: '第 1 步：阅读协议' })).toBeFocused();
-  await elder.getByRole('button', { name: '下一步' }).click();
-  await expect(elder.getByRole('alert')).toContainText('我已阅读并同意');
-  await elder.getByLabel('我已阅读改造方案和协议，同意按这个方案改造').check();
-  await elder.getByRole('button', { name: '下一步' }).click();
-  await expect(elder.getByRole('heading', { name: '第 2 步：确认是您本人' })).toBeFocused();
-  await elder.getByLabel('密码', { exact: true }).fill('not her password');
-  await elder.getByRole('button', { name: '确认', exact: true }).click();
-  await expect(elder.getByRole('alert')).toContainText('密码不正确');
-  await elder.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await elder.getByRole('button', { name: '确认', exact: true }).click();
-  await expect(elder.getByRole('heading', { name: '第 3 步：签名' })).toBeFocused();
-  await expectAccessible(elder);
-  // An empty pad is refused; then she writes with her finger (a mouse here).
-  await elder.getByRole('button', { name: '确认签字' }).click();
-  await expect(elder.getByRole('alert')).toContainText('请在框里手写签名');
-  const pad = elder.getByRole('img', { name: '手写签名框' });
+  await expect(son.getByRole('heading', { name: '第 1 步：阅读协议' })).toBeFocused();
+  await son.getByRole('button', { name: '下一步' }).click();
+  await expect(son.getByRole('alert')).toContainText('我已阅读并同意');
+  await son.getByLabel('我已阅读改造方案和协议，同意按这个方案改造').check();
+  await son.getByRole('button', { name: '下一步' }).click();
+  await expect(son.getByRole('heading', { name: '第 2 步：确认是您本人' })).toBeFocused();
+  await son.getByLabel('密码', { exact: true }).fill('not his password');
+  await son.getByRole('button', { name: '确认', exact: true }).click();
+  await expect(son.getByRole('alert')).toContainText('密码不正确');
+  await son.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await son.getByRole('button', { name: '确认', exact: true }).click();
+  await expect(son.getByRole('heading', { name: '第 3 步：签名' })).toBeFocused();
+  await expectAccessible(son);
+  // An empty pad is refused; then he writes with his finger (a mouse here).
+  await son.getByRole('button', { name: '确认签字' }).click();
+  await expect(son.getByRole('alert')).toContainText('请在框里手写签名');
+  const pad = son.getByRole('img', { name: '手写签名框' });
   const box = (await pad.boundingBox())!;
-  await elder.mouse.move(box.x + 20, box.y + box.height / 2);
-  await elder.mouse.down();
+  await son.mouse.move(box.x + 20, box.y + box.height / 2);
+  await son.mouse.down();
   for (let i = 1; i <= 20; i++) {
-    await elder.mouse.move(box.x + 20 + i * 14, box.y + box.height / 2 + (i % 2 ? -25 : 25), { steps: 3 });
+    await son.mouse.move(box.x + 20 + i * 14, box.y + box.height / 2 + (i % 2 ? -25 : 25), { steps: 3 });
   }
-  await elder.mouse.up();
-  await elder.getByRole('button', { name: '确认签字' }).click();
-  await expect(elder.getByRole('heading', { name: '签字完成' })).toBeFocused();
-  const code = (await elder.locator('.code').first().textContent())!.trim();
+  await son.mouse.up();
+  await son.getByRole('button', { name: '确认签字' }).click();
+  await expect(son.getByRole('heading', { name: '签字完成' })).toBeFocused();
+  const code = (await son.locator('.code').first().textContent())!.trim();
   expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
 
   // The certificate: the drawn signature, the hash, the code; one A4 page in print.
-  await elder.getByRole('link', { name: '查看和打印签署证明' }).click();
-  await expect(elder.getByRole('heading', { name: '居家适老化改造方案签署证明' })).toBeVisible();
-  await expect(elder.getByRole('img', { name: '手写签名' })).toBeVisible();
-  await expect(elder.getByText(code)).toBeVisible();
-  await expect(elder.getByText(reference)).toBeVisible();
-  const hash = (await elder.locator('.certificate__hash code').textContent())!.trim();
+  await son.getByRole('link', { name: '查看和打印签署证明' }).click();
+  await expect(son.getByRole('heading', { name: '居家适老化改造方案签署证明' })).toBeVisible();
+  await expect(son.getByRole('img', { name: '手写签名' })).toBeVisible();
+  await expect(son.getByText(code)).toBeVisible();
+  await expect(son.getByText(reference)).toBeVisible();
+  await expect(son.getByText('监护人/代办家属（子女）')).toBeVisible();
+  const hash = (await son.locator('.certificate__hash code').textContent())!.trim();
   expect(hash).toMatch(/^[0-9a-f]{64}$/);
-  await expectAccessible(elder);
-  await elder.emulateMedia({ media: 'print' });
-  await expect(elder.locator('.site-header')).toBeHidden();
-  await expect(elder.getByRole('button', { name: '打印' })).toBeHidden();
-  await elder.emulateMedia({ media: 'screen' });
+  await expectAccessible(son);
+  await son.emulateMedia({ media: 'print' });
+  await expect(son.locator('.site-header')).toBeHidden();
+  await expect(son.getByRole('button', { name: '打印' })).toBeHidden();
+  await son.emulateMedia({ media: 'screen' });
   const printContext = await browser.newContext({ storageState: await phone.storageState() });
   const printed = await printContext.newPage();
   await printed.goto(`/retrofit/applications/${id}/plan/certificate`);
