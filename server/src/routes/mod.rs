@@ -12,6 +12,7 @@ mod health;
 mod me;
 mod notifications;
 mod open311;
+mod photo_files;
 mod places;
 pub(crate) mod retrofit;
 mod security_headers;

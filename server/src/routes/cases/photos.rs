@@ -9,14 +9,14 @@ use crate::db::photos::NewPhoto;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
-use crate::photos::{clean, PhotoLimits};
+use crate::routes::photo_files::{accept_photo, photo_response};
 use crate::AppState;
 use anju_domain::complaint::{PhotoStage, PhotoView, MAX_PHOTOS_PER_STAGE};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 
@@ -72,16 +72,7 @@ pub async fn upload(
             message_en: "The request is completed; photos can no longer be added",
         });
     }
-    let limits = PhotoLimits::default();
-    crate::limits::count_upload(&state, user.id).await?;
-    let cleaned = tokio::task::spawn_blocking(move || clean(&body, &limits))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|e| {
-            let (zh, en) = e.message();
-            ApiError::field("photo", zh, en)
-        })?;
-    state.blobs.put(&cleaned.hash, &cleaned.jpeg).await?;
+    let cleaned = accept_photo(&state, user.id, body).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let added = tx
@@ -146,18 +137,5 @@ pub async fn download(
         )
         .await?;
     }
-    let bytes = state
-        .blobs
-        .get(&row.hash)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            // Private: photos of homes must not sit in shared caches.
-            (header::CACHE_CONTROL, "private, max-age=86400"),
-        ],
-        bytes,
-    )
-        .into_response())
+    photo_response(&state, &row.hash).await
 }

@@ -426,37 +426,29 @@ async fn transition(
     }
 }
 
-/// Tell the elder and their active family.
-async fn notify_family(
-    state: &AppState,
-    tx: &mut crate::db::Tx,
-    app: &ApplicationRow,
-    now: i64,
-    zh: &str,
-    en: &str,
-) -> ApiResult<()> {
-    if let Some(elder) = app.elder_account_id {
-        for account in state.db.family_of_elder(elder).await? {
-            tx.notify_about_application(account, now, app.id, zh, en)
-                .await?;
-        }
-    }
-    Ok(())
+/// Whom a plan step concerns: the elder and their active family, or the assessors of the
+/// household's organisation.
+enum Told {
+    Family,
+    Assessors,
 }
 
-async fn notify_assessors(
+async fn notify(
     state: &AppState,
     tx: &mut crate::db::Tx,
     app: &ApplicationRow,
+    who: Told,
     now: i64,
-    zh: &str,
-    en: &str,
+    (zh, en): (&str, &str),
 ) -> ApiResult<()> {
-    if let Some(org) = app.assessment_org_id {
-        for account in state.db.members_of_org(org).await? {
-            tx.notify_about_application(account, now, app.id, zh, en)
-                .await?;
-        }
+    let accounts = match (who, app.elder_account_id, app.assessment_org_id) {
+        (Told::Family, Some(elder), _) => state.db.family_of_elder(elder).await?,
+        (Told::Assessors, _, Some(org)) => state.db.members_of_org(org).await?,
+        _ => Vec::new(),
+    };
+    for account in accounts {
+        tx.notify_about_application(account, now, app.id, zh, en)
+            .await?;
     }
     Ok(())
 }
@@ -528,7 +520,7 @@ pub async fn propose(
         "The assessor proposed the retrofit plan (version {}): read each item and what you pay, then sign it or ask for changes",
         row.version
     );
-    notify_family(&state, &mut tx, &app, now, &zh, &en).await?;
+    notify(&state, &mut tx, &app, Told::Family, now, (&zh, &en)).await?;
     tx.commit().await?;
     let app = reload(&state, app.id).await?;
     Ok(Json(plan_view(&state, &app, viewer, user.id).await?))
@@ -584,21 +576,15 @@ pub async fn ask_changes(
         now,
     )
     .await?;
-    notify_assessors(
-        &state,
-        &mut tx,
-        &app,
-        now,
-        &format!(
-            "{} 的家属希望修改改造方案，请查看并出新的版本",
-            app.reference
-        ),
-        &format!(
-            "The family of {} asked for changes to the plan; read them and propose a new version",
-            app.reference
-        ),
-    )
-    .await?;
+    let zh = format!(
+        "{} 的家属希望修改改造方案，请查看并出新的版本",
+        app.reference
+    );
+    let en = format!(
+        "The family of {} asked for changes to the plan; read them and propose a new version",
+        app.reference
+    );
+    notify(&state, &mut tx, &app, Told::Assessors, now, (&zh, &en)).await?;
     tx.commit().await?;
     let app = reload(&state, app.id).await?;
     Ok(Json(plan_view(&state, &app, viewer, user.id).await?))
@@ -865,16 +851,10 @@ pub async fn sign(
         row.version,
         anju_domain::retrofit_signing::format_code(&code)
     );
-    notify_family(&state, &mut tx, &app, now, &zh, &en).await?;
-    notify_assessors(
-        &state,
-        &mut tx,
-        &app,
-        now,
-        &format!("{} 的改造方案已签字", app.reference),
-        &format!("The plan of {} is signed", app.reference),
-    )
-    .await?;
+    notify(&state, &mut tx, &app, Told::Family, now, (&zh, &en)).await?;
+    let zh = format!("{} 的改造方案已签字", app.reference);
+    let en = format!("The plan of {} is signed", app.reference);
+    notify(&state, &mut tx, &app, Told::Assessors, now, (&zh, &en)).await?;
     tx.commit().await?;
     let app = reload(&state, app.id).await?;
     Ok(Json(plan_view(&state, &app, viewer, user.id).await?))

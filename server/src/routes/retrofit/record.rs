@@ -15,8 +15,8 @@ use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::extract::Query;
-use crate::photos::{clean, PhotoLimits};
 use crate::routes::fields::refused;
+use crate::routes::photo_files::{accept_photo, photo_response};
 use crate::AppState;
 use anju_domain::retrofit_assessment::{may_book, AssessmentRefusal};
 use anju_domain::retrofit_record::{
@@ -26,8 +26,8 @@ use anju_domain::retrofit_record::{Room, RoomPhotoView, MAX_PHOTOS_PER_ROOM};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 
 fn unsealed(state: &AppState, sealed: Option<String>) -> ApiResult<AssessmentRecord> {
@@ -105,16 +105,7 @@ pub async fn upload_photo(
         return Err(refused(AssessmentRefusal::WrongState));
     }
     let body = crate::routes::retrofit::body_or_error(body)?;
-    let limits = PhotoLimits::default();
-    crate::limits::count_upload(&state, user.id).await?;
-    let cleaned = tokio::task::spawn_blocking(move || clean(&body, &limits))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|e| {
-            let (zh, en) = e.message();
-            ApiError::field("photo", zh, en)
-        })?;
-    state.blobs.put(&cleaned.hash, &cleaned.jpeg).await?;
+    let cleaned = accept_photo(&state, user.id, body).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let added = tx
@@ -186,20 +177,7 @@ pub async fn download_photo(
         )
         .await?;
     }
-    let bytes = state
-        .blobs
-        .get(&row.hash)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            // Private: photos of homes must not sit in shared caches.
-            (header::CACHE_CONTROL, "private, max-age=86400"),
-        ],
-        bytes,
-    )
-        .into_response())
+    photo_response(&state, &row.hash).await
 }
 
 /// `GET /api/retrofit/applications/{id}/assessment-record`.
