@@ -3,12 +3,15 @@
 use crate::api;
 use crate::components::layout::Layout;
 use crate::pages::{home::Home, not_found::NotFound};
-use crate::routes::*;
+use crate::routes::{group_pages, prefetch};
 use crate::state::{Prefs, Session};
+use anju_domain::pages::{group_of_path, PageGroup};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, Lazy};
+use leptos_router::components::Router;
+use leptos_router::hooks::use_location;
+use leptos_router::location::{BrowserUrl, LocationProvider};
+use send_wrapper::SendWrapper;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -47,54 +50,65 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Layout>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Home />
-                    <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} />
-                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} />
-                    <Route path=path!("/retrofit/check") view={Lazy::<RetrofitCheckRoute>::new()} />
-                    <Route path=path!("/surveys/:id") view={Lazy::<SurveyAnswerRoute>::new()} />
-                    <Route path=path!("/complaints/new") view={Lazy::<NewCaseRoute>::new()} />
-                    <Route path=path!("/complaints/:id") view={Lazy::<CaseDetailRoute>::new()} />
-                    <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
-                    <Route path=path!("/services/:service") view={Lazy::<ServiceRoute>::new()} />
-                    <Route path=path!("/complaints") view={Lazy::<CasesRoute>::new()} />
-                    <Route path=path!("/retrofit") view={Lazy::<RetrofitHomeRoute>::new()} />
-                    <Route path=path!("/surveys") view={Lazy::<SurveysRoute>::new()} />
-                    <Route path=path!("/surveys/:id/edit") view={Lazy::<SurveyEditRoute>::new()} />
-                    <Route path=path!("/surveys/:id/collect") view={Lazy::<SurveyCollectRoute>::new()} />
-                    <Route path=path!("/surveys/:id/results") view={Lazy::<SurveyResultsRoute>::new()} />
-                    <Route path=path!("/retrofit/family") view={Lazy::<RetrofitFamilyRoute>::new()} />
-                    <Route
-                        path=path!("/retrofit/applications/:id")
-                        view={Lazy::<RetrofitApplicationRoute>::new()}
-                    />
-                    <Route
-                        path=path!("/retrofit/applications/:id/plan")
-                        view={Lazy::<RetrofitPlanRoute>::new()}
-                    />
-                    <Route
-                        path=path!("/retrofit/applications/:id/plan/certificate")
-                        view={Lazy::<PlanCertificateRoute>::new()}
-                    />
-                    <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} />
-                    <Route
-                        path=path!("/staff/password-reset")
-                        view={Lazy::<StaffPasswordResetRoute>::new()}
-                    />
-                    <Route path=path!("/staff/retrofit") view={Lazy::<RetrofitQueueRoute>::new()} />
-                    <Route path=path!("/county/retrofit") view={Lazy::<RetrofitCountyRoute>::new()} />
-                    <Route path=path!("/county/catalogue") view={Lazy::<RetrofitCatalogueRoute>::new()} />
-                    <Route path=path!("/county/assessors") view={Lazy::<RetrofitAssessorsRoute>::new()} />
-                    <Route path=path!("/assess") view={Lazy::<AssessmentsRoute>::new()} />
-                    <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} />
-                    <Route path=path!("/admin/policy") view={Lazy::<PolicyRoute>::new()} />
-                    <Route path=path!("/staff/callbacks") view={Lazy::<CallbacksRoute>::new()} />
-                    <Route path=path!("/staff/queue") view={Lazy::<QueueRoute>::new()} />
-                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
-                    <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} />
-                    <Route path=path!("/admin/accounts") view={Lazy::<AccountsRoute>::new()} />
-                </Routes>
+                <Pages />
             </Layout>
         </Router>
+    }
+}
+
+/// Where a path leads: the home page and the not-found page are in the main module, every
+/// other page in a group's chunk.
+#[derive(Clone, Copy, PartialEq)]
+enum Area {
+    Home,
+    Unknown,
+    Group(PageGroup),
+}
+
+fn area_of(path: &str) -> Area {
+    if path.trim_end_matches('/').is_empty() {
+        return Area::Home;
+    }
+    group_of_path(path).map_or(Area::Unknown, Area::Group)
+}
+
+/// The page for the current path. Moving between pages of one group keeps that group's router
+/// (its `<Routes>` switches the page); moving to another group loads that group's chunk.
+///
+/// The router puts a new path in the address bar only once the page for it is ready; its
+/// `<Routes>` says so when it switches pages, but not when it is first built, so for a new
+/// area (and its first page) this says it.
+#[component]
+fn Pages() -> impl IntoView {
+    let location = use_location();
+    let browser = use_context::<BrowserUrl>();
+    let area = Memo::new(move |_| location.pathname.with(|p| area_of(p)));
+    move || {
+        let browser = browser.clone();
+        let ready = move || {
+            if let Some(browser) = &browser {
+                browser.ready_to_complete();
+            }
+        };
+        match area.get() {
+            Area::Home => {
+                ready();
+                view! { <Home /> }.into_any()
+            }
+            Area::Unknown => {
+                ready();
+                view! { <NotFound /> }.into_any()
+            }
+            // The chunk's loader awaits JavaScript promises, which are not `Send`; the app runs
+            // on the one browser thread, which the wrapper checks.
+            Area::Group(group) => {
+                let page = SendWrapper::new(async move {
+                    let page = group_pages(group).await;
+                    ready();
+                    page
+                });
+                view! { <Suspense fallback=|| ()>{Suspend::new(page)}</Suspense> }.into_any()
+            }
+        }
     }
 }

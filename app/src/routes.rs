@@ -1,8 +1,9 @@
 //! Pages that load on demand. A visitor's first download holds the frame, the home page and
-//! the not-found page; every other page is a lazy route whose code arrives with its group's
-//! wasm chunk (public, resident, staff, admin) when one of the group's pages is first opened,
-//! or earlier when [`prefetch`] fetched it while the phone was idle. `cargo xtask dist` splits
-//! the groups out and prints their sizes.
+//! the not-found page; every other page is in one of four groups (public, resident, staff,
+//! admin) whose code, router included, arrives as a wasm chunk when one of the group's pages is
+//! first opened, or earlier when [`prefetch`] fetched it while the phone was idle. The app's
+//! root picks the group from the path ([`group_pages`]). `cargo xtask dist` splits the groups
+//! out and prints their sizes.
 //!
 //! Four groups rather than one chunk per page: the splitter writes one file for each set of
 //! splits that share code, so twenty page splits came to 176 files (up to 65 requests for one
@@ -11,8 +12,10 @@
 //! A chunk that fails to load (no network, or a deploy removed it) leaves the app running:
 //! the page says so and offers a reload, instead of the panic that aborts the wasm module.
 
+use crate::catalog;
 use crate::components::guard::Guard;
 use crate::i18n::{page_title, tr};
+use crate::pages::not_found::NotFound;
 use crate::pages::{
     account::AccountPage, admin::AdminAccounts, assessments::Assessments, audit::AdminAudit,
     callbacks::Callbacks, case_detail::CaseDetail, case_new::NewCase, cases::CasesHome,
@@ -27,66 +30,30 @@ use crate::pages::{
     surveys::SurveysHome, verify::VerifyPage,
 };
 use anju_domain::access::Capability;
+use anju_domain::pages::PageGroup;
 use anju_domain::Role;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use leptos_router::LazyRoute;
+use leptos_router::components::{Route, Routes};
+use leptos_router::path;
 
-/// The public pages a link or a search lands on.
-#[derive(Clone, Copy)]
-pub enum PublicPage {
-    SignIn,
-    Register,
-    RetrofitCheck,
-    /// Checking a printed plan certificate's code.
-    Verify,
-}
-
-/// What residents and their families open after the first page.
-#[derive(Clone, Copy)]
-pub enum ResidentPage {
-    ForgotPassword,
-    Service,
-    Cases,
-    NewCase,
-    CaseDetail,
-    RetrofitHome,
-    RetrofitFamily,
-    RetrofitApplication,
-    RetrofitPlan,
-    PlanCertificate,
-    Surveys,
-    SurveyAnswer,
-    Notifications,
-    Account,
-}
-
-/// Pages of community, street and county staff.
-#[derive(Clone, Copy)]
-pub enum StaffPage {
-    Queue,
-    Callbacks,
-    SurveyEdit,
-    SurveyCollect,
-    SurveyResults,
-    RetrofitQueue,
-    RetrofitCounty,
-    RetrofitCatalogue,
-    RetrofitAssessors,
-    Assessments,
-    PasswordReset,
-}
-
-/// Pages of system administrators.
-#[derive(Clone, Copy)]
-pub enum AdminPage {
-    Policy,
-    Audit,
-    Accounts,
+/// The pages of one group, as the router of its chunk. `group` comes from
+/// [`anju_domain::pages::group_of_path`], the table the server's preload header also reads, so
+/// the main module holds no route table: each chunk brings its own `<Routes>` (in the main
+/// module the router's matching code for thirty routes was ~40 KB of code).
+pub async fn group_pages(group: PageGroup) -> AnyView {
+    let loaded = match group {
+        PageGroup::Public => public_pages().await,
+        PageGroup::Resident => resident_pages().await,
+        PageGroup::Staff => staff_pages().await,
+        PageGroup::Admin => admin_pages().await,
+    };
+    loaded.unwrap_or_else(|_| view! { <ChunkFailed /> }.into_any())
 }
 
 // The split functions: their bodies, and all they alone reach, move into the group's chunk.
-// `fallible` makes a failed load an `Err` instead of a panic.
+// `fallible` makes a failed load an `Err` instead of a panic. The path of every `<Route>` here
+// is in `anju_domain::pages::LAZY_ROUTES` with this group (a server test compares them).
 
 #[wasm_split(
     public,
@@ -94,13 +61,17 @@ pub enum AdminPage {
     fallible,
     preload(preload_public)
 )]
-fn public_page(page: PublicPage) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        PublicPage::SignIn => view! { <SignIn /> }.into_any(),
-        PublicPage::Register => view! { <Register /> }.into_any(),
-        PublicPage::RetrofitCheck => view! { <RetrofitCheck /> }.into_any(),
-        PublicPage::Verify => view! { <VerifyPage /> }.into_any(),
-    })
+fn public_pages() -> Result<AnyView, SplitLoaderError> {
+    catalog::use_page_texts();
+    Ok(view! {
+        <Routes fallback=NotFound>
+            <Route path=path!("/sign-in") view=SignIn />
+            <Route path=path!("/register") view=Register />
+            <Route path=path!("/retrofit/check") view=RetrofitCheck />
+            <Route path=path!("/verify") view=VerifyPage />
+        </Routes>
+    }
+    .into_any())
 }
 
 #[wasm_split(
@@ -109,39 +80,54 @@ fn public_page(page: PublicPage) -> Result<AnyView, SplitLoaderError> {
     fallible,
     preload(preload_resident)
 )]
-fn resident_page(page: ResidentPage) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        ResidentPage::ForgotPassword => view! { <ForgotPassword /> }.into_any(),
-        ResidentPage::Service => view! { <ServicePage /> }.into_any(),
-        ResidentPage::Cases => view! { <CasesHome /> }.into_any(),
-        ResidentPage::NewCase => view! { <Guard allow=any_account><NewCase /></Guard> }.into_any(),
-        ResidentPage::CaseDetail => {
-            view! { <Guard allow=any_account><CaseDetail /></Guard> }.into_any()
-        }
-        ResidentPage::RetrofitHome => view! { <RetrofitHome /> }.into_any(),
-        ResidentPage::RetrofitFamily => {
-            view! { <Guard allow=not_staff><RetrofitFamily /></Guard> }.into_any()
-        }
-        ResidentPage::RetrofitPlan => {
-            view! { <Guard allow=any_account><RetrofitPlan /></Guard> }.into_any()
-        }
-        ResidentPage::PlanCertificate => {
-            view! { <Guard allow=any_account><PlanCertificate /></Guard> }.into_any()
-        }
-        ResidentPage::RetrofitApplication => {
-            view! { <Guard allow=any_account><RetrofitApplication /></Guard> }.into_any()
-        }
-        ResidentPage::Surveys => view! { <SurveysHome /> }.into_any(),
-        ResidentPage::SurveyAnswer => {
-            view! { <Guard allow=not_staff><SurveyAnswer /></Guard> }.into_any()
-        }
-        ResidentPage::Notifications => {
-            view! { <Guard allow=any_account><Notifications /></Guard> }.into_any()
-        }
-        ResidentPage::Account => {
-            view! { <Guard allow=any_account><AccountPage /></Guard> }.into_any()
-        }
-    })
+fn resident_pages() -> Result<AnyView, SplitLoaderError> {
+    catalog::use_page_texts();
+    Ok(view! {
+        <Routes fallback=NotFound>
+            <Route path=path!("/forgot-password") view=ForgotPassword />
+            <Route path=path!("/services/:service") view=ServicePage />
+            <Route path=path!("/complaints") view=CasesHome />
+            <Route
+                path=path!("/complaints/new")
+                view=|| view! { <Guard allow=any_account><NewCase /></Guard> }
+            />
+            <Route
+                path=path!("/complaints/:id")
+                view=|| view! { <Guard allow=any_account><CaseDetail /></Guard> }
+            />
+            <Route path=path!("/retrofit") view=RetrofitHome />
+            <Route
+                path=path!("/retrofit/family")
+                view=|| view! { <Guard allow=not_staff><RetrofitFamily /></Guard> }
+            />
+            <Route
+                path=path!("/retrofit/applications/:id")
+                view=|| view! { <Guard allow=any_account><RetrofitApplication /></Guard> }
+            />
+            <Route
+                path=path!("/retrofit/applications/:id/plan")
+                view=|| view! { <Guard allow=any_account><RetrofitPlan /></Guard> }
+            />
+            <Route
+                path=path!("/retrofit/applications/:id/plan/certificate")
+                view=|| view! { <Guard allow=any_account><PlanCertificate /></Guard> }
+            />
+            <Route path=path!("/surveys") view=SurveysHome />
+            <Route
+                path=path!("/surveys/:id")
+                view=|| view! { <Guard allow=not_staff><SurveyAnswer /></Guard> }
+            />
+            <Route
+                path=path!("/notifications")
+                view=|| view! { <Guard allow=any_account><Notifications /></Guard> }
+            />
+            <Route
+                path=path!("/account")
+                view=|| view! { <Guard allow=any_account><AccountPage /></Guard> }
+            />
+        </Routes>
+    }
+    .into_any())
 }
 
 #[wasm_split(
@@ -150,44 +136,65 @@ fn resident_page(page: ResidentPage) -> Result<AnyView, SplitLoaderError> {
     fallible,
     preload(preload_staff)
 )]
-fn staff_page(page: StaffPage) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        StaffPage::Queue => view! { <Guard allow=works_cases><Queue /></Guard> }.into_any(),
-        StaffPage::Callbacks => view! { <Guard allow=works_cases><Callbacks /></Guard> }.into_any(),
-        StaffPage::SurveyEdit => {
-            view! { <Guard allow=works_cases><SurveyEdit /></Guard> }.into_any()
-        }
-        StaffPage::SurveyCollect => {
-            view! { <Guard allow=works_cases><SurveyCollect /></Guard> }.into_any()
-        }
-        StaffPage::SurveyResults => {
-            view! { <Guard allow=works_cases><SurveyResultsPage /></Guard> }.into_any()
-        }
-        StaffPage::RetrofitQueue => {
-            view! { <Guard allow=reviews_retrofits><RetrofitQueue /></Guard> }.into_any()
-        }
-        // The page works on the admin's own county; a system admin (who holds the capability
-        // for any county) uses the API with a county named.
-        StaffPage::RetrofitCounty => {
-            view! { <Guard allow=|r| r == Role::CountyAdmin><RetrofitCounty /></Guard> }.into_any()
-        }
-        StaffPage::RetrofitCatalogue => view! {
-            <Guard allow=|r| r == Role::CountyAdmin><RetrofitCatalogue /></Guard>
-        }
-        .into_any(),
-        StaffPage::RetrofitAssessors => view! {
-            <Guard allow=|r| r == Role::CountyAdmin><RetrofitAssessors /></Guard>
-        }
-        .into_any(),
-        StaffPage::Assessments => view! {
-            <Guard allow=|r| r.can(Capability::AssessHomes)><Assessments /></Guard>
-        }
-        .into_any(),
-        StaffPage::PasswordReset => view! {
-            <Guard allow=|r| r.can(Capability::ResetPasswordInPerson)><StaffPasswordReset /></Guard>
-        }
-        .into_any(),
-    })
+fn staff_pages() -> Result<AnyView, SplitLoaderError> {
+    catalog::use_page_texts();
+    Ok(view! {
+        <Routes fallback=NotFound>
+            <Route
+                path=path!("/staff/queue")
+                view=|| view! { <Guard allow=works_cases><Queue /></Guard> }
+            />
+            <Route
+                path=path!("/staff/callbacks")
+                view=|| view! { <Guard allow=works_cases><Callbacks /></Guard> }
+            />
+            <Route
+                path=path!("/surveys/:id/edit")
+                view=|| view! { <Guard allow=works_cases><SurveyEdit /></Guard> }
+            />
+            <Route
+                path=path!("/surveys/:id/collect")
+                view=|| view! { <Guard allow=works_cases><SurveyCollect /></Guard> }
+            />
+            <Route
+                path=path!("/surveys/:id/results")
+                view=|| view! { <Guard allow=works_cases><SurveyResultsPage /></Guard> }
+            />
+            <Route
+                path=path!("/staff/retrofit")
+                view=|| view! { <Guard allow=reviews_retrofits><RetrofitQueue /></Guard> }
+            />
+            // The county pages work on the admin's own county; a system admin (who holds the
+            // capability for any county) uses the API with a county named.
+            <Route
+                path=path!("/county/retrofit")
+                view=|| view! { <Guard allow=county_admin><RetrofitCounty /></Guard> }
+            />
+            <Route
+                path=path!("/county/catalogue")
+                view=|| view! { <Guard allow=county_admin><RetrofitCatalogue /></Guard> }
+            />
+            <Route
+                path=path!("/county/assessors")
+                view=|| view! { <Guard allow=county_admin><RetrofitAssessors /></Guard> }
+            />
+            <Route
+                path=path!("/assess")
+                view=|| view! {
+                    <Guard allow=|r| r.can(Capability::AssessHomes)><Assessments /></Guard>
+                }
+            />
+            <Route
+                path=path!("/staff/password-reset")
+                view=|| view! {
+                    <Guard allow=|r| r.can(Capability::ResetPasswordInPerson)>
+                        <StaffPasswordReset />
+                    </Guard>
+                }
+            />
+        </Routes>
+    }
+    .into_any())
 }
 
 #[wasm_split(
@@ -196,92 +203,30 @@ fn staff_page(page: StaffPage) -> Result<AnyView, SplitLoaderError> {
     fallible,
     preload(preload_admin)
 )]
-fn admin_page(page: AdminPage) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        AdminPage::Policy => {
-            view! { <Guard allow=|r| r.can(Capability::EditPolicy)><Policy /></Guard> }.into_any()
-        }
-        AdminPage::Audit => {
-            view! { <Guard allow=|r| r.can(Capability::ReadAuditLog)><AdminAudit /></Guard> }
-                .into_any()
-        }
-        AdminPage::Accounts => view! {
-            <Guard allow=|r| r.can(Capability::ManageAccounts)><AdminAccounts /></Guard>
-        }
-        .into_any(),
-    })
+fn admin_pages() -> Result<AnyView, SplitLoaderError> {
+    catalog::use_page_texts();
+    Ok(view! {
+        <Routes fallback=NotFound>
+            <Route
+                path=path!("/admin/policy")
+                view=|| view! { <Guard allow=|r| r.can(Capability::EditPolicy)><Policy /></Guard> }
+            />
+            <Route
+                path=path!("/admin/audit")
+                view=|| view! {
+                    <Guard allow=|r| r.can(Capability::ReadAuditLog)><AdminAudit /></Guard>
+                }
+            />
+            <Route
+                path=path!("/admin/accounts")
+                view=|| view! {
+                    <Guard allow=|r| r.can(Capability::ManageAccounts)><AdminAccounts /></Guard>
+                }
+            />
+        </Routes>
+    }
+    .into_any())
 }
-
-/// `lazy_routes!(group_fn, preload_fn, Group { Route => Page, … })`: the route types the router
-/// loads each page of a group with.
-macro_rules! lazy_routes {
-    ($group:ident, $preload:ident, $pages:ident { $($route:ident => $page:ident),* $(,)? }) => {
-        $(
-            pub struct $route;
-
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    Self
-                }
-
-                async fn view(_this: Self) -> AnyView {
-                    $group($pages::$page)
-                        .await
-                        .unwrap_or_else(|_| view! { <ChunkFailed /> }.into_any())
-                }
-
-                async fn preload() {
-                    // A failure shows on the page itself, from `view`.
-                    let _ = $preload().await;
-                }
-            }
-        )*
-    };
-}
-
-lazy_routes!(public_page, preload_public, PublicPage {
-    SignInRoute => SignIn,
-    RegisterRoute => Register,
-    RetrofitCheckRoute => RetrofitCheck,
-    VerifyRoute => Verify,
-});
-
-lazy_routes!(resident_page, preload_resident, ResidentPage {
-    ForgotPasswordRoute => ForgotPassword,
-    ServiceRoute => Service,
-    CasesRoute => Cases,
-    NewCaseRoute => NewCase,
-    CaseDetailRoute => CaseDetail,
-    RetrofitHomeRoute => RetrofitHome,
-    RetrofitFamilyRoute => RetrofitFamily,
-    RetrofitApplicationRoute => RetrofitApplication,
-    RetrofitPlanRoute => RetrofitPlan,
-    PlanCertificateRoute => PlanCertificate,
-    SurveysRoute => Surveys,
-    SurveyAnswerRoute => SurveyAnswer,
-    NotificationsRoute => Notifications,
-    AccountRoute => Account,
-});
-
-lazy_routes!(staff_page, preload_staff, StaffPage {
-    QueueRoute => Queue,
-    CallbacksRoute => Callbacks,
-    SurveyEditRoute => SurveyEdit,
-    SurveyCollectRoute => SurveyCollect,
-    SurveyResultsRoute => SurveyResults,
-    RetrofitQueueRoute => RetrofitQueue,
-    RetrofitCountyRoute => RetrofitCounty,
-    RetrofitCatalogueRoute => RetrofitCatalogue,
-    RetrofitAssessorsRoute => RetrofitAssessors,
-    AssessmentsRoute => Assessments,
-    StaffPasswordResetRoute => PasswordReset,
-});
-
-lazy_routes!(admin_page, preload_admin, AdminPage {
-    PolicyRoute => Policy,
-    AuditRoute => Audit,
-    AccountsRoute => Accounts,
-});
 
 /// Fetch the chunks the signed-in account's pages are in, once, while the phone is idle, so
 /// the next page opens without waiting for the network. A failed fetch is retried when the
@@ -353,6 +298,10 @@ fn not_staff(role: Role) -> bool {
 /// Staff who handle complaints (the server applies the same table to the data).
 fn works_cases(role: Role) -> bool {
     role.can(Capability::WorkCases)
+}
+
+fn county_admin(role: Role) -> bool {
+    role == Role::CountyAdmin
 }
 
 /// Staff who review retrofit applications of their jurisdiction.

@@ -4,8 +4,9 @@
 //! (`app/src/routes.rs`). When the server answers a deep link such as `/complaints/new` with
 //! the app shell, it names the chunks of that page's group in a `Link: rel=preload` header, so
 //! the browser downloads them beside the main module instead of after it has started. The
-//! table lives here because both sides must agree on it: the app's router declares the same
-//! paths, and a server test reads the app's router to check that they do.
+//! table lives here because both sides must agree on it: the app picks the chunk to load for a
+//! path from it, each chunk's router declares the same paths, and a server test reads the
+//! app's routers to check that they do.
 
 /// A group of pages compiled into one lazily loaded chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -95,12 +95,14 @@ pub fn ensure_wasm_target() -> Result<()> {
     Ok(())
 }
 
-/// npm packages for wasm-opt (binaryen), the browser tests and Lighthouse, from the lock file.
+/// npm packages for wasm-opt (binaryen), esbuild, the browser tests and Lighthouse, from the
+/// lock file.
 pub fn ensure_npm_packages(root: &Path) -> Result<()> {
     let dir = root.join("end2end");
     if dir.join("node_modules/.bin/wasm-opt").exists()
         && dir.join("node_modules/@playwright/test").exists()
         && dir.join("node_modules/.bin/lighthouse").exists()
+        && dir.join("node_modules/.bin/esbuild").exists()
     {
         return Ok(());
     }
