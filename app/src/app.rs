@@ -3,15 +3,15 @@
 use crate::api;
 use crate::components::layout::Layout;
 use crate::pages::{home::Home, not_found::NotFound};
-use crate::routes::{group_pages, prefetch};
+use crate::routes::{group_pages, load_group, prefetch};
 use crate::state::{Prefs, Session};
 use anju_domain::pages::{group_of_path, PageGroup};
 use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
 use leptos::task::spawn_local;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
 use leptos_router::location::{BrowserUrl, LocationProvider};
-use send_wrapper::SendWrapper;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -99,15 +99,28 @@ fn Pages() -> impl IntoView {
                 ready();
                 view! { <NotFound /> }.into_any()
             }
-            // The chunk's loader awaits JavaScript promises, which are not `Send`; the app runs
-            // on the one browser thread, which the wrapper checks.
+            // Loaded by a task rather than under `<Suspense>`: that machinery (and the wrapper
+            // that would make the loader's future `Send`) cost the main module ~2 KB brotli.
+            // The slot is read once, when the task fills it; leaving the group disposes it.
             Area::Group(group) => {
-                let page = SendWrapper::new(async move {
-                    let page = group_pages(group).await;
+                let page = RwSignal::new_local(None::<AnyView>);
+                // The group's pages are built in the task, under this owner (their router
+                // needs the `<Router>`'s context) but tracked by nothing here.
+                spawn_local(ScopedFuture::new_untracked(async move {
+                    load_group(group).await;
+                    if page.is_disposed() {
+                        // Gone elsewhere while it downloaded: nothing to build or announce.
+                        return;
+                    }
+                    let loaded = group_pages(group).await;
                     ready();
-                    page
-                });
-                view! { <Suspense fallback=|| ()>{Suspend::new(page)}</Suspense> }.into_any()
+                    page.try_set(Some(loaded));
+                }));
+                (move || {
+                    page.track();
+                    page.try_update_untracked(Option::take).flatten()
+                })
+                .into_any()
             }
         }
     }

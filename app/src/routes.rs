@@ -1,13 +1,15 @@
 //! Pages that load on demand. A visitor's first download holds the frame, the home page and
-//! the not-found page; every other page is in one of four groups (public, resident, staff,
-//! admin) whose code, router included, arrives as a wasm chunk when one of the group's pages is
-//! first opened, or earlier when [`prefetch`] fetched it while the phone was idle. The app's
-//! root picks the group from the path ([`group_pages`]). `cargo xtask dist` splits the groups
-//! out and prints their sizes.
+//! the not-found page; every other page is in one of five groups (public, resident, retrofit,
+//! staff, admin) whose code, router included, arrives as a wasm chunk when one of the group's
+//! pages is first opened, or earlier when [`prefetch`] fetched it while the phone was idle.
+//! The app's root picks the group from the path ([`group_pages`]). `cargo xtask dist` splits
+//! the groups out and prints their sizes.
 //!
-//! Four groups rather than one chunk per page: the splitter writes one file for each set of
-//! splits that share code, so twenty page splits came to 176 files (up to 65 requests for one
-//! page on a mobile network), and four groups to fifteen.
+//! Groups rather than one chunk per page: the splitter writes one file for each set of splits
+//! that share code, so twenty page splits came to 176 files (up to 65 requests for one page on
+//! a mobile network); five groups come to 30. Retrofit is a group of its own so that filing a
+//! complaint does not download the retrofit screens: the complaint form's group and its shared
+//! chunks were 557 KB brotli with them, 283 KB without.
 //!
 //! A chunk that fails to load (no network, or a deploy removed it) leaves the app running:
 //! the page says so and offers a reload, instead of the panic that aborts the wasm module.
@@ -37,14 +39,28 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use leptos_router::components::{Route, Routes};
 use leptos_router::path;
 
+/// Download a group's chunks (if not yet here) without building its pages; a failure shows
+/// when [`group_pages`] is called.
+pub async fn load_group(group: PageGroup) {
+    let _ = match group {
+        PageGroup::Public => preload_public().await,
+        PageGroup::Resident => preload_resident().await,
+        PageGroup::Retrofit => preload_retrofit().await,
+        PageGroup::Staff => preload_staff().await,
+        PageGroup::Admin => preload_admin().await,
+    };
+}
+
 /// The pages of one group, as the router of its chunk. `group` comes from
 /// [`anju_domain::pages::group_of_path`], the table the server's preload header also reads, so
-/// the main module holds no route table: each chunk brings its own `<Routes>` (in the main
-/// module the router's matching code for thirty routes was ~40 KB of code).
+/// the main module holds no route table: each chunk brings its own `<Routes>`. (In the main
+/// module, the thirty routes' matching code and lazy-route plumbing were ~29 KB of the first
+/// load's brotli bytes.)
 pub async fn group_pages(group: PageGroup) -> AnyView {
     let loaded = match group {
         PageGroup::Public => public_pages().await,
         PageGroup::Resident => resident_pages().await,
+        PageGroup::Retrofit => retrofit_pages().await,
         PageGroup::Staff => staff_pages().await,
         PageGroup::Admin => admin_pages().await,
     };
@@ -95,6 +111,34 @@ fn resident_pages() -> Result<AnyView, SplitLoaderError> {
                 path=path!("/complaints/:id")
                 view=|| view! { <Guard allow=any_account><CaseDetail /></Guard> }
             />
+            <Route path=path!("/surveys") view=SurveysHome />
+            <Route
+                path=path!("/surveys/:id")
+                view=|| view! { <Guard allow=not_staff><SurveyAnswer /></Guard> }
+            />
+            <Route
+                path=path!("/notifications")
+                view=|| view! { <Guard allow=any_account><Notifications /></Guard> }
+            />
+            <Route
+                path=path!("/account")
+                view=|| view! { <Guard allow=any_account><AccountPage /></Guard> }
+            />
+        </Routes>
+    }
+    .into_any())
+}
+
+#[wasm_split(
+    retrofit,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_retrofit)
+)]
+fn retrofit_pages() -> Result<AnyView, SplitLoaderError> {
+    catalog::use_page_texts();
+    Ok(view! {
+        <Routes fallback=NotFound>
             <Route path=path!("/retrofit") view=RetrofitHome />
             <Route
                 path=path!("/retrofit/family")
@@ -111,19 +155,6 @@ fn resident_pages() -> Result<AnyView, SplitLoaderError> {
             <Route
                 path=path!("/retrofit/applications/:id/plan/certificate")
                 view=|| view! { <Guard allow=any_account><PlanCertificate /></Guard> }
-            />
-            <Route path=path!("/surveys") view=SurveysHome />
-            <Route
-                path=path!("/surveys/:id")
-                view=|| view! { <Guard allow=not_staff><SurveyAnswer /></Guard> }
-            />
-            <Route
-                path=path!("/notifications")
-                view=|| view! { <Guard allow=any_account><Notifications /></Guard> }
-            />
-            <Route
-                path=path!("/account")
-                view=|| view! { <Guard allow=any_account><AccountPage /></Guard> }
             />
         </Routes>
     }
@@ -247,11 +278,12 @@ const PREFETCH_DELAY: std::time::Duration = std::time::Duration::from_secs(3);
 fn prefetch_when_idle(role: Option<Role>) {
     request_idle_callback(move || {
         leptos::task::spawn_local(async move {
-            let _ = preload_public().await;
-            let _ = preload_resident().await;
+            load_group(PageGroup::Public).await;
+            load_group(PageGroup::Resident).await;
+            load_group(PageGroup::Retrofit).await;
             let Some(role) = role else { return };
             if role.is_staff() {
-                let _ = preload_staff().await;
+                load_group(PageGroup::Staff).await;
             }
             let admin = [
                 Capability::EditPolicy,
@@ -259,7 +291,7 @@ fn prefetch_when_idle(role: Option<Role>) {
                 Capability::ManageAccounts,
             ];
             if admin.into_iter().any(|c| role.can(c)) {
-                let _ = preload_admin().await;
+                load_group(PageGroup::Admin).await;
             }
         })
     });

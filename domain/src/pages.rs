@@ -13,8 +13,12 @@
 pub enum PageGroup {
     /// Sign-in, registration and the eligibility check: where links and searches land.
     Public,
-    /// What residents and their families open once they are signed in.
+    /// What residents and their families open once they are signed in: complaints, surveys,
+    /// notifications, the account.
     Resident,
+    /// A household's retrofit: its applications, the plan and its signature, the certificate.
+    /// Apart from the complaint pages, so filing a complaint does not download them.
+    Retrofit,
     /// Pages of community, street and county staff.
     Staff,
     /// Pages of system administrators.
@@ -22,9 +26,10 @@ pub enum PageGroup {
 }
 
 impl PageGroup {
-    pub const ALL: [PageGroup; 4] = [
+    pub const ALL: [PageGroup; 5] = [
         PageGroup::Public,
         PageGroup::Resident,
+        PageGroup::Retrofit,
         PageGroup::Staff,
         PageGroup::Admin,
     ];
@@ -35,6 +40,7 @@ impl PageGroup {
         match self {
             PageGroup::Public => "public",
             PageGroup::Resident => "resident",
+            PageGroup::Retrofit => "retrofit",
             PageGroup::Staff => "staff",
             PageGroup::Admin => "admin",
         }
@@ -57,13 +63,13 @@ pub const LAZY_ROUTES: &[(&str, PageGroup)] = &[
     ("/complaints", PageGroup::Resident),
     ("/complaints/new", PageGroup::Resident),
     ("/complaints/:id", PageGroup::Resident),
-    ("/retrofit", PageGroup::Resident),
-    ("/retrofit/family", PageGroup::Resident),
-    ("/retrofit/applications/:id", PageGroup::Resident),
-    ("/retrofit/applications/:id/plan", PageGroup::Resident),
+    ("/retrofit", PageGroup::Retrofit),
+    ("/retrofit/family", PageGroup::Retrofit),
+    ("/retrofit/applications/:id", PageGroup::Retrofit),
+    ("/retrofit/applications/:id/plan", PageGroup::Retrofit),
     (
         "/retrofit/applications/:id/plan/certificate",
-        PageGroup::Resident,
+        PageGroup::Retrofit,
     ),
     ("/surveys", PageGroup::Resident),
     ("/surveys/:id", PageGroup::Resident),

@@ -39,7 +39,7 @@ test('a deep link names its chunks in the shell, and the browser fetches each of
   // The public group's own chunk and the shared chunks it needs, none of another group.
   const preloaded = [...link.matchAll(/<([^>]+)>; rel=preload; as=fetch; crossorigin/g)].map(m => m[1]);
   expect(preloaded.some(p => chunk('public').test(p))).toBe(true);
-  expect(preloaded.filter(p => /split-(resident|staff|admin)-/.test(p))).toEqual([]);
+  expect(preloaded.filter(p => /split-(resident|retrofit|staff|admin)-/.test(p))).toEqual([]);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('注册账户');
   await page.waitForLoadState('networkidle');
   // The split loader's own fetch is served from the preload: a mismatch (say, of the
@@ -47,6 +47,34 @@ test('a deep link names its chunks in the shell, and the browser fetches each of
   for (const file of preloaded) {
     expect(fetched.filter(p => p === file), file).toHaveLength(1);
   }
+});
+
+test('a page left while its code downloads never replaces the page opened after it', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', e => errors.push(e.message));
+  await signIn(page, '13800000001', 'anju-resident-2026');
+  // A slow network: the retrofit pages take seconds to arrive.
+  let release = () => {};
+  const held = new Promise<void>(resolve => (release = resolve));
+  await page.route(chunk('retrofit'), async route => {
+    await held;
+    await route.continue();
+  });
+  const nav = page.getByRole('navigation');
+  await nav.getByRole('link', { name: '适老化改造' }).click();
+  await nav.getByRole('link', { name: '投诉与咨询' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('物业投诉与咨询');
+  await expect(page).toHaveURL(/\/complaints$/);
+  // The retrofit code arrives after all: the complaints page stays, at its own address.
+  release();
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('物业投诉与咨询');
+  await expect(page).toHaveURL(/\/complaints$/);
+  // And the retrofit pages open at once when asked for again.
+  await nav.getByRole('link', { name: '适老化改造' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('居家适老化改造');
+  await expect(page).toHaveURL(/\/retrofit$/);
+  expect(errors).toEqual([]);
 });
 
 test('a page whose code cannot be downloaded says so, offers a reload, and the app keeps working', async ({ page }) => {

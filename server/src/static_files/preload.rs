@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn an_unknown_group_is_an_error_not_a_silent_gap() {
-        assert!(PagePreloads::parse(r#"{"retrofit":["a.wasm"]}"#).is_err());
+        assert!(PagePreloads::parse(r#"{"warehouse":["a.wasm"]}"#).is_err());
         assert!(PagePreloads::parse("not json").is_err());
     }
 
