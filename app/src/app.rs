@@ -100,7 +100,7 @@ fn Pages() -> impl IntoView {
                 view! { <NotFound /> }.into_any()
             }
             // Loaded by a task rather than under `<Suspense>`: that machinery (and the wrapper
-            // that would make the loader's future `Send`) cost the main module ~2 KB brotli.
+            // that would make the loader's future `Send`) cost the main module ~4 KB brotli.
             // The slot is read once, when the task fills it; leaving the group disposes it.
             Area::Group(group) => {
                 let page = RwSignal::new_local(None::<AnyView>);

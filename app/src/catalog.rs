@@ -3,12 +3,11 @@
 //! so every module (the HTTP client too) can name its text by key.
 //!
 //! Chinese is built in, in two parts (`build.rs` cuts the file): the texts the main module
-//! names are in the first download; the rest is built into the page groups' code, so it
-//! arrives with the first chunk of pages, which calls [`use_page_texts`] before it renders.
-//! English is fetched when chosen: built in, it was ~9 KB of every
-//! visitor's first download (brotli) for the few who read English. The app knows only the
-//! English text's hash, which names the file `cargo xtask dist` writes
-//! ([`anju_domain::bundle::english_catalog_file`]).
+//! names are in the first download; the rest (~12 KB brotli) is built into the page groups'
+//! code, so it arrives with the first chunk of pages, which calls [`use_page_texts`] before it
+//! renders. English is fetched when chosen: built in, it was ~9 KB of every visitor's first
+//! download (brotli) for the few who read English. The app knows only the English text's hash,
+//! which names the file `cargo xtask dist` writes ([`anju_domain::bundle::english_catalog_file`]).
 
 use anju_domain::Locale;
 use std::sync::OnceLock;
@@ -20,7 +19,7 @@ const EN_HASH: u64 = anju_domain::bundle::fnv1a64(include_bytes!("../i18n/en.txt
 static EN: OnceLock<&'static str> = OnceLock::new();
 
 /// Make the pages' Chinese texts available. Called only from the page groups' chunks, so the
-/// texts (~40 KB) are data of the chunk the groups share, not of the main module.
+/// texts (~40 KB raw) are data of the chunk the groups share, not of the main module.
 pub fn use_page_texts() {
     ZH_PAGES.get_or_init(|| include_str!(concat!(env!("OUT_DIR"), "/zh-CN.pages.txt")));
 }
