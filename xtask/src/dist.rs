@@ -237,11 +237,9 @@ fn optimise_wasm(root: &Path, files: &[PathBuf]) -> Result<()> {
                             return Ok(());
                         };
                         let before = std::fs::metadata(wasm)?.len();
-                        let output = Command::new(&wasm_opt)
-                            .arg(wasm)
-                            .arg("-o")
-                            .arg(wasm)
-                            .args([
+                        rewrite_with(
+                            "wasm-opt",
+                            Command::new(&wasm_opt).arg(wasm).arg("-o").arg(wasm).args([
                                 "-Oz",
                                 "--enable-bulk-memory",
                                 "--enable-nontrapping-float-to-int",
@@ -249,16 +247,9 @@ fn optimise_wasm(root: &Path, files: &[PathBuf]) -> Result<()> {
                                 "--enable-mutable-globals",
                                 "--enable-reference-types",
                                 "--enable-multivalue",
-                            ])
-                            .output()
-                            .context("starting wasm-opt")?;
-                        if !output.status.success() {
-                            bail!(
-                                "wasm-opt failed on {}: {}",
-                                wasm.display(),
-                                String::from_utf8_lossy(&output.stderr)
-                            );
-                        }
+                            ]),
+                            wasm,
+                        )?;
                         let after = std::fs::metadata(wasm)?.len();
                         let name = wasm.file_name().unwrap_or_default().to_string_lossy();
                         println!("  wasm-opt {name}: {before} -> {after} bytes");
@@ -283,20 +274,28 @@ fn minify(root: &Path, files: &[PathBuf]) -> Result<()> {
         return Ok(());
     }
     for file in files {
-        let output = Command::new(&esbuild)
-            .arg(file)
-            .arg("--minify")
-            .arg(format!("--outfile={}", file.display()))
-            .args(["--allow-overwrite", "--log-level=error"])
-            .output()
-            .context("starting esbuild")?;
-        if !output.status.success() {
-            bail!(
-                "esbuild failed on {}: {}",
-                file.display(),
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
+        rewrite_with(
+            "esbuild",
+            Command::new(&esbuild)
+                .arg(file)
+                .arg("--minify")
+                .arg(format!("--outfile={}", file.display()))
+                .args(["--allow-overwrite", "--log-level=error"]),
+            file,
+        )?;
+    }
+    Ok(())
+}
+
+/// Run a tool that rewrites `file` in place; its error output becomes the error.
+fn rewrite_with(tool: &str, cmd: &mut Command, file: &Path) -> Result<()> {
+    let output = cmd.output().with_context(|| format!("starting {tool}"))?;
+    if !output.status.success() {
+        bail!(
+            "{tool} failed on {}: {}",
+            file.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     Ok(())
 }
