@@ -117,11 +117,19 @@ impl FromRequestParts<AppState> for CurrentUser {
     ) -> Result<Self, Self::Rejection> {
         let token = session_token(state, &parts.headers).ok_or(ApiError::Unauthenticated)?;
         let hash = token_hash(&token);
-        let signed_in = state
-            .db
-            .signed_in(&hash)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
+        let signed_in = match state.sessions.get(&hash) {
+            Some(cached) => cached,
+            None => {
+                let generation = crate::session_cache::generation();
+                let read = state
+                    .db
+                    .signed_in(&hash)
+                    .await?
+                    .ok_or(ApiError::Unauthenticated)?;
+                state.sessions.put(&hash, generation, read.clone());
+                read
+            }
+        };
         let now = state.clock.now();
         let policy = &state.settings.policy;
         if now - signed_in.session_last_seen_at > policy.session_idle_secs
@@ -136,6 +144,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         // slack on a 30-minute idle timeout is harmless.
         if now - signed_in.session_last_seen_at >= 60 {
             state.db.touch_session(&hash, now).await?;
+            state.sessions.touched(&hash, now);
         }
         let account = signed_in.account;
         Ok(CurrentUser(account))

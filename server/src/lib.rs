@@ -20,6 +20,7 @@ pub mod limits;
 pub mod paging;
 pub mod photos;
 pub mod routes;
+pub mod session_cache;
 pub mod shanghai;
 pub mod sms;
 pub mod static_files;
@@ -54,6 +55,7 @@ pub struct AppState {
     /// Working calendars per community (shipped notices plus what admins stored).
     pub calendars: Arc<calendars::CalendarCache>,
     pub blobs: photos::BlobStore,
+    pub sessions: Arc<session_cache::SessionCache>,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
             settings: Arc::new(settings),
             clock: Clock::default(),
             calendars: Arc::new(calendars::CalendarCache::default()),
+            sessions: Arc::new(session_cache::SessionCache::default()),
         }
     }
 }

@@ -4,7 +4,8 @@
 
 use sha2::{Digest, Sha256};
 use std::io::Cursor;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Policy numbers for uploads.
 #[derive(Clone, Debug)]
@@ -121,12 +122,15 @@ pub fn clean(bytes: &[u8], limits: &PhotoLimits) -> Result<CleanPhoto, PhotoErro
 /// an object store can implement the same two calls.
 #[derive(Clone, Debug)]
 pub struct BlobStore {
-    dir: PathBuf,
+    /// Shared: the state is cloned for every request.
+    dir: Arc<Path>,
 }
 
 impl BlobStore {
     pub fn local(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+        Self {
+            dir: Arc::from(dir.into()),
+        }
     }
 
     fn path(&self, hash: &str, ext: &str) -> Option<PathBuf> {

@@ -154,6 +154,7 @@ impl Tx {
         account_id: i64,
         prefs: Preferences,
     ) -> Result<(), sqlx::Error> {
+        self.changes_sign_in();
         with_tx!(self, |conn| {
             sqlx::query("UPDATE accounts SET elder_mode = $1, locale = $2 WHERE id = $3")
                 .bind(prefs.elder_mode)
@@ -172,6 +173,7 @@ impl Tx {
         hash: &str,
         temporary_until: Option<i64>,
     ) -> Result<(), sqlx::Error> {
+        self.changes_sign_in();
         with_tx!(self, |conn| {
             sqlx::query(
                     "UPDATE accounts SET password_hash = $1, temporary_password_expires_at = $2 WHERE id = $3",
@@ -190,6 +192,7 @@ impl Tx {
         account_id: i64,
         now: i64,
     ) -> Result<(), sqlx::Error> {
+        self.changes_sign_in();
         with_tx!(self, |conn| {
             sqlx::query("UPDATE accounts SET phone_verified_at = $1 WHERE id = $2")
                 .bind(now)

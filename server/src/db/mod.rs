@@ -16,6 +16,7 @@ pub mod cases;
 pub mod decode;
 pub mod guardians;
 pub mod item_counts;
+pub mod json_page;
 pub mod jurisdictions;
 pub mod notifications;
 pub mod photos;

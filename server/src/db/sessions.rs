@@ -13,7 +13,7 @@ pub struct SessionRow {
 }
 
 /// A live session with its account, read together on every signed-in request.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SignedIn {
     pub session_created_at: i64,
     pub session_last_seen_at: i64,
@@ -123,6 +123,7 @@ impl Tx {
     }
 
     pub async fn delete_session(&mut self, token_hash: &str) -> Result<(), sqlx::Error> {
+        self.changes_sign_in();
         with_tx!(self, |conn| {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(token_hash)
@@ -139,6 +140,7 @@ impl Tx {
         account_id: i64,
         keep: Option<&str>,
     ) -> Result<u64, sqlx::Error> {
+        self.changes_sign_in();
         with_tx!(self, |conn| {
             sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
                 .bind(account_id)

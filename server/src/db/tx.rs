@@ -9,7 +9,14 @@
 
 use super::Db;
 
-pub enum Tx {
+pub struct Tx {
+    pub(crate) inner: TxInner,
+    /// Set by the methods that end a session or change what a sign-in carries of an account
+    /// ([`super::sessions::SignedIn`]): committing then retires every cached sign-in.
+    sign_in_changed: bool,
+}
+
+pub(crate) enum TxInner {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
@@ -18,12 +25,12 @@ pub enum Tx {
 /// `&mut PgConnection`); the body is expanded once per backend, like [`super::with_db!`].
 macro_rules! with_tx {
     ($tx:expr, |$conn:ident| $body:expr) => {
-        match $tx {
-            $crate::db::Tx::Sqlite(t) => {
+        match &mut $tx.inner {
+            $crate::db::tx::TxInner::Sqlite(t) => {
                 let $conn: &mut sqlx::SqliteConnection = &mut *t;
                 $body
             }
-            $crate::db::Tx::Postgres(t) => {
+            $crate::db::tx::TxInner::Postgres(t) => {
                 let $conn: &mut sqlx::PgConnection = &mut *t;
                 $body
             }
@@ -35,19 +42,34 @@ pub(crate) use with_tx;
 impl Db {
     /// Begin a change (on SQLite, on the writer connection).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
-            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let inner = match self {
+            Db::Sqlite { writer, .. } => TxInner::Sqlite(writer.begin().await?),
+            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            sign_in_changed: false,
         })
     }
 }
 
 impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await,
-            Tx::Postgres(t) => t.commit().await,
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
         }
+        // After the commit, not before: a sign-in read between the two would be cached as
+        // current although it is not.
+        if self.sign_in_changed {
+            crate::session_cache::sign_in_data_changed();
+        }
+        Ok(())
+    }
+
+    /// This change ends a session or changes an account's sign-in data (see [`Tx::commit`]).
+    pub(crate) fn changes_sign_in(&mut self) {
+        self.sign_in_changed = true;
     }
 
     /// Steps that may meet a unique constraint (a retried request, two at once) run between

@@ -1,7 +1,7 @@
 //! HTTP routes. `/api/*` is JSON only and never falls back to the app; everything else is
 //! the built app from `dist/`.
 
-pub(crate) mod accounts;
+mod accounts;
 pub(crate) mod audit;
 mod calendar;
 pub(crate) mod cases;

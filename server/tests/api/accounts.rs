@@ -188,6 +188,14 @@ async fn preferences_are_remembered_per_account(app: TestApp) {
         ))
         .await;
     assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    // The session that saved them sees them on its next request (its sign-in was cached).
+    let session = app.get("/api/session", Some(&cookie)).await;
+    assert_eq!(
+        session.body["account"]["preferences"],
+        json!({ "elder_mode": true, "locale": "en" }),
+        "{}",
+        session.body
+    );
     let me = app.sign_in("13900000004", "a quiet courtyard").await;
     assert_eq!(
         me.body["preferences"],

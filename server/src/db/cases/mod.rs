@@ -36,8 +36,9 @@ pub struct CaseRow {
 }
 
 /// A case as lists show it: one query per page joins in the category, community and resident
-/// names (see `anju_domain::complaint::CaseSummary`).
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// names (see `anju_domain::complaint::CaseSummary`), read as one JSON page
+/// ([`super::json_page`]).
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CaseListRow {
     pub id: i64,
     pub reference: String,
@@ -45,15 +46,33 @@ pub struct CaseListRow {
     pub category_code: String,
     pub category_name: Option<String>,
     pub category_name_en: Option<String>,
-    #[sqlx(try_from = "String")]
+    #[serde(deserialize_with = "super::json_page::text")]
     pub state: CaseState,
     pub community_name: Option<String>,
     pub resident_name: Option<String>,
     pub created_at: i64,
     pub acknowledged_at: Option<i64>,
     pub next_due_at: i64,
+    #[serde(deserialize_with = "super::json_page::flag")]
     pub major: bool,
 }
+
+/// [`CaseListRow`]'s fields, the output columns of [`LIST_SELECT`].
+const LIST_FIELDS: &[&str] = &[
+    "id",
+    "reference",
+    "kind",
+    "category_code",
+    "category_name",
+    "category_name_en",
+    "state",
+    "community_name",
+    "resident_name",
+    "created_at",
+    "acknowledged_at",
+    "next_due_at",
+    "major",
+];
 
 const LIST_SELECT: &str = "SELECT c.id, c.reference, c.kind, c.category_code,
         cat.name AS category_name, cat.name_en AS category_name_en, c.state,

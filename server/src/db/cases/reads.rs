@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::db::decode::decode_err;
+use crate::db::json_page;
 use crate::db::scope::Scope;
 use crate::db::{with_db, with_tx, Db, Tx};
 use anju_domain::category::{CaseKind, Category};
@@ -178,20 +179,26 @@ impl Db {
         before_id: i64,
         limit: i64,
     ) -> Result<Vec<CaseListRow>, sqlx::Error> {
-        let sql = format!(
-            "{LIST_SELECT} WHERE c.resident_account_id = $1 AND c.id < $2 ORDER BY c.id DESC LIMIT $3"
+        let sql = json_page::page_sql(
+            self,
+            LIST_FIELDS,
+            &format!(
+                "{LIST_SELECT} WHERE c.resident_account_id = $1 AND c.id < $2 ORDER BY c.id DESC LIMIT $3"
+            ),
+            "t.id DESC",
         );
-        with_db!(
+        let page: String = with_db!(
             self,
             read | pool | {
-                sqlx::query_as(&sql)
+                sqlx::query_scalar(&sql)
                     .bind(account_id)
                     .bind(before_id)
                     .bind(limit)
-                    .fetch_all(pool)
+                    .fetch_one(pool)
                     .await
             }
-        )
+        )?;
+        json_page::rows(&page)
     }
 
     /// Staff queue: open cases in the subtree by time left (paused ones, without a running
@@ -209,16 +216,21 @@ impl Db {
             None => "c.scope_path LIKE $1 || '%'".to_owned(),
         };
         // The state test is written as in the partial indexes' WHERE, so they apply.
-        let sql = format!(
-            "{LIST_SELECT}
-             WHERE {filter} AND c.state NOT IN ('resolved', 'closed') AND c.next_due_at <= $2
-               AND (c.next_due_at, c.id) > ($3, $4)
-             ORDER BY c.next_due_at, c.id LIMIT $5"
+        let sql = json_page::page_sql(
+            self,
+            LIST_FIELDS,
+            &format!(
+                "{LIST_SELECT}
+                 WHERE {filter} AND c.state NOT IN ('resolved', 'closed') AND c.next_due_at <= $2
+                   AND (c.next_due_at, c.id) > ($3, $4)
+                 ORDER BY c.next_due_at, c.id LIMIT $5"
+            ),
+            "t.next_due_at, t.id",
         );
-        with_db!(
+        let page: String = with_db!(
             self,
             read | pool | {
-                let query = sqlx::query_as(&sql);
+                let query = sqlx::query_scalar(&sql);
                 let query = match scope.level_column() {
                     Some((_, id)) => query.bind(id),
                     None => query.bind(scope.prefix()),
@@ -228,10 +240,11 @@ impl Db {
                     .bind(after.0)
                     .bind(after.1)
                     .bind(limit)
-                    .fetch_all(pool)
+                    .fetch_one(pool)
                     .await
             }
-        )
+        )?;
+        json_page::rows(&page)
     }
 }
 
