@@ -62,6 +62,9 @@ enum Command {
         complaints: i64,
         #[arg(long)]
         applications: i64,
+        /// Responses to a monthly survey of every community, 500 a month back from now.
+        #[arg(long, default_value_t = 0)]
+        survey_responses: i64,
     },
     /// Check a signed plan's certificate code against the record: exit 0 when the stored plan
     /// still hashes to what was signed, 1 when it does not, 2 for a code never issued.
@@ -184,9 +187,15 @@ async fn main() -> anyhow::Result<()> {
         Command::VolumeData {
             complaints,
             applications,
+            survey_responses,
         } => {
-            demo::seed_volume(&db, complaints, applications, now).await?;
-            tracing::info!(complaints, applications, "volume data loaded");
+            demo::seed_volume(&db, complaints, applications, survey_responses, now).await?;
+            tracing::info!(
+                complaints,
+                applications,
+                survey_responses,
+                "volume data loaded"
+            );
         }
         Command::CreateAdmin { phone, name } => cli::create_admin(&db, &phone, &name, now).await?,
         Command::Audit {

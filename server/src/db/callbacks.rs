@@ -83,6 +83,49 @@ impl Db {
         )
     }
 
+    /// The latest call-back of each complaint a community handled in `[from, to)` (the
+    /// monthly report), by case id, in one query.
+    pub async fn latest_callbacks_of_handled(
+        &self,
+        community_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<std::collections::HashMap<i64, CallbackRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(
+                    "SELECT cb.case_id, cb.called_by, cb.called_at, cb.reached, cb.satisfied, cb.comment
+                     FROM callbacks cb
+                     WHERE cb.case_id IN (
+                         SELECT id FROM cases WHERE community_id = $1 AND kind = 'complaint'
+                            AND state IN ('resolved', 'closed') AND handled_at >= $2 AND handled_at < $3)
+                       AND cb.id = (SELECT MAX(l.id) FROM callbacks l WHERE l.case_id = cb.case_id)",
+                )
+                .bind(community_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get("case_id")?,
+                        CallbackRow {
+                            called_by: r.try_get("called_by")?,
+                            called_at: r.try_get("called_at")?,
+                            reached: r.try_get("reached")?,
+                            satisfied: r.try_get("satisfied")?,
+                            comment: r.try_get("comment")?,
+                        },
+                    ))
+                })
+                .collect()
+                }
+        )
+    }
+
     /// The latest call-back of a case, if any.
     pub async fn latest_callback(&self, case_id: i64) -> Result<Option<CallbackRow>, sqlx::Error> {
         with_db!(

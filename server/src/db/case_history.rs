@@ -5,6 +5,7 @@ use super::audit::Audit;
 use super::{with_db, with_tx, Db, Tx};
 use anju_domain::complaint::{CaseState, Rating};
 use sqlx::Row;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
@@ -61,6 +62,65 @@ impl Db {
 
     pub async fn case_targets_met(&self, case_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
         with_db!(self, read | pool | targets_met(pool, case_id).await)
+    }
+}
+
+/// The clock history of every case a community filed in `[from, to)`, for the monthly report:
+/// two queries for the whole month instead of two per case.
+#[derive(Default)]
+pub struct FiledCaseHistory {
+    pub pauses: HashMap<i64, Vec<(i64, Option<i64>)>>,
+    pub met: HashMap<i64, Vec<(String, i64)>>,
+}
+
+impl Db {
+    pub async fn history_of_cases_filed_in(
+        &self,
+        community_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<FiledCaseHistory, sqlx::Error> {
+        const FILED: &str =
+            "SELECT id FROM cases WHERE community_id = $1 AND created_at >= $2 AND created_at < $3";
+        let mut history = FiledCaseHistory::default();
+        with_db!(
+            self,
+            read | pool
+                | {
+                    for r in sqlx::query(&format!(
+                        "SELECT case_id, from_at, until_at FROM case_pauses
+                     WHERE case_id IN ({FILED}) ORDER BY case_id, id"
+                    ))
+                    .bind(community_id)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(pool)
+                    .await?
+                    {
+                        history
+                            .pauses
+                            .entry(r.try_get("case_id")?)
+                            .or_default()
+                            .push((r.try_get("from_at")?, r.try_get("until_at")?));
+                    }
+                    for r in sqlx::query(&format!(
+                    "SELECT case_id, target, met_at FROM case_targets_met WHERE case_id IN ({FILED})"
+                ))
+                .bind(community_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(pool)
+                .await?
+                {
+                    history
+                        .met
+                        .entry(r.try_get("case_id")?)
+                        .or_default()
+                        .push((r.try_get("target")?, r.try_get("met_at")?));
+                }
+                }
+        );
+        Ok(history)
     }
 }
 

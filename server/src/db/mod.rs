@@ -128,6 +128,10 @@ impl Db {
         Ok(Db::Sqlite { writer, reader })
     }
 
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Db::Postgres(_))
+    }
+
     /// Apply the migrations, then add any missing default policy data (categories).
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {

@@ -1,6 +1,6 @@
 //! `cargo xtask bench --scale`: the lists at two sizes, p99 side by side.
 
-use super::server::{sign_in, start};
+use super::server::{sign_in, start, Volume};
 use super::wrk::{wrk_run, Cookies, LUA};
 use super::{Run, COMMUNITY_STAFF, RESIDENT, STREET_REVIEWER};
 use crate::tools::step;
@@ -8,8 +8,10 @@ use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
 
-/// The lists at 10,000 and at 1,000,000 complaints (a tenth as many retrofit applications):
-/// p99 of each, and the ratio the issue holds to ≤ 1.5.
+/// The lists and the month's aggregates at 10,000 and at 1,000,000 complaints (a tenth as many
+/// retrofit applications and survey responses): p99 of each, and the ratio the issue holds to
+/// ≤ 1.5. Complaints and responses arrive at a fixed rate (see the server's `demo::volume`), so
+/// the larger database has a longer history and the month read is alike.
 pub(super) fn scale(
     anju: &Path,
     wrk: &Path,
@@ -18,19 +20,24 @@ pub(super) fn scale(
     database_url: Option<&str>,
     backend: &str,
 ) -> Result<Vec<Run>> {
-    const SIZES: [(i64, i64); 2] = [(10_000, 1_000), (1_000_000, 100_000)];
+    const SIZES: [Volume; 2] = [
+        Volume {
+            complaints: 10_000,
+            applications: 1_000,
+            survey_responses: 10_000,
+        },
+        Volume {
+            complaints: 1_000_000,
+            applications: 100_000,
+            survey_responses: 100_000,
+        },
+    ];
     const SECONDS: u32 = 5;
     let script = work.join("anju.lua");
     std::fs::write(&script, LUA)?;
     let mut results: Vec<Vec<Run>> = Vec::new();
-    for (complaints, applications) in SIZES {
-        let (server, base) = start(
-            anju,
-            work,
-            dist,
-            database_url,
-            Some((complaints, applications)),
-        )?;
+    for volume in SIZES {
+        let (server, base) = start(anju, work, dist, database_url, Some(volume))?;
         let cookies = Cookies {
             resident: sign_in(&base, RESIDENT)?,
             staff: sign_in(&base, COMMUNITY_STAFF)?,
@@ -42,8 +49,17 @@ pub(super) fn scale(
             category: String::new(),
         };
         let later = later_page_key(&base, &cookies.staff, 2)?;
+        let survey = first_id(&base, &cookies.staff, "/api/surveys", "\"id\":")?;
+        let community = first_id(
+            &base,
+            &cookies.staff,
+            "/api/me",
+            "\"jurisdiction\":{\"id\":",
+        )?;
+        let last_month = last_month(&base, &cookies.staff)?;
         step(&format!(
-            "{complaints} complaints, {applications} applications ({backend})"
+            "{} complaints, {} applications, {} survey responses ({backend})",
+            volume.complaints, volume.applications, volume.survey_responses
         ));
         let url = |path: &str| format!("{base}{path}");
         results.push(vec![
@@ -92,6 +108,26 @@ pub(super) fn scale(
                 "resident_list",
                 &url("/api/cases"),
             )?,
+            wrk_run(
+                wrk,
+                &script,
+                SECONDS,
+                &cookies,
+                "survey results (month, trend)",
+                "staff_queue",
+                &url(&format!("/api/surveys/{survey}/results")),
+            )?,
+            wrk_run(
+                wrk,
+                &script,
+                SECONDS,
+                &cookies,
+                "monthly complaint report",
+                "staff_queue",
+                &url(&format!(
+                    "/api/reports/complaints?community_id={community}&month={last_month}"
+                )),
+            )?,
         ]);
         drop(server);
     }
@@ -114,6 +150,53 @@ pub(super) fn scale(
         bail!("{}: {} failed responses under load", bad.name, bad.errors);
     }
     Ok(all)
+}
+
+/// The first number after `marker` in what `path` answers the signed-in caller.
+fn first_id(base: &str, cookie: &str, path: &str, marker: &str) -> Result<i64> {
+    let out = Command::new("curl")
+        .args([
+            "-fsS",
+            "-H",
+            &format!("Cookie: {cookie}"),
+            &format!("{base}{path}"),
+        ])
+        .output()?;
+    let body = String::from_utf8_lossy(&out.stdout);
+    body.split(marker)
+        .nth(1)
+        .and_then(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .find(|s| !s.is_empty())
+        })
+        .and_then(|n| n.parse().ok())
+        .with_context(|| format!("no {marker} in {path}: {body}"))
+}
+
+/// The month before this one, `YYYY-MM` (the report of a whole month), from the server's
+/// own answer so the machine's clock and time zone do not matter.
+fn last_month(base: &str, cookie: &str) -> Result<String> {
+    let survey = first_id(base, cookie, "/api/surveys", "\"id\":")?;
+    let out = Command::new("curl")
+        .args([
+            "-fsS",
+            "-H",
+            &format!("Cookie: {cookie}"),
+            &format!("{base}/api/surveys/{survey}/results"),
+        ])
+        .output()?;
+    let body = String::from_utf8_lossy(&out.stdout);
+    // The trend lists six months oldest first; the second-to-last is last month.
+    let months: Vec<&str> = body
+        .split("{\"month\":\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    months
+        .len()
+        .checked_sub(2)
+        .map(|i| months[i].to_owned())
+        .with_context(|| format!("no trend in the survey results: {body}"))
 }
 
 /// Follow the staff queue `pages` pages on, for a key deep in it.

@@ -10,12 +10,20 @@ use std::time::{Duration, Instant};
 
 /// A server on a fresh database with the demo data (and, for `--scale`, `volume` more
 /// complaints and applications); answers once `/api/health` does.
+/// What `anju volume-data` adds to the demo data.
+#[derive(Clone, Copy)]
+pub(crate) struct Volume {
+    pub(crate) complaints: i64,
+    pub(crate) applications: i64,
+    pub(crate) survey_responses: i64,
+}
+
 pub(crate) fn start(
     anju: &Path,
     work: &Path,
     dist: &Path,
     database_url: Option<&str>,
-    volume: Option<(i64, i64)>,
+    volume: Option<Volume>,
 ) -> Result<(Server, String)> {
     let data = work.join("data");
     let _ = std::fs::remove_dir_all(&data);
@@ -31,18 +39,21 @@ pub(crate) fn start(
     let mut demo = Command::new(anju);
     with_db(&mut demo);
     tools::run(demo.arg("demo-data"))?;
-    if let Some((complaints, applications)) = volume {
+    if let Some(v) = volume {
         step(&format!(
-            "loading {complaints} complaints and {applications} applications"
+            "loading {} complaints, {} applications, {} survey responses",
+            v.complaints, v.applications, v.survey_responses
         ));
         let mut cmd = Command::new(anju);
         with_db(&mut cmd);
         tools::run(cmd.args([
             "volume-data",
             "--complaints",
-            &complaints.to_string(),
+            &v.complaints.to_string(),
             "--applications",
-            &applications.to_string(),
+            &v.applications.to_string(),
+            "--survey-responses",
+            &v.survey_responses.to_string(),
         ]))?;
     }
     let port = free_port()?;

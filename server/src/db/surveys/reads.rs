@@ -205,6 +205,38 @@ impl Db {
         )
     }
 
+    /// Responses of a survey in the caller's subtree collected in the months `first..=last`
+    /// (`YYYY-MM`, which sort as text): a seek on the survey's month index, however long the
+    /// survey has run.
+    pub async fn survey_responses_in_months(
+        &self,
+        survey_id: i64,
+        scope: &Scope,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<ResponseRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(&format!(
+                    "SELECT {RESPONSE_COLUMNS} FROM survey_responses
+                     WHERE survey_id = $1 AND month >= $2 AND month <= $3 AND scope_path LIKE $4 || '%'
+                     ORDER BY id"
+                ))
+                .bind(survey_id)
+                .bind(first)
+                .bind(last)
+                .bind(scope.prefix())
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(response_row)
+                .collect()
+                }
+        )
+    }
+
     /// Homes registered in a community (distinct building/unit/room of resident accounts).
     pub async fn registered_households(&self, community_path: &str) -> Result<i64, sqlx::Error> {
         with_db!(

@@ -49,12 +49,16 @@ pub async fn complaints(
     let ctx = clock.ctx();
     let mut compliance: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
     let (mut breached, mut breached_unassigned) = (0, 0);
+    let history = state
+        .db
+        .history_of_cases_filed_in(community.id, start - DUE_LOOKBACK_SECS, end)
+        .await?;
     for case in state
         .db
         .cases_created_in(community.id, start - DUE_LOOKBACK_SECS, end)
         .await?
     {
-        let data = ClockData::load(&state, &case).await?;
+        let data = ClockData::from_history(&history, case.id);
         let started = chrono::DateTime::from_timestamp(case.created_at, 0).unwrap_or_default();
         let mut late = false;
         for t in &case.targets {
@@ -96,8 +100,12 @@ pub async fn complaints(
         None => 0,
     };
     let (mut called, mut major_called, mut reached, mut satisfied) = (0, 0, 0, 0);
+    let callbacks = state
+        .db
+        .latest_callbacks_of_handled(community.id, start, end)
+        .await?;
     for case in &handled {
-        if let Some(cb) = state.db.latest_callback(case.id).await? {
+        if let Some(cb) = callbacks.get(&case.id) {
             called += 1;
             if case.major {
                 major_called += 1;

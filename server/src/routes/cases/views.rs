@@ -39,6 +39,21 @@ impl ClockData {
         })
     }
 
+    /// A case's part of a month's history read at once (the monthly report).
+    pub fn from_history(history: &crate::db::case_history::FiledCaseHistory, case_id: i64) -> Self {
+        Self {
+            pauses: history
+                .pauses
+                .get(&case_id)
+                .into_iter()
+                .flatten()
+                .copied()
+                .map(pause)
+                .collect(),
+            met: history.met.get(&case_id).cloned().unwrap_or_default(),
+        }
+    }
+
     /// Within a change, after its transition: what the next due time is derived from.
     pub async fn load_in(tx: &mut Tx, case_id: i64) -> ApiResult<Self> {
         let pauses = tx.case_pauses(case_id).await?;

@@ -64,6 +64,9 @@ pub(super) fn counted(rows: &[ResponseRow]) -> Vec<&ResponseRow> {
     latest.into_values().collect()
 }
 
+/// How many months the results' trend shows, this one included.
+const TREND_MONTHS: usize = 6;
+
 /// The `n` months up to and including `month` (a checked `YYYY-MM`), oldest first.
 fn previous_months(month: &str, n: usize) -> Vec<String> {
     let Some((y, m)) = anju_domain::callback::parse_month(month) else {
@@ -132,7 +135,17 @@ async fn compute(
         .ok_or(ApiError::NotFound)?;
     let def = decode_definition(&published.definition)?;
     let target = u32::try_from(published.target_percent).unwrap_or(90);
-    let all = state.db.survey_responses(survey_id, scope, None).await?;
+    // Only the trend's months: the results never read the survey's older history.
+    let months = previous_months(month, TREND_MONTHS);
+    let all = match (months.first(), months.last()) {
+        (Some(first), Some(last)) => {
+            state
+                .db
+                .survey_responses_in_months(survey_id, scope, first, last)
+                .await?
+        }
+        _ => Vec::new(),
+    };
     let this_month: Vec<ResponseRow> = all.iter().filter(|r| r.month == month).cloned().collect();
     let month_counted = counted(&this_month);
     let mut community_ids: Vec<i64> = Vec::new();
@@ -175,7 +188,7 @@ async fn compute(
             verdict: verdict(satisfied, counted_n, target),
         });
     }
-    let trend = previous_months(month, 6)
+    let trend = months
         .into_iter()
         .map(|m| {
             let rows: Vec<ResponseRow> = all.iter().filter(|r| r.month == m).cloned().collect();
