@@ -15,6 +15,24 @@ pub struct EventRow {
     #[sqlx(try_from = "String")]
     pub state: CaseState,
     pub note: Option<String>,
+    /// The actor's name and role, joined in so a timeline is one query however long.
+    pub actor_name: Option<String>,
+    #[sqlx(try_from = "Option<String>")]
+    pub actor_role: ActorRole,
+}
+
+/// An event actor's role as stored (None when the account is gone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActorRole(pub Option<anju_domain::Role>);
+
+impl TryFrom<Option<String>> for ActorRole {
+    type Error = String;
+    fn try_from(role: Option<String>) -> Result<Self, String> {
+        role.map(anju_domain::Role::try_from)
+            .transpose()
+            .map(ActorRole)
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// A state change to record: the new state, the event, and the clock bookkeeping.
@@ -43,15 +61,17 @@ impl Db {
     pub async fn case_events(&self, case_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
         with_db!(
             self,
-            read | pool
-                | {
-                    sqlx::query_as(
-                        "SELECT at, actor_account_id, action, state, note FROM case_events WHERE case_id = $1 ORDER BY id",
-                    )
-                    .bind(case_id)
-                    .fetch_all(pool)
-                    .await
-                }
+            read | pool | {
+                sqlx::query_as(
+                    "SELECT e.at, e.actor_account_id, e.action, e.state, e.note,
+                                a.display_name AS actor_name, a.role AS actor_role
+                         FROM case_events e LEFT JOIN accounts a ON a.id = e.actor_account_id
+                         WHERE e.case_id = $1 ORDER BY e.id",
+                )
+                .bind(case_id)
+                .fetch_all(pool)
+                .await
+            }
         )
     }
 

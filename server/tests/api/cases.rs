@@ -252,6 +252,16 @@ async fn the_whole_complaint_flow_ends_with_a_rating(app: TestApp) {
         "已与楼上住户沟通，停止施工"
     );
     assert_eq!(done.body["timeline"][3]["by_staff"], true);
+    // Who acted, read with the events: the resident filed, staff resolved.
+    assert_eq!(done.body["timeline"][0]["by_staff"], false);
+    let name = |i: usize| {
+        done.body["timeline"][i]["actor_name"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert!(!name(0).is_empty() && !name(3).is_empty(), "{}", done.body);
+    assert_ne!(name(0), name(3));
 
     let again = act(
         &app,

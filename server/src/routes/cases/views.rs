@@ -175,14 +175,12 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
     };
     let mut timeline = Vec::new();
     for e in state.db.case_events(case.id).await? {
-        let actor = state.db.account(e.actor_account_id).await?;
-        let by_staff = actor.as_ref().is_some_and(|a| a.role.is_staff());
         timeline.push(CaseEventView {
             at: rfc3339(e.at),
             action: e.action,
             state: e.state,
-            by_staff,
-            actor_name: actor.map(|a| a.display_name).unwrap_or_default(),
+            by_staff: e.actor_role.0.is_some_and(|r| r.is_staff()),
+            actor_name: e.actor_name.unwrap_or_default(),
             note: e.note,
         });
     }
