@@ -22,6 +22,23 @@ pub struct CallbackRow {
     pub comment: Option<String>,
 }
 
+/// A call-back row on either backend (the columns `called_by` … `comment`).
+fn callback_row<R: Row>(r: &R) -> Result<CallbackRow, sqlx::Error>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    bool: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(CallbackRow {
+        called_by: r.try_get("called_by")?,
+        called_at: r.try_get("called_at")?,
+        reached: r.try_get("reached")?,
+        satisfied: r.try_get("satisfied")?,
+        comment: r.try_get("comment")?,
+    })
+}
+
 pub struct NewDraw<'a> {
     pub community_id: i64,
     pub month: &'a str,
@@ -109,18 +126,7 @@ impl Db {
                 .fetch_all(pool)
                 .await?
                 .iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get("case_id")?,
-                        CallbackRow {
-                            called_by: r.try_get("called_by")?,
-                            called_at: r.try_get("called_at")?,
-                            reached: r.try_get("reached")?,
-                            satisfied: r.try_get("satisfied")?,
-                            comment: r.try_get("comment")?,
-                        },
-                    ))
-                })
+                .map(|r| Ok((r.try_get("case_id")?, callback_row(r)?)))
                 .collect()
                 }
         )
@@ -138,15 +144,8 @@ impl Db {
                 .bind(case_id)
                 .fetch_optional(pool)
                 .await?
-                .map(|r| {
-                    Ok(CallbackRow {
-                        called_by: r.try_get("called_by")?,
-                        called_at: r.try_get("called_at")?,
-                        reached: r.try_get("reached")?,
-                        satisfied: r.try_get("satisfied")?,
-                        comment: r.try_get("comment")?,
-                    })
-                })
+                .as_ref()
+                .map(callback_row)
                 .transpose()
             }
         )

@@ -152,8 +152,8 @@ pub(super) fn scale(
     Ok(all)
 }
 
-/// The first number after `marker` in what `path` answers the signed-in caller.
-fn first_id(base: &str, cookie: &str, path: &str, marker: &str) -> Result<i64> {
+/// What `path` answers the signed-in caller.
+fn get(base: &str, cookie: &str, path: &str) -> Result<String> {
     let out = Command::new("curl")
         .args([
             "-fsS",
@@ -162,7 +162,12 @@ fn first_id(base: &str, cookie: &str, path: &str, marker: &str) -> Result<i64> {
             &format!("{base}{path}"),
         ])
         .output()?;
-    let body = String::from_utf8_lossy(&out.stdout);
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The first number after `marker` in what `path` answers the signed-in caller.
+fn first_id(base: &str, cookie: &str, path: &str, marker: &str) -> Result<i64> {
+    let body = get(base, cookie, path)?;
     body.split(marker)
         .nth(1)
         .and_then(|rest| {
@@ -177,15 +182,7 @@ fn first_id(base: &str, cookie: &str, path: &str, marker: &str) -> Result<i64> {
 /// own answer so the machine's clock and time zone do not matter.
 fn last_month(base: &str, cookie: &str) -> Result<String> {
     let survey = first_id(base, cookie, "/api/surveys", "\"id\":")?;
-    let out = Command::new("curl")
-        .args([
-            "-fsS",
-            "-H",
-            &format!("Cookie: {cookie}"),
-            &format!("{base}/api/surveys/{survey}/results"),
-        ])
-        .output()?;
-    let body = String::from_utf8_lossy(&out.stdout);
+    let body = get(base, cookie, &format!("/api/surveys/{survey}/results"))?;
     // The trend lists six months oldest first; the second-to-last is last month.
     let months: Vec<&str> = body
         .split("{\"month\":\"")
@@ -203,14 +200,11 @@ fn last_month(base: &str, cookie: &str) -> Result<String> {
 fn later_page_key(base: &str, cookie: &str, pages: usize) -> Result<String> {
     let mut key: Option<String> = None;
     for _ in 0..pages {
-        let url = match &key {
-            Some(k) => format!("{base}/api/cases?after={k}"),
-            None => format!("{base}/api/cases"),
+        let path = match &key {
+            Some(k) => format!("/api/cases?after={k}"),
+            None => "/api/cases".to_owned(),
         };
-        let out = Command::new("curl")
-            .args(["-fsS", "-H", &format!("Cookie: {cookie}"), &url])
-            .output()?;
-        let body = String::from_utf8_lossy(&out.stdout);
+        let body = get(base, cookie, &path)?;
         key = body
             .split("\"next_after\":\"")
             .nth(1)
