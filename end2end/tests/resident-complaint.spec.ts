@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { appReady, freshPhone, PHOTO, register, signIn, test, expectAccessible } from './support';
+import { appReady, freshPhone, PHOTO, register, signIn, test, expectAccessible, chooseElderMode } from './support';
 
 async function fileCommonAreaRepair(page: Page): Promise<string> {
   await page.goto('/complaints');
@@ -103,8 +103,7 @@ test('a resident files a repair, staff handle it, the resident sees the deadline
 
 test('filing works in 长辈版 with large targets', async ({ page }) => {
   await register(page, freshPhone());
-  await page.getByRole('button', { name: '长辈版' }).click();
-  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await chooseElderMode(page);
   await page.goto('/complaints/new');
   await appReady(page);
   const choice = page.getByRole('button', { name: '户内维修' });

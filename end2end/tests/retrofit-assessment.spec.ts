@@ -1,5 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshIdNumber, freshPhone, PHOTO, register, signIn, submitThroughApi, test } from './support';
+import { appReady, expectAccessible, freshIdNumber, freshPhone, PHOTO, register, signIn, submitThroughApi, test, chooseElderMode } from './support';
 
 const headers = { 'x-anju-client': '1' };
 
@@ -97,8 +97,7 @@ test('the county assigns a household, its assessor books the visit, and the elde
   // The elder, in 长辈版: the notice, the time in large type, and "another time, please".
   await page.goto('/account');
   await appReady(page);
-  await page.getByRole('button', { name: '长辈版' }).click();
-  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await chooseElderMode(page);
   await page.goto('/notifications');
   await appReady(page);
   await expect(page.getByText(new RegExp(`评估人员约在 .* 上门评估（申请 ${reference}）`))).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshIdNumber, freshPhone, PASSWORD, PHOTO, register, signIn, submitThroughApi, test } from './support';
+import { appReady, expectAccessible, freshIdNumber, freshPhone, PASSWORD, PHOTO, register, signIn, submitThroughApi, test, chooseElderMode } from './support';
 
 const headers = { 'x-anju-client': '1' };
 
@@ -119,8 +119,7 @@ test('the assessor proposes a plan, the guardian signs it in 长辈版 by drawin
   // The son, in 长辈版 on his phone, reads the plan.
   await son.goto('/account');
   await appReady(son);
-  await son.getByRole('button', { name: '长辈版' }).click();
-  await expect(son.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await chooseElderMode(son);
   await son.goto('/notifications');
   await appReady(son);
   await expect(son.getByText('评估人员提出了改造方案（第 1 版）')).toBeVisible();

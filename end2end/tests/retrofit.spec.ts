@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { appReady, PDF, fillSmsCode, freshIdNumber, freshPhone, PHOTO, register, signIn, submitThroughApi, test, expectAccessible } from './support';
+import { appReady, PDF, fillSmsCode, freshIdNumber, freshPhone, PHOTO, register, signIn, submitThroughApi, test, expectAccessible, chooseElderMode } from './support';
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
@@ -94,8 +94,7 @@ async function fillApplication(page: Page, idNumber: string, guardianNamed: bool
 test('an elder in 长辈版 checks eligibility on a phone and applies with documents', async ({ page }) => {
   test.setTimeout(180_000);
   await register(page, freshPhone());
-  await page.getByRole('button', { name: '长辈版' }).click();
-  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await chooseElderMode(page);
   await page.goto('/retrofit');
   await appReady(page);
   await expectAccessible(page);

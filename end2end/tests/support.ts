@@ -88,6 +88,14 @@ export async function signIn(page: Page, phone: string, password = PASSWORD) {
   await page.getByRole('button', { name: '登录', exact: true }).click();
 }
 
+/** Switch on 长辈版 while signed in and wait until the account has saved it: a reload before the
+ * save lands would read the account's older setting (the device's choice does not win yet, #14). */
+export async function chooseElderMode(page: Page) {
+  await page.getByRole('button', { name: '长辈版' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await expect.poll(async () => (await page.request.get('/api/me')).json().then(me => me.preferences?.elder_mode)).toBe(true);
+}
+
 export async function signOut(page: Page) {
   await page.goto('/account');
   await page.getByRole('button', { name: '退出登录' }).click();

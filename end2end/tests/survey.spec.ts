@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
-import { appReady, freshPhone, register, signIn, test, expectAccessible } from './support';
+import { appReady, freshPhone, register, signIn, test, expectAccessible, chooseElderMode } from './support';
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 const RATINGS = ['小区环境卫生', '安全秩序（门岗、巡逻）', '报修维修（速度和质量）', '绿化养护', '工作人员服务态度'];
@@ -32,7 +32,7 @@ test('a resident answers a survey on a phone in 长辈版, one question per scre
   const api = await staffApi(playwright, baseURL!);
   const survey = await publishSurvey(api);
   await register(page, freshPhone());
-  await page.getByRole('button', { name: '长辈版' }).click();
+  await chooseElderMode(page);
   await page.goto('/surveys');
   await appReady(page);
   await expectAccessible(page);
