@@ -28,10 +28,13 @@ pub enum Capability {
     /// In-home assessments and plans for the households assigned to them, drafted from their
     /// county's catalogue (read-only to them).
     AssessHomes,
+    /// The works on the households the county assigned to their construction company: the
+    /// before/after photos, starting and finishing.
+    BuildWorks,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 10] = [
+    pub const ALL: [Capability; 11] = [
         Capability::WorkCases,
         Capability::ReviewRetrofit,
         Capability::ConfirmRetrofit,
@@ -42,13 +45,13 @@ impl Capability {
         Capability::ReadAuditLog,
         Capability::ActForFamily,
         Capability::AssessHomes,
+        Capability::BuildWorks,
     ];
 }
 
 use Capability as C;
 
-/// The table. The contractor row is filled by the retrofit issue that gives contractors work
-/// (the works); assessors so far read their county's catalogue (the assessment comes next).
+/// The table.
 const TABLE: [(Role, &[Capability]); 8] = [
     (Role::Resident, &[C::ActForFamily]),
     (Role::Guardian, &[C::ActForFamily]),
@@ -61,7 +64,7 @@ const TABLE: [(Role, &[Capability]); 8] = [
         &[C::WorkCases, C::ReviewRetrofit, C::RunSurveys],
     ),
     (Role::Assessor, &[C::AssessHomes]),
-    (Role::Contractor, &[]),
+    (Role::Contractor, &[C::BuildWorks]),
     (
         Role::CountyAdmin,
         &[
@@ -153,6 +156,9 @@ mod tests {
             (R::StreetReviewer, C::AssessHomes, false),
             (R::CountyAdmin, C::AssessHomes, false),
             (R::Contractor, C::WorkCases, false),
+            (R::Contractor, C::BuildWorks, true),
+            (R::Assessor, C::BuildWorks, false),
+            (R::CountyAdmin, C::BuildWorks, false),
         ];
         for (role, capability, allowed) in expected {
             assert_eq!(can(*role, *capability), *allowed, "{role:?} {capability:?}");

@@ -398,6 +398,9 @@ pub struct ApplicationView {
     /// Once the county assigned an assessment organisation: who, and the visit booking.
     #[serde(default)]
     pub assessment: Option<crate::retrofit_assessment::AssessmentInfo>,
+    /// Once the county assigned a construction company: the signed items with their photos.
+    #[serde(default)]
+    pub works: Option<crate::retrofit_works::WorksView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -414,6 +417,9 @@ pub struct ApplicationSummary {
     /// The assessment organisation the county assigned (confirmed households).
     #[serde(default)]
     pub assessment_org_id: Option<i64>,
+    /// The construction company the county assigned (signed households).
+    #[serde(default)]
+    pub contractor_org_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 use crate::application::{RejectReason, ReturnItem, NOTE_MAX_CHARS};
 use crate::refusal::{Refusal, RefusalKind};
 use crate::retrofit::{next_state, RetrofitAction, RetrofitActor, RetrofitRefusal, RetrofitState};
+use crate::retrofit_works::{missing_to_finish, missing_to_start, PhotoCounts, WorksRefusal};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ActionInput<'a> {
@@ -14,6 +15,8 @@ pub struct ActionInput<'a> {
     pub note: Option<&'a str>,
     pub checklist: &'a [ReturnItem],
     pub reason: Option<RejectReason>,
+    /// The works photos held, for starting and finishing the works.
+    pub works: Option<&'a PhotoCounts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +45,8 @@ pub enum ActionRefusal {
     NoteRequired,
     /// Asking for changes to a plan says which.
     WhatToChangeRequired,
+    /// Starting or finishing the works without the photos it needs.
+    Works(WorksRefusal),
 }
 
 impl Refusal for ActionRefusal {
@@ -49,6 +54,7 @@ impl Refusal for ActionRefusal {
         match self {
             ActionRefusal::NotYours => RefusalKind::NotAllowed,
             ActionRefusal::WrongState => RefusalKind::WrongMoment,
+            ActionRefusal::Works(w) => w.kind(),
             _ => RefusalKind::BadInput,
         }
     }
@@ -61,6 +67,7 @@ impl Refusal for ActionRefusal {
             | ActionRefusal::WhatToChangeRequired => "note",
             ActionRefusal::ChecklistRequired => "checklist",
             ActionRefusal::ReasonRequired => "reason",
+            ActionRefusal::Works(w) => w.field(),
         }
     }
 
@@ -88,6 +95,7 @@ impl Refusal for ActionRefusal {
                 "请写下您想改什么，评估人员会看到这段话",
                 "Write what you would like changed; the assessor will read it",
             ),
+            ActionRefusal::Works(w) => w.message(),
         }
     }
 }
@@ -122,6 +130,16 @@ pub fn decide(
     if action == A::RequestPlanChanges && input.note.is_none() {
         return Err(ActionRefusal::WhatToChangeRequired);
     }
+    let no_photos = PhotoCounts::default();
+    let works = input.works.unwrap_or(&no_photos);
+    // A plan always has lines: without the counts nothing is proven.
+    let unproven = input.works.is_none();
+    if action == A::StartWorks && (unproven || !missing_to_start(works).is_empty()) {
+        return Err(ActionRefusal::Works(WorksRefusal::BeforePhotosMissing));
+    }
+    if action == A::FinishWorks && (unproven || !missing_to_finish(works).is_empty()) {
+        return Err(ActionRefusal::Works(WorksRefusal::FinishPhotosMissing));
+    }
     Ok(ActionDecision {
         to,
         checklist: if action == A::Return {
@@ -153,6 +171,7 @@ mod tests {
             note,
             checklist,
             reason,
+            works: None,
         }
     }
 
@@ -333,5 +352,48 @@ mod tests {
             );
             assert_eq!(refusal.field(), *field);
         }
+    }
+
+    #[test]
+    fn the_works_start_and_finish_only_with_their_photos() {
+        use crate::retrofit_works::{PhotoStage, WorksSlot};
+        let item = |line, stage| WorksSlot::Item { line, stage };
+        let photos = |slots: &[WorksSlot]| PhotoCounts::of(2, slots.iter().copied());
+        let input = |works| ActionInput {
+            works,
+            ..ActionInput::default()
+        };
+        let none = photos(&[]);
+        let before = photos(&[item(1, PhotoStage::Before), item(2, PhotoStage::Before)]);
+        let all_but_site = photos(&[
+            item(1, PhotoStage::Before),
+            item(2, PhotoStage::Before),
+            item(1, PhotoStage::After),
+            item(2, PhotoStage::After),
+        ]);
+        let mut all = all_but_site.clone();
+        all.cleared = 1;
+        let start = |w| decide(S::PlanSigned, A::StartWorks, W::Contractor, input(w));
+        let finish = |w| {
+            decide(
+                S::UnderConstruction,
+                A::FinishWorks,
+                W::Contractor,
+                input(w),
+            )
+        };
+        let before_missing = Err(ActionRefusal::Works(WorksRefusal::BeforePhotosMissing));
+        let finish_missing = Err(ActionRefusal::Works(WorksRefusal::FinishPhotosMissing));
+        assert_eq!(start(None), before_missing);
+        assert_eq!(start(Some(&none)), before_missing);
+        assert_eq!(start(Some(&before)).map(|d| d.to), Ok(S::UnderConstruction));
+        assert_eq!(finish(None), finish_missing);
+        assert_eq!(finish(Some(&before)), finish_missing);
+        assert_eq!(finish(Some(&all_but_site)), finish_missing);
+        assert_eq!(finish(Some(&all)).map(|d| d.to), Ok(S::AwaitingAcceptance));
+        assert_eq!(
+            ActionRefusal::Works(WorksRefusal::FinishPhotosMissing).field(),
+            "photos"
+        );
     }
 }

@@ -11,6 +11,7 @@ use crate::db::accounts::{CreateAccountError, NewAccount};
 use crate::db::audit::Audit;
 use crate::db::jurisdictions::JurisdictionRow;
 use crate::db::Db;
+use anju_domain::retrofit_works::OrgKind;
 use anju_domain::{JurisdictionLevel as L, Role};
 
 /// Streets → communities → number of buildings.
@@ -138,32 +139,41 @@ pub async fn seed(db: &Db, now: i64) -> anyhow::Result<()> {
 /// An assessment organisation of the demo county with the demo assessor in it, so the
 /// county can assign confirmed households at once; skipped once the county has any.
 async fn seed_assessment_org(db: &Db, now: i64) -> anyhow::Result<()> {
+    seed_org(db, now, OrgKind::Assessment, "滨湖居家评估中心").await?;
+    seed_org(db, now, OrgKind::Construction, "滨湖适老化施工队").await
+}
+
+/// One organisation of the kind for the demo county, with the demo account of the kind's role.
+async fn seed_org(db: &Db, now: i64, kind: OrgKind, name: &str) -> anyhow::Result<()> {
     let places = seed_places(db).await?;
-    if !db.assessment_orgs(places.county.id).await?.is_empty() {
+    if !db.assessment_orgs(places.county.id, kind).await?.is_empty() {
         return Ok(());
     }
     let account = |role: Role| DEMO_ACCOUNTS.iter().find(|a| a.role == role);
-    let (Some(admin), Some(assessor)) = (account(Role::CountyAdmin), account(Role::Assessor))
+    let (Some(admin), Some(member)) = (account(Role::CountyAdmin), account(kind.member_role()))
     else {
         return Ok(());
     };
-    let (Some(admin), Some(assessor)) = (
+    let (Some(admin), Some(member)) = (
         db.account_by_phone(admin.phone).await?,
-        db.account_by_phone(assessor.phone).await?,
+        db.account_by_phone(member.phone).await?,
     ) else {
         return Ok(());
     };
     let mut tx = db.begin().await?;
     if let Some(org) = tx
-        .create_assessment_org(places.county.id, "滨湖居家评估中心", admin.id, now)
+        .create_assessment_org(places.county.id, kind, name, admin.id, now)
         .await?
     {
-        tx.add_org_member(org, assessor.id, now).await?;
+        tx.add_org_member(org, member.id, now).await?;
         tx.audit(
             &Audit::new(
                 now,
                 None,
-                "retrofit.assessment_org_created",
+                match kind {
+                    OrgKind::Assessment => "retrofit.assessment_org_created",
+                    OrgKind::Construction => "retrofit.contractor_org_created",
+                },
                 &format!("assessment_org:{org}"),
                 &places.county.id_path,
             )

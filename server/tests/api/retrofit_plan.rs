@@ -20,7 +20,7 @@ on_both_backends!(
 
 /// The assessor's demo record, every screen, then "assessment done"; returns
 /// (elder, id, county admin, assessor).
-async fn assessed(
+pub(super) async fn assessed(
     app: &TestApp,
     elder_phone: &str,
     assessor_phone: &str,
@@ -77,7 +77,7 @@ fn not_needed() -> Value {
 }
 
 /// Grab bars, shower chair and anti-slip floor (basic), a seated toilet (optional).
-fn first_plan() -> Value {
+pub(super) fn first_plan() -> Value {
     json!({ "lines": [
         line(13, "bathroom", 300), line(17, "bathroom", 100), line(1, "bathroom", 400),
         line(14, "bathroom", 100)
@@ -88,7 +88,12 @@ fn plan_path(id: &Value) -> String {
     format!("/api/retrofit/applications/{id}/plan")
 }
 
-async fn draft_and_propose(app: &TestApp, assessor: &str, id: &Value, plan: Value) -> Value {
+pub(super) async fn draft_and_propose(
+    app: &TestApp,
+    assessor: &str,
+    id: &Value,
+    plan: Value,
+) -> Value {
     let r = app.put(&plan_path(id), Some(assessor), plan).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = app
@@ -118,7 +123,7 @@ fn drawn_png(blank: bool) -> String {
     base64::engine::general_purpose::STANDARD.encode(out.into_inner())
 }
 
-async fn confirm_identity(
+pub(super) async fn confirm_identity(
     app: &TestApp,
     cookie: &str,
     id: &Value,
@@ -133,7 +138,7 @@ async fn confirm_identity(
     .await
 }
 
-async fn sign(
+pub(super) async fn sign(
     app: &TestApp,
     cookie: &str,
     id: &Value,
@@ -150,7 +155,7 @@ async fn sign(
     .await
 }
 
-const PASSWORD: &str = "a quiet courtyard";
+pub(super) const PASSWORD: &str = "a quiet courtyard";
 
 fn field_of(r: &crate::support::Response, status: StatusCode, field: &str) {
     assert_eq!(r.status, status, "{}", r.body);

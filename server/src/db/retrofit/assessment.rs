@@ -1,10 +1,12 @@
-//! Assessment organisations, their assessors, the household assigned to one, and the visit
-//! booking. See the migration `assessment_orgs_and_visits`. Changes are methods on the
+//! The county's organisations — assessment organisations and construction companies, told
+//! apart by [`OrgKind`] — their staff, the household assigned to one, and the visit booking.
+//! See the migrations `assessment_orgs_and_visits` and `contractors_and_works_photos`. Changes are methods on the
 //! caller's transaction; each one that can lose a race says so in its result.
 
 use super::{from_row, ApplicationRow, COLUMNS};
 use crate::db::{is_unique_violation, with_db, with_tx, Db, Tx};
 use anju_domain::retrofit_assessment::VisitState;
+use anju_domain::retrofit_works::OrgKind;
 use sqlx::Row;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -12,6 +14,23 @@ pub struct OrgRow {
     pub id: i64,
     pub county_id: i64,
     pub name: String,
+    /// `assessment` | `construction` ([`OrgKind::as_str`]).
+    pub kind: String,
+}
+
+impl OrgRow {
+    pub fn is(&self, kind: OrgKind) -> bool {
+        self.kind == kind.as_str()
+    }
+}
+
+/// The application column naming the organisation of this kind, and the states in which a
+/// household is still open work for it.
+fn assigned_column(kind: OrgKind) -> (&'static str, &'static str) {
+    match kind {
+        OrgKind::Assessment => ("assessment_org_id", "'confirmed'"),
+        OrgKind::Construction => ("contractor_org_id", "'plan_signed', 'under_construction'"),
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,35 +41,42 @@ pub struct MemberRow {
 }
 
 impl Db {
-    /// The county's organisations by name, each with its households waiting for their
-    /// assessment (confirmed, not yet assessed).
-    pub async fn assessment_orgs(&self, county_id: i64) -> Result<Vec<(OrgRow, i64)>, sqlx::Error> {
+    /// The county's organisations of a kind by name, each with its households still open to
+    /// it (waiting for their assessment; or for the works to be done).
+    pub async fn assessment_orgs(
+        &self,
+        county_id: i64,
+        kind: OrgKind,
+    ) -> Result<Vec<(OrgRow, i64)>, sqlx::Error> {
+        let (column, open) = assigned_column(kind);
         with_db!(
             self,
-            read | pool
-                | {
-                    sqlx::query(
-                        "SELECT o.id, o.county_id, o.name,
+            read | pool | {
+                sqlx::query(&format!(
+                    "SELECT o.id, o.county_id, o.name, o.kind,
                             (SELECT COUNT(*) FROM retrofit_applications a
-                              WHERE a.assessment_org_id = o.id AND a.state = 'confirmed') AS open_households
-                         FROM assessment_orgs o WHERE o.county_id = $1 ORDER BY o.name, o.id",
-                    )
-                    .bind(county_id)
-                    .fetch_all(pool)
-                    .await?
-                    .iter()
-                    .map(|r| {
-                        Ok((
-                            OrgRow {
-                                id: r.try_get("id")?,
-                                county_id: r.try_get("county_id")?,
-                                name: r.try_get("name")?,
-                            },
-                            r.try_get("open_households")?,
-                        ))
-                    })
-                    .collect()
-                }
+                              WHERE a.{column} = o.id AND a.state IN ({open})) AS open_households
+                         FROM assessment_orgs o WHERE o.county_id = $1 AND o.kind = $2
+                         ORDER BY o.name, o.id"
+                ))
+                .bind(county_id)
+                .bind(kind.as_str())
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        OrgRow {
+                            id: r.try_get("id")?,
+                            county_id: r.try_get("county_id")?,
+                            name: r.try_get("name")?,
+                            kind: r.try_get("kind")?,
+                        },
+                        r.try_get("open_households")?,
+                    ))
+                })
+                .collect()
+            }
         )
     }
 
@@ -59,7 +85,7 @@ impl Db {
             self,
             read | pool | {
                 sqlx::query_as::<_, OrgRow>(
-                    "SELECT id, county_id, name FROM assessment_orgs WHERE id = $1",
+                    "SELECT id, county_id, name, kind FROM assessment_orgs WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(pool)
@@ -68,13 +94,13 @@ impl Db {
         )
     }
 
-    /// The organisation this assessor works for.
-    pub async fn org_of_assessor(&self, account_id: i64) -> Result<Option<OrgRow>, sqlx::Error> {
+    /// The organisation this assessor or contractor works for.
+    pub async fn org_of_member(&self, account_id: i64) -> Result<Option<OrgRow>, sqlx::Error> {
         with_db!(
             self,
             read | pool | {
                 sqlx::query_as::<_, OrgRow>(
-                    "SELECT o.id, o.county_id, o.name FROM assessment_org_members m
+                    "SELECT o.id, o.county_id, o.name, o.kind FROM assessment_org_members m
                          JOIN assessment_orgs o ON o.id = m.org_id WHERE m.account_id = $1",
                 )
                 .bind(account_id)
@@ -84,10 +110,11 @@ impl Db {
         )
     }
 
-    /// The assessors of every organisation of the county, by name.
+    /// The staff of every organisation of the county of a kind, by name.
     pub async fn assessment_org_members(
         &self,
         county_id: i64,
+        kind: OrgKind,
     ) -> Result<Vec<MemberRow>, sqlx::Error> {
         with_db!(
             self,
@@ -96,19 +123,21 @@ impl Db {
                     "SELECT m.org_id, m.account_id, a.display_name FROM assessment_org_members m
                          JOIN assessment_orgs o ON o.id = m.org_id
                          JOIN accounts a ON a.id = m.account_id
-                         WHERE o.county_id = $1 ORDER BY a.display_name, a.id",
+                         WHERE o.county_id = $1 AND o.kind = $2 ORDER BY a.display_name, a.id",
                 )
                 .bind(county_id)
+                .bind(kind.as_str())
                 .fetch_all(pool)
                 .await
             }
         )
     }
 
-    /// The county's assessor accounts that are in no organisation.
-    pub async fn assessors_without_org(
+    /// The county's accounts of the kind's role (assessors, contractors) in no organisation.
+    pub async fn staff_without_org(
         &self,
         county_id: i64,
+        kind: OrgKind,
     ) -> Result<Vec<(i64, String)>, sqlx::Error> {
         with_db!(
             self,
@@ -116,11 +145,12 @@ impl Db {
                 | {
                     sqlx::query(
                         "SELECT a.id, a.display_name FROM accounts a
-                         WHERE a.role = 'assessor' AND a.jurisdiction_id = $1
+                         WHERE a.role = $2 AND a.jurisdiction_id = $1
                            AND NOT EXISTS (SELECT 1 FROM assessment_org_members m WHERE m.account_id = a.id)
                          ORDER BY a.display_name, a.id LIMIT 500",
                     )
                     .bind(county_id)
+                    .bind(kind.member_role().as_str())
                     .fetch_all(pool)
                     .await?
                     .iter()
@@ -134,6 +164,7 @@ impl Db {
     /// applicant's phone (whom to call when the elder has none): one query a page.
     pub async fn households_of_org(
         &self,
+        kind: OrgKind,
         org_id: i64,
         before_id: i64,
         limit: i64,
@@ -146,7 +177,8 @@ impl Db {
                         "SELECT {COLUMNS},
                             (SELECT phone FROM accounts WHERE accounts.id = retrofit_applications.applicant_account_id) AS applicant_phone
                          FROM retrofit_applications
-                         WHERE assessment_org_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+                         WHERE {column} = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+                        column = assigned_column(kind).0
                     ))
                     .bind(org_id)
                     .bind(before_id)
@@ -238,6 +270,7 @@ impl Tx {
     pub async fn create_assessment_org(
         &mut self,
         county_id: i64,
+        kind: OrgKind,
         name: &str,
         by: i64,
         now: i64,
@@ -245,13 +278,14 @@ impl Tx {
         self.savepoint().await?;
         let inserted: Result<i64, sqlx::Error> = with_tx!(self, |conn| {
             sqlx::query(
-                "INSERT INTO assessment_orgs (county_id, name, created_by, created_at)
-                 VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO assessment_orgs (county_id, name, created_by, created_at, kind)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(county_id)
             .bind(name)
             .bind(by)
             .bind(now)
+            .bind(kind.as_str())
             .fetch_one(&mut *conn)
             .await
             .and_then(|r| r.try_get("id"))
@@ -335,6 +369,29 @@ impl Tx {
                     assigned_at = CASE WHEN assessment_org_id = $1 THEN assigned_at ELSE $2 END,
                     assessment_org_id = $1, updated_at = $2
                  WHERE id = $3 AND state = 'confirmed'",
+            )
+            .bind(org_id)
+            .bind(now)
+            .bind(application_id)
+            .execute(&mut *conn)
+            .await
+            .map(|r| booked(r.rows_affected()))
+        })
+    }
+
+    /// Assign a household with a signed plan to a construction company (or move it to another
+    /// before the works start).
+    pub async fn assign_contractor_org(
+        &mut self,
+        application_id: i64,
+        org_id: i64,
+        now: i64,
+    ) -> Result<Booked, sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "UPDATE retrofit_applications SET contractor_org_id = $1, contractor_assigned_at = $2,
+                    updated_at = $2
+                 WHERE id = $3 AND state = 'plan_signed'",
             )
             .bind(org_id)
             .bind(now)

@@ -1,20 +1,53 @@
-//! The photos an assessor takes room by room. See the migration `assessment_photos`.
+//! The photos of a household's case: the assessor's, room by room (migration
+//! `assessment_photos`), and the contractor's before/after photos of each item and of the
+//! cleared site (migration `contractors_and_works_photos`). Both tables have the same shape and
+//! differ in the column that says where a photo belongs, so one set of statements serves both.
 
 use crate::db::item_counts::{take_place, Added};
 use crate::db::{is_unique_violation, with_db, with_tx, Db, Tx};
 use sqlx::Row;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// Which of a household's photo sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoSet {
+    /// By room (`anju_domain::retrofit_record::Room`).
+    Assessment,
+    /// By slot (`anju_domain::retrofit_works::WorksSlot::key`).
+    Works,
+}
+
+impl PhotoSet {
+    /// The table and its column saying where a photo belongs.
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Assessment => ("retrofit_assessment_photos", "room"),
+            Self::Works => ("retrofit_works_photos", "slot"),
+        }
+    }
+
+    fn subject(self, application_id: i64, place: &str) -> String {
+        match self {
+            Self::Assessment => format!("assessment_photos:{application_id}:{place}"),
+            Self::Works => format!("works_photos:{application_id}:{place}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RoomPhotoRow {
     pub id: i64,
+    /// The room, or the works slot.
     pub room: String,
     pub hash: String,
     pub width: i64,
     pub height: i64,
+    pub uploaded_at: i64,
 }
 
 pub struct NewRoomPhoto<'a> {
+    pub set: PhotoSet,
     pub application_id: i64,
+    /// The room, or the works slot.
     pub room: &'a str,
     pub hash: &'a str,
     pub size: (u32, u32),
@@ -23,45 +56,55 @@ pub struct NewRoomPhoto<'a> {
     pub cap: i64,
 }
 
-fn subject(application_id: i64, room: &str) -> String {
-    format!("assessment_photos:{application_id}:{room}")
-}
-
 impl Db {
-    /// The household's assessment photos, in the order they were taken.
-    pub async fn assessment_photos(
+    /// The household's photos of a set, in the order they were taken.
+    pub async fn household_photos(
         &self,
+        set: PhotoSet,
         application_id: i64,
     ) -> Result<Vec<RoomPhotoRow>, sqlx::Error> {
+        let (table, place) = set.table();
         with_db!(
             self,
             read | pool | {
-                sqlx::query_as::<_, RoomPhotoRow>(
-                    "SELECT id, room, hash, width, height FROM retrofit_assessment_photos
-                     WHERE application_id = $1 ORDER BY id",
-                )
+                sqlx::query(&format!(
+                    "SELECT id, {place} AS place, hash, width, height, uploaded_at FROM {table}
+                         WHERE application_id = $1 ORDER BY id"
+                ))
                 .bind(application_id)
                 .fetch_all(pool)
-                .await
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(RoomPhotoRow {
+                        id: r.try_get("id")?,
+                        room: r.try_get("place")?,
+                        hash: r.try_get("hash")?,
+                        width: r.try_get("width")?,
+                        height: r.try_get("height")?,
+                        uploaded_at: r.try_get("uploaded_at")?,
+                    })
+                })
+                .collect()
             }
         )
     }
 }
 
 impl Tx {
-    /// Add a room's photo within the cap; the same photo again is `AlreadyThere`.
-    pub async fn add_assessment_photo(
+    /// Add a photo to its room or slot within the cap; the same photo again is `AlreadyThere`.
+    pub async fn add_household_photo(
         &mut self,
         p: &NewRoomPhoto<'_>,
     ) -> Result<Added, sqlx::Error> {
-        let subject = subject(p.application_id, p.room);
+        let subject = p.set.subject(p.application_id, p.room);
+        let (table, place) = p.set.table();
         self.savepoint().await?;
         let result: Result<Added, sqlx::Error> = with_tx!(self, |conn| {
             async {
-                let there = sqlx::query(
-                    "SELECT id FROM retrofit_assessment_photos
-                     WHERE application_id = $1 AND room = $2 AND hash = $3",
-                )
+                let there = sqlx::query(&format!(
+                    "SELECT id FROM {table} WHERE application_id = $1 AND {place} = $2 AND hash = $3"
+                ))
                 .bind(p.application_id)
                 .bind(p.room)
                 .bind(p.hash)
@@ -73,11 +116,11 @@ impl Tx {
                 if !take_place!(conn, &subject, p.cap) {
                     return Ok(Added::CapReached);
                 }
-                let id: i64 = sqlx::query(
-                    "INSERT INTO retrofit_assessment_photos
-                        (application_id, room, hash, width, height, uploaded_by, uploaded_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
+                let id: i64 = sqlx::query(&format!(
+                    "INSERT INTO {table}
+                        (application_id, {place}, hash, width, height, uploaded_by, uploaded_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+                ))
                 .bind(p.application_id)
                 .bind(p.room)
                 .bind(p.hash)

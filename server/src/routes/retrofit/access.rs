@@ -1,6 +1,6 @@
 //! Who may see and act on an application: the elder, their confirmed family, street and
-//! county staff over its home, and the assessors of the organisation the county assigned it
-//! to; anyone else gets a 404, so references reveal nothing.
+//! county staff over its home, the assessors of the organisation the county assigned it to,
+//! and the staff of the construction company it assigned the works to; anyone else gets a 404, so references reveal nothing.
 
 use crate::access::Scope;
 use crate::db::accounts::AccountRow;
@@ -22,6 +22,8 @@ pub enum Viewer {
     County,
     /// An assessor of the organisation the household is assigned to.
     Assessor,
+    /// Staff of the construction company the household's works are assigned to.
+    Contractor,
 }
 
 /// Street and county staff see applications over their jurisdiction.
@@ -47,15 +49,29 @@ pub(crate) async fn visible_application(
             return Ok((app, viewer));
         }
     }
-    if let Some(org) = app.assessment_org_id {
-        if user.role.can(Capability::AssessHomes)
+    // Each assigned organisation is checked against the caller's membership; the kinds use
+    // different roles, so an assessor never passes as a contractor or the other way round.
+    for (org, capability, viewer) in [
+        (
+            app.assessment_org_id,
+            Capability::AssessHomes,
+            Viewer::Assessor,
+        ),
+        (
+            app.contractor_org_id,
+            Capability::BuildWorks,
+            Viewer::Contractor,
+        ),
+    ] {
+        let Some(org) = org else { continue };
+        if user.role.can(capability)
             && state
                 .db
-                .org_of_assessor(user.id)
+                .org_of_member(user.id)
                 .await?
                 .is_some_and(|o| o.id == org)
         {
-            return Ok((app, Viewer::Assessor));
+            return Ok((app, viewer));
         }
     }
     if let Some(elder) = app.elder_account_id {
@@ -84,6 +100,7 @@ pub(crate) fn actor_for(
         Viewer::Street => RetrofitActor::StreetReviewer,
         Viewer::County => RetrofitActor::CountyAdmin,
         Viewer::Assessor => RetrofitActor::Assessor,
+        Viewer::Contractor => RetrofitActor::Contractor,
     }
 }
 

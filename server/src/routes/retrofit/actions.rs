@@ -5,7 +5,7 @@ use super::access::Viewer;
 use super::access::{actor_for, visible_application};
 use super::views::{application_view, load_facts};
 use crate::auth::CurrentUser;
-use crate::db::retrofit::{Transition, TransitionOutcome};
+use crate::db::retrofit::{ApplicationRow, Transition, TransitionOutcome};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::routes::fields::refused;
@@ -45,10 +45,22 @@ pub async fn act(
     if req.action == A::Submit && app.state == RetrofitState::Submitted {
         return Ok(Json(application_view(&state, &app, viewer).await?));
     }
-    // A retried "assessment done" answers with the application as the first one left it.
-    if req.action == A::RecordAssessment && app.state == RetrofitState::Assessed {
+    // A retried "assessment done", "works started" or "works finished" answers with the
+    // application as the first one left it.
+    let done_already = match req.action {
+        A::RecordAssessment => Some(RetrofitState::Assessed),
+        A::StartWorks => Some(RetrofitState::UnderConstruction),
+        A::FinishWorks => Some(RetrofitState::AwaitingAcceptance),
+        _ => None,
+    };
+    if done_already == Some(app.state) {
         return Ok(Json(application_view(&state, &app, viewer).await?));
     }
+    let works = if matches!(req.action, A::StartWorks | A::FinishWorks) {
+        Some(super::works::photo_counts(&state, &app).await?)
+    } else {
+        None
+    };
     let actor = actor_for(&app, viewer, req.action);
     let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let decision = decide(
@@ -59,6 +71,7 @@ pub async fn act(
             note,
             checklist: &req.checklist,
             reason: req.reason,
+            works: works.as_ref(),
         },
     )
     .map_err(refused)?;
@@ -127,7 +140,26 @@ pub async fn act(
         })
         .await?;
     match outcome {
-        TransitionOutcome::Applied => tx.commit().await?,
+        TransitionOutcome::Applied => {
+            if let Some((zh, en)) = works_notice(&app, req.action) {
+                let mut told = super::assessment::family(&state, &app).await?;
+                if req.action == A::FinishWorks {
+                    // The street office organises the per-household acceptance.
+                    told.extend(
+                        state
+                            .db
+                            .staff_over(&app.scope_path, anju_domain::Role::StreetReviewer.as_str())
+                            .await?,
+                    );
+                }
+                let now = state.clock.now();
+                for account in told {
+                    tx.notify_about_application(account, now, app.id, &zh, &en)
+                        .await?;
+                }
+            }
+            tx.commit().await?
+        }
         TransitionOutcome::Stale => {
             return Err(ApiError::Conflict {
                 field: "action",
@@ -151,4 +183,31 @@ pub async fn act(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(application_view(&state, &app, viewer).await?))
+}
+
+/// What the family (and, when the works are done, the street office) is told.
+fn works_notice(app: &ApplicationRow, action: RetrofitAction) -> Option<(String, String)> {
+    match action {
+        RetrofitAction::StartWorks => Some((
+            format!(
+                "施工开始了：每一项施工前的照片已经拍好，您可以在申请 {} 里逐项查看进度",
+                app.reference
+            ),
+            format!(
+                "The works have started: every item was photographed first; follow each item in {}",
+                app.reference
+            ),
+        )),
+        RetrofitAction::FinishWorks => Some((
+            format!(
+                "施工完成了（申请 {}），街道办事处将上门逐项验收",
+                app.reference
+            ),
+            format!(
+                "The works are finished ({}); the street office will come to check each item",
+                app.reference
+            ),
+        )),
+        _ => None,
+    }
 }

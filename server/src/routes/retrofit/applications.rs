@@ -127,7 +127,10 @@ pub async fn reveal_id_number(
 ) -> ApiResult<Json<serde_json::Value>> {
     let (app, viewer) = visible_application(&state, &user, &id).await?;
     // The assessor works from the masked number: the full one is for the reviewing offices.
-    if matches!(viewer, Viewer::Family | Viewer::Assessor) {
+    if matches!(
+        viewer,
+        Viewer::Family | Viewer::Assessor | Viewer::Contractor
+    ) {
         return Err(ApiError::Forbidden);
     }
     let number = load_id_number(&state, &app)?.ok_or(ApiError::NotFound)?;

@@ -1,5 +1,6 @@
-//! Who assesses a confirmed household, and when: the county's assessment organisations and
-//! their assessors (county admins), assigning a household to one (county admins), the
+//! Who assesses a confirmed household, and when: the county's organisations and their staff
+//! (county admins; assessment organisations and, the same way, construction companies — the
+//! handlers take the kind as a const parameter, [`ASSESSMENT`] or [`CONSTRUCTION`]), assigning a household to one (county admins), the
 //! assessor's list, and booking the home visit (the assessor proposes, the family may ask for
 //! another time). Each change writes its timeline line, its notices and its audit entry in
 //! one transaction; a retried request changes nothing twice.
@@ -25,7 +26,7 @@ use anju_domain::retrofit_assessment::{
     AskAnotherTime, AssessmentList, AssessmentOrgView, AssessmentOrgsView, AssessmentRefusal,
     AssessmentSummary, AssignAssessmentOrg, NewAssessmentOrg, ProposeVisit, VisitState,
 };
-use anju_domain::Role;
+use anju_domain::retrofit_works::OrgKind;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -33,15 +34,43 @@ use serde::Deserialize;
 
 const PAGE: PageSize = PageSize(50);
 
+/// The kind of organisation a handler serves, as its const parameter.
+pub const ASSESSMENT: u8 = 0;
+pub const CONSTRUCTION: u8 = 1;
+
+pub(super) fn org_kind(k: u8) -> OrgKind {
+    if k == CONSTRUCTION {
+        OrgKind::Construction
+    } else {
+        OrgKind::Assessment
+    }
+}
+
+/// What an organisation change is recorded as (the assessment names predate the kinds).
+fn audit_action(kind: OrgKind, what: &str) -> &'static str {
+    match (kind, what) {
+        (OrgKind::Assessment, "org_created") => "retrofit.assessment_org_created",
+        (OrgKind::Assessment, "member_added") => "retrofit.assessor_added",
+        (OrgKind::Assessment, _) => "retrofit.assessor_removed",
+        (OrgKind::Construction, "org_created") => "retrofit.contractor_org_created",
+        (OrgKind::Construction, "member_added") => "retrofit.contractor_added",
+        (OrgKind::Construction, _) => "retrofit.contractor_removed",
+    }
+}
+
 fn number(text: &str) -> ApiResult<i64> {
     text.parse().map_err(|_| ApiError::NotFound)
 }
 
-async fn orgs_view(state: &AppState, county: &JurisdictionRow) -> ApiResult<AssessmentOrgsView> {
-    let members = state.db.assessment_org_members(county.id).await?;
+pub(super) async fn orgs_view(
+    state: &AppState,
+    county: &JurisdictionRow,
+    kind: OrgKind,
+) -> ApiResult<AssessmentOrgsView> {
+    let members = state.db.assessment_org_members(county.id, kind).await?;
     let orgs = state
         .db
-        .assessment_orgs(county.id)
+        .assessment_orgs(county.id, kind)
         .await?
         .into_iter()
         .map(|(org, open_households)| AssessmentOrgView {
@@ -60,7 +89,7 @@ async fn orgs_view(state: &AppState, county: &JurisdictionRow) -> ApiResult<Asse
         .collect();
     let assessors_without_org = state
         .db
-        .assessors_without_org(county.id)
+        .staff_without_org(county.id, kind)
         .await?
         .into_iter()
         .map(|(account_id, display_name)| PersonRef {
@@ -75,42 +104,45 @@ async fn orgs_view(state: &AppState, county: &JurisdictionRow) -> ApiResult<Asse
     })
 }
 
-/// `GET /api/retrofit/counties/{id}/assessment-orgs`.
-pub async fn list_orgs(
+/// `GET /api/retrofit/counties/{id}/assessment-orgs` (and `…/contractor-orgs`).
+pub async fn list_orgs<const K: u8>(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AssessmentOrgsView>> {
     let county = county_for(&state, &user, Some(number(&id)?)).await?;
-    Ok(Json(orgs_view(&state, &county).await?))
+    Ok(Json(orgs_view(&state, &county, org_kind(K)).await?))
 }
 
-/// `POST /api/retrofit/counties/{id}/assessment-orgs`: a new organisation of the county.
-pub async fn create_org(
+/// `POST /api/retrofit/counties/{id}/assessment-orgs` (and `…/contractor-orgs`): a new
+/// organisation of the county.
+pub async fn create_org<const K: u8>(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<NewAssessmentOrg>,
 ) -> ApiResult<(StatusCode, Json<AssessmentOrgsView>)> {
     let county = county_for(&state, &user, Some(number(&id)?)).await?;
+    let kind = org_kind(K);
     let name = check_org_name(&req.name).map_err(refused)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let Some(org) = tx
-        .create_assessment_org(county.id, &name, user.id, now)
+        .create_assessment_org(county.id, kind, &name, user.id, now)
         .await?
     else {
+        // One name across both kinds: the company that assesses a home does not build it.
         return Err(ApiError::Conflict {
             field: "name",
-            message: "本区县已经有同名的评估机构",
-            message_en: "The county already has an organisation of this name",
+            message: "本区县已经有同名的评估机构或施工单位",
+            message_en: "The county already has an assessment organisation or construction company of this name",
         });
     };
     tx.audit(
         &Audit::new(
             now,
             Some(user.id),
-            "retrofit.assessment_org_created",
+            audit_action(kind, "org_created"),
             &format!("assessment_org:{org}"),
             &county.id_path,
         )
@@ -118,14 +150,18 @@ pub async fn create_org(
     )
     .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(orgs_view(&state, &county).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(orgs_view(&state, &county, kind).await?),
+    ))
 }
 
-/// The organisation (of the caller's county) and the assessor account (of the same county)
-/// named in a member path.
-async fn org_and_assessor(
+/// The organisation of a kind (of the caller's county) and the account of the kind's role
+/// (of the same county) named in a member path.
+async fn org_and_member(
     state: &AppState,
     user: &AccountRow,
+    kind: OrgKind,
     (county, org, account): &(String, String, String),
 ) -> ApiResult<(JurisdictionRow, i64, AccountRow)> {
     let county = county_for(state, user, Some(number(county)?)).await?;
@@ -133,47 +169,49 @@ async fn org_and_assessor(
         .db
         .assessment_org(number(org)?)
         .await?
-        .filter(|o| o.county_id == county.id)
+        .filter(|o| o.county_id == county.id && o.is(kind))
         .ok_or(ApiError::NotFound)?;
-    let assessor = state
+    let member = state
         .db
         .account(number(account)?)
         .await?
-        .filter(|a| a.role == Role::Assessor && a.jurisdiction_id == Some(county.id))
+        .filter(|a| a.role == kind.member_role() && a.jurisdiction_id == Some(county.id))
         .ok_or(ApiError::NotFound)?;
-    Ok((county, org.id, assessor))
+    Ok((county, org.id, member))
 }
 
-/// `PUT /api/retrofit/counties/{id}/assessment-orgs/{org}/members/{account}`.
-pub async fn add_member(
+/// `PUT /api/retrofit/counties/{id}/assessment-orgs/{org}/members/{account}` (and
+/// `…/contractor-orgs/…`).
+pub async fn add_member<const K: u8>(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(path): Path<(String, String, String)>,
 ) -> ApiResult<Json<AssessmentOrgsView>> {
-    let (county, org, assessor) = org_and_assessor(&state, &user, &path).await?;
+    let kind = org_kind(K);
+    let (county, org, assessor) = org_and_member(&state, &user, kind, &path).await?;
     if state
         .db
-        .org_of_assessor(assessor.id)
+        .org_of_member(assessor.id)
         .await?
         .is_some_and(|o| o.id == org)
     {
         // Added already (a retry): nothing to change.
-        return Ok(Json(orgs_view(&state, &county).await?));
+        return Ok(Json(orgs_view(&state, &county, kind).await?));
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     if !tx.add_org_member(org, assessor.id, now).await? {
         return Err(ApiError::Conflict {
             field: "account_id",
-            message: "这位评估人员已在另一个评估机构，请先从那里移除",
-            message_en: "This assessor works for another organisation; remove them there first",
+            message: "这位工作人员已在另一个机构，请先从那里移除",
+            message_en: "This person works for another organisation; remove them there first",
         });
     }
     tx.audit(
         &Audit::new(
             now,
             Some(user.id),
-            "retrofit.assessor_added",
+            audit_action(kind, "member_added"),
             &format!("account:{}", assessor.id),
             &county.id_path,
         )
@@ -181,16 +219,17 @@ pub async fn add_member(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(orgs_view(&state, &county).await?))
+    Ok(Json(orgs_view(&state, &county, kind).await?))
 }
 
-/// `DELETE …/members/{account}`: the assessor no longer sees the organisation's households.
-pub async fn remove_member(
+/// `DELETE …/members/{account}`: they no longer see the organisation's households.
+pub async fn remove_member<const K: u8>(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(path): Path<(String, String, String)>,
 ) -> ApiResult<Json<AssessmentOrgsView>> {
-    let (county, org, assessor) = org_and_assessor(&state, &user, &path).await?;
+    let kind = org_kind(K);
+    let (county, org, assessor) = org_and_member(&state, &user, kind, &path).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     if tx.remove_org_member(org, assessor.id).await? {
@@ -198,7 +237,7 @@ pub async fn remove_member(
             &Audit::new(
                 now,
                 Some(user.id),
-                "retrofit.assessor_removed",
+                audit_action(kind, "member_removed"),
                 &format!("account:{}", assessor.id),
                 &county.id_path,
             )
@@ -207,11 +246,11 @@ pub async fn remove_member(
         .await?;
     }
     tx.commit().await?;
-    Ok(Json(orgs_view(&state, &county).await?))
+    Ok(Json(orgs_view(&state, &county, kind).await?))
 }
 
 /// The booking changed meanwhile (reassigned, assessed, answered): say so, change nothing.
-fn stale() -> ApiError {
+pub(super) fn stale() -> ApiError {
     ApiError::Conflict {
         field: "visit",
         message: "预约刚刚被其他人更新了，请刷新后再试",
@@ -221,20 +260,20 @@ fn stale() -> ApiError {
 
 /// The timeline line, the notices and the audit entry of a booking change, on its
 /// transaction.
-struct Record<'a> {
-    app: &'a ApplicationRow,
-    by: &'a AccountRow,
-    role: &'a str,
-    action: &'a str,
-    note: Option<&'a str>,
-    detail: serde_json::Value,
+pub(super) struct Record<'a> {
+    pub app: &'a ApplicationRow,
+    pub by: &'a AccountRow,
+    pub role: &'a str,
+    pub action: &'a str,
+    pub note: Option<&'a str>,
+    pub detail: serde_json::Value,
     /// Who is told, and what (zh, en).
-    notify: Vec<i64>,
-    message: (String, String),
-    now: i64,
+    pub notify: Vec<i64>,
+    pub message: (String, String),
+    pub now: i64,
 }
 
-async fn record(tx: &mut Tx, r: Record<'_>) -> ApiResult<()> {
+pub(super) async fn record(tx: &mut Tx, r: Record<'_>) -> ApiResult<()> {
     let detail = r.detail.to_string();
     tx.append_retrofit_event(&RetrofitEvent {
         application_id: r.app.id,
@@ -267,7 +306,7 @@ async fn record(tx: &mut Tx, r: Record<'_>) -> ApiResult<()> {
     Ok(())
 }
 
-async fn family(state: &AppState, app: &ApplicationRow) -> ApiResult<Vec<i64>> {
+pub(super) async fn family(state: &AppState, app: &ApplicationRow) -> ApiResult<Vec<i64>> {
     Ok(match app.elder_account_id {
         Some(elder) => state.db.family_of_elder(elder).await?,
         // An elder without an account (entered at the office): the applicant is told.
@@ -275,7 +314,11 @@ async fn family(state: &AppState, app: &ApplicationRow) -> ApiResult<Vec<i64>> {
     })
 }
 
-async fn reloaded(state: &AppState, id: i64, viewer: Viewer) -> ApiResult<Json<ApplicationView>> {
+pub(super) async fn reloaded(
+    state: &AppState,
+    id: i64,
+    viewer: Viewer,
+) -> ApiResult<Json<ApplicationView>> {
     let app = state.db.application(id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(application_view(state, &app, viewer).await?))
 }
@@ -299,7 +342,7 @@ pub async fn assign(
         .db
         .assessment_org(req.org_id)
         .await?
-        .filter(|o| Some(o.county_id) == app.county_id)
+        .filter(|o| Some(o.county_id) == app.county_id && o.is(OrgKind::Assessment))
         .ok_or_else(|| {
             ApiError::field(
                 "org_id",
@@ -359,7 +402,12 @@ pub async fn assessor_list(
     if !user.role.can(Capability::AssessHomes) {
         return Err(ApiError::Forbidden);
     }
-    let Some(org) = state.db.org_of_assessor(user.id).await? else {
+    let Some(org) = state
+        .db
+        .org_of_member(user.id)
+        .await?
+        .filter(|o| o.is(OrgKind::Assessment))
+    else {
         return Ok(Json(AssessmentList {
             org_name: None,
             items: Vec::new(),
@@ -368,7 +416,12 @@ pub async fn assessor_list(
     };
     let rows = state
         .db
-        .households_of_org(org.id, q.after.unwrap_or(i64::MAX), PAGE.fetch())
+        .households_of_org(
+            OrgKind::Assessment,
+            org.id,
+            q.after.unwrap_or(i64::MAX),
+            PAGE.fetch(),
+        )
         .await?;
     let (rows, next_after) = PAGE.split(rows, |(r, _)| r.id);
     let places: Vec<i64> = rows

@@ -148,8 +148,8 @@ pub async fn download(
 ) -> ApiResult<Response> {
     let (app, viewer) = visible_application(&state, &user, &id).await?;
     // The proofs (ID card, household register, certificates) stay with the offices that
-    // review them; the assessor sees the home, not the papers.
-    if viewer == Viewer::Assessor {
+    // review them; the assessor and the builder see the home, not the papers.
+    if matches!(viewer, Viewer::Assessor | Viewer::Contractor) {
         return Err(ApiError::NotFound);
     }
     let doc: i64 = doc.parse().map_err(|_| ApiError::NotFound)?;

@@ -1,7 +1,8 @@
 //! Home age-friendly retrofits over HTTP: the eligibility check, applications (started,
 //! filled screen by screen, documents, transitions), the county's list, quota and catalogue,
 //! the assessment (organisations, assignment, the assessor's list, the visit booking) and the
-//! plan with its signature, certificate and public verification. Files by
+//! plan with its signature, certificate and public verification, and the works (construction
+//! companies, assignment, the contractor's list, before/after photos). Files by
 //! sub-resource; who may see an application lives in [`access`], and every transition goes
 //! through `anju_domain::retrofit_flow::decide` in [`actions`].
 
@@ -19,10 +20,12 @@ pub(crate) mod plan;
 mod record;
 mod sections;
 mod views;
+mod works;
 
 pub(crate) use documents::{body_or_error, store_document};
 
 use crate::AppState;
+use assessment::{ASSESSMENT, CONSTRUCTION};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -73,11 +76,36 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/retrofit/counties/{id}/assessment-orgs",
-            get(assessment::list_orgs).post(assessment::create_org),
+            get(assessment::list_orgs::<ASSESSMENT>).post(assessment::create_org::<ASSESSMENT>),
         )
         .route(
             "/retrofit/counties/{id}/assessment-orgs/{org}/members/{account}",
-            put(assessment::add_member).delete(assessment::remove_member),
+            put(assessment::add_member::<ASSESSMENT>)
+                .delete(assessment::remove_member::<ASSESSMENT>),
+        )
+        .route(
+            "/retrofit/counties/{id}/contractor-orgs",
+            get(assessment::list_orgs::<CONSTRUCTION>).post(assessment::create_org::<CONSTRUCTION>),
+        )
+        .route(
+            "/retrofit/counties/{id}/contractor-orgs/{org}/members/{account}",
+            put(assessment::add_member::<CONSTRUCTION>)
+                .delete(assessment::remove_member::<CONSTRUCTION>),
+        )
+        .route(
+            "/retrofit/applications/{id}/contractor-org",
+            put(works::assign),
+        )
+        .route("/retrofit/works", get(works::contractor_list))
+        .route(
+            "/retrofit/applications/{id}/works-photos",
+            post(works::upload_photo).layer(DefaultBodyLimit::max(
+                crate::photos::PhotoLimits::default().max_bytes + 1024,
+            )),
+        )
+        .route(
+            "/retrofit/applications/{id}/works-photos/{photo}",
+            get(works::download_photo),
         )
         .route(
             "/retrofit/applications/{id}/assessment-org",

@@ -483,6 +483,7 @@ pub async fn propose(
             note: None,
             checklist: &[],
             reason: None,
+            works: None,
         },
     )
     .map_err(refused)?;
@@ -558,6 +559,7 @@ pub async fn ask_changes(
             note: Some(note).filter(|n| !n.is_empty()),
             checklist: &[],
             reason: None,
+            works: None,
         },
     )
     .map_err(refused)?;
@@ -750,6 +752,7 @@ pub async fn sign(
             note: None,
             checklist: &[],
             reason: None,
+            works: None,
         },
     )
     .map_err(refused)?;

@@ -9,7 +9,7 @@ use super::views::load_facts;
 use crate::auth::CurrentUser;
 use crate::db::item_counts::Added;
 use crate::db::retrofit::assessment::Booked;
-use crate::db::retrofit::assessment_photos::{NewRoomPhoto, RoomPhotoRow};
+use crate::db::retrofit::assessment_photos::{NewRoomPhoto, PhotoSet, RoomPhotoRow};
 use crate::db::retrofit::ApplicationRow;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
@@ -55,7 +55,7 @@ async fn view_of(
     let facts = load_facts(state, app)?;
     let photos = state
         .db
-        .assessment_photos(app.id)
+        .household_photos(PhotoSet::Assessment, app.id)
         .await?
         .iter()
         .filter_map(|p| photo_view(app.id, p))
@@ -109,7 +109,8 @@ pub async fn upload_photo(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let added = tx
-        .add_assessment_photo(&NewRoomPhoto {
+        .add_household_photo(&NewRoomPhoto {
+            set: PhotoSet::Assessment,
             application_id: app.id,
             room: q.room.as_str(),
             hash: &cleaned.hash,
@@ -158,10 +159,13 @@ pub async fn download_photo(
     Path((id, photo)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if viewer == Viewer::Contractor {
+        return Err(ApiError::NotFound);
+    }
     let photo: i64 = photo.parse().map_err(|_| ApiError::NotFound)?;
     let row = state
         .db
-        .assessment_photos(app.id)
+        .household_photos(PhotoSet::Assessment, app.id)
         .await?
         .into_iter()
         .find(|p| p.id == photo)
@@ -187,6 +191,10 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<AssessmentRecordView>> {
     let (app, viewer) = visible_application(&state, &user, &id).await?;
+    // The builder works from the signed plan; what the elder can and cannot do is not theirs.
+    if viewer == Viewer::Contractor {
+        return Err(ApiError::NotFound);
+    }
     if viewer != Viewer::Family {
         // What the elder can and cannot do: each office's look is on the family's record.
         crate::routes::audit::record_view(

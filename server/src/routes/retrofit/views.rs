@@ -18,7 +18,7 @@ use anju_domain::retrofit::{next_state, RetrofitAction};
 use anju_domain::retrofit_assessment::{may_book, AssessmentInfo, VisitState, VisitView};
 
 /// The actions the API carries out so far; the later stages come with their own screens.
-pub const AVAILABLE_ACTIONS: [RetrofitAction; 8] = [
+pub const AVAILABLE_ACTIONS: [RetrofitAction; 10] = [
     RetrofitAction::Submit,
     RetrofitAction::Withdraw,
     RetrofitAction::Approve,
@@ -27,6 +27,17 @@ pub const AVAILABLE_ACTIONS: [RetrofitAction; 8] = [
     RetrofitAction::Confirm,
     RetrofitAction::Decline,
     RetrofitAction::RecordAssessment,
+    RetrofitAction::StartWorks,
+    RetrofitAction::FinishWorks,
+];
+
+/// The timeline lines a construction company sees.
+const WORKS_EVENTS: [&str; 5] = [
+    "sign_plan",
+    "assign_contractor",
+    "start_works",
+    "finish_works",
+    "accept",
 ];
 
 pub fn load_id_number(state: &AppState, app: &ApplicationRow) -> ApiResult<Option<IdNumber>> {
@@ -151,7 +162,10 @@ pub async fn application_view(
     app: &ApplicationRow,
     viewer: Viewer,
 ) -> ApiResult<ApplicationView> {
-    let facts = load_facts(state, app)?;
+    // The builder sees the home and the signed items; the answers about the elder's health,
+    // income group and papers are not theirs.
+    let builder = viewer == Viewer::Contractor;
+    let facts = load_facts(state, app)?.filter(|_| !builder);
     let filled = filled_parts(state, app, facts.as_ref()).await?;
     let rules = county_rules(state, app.county_id).await?;
     let answers =
@@ -162,7 +176,7 @@ pub async fn application_view(
     } else {
         None
     };
-    let documents = if viewer == Viewer::Assessor {
+    let documents = if matches!(viewer, Viewer::Assessor | Viewer::Contractor) {
         Vec::new()
     } else {
         state.db.retrofit_documents(app.id).await?
@@ -185,6 +199,8 @@ pub async fn application_view(
         .retrofit_events(app.id)
         .await?
         .into_iter()
+        // Notes on the earlier steps can be about the elder's health or papers.
+        .filter(|e| !builder || WORKS_EVENTS.contains(&e.action.as_str()))
         .map(|e| {
             let detail: serde_json::Value =
                 serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null);
@@ -235,7 +251,11 @@ pub async fn application_view(
         channel: app.channel,
         year: app.year as i32,
         elder_name: app.elder_name.clone(),
-        id_number_masked: app.id_number_masked.clone(),
+        id_number_masked: if builder {
+            None
+        } else {
+            app.id_number_masked.clone()
+        },
         elder_phone: app.elder_phone.clone(),
         elder_account: person(state, app.elder_account_id).await?,
         applicant: person(state, Some(app.applicant_account_id))
@@ -267,7 +287,12 @@ pub async fn application_view(
         events,
         editable: may_edit(app, viewer),
         actions,
-        assessment: assessment_info(state, app, viewer).await?,
+        assessment: if builder {
+            None
+        } else {
+            assessment_info(state, app, viewer).await?
+        },
+        works: super::works::works_view(state, app, viewer).await?,
     })
 }
 
@@ -335,5 +360,6 @@ pub fn summary(
         submitted_at: app.submitted_at,
         created_at: app.created_at,
         assessment_org_id: app.assessment_org_id,
+        contractor_org_id: app.contractor_org_id,
     }
 }

@@ -1,0 +1,376 @@
+//! The works (施工): the county assigns a household with a signed plan to one of its
+//! construction companies; the company's staff see only their households, photograph every
+//! item of the signed plan before and after and the cleared site at the end, and start and
+//! finish the works (through `actions`, which asks [`photo_counts`] whether the photos are
+//! there). The family, the offices and the contractor follow it item by item on the
+//! application's page ([`works_view`]).
+
+use super::access::{visible_application, Viewer};
+use super::assessment::{family, org_kind, record, reloaded, stale, Record, CONSTRUCTION};
+use crate::auth::CurrentUser;
+use crate::db::item_counts::Added;
+use crate::db::retrofit::assessment::Booked;
+use crate::db::retrofit::assessment_photos::{NewRoomPhoto, PhotoSet, RoomPhotoRow};
+use crate::db::retrofit::ApplicationRow;
+use crate::db::Audit;
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::{Path, Query};
+use crate::paging::PageSize;
+use crate::routes::fields::refused;
+use crate::routes::photo_files::{accept_photo, photo_response};
+use crate::AppState;
+use anju_domain::access::Capability;
+use anju_domain::application::ApplicationView;
+use anju_domain::retrofit::RetrofitState;
+use anju_domain::retrofit_assessment::mask_name;
+use anju_domain::retrofit_plan::PlanLine;
+use anju_domain::retrofit_works::{
+    check_photo, item_progress, may_assign_contractor, missing_to_finish, missing_to_start,
+    AssignContractor, ItemProgress, OrgKind, PhotoCounts, PhotoStage, WorksItemView, WorksList,
+    WorksPhotoView, WorksSlot, WorksSummary, WorksView, MAX_PHOTOS_PER_SLOT,
+};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use serde::Deserialize;
+
+const PAGE: PageSize = PageSize(50);
+
+/// The lines of the signed plan version, in its order (empty before a plan is signed).
+async fn signed_lines(state: &AppState, app: &ApplicationRow) -> ApiResult<Vec<PlanLine>> {
+    let rows = state.db.plans_of(app.id).await?;
+    let Some(signed) = rows.iter().rev().find(|r| r.state == "signed") else {
+        return Ok(Vec::new());
+    };
+    serde_json::from_str(&signed.lines_json).map_err(|e| ApiError::Internal(e.into()))
+}
+
+fn slots(rows: &[RoomPhotoRow]) -> impl Iterator<Item = WorksSlot> + '_ {
+    rows.iter().filter_map(|r| WorksSlot::parse(&r.room))
+}
+
+/// What the household's works photos prove so far, against its signed plan.
+pub(super) async fn photo_counts(state: &AppState, app: &ApplicationRow) -> ApiResult<PhotoCounts> {
+    let lines = signed_lines(state, app).await?;
+    let rows = state.db.household_photos(PhotoSet::Works, app.id).await?;
+    Ok(PhotoCounts::of(lines.len(), slots(&rows)))
+}
+
+fn photo_view(app: &ApplicationRow, row: &RoomPhotoRow) -> Option<WorksPhotoView> {
+    Some(WorksPhotoView {
+        id: row.id,
+        slot: WorksSlot::parse(&row.room)?,
+        url: format!(
+            "/api/retrofit/applications/{}/works-photos/{}",
+            app.id, row.id
+        ),
+        width: u32::try_from(row.width).ok()?,
+        height: u32::try_from(row.height).ok()?,
+        uploaded_at: row.uploaded_at,
+    })
+}
+
+/// The works on the application's page, once a construction company is assigned.
+pub(super) async fn works_view(
+    state: &AppState,
+    app: &ApplicationRow,
+    viewer: Viewer,
+) -> ApiResult<Option<WorksView>> {
+    let (Some(org_id), Some(assigned_at)) = (app.contractor_org_id, app.contractor_assigned_at)
+    else {
+        return Ok(None);
+    };
+    let Some(org) = state.db.assessment_org(org_id).await? else {
+        return Ok(None);
+    };
+    let lines = signed_lines(state, app).await?;
+    let rows = state.db.household_photos(PhotoSet::Works, app.id).await?;
+    let counts = PhotoCounts::of(lines.len(), slots(&rows));
+    let photos: Vec<WorksPhotoView> = rows.iter().filter_map(|r| photo_view(app, r)).collect();
+    let of_slot = |slot: WorksSlot| -> Vec<WorksPhotoView> {
+        photos.iter().filter(|p| p.slot == slot).cloned().collect()
+    };
+    let items: Vec<WorksItemView> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let no = u16::try_from(i + 1).unwrap_or(u16::MAX);
+            let slot = |stage| WorksSlot::Item { line: no, stage };
+            WorksItemView {
+                line: no,
+                item_no: line.item.no,
+                name_zh: line.item.name_zh.clone(),
+                room: line.room,
+                quantity_centi: line.quantity_centi,
+                unit_zh: line.item.unit_zh.clone(),
+                progress: item_progress(counts.items[i]),
+                before: of_slot(slot(PhotoStage::Before)),
+                after: of_slot(slot(PhotoStage::After)),
+            }
+        })
+        .collect();
+    let missing = match app.state {
+        RetrofitState::PlanSigned => missing_to_start(&counts),
+        RetrofitState::UnderConstruction => missing_to_finish(&counts),
+        _ => Vec::new(),
+    };
+    Ok(Some(WorksView {
+        org_id,
+        org_name: org.name,
+        assigned_at,
+        done: items
+            .iter()
+            .filter(|i| i.progress == ItemProgress::Done)
+            .count(),
+        items,
+        cleared: of_slot(WorksSlot::Cleared),
+        missing,
+        may_add_photos: viewer == Viewer::Contractor
+            && matches!(
+                app.state,
+                RetrofitState::PlanSigned | RetrofitState::UnderConstruction
+            ),
+    }))
+}
+
+/// `PUT /api/retrofit/applications/{id}/contractor-org`: the county assigns a household with
+/// a signed plan to one of its construction companies (or moves it before the works start).
+pub async fn assign(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<AssignContractor>,
+) -> ApiResult<Json<ApplicationView>> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if viewer != Viewer::County || !user.role.can(Capability::ConfirmRetrofit) {
+        return Err(ApiError::Forbidden);
+    }
+    if !may_assign_contractor(app.state) {
+        return Err(ApiError::Conflict {
+            field: "action",
+            message: "只有方案已签字、还没有开工的家庭可以指派施工单位",
+            message_en:
+                "Only households with a signed plan whose works have not started can be assigned",
+        });
+    }
+    let org = state
+        .db
+        .assessment_org(req.org_id)
+        .await?
+        .filter(|o| Some(o.county_id) == app.county_id && o.is(org_kind(CONSTRUCTION)))
+        .ok_or_else(|| {
+            ApiError::field(
+                "org_id",
+                "请选择本区县的施工单位",
+                "Choose a construction company of this county",
+            )
+        })?;
+    if app.contractor_org_id == Some(org.id) {
+        return reloaded(&state, app.id, viewer).await;
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if tx.assign_contractor_org(app.id, org.id, now).await? == Booked::Stale {
+        return Err(stale());
+    }
+    let mut notify = family(&state, &app).await?;
+    notify.extend(state.db.members_of_org(org.id).await?);
+    let message = (
+        format!(
+            "施工单位“{}”将按签字的方案施工，会先联系您约定时间（申请 {}）",
+            org.name, app.reference
+        ),
+        format!(
+            "{} will carry out the signed plan and will contact you first to arrange a time ({})",
+            org.name, app.reference
+        ),
+    );
+    record(
+        &mut tx,
+        Record {
+            app: &app,
+            by: &user,
+            role: "county_admin",
+            action: "assign_contractor",
+            note: None,
+            detail: serde_json::json!({ "org_id": org.id, "org": org.name }),
+            notify,
+            message,
+            now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    reloaded(&state, app.id, viewer).await
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    after: Option<i64>,
+}
+
+/// `GET /api/retrofit/works`: the households of the caller's construction company, newest
+/// first, with the elder's name masked.
+pub async fn contractor_list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<WorksList>> {
+    if !user.role.can(Capability::BuildWorks) {
+        return Err(ApiError::Forbidden);
+    }
+    let Some(org) = state
+        .db
+        .org_of_member(user.id)
+        .await?
+        .filter(|o| o.is(OrgKind::Construction))
+    else {
+        return Ok(Json(WorksList {
+            org_name: None,
+            items: Vec::new(),
+            next_after: None,
+        }));
+    };
+    let rows = state
+        .db
+        .households_of_org(
+            OrgKind::Construction,
+            org.id,
+            q.after.unwrap_or(i64::MAX),
+            PAGE.fetch(),
+        )
+        .await?;
+    let (rows, next_after) = PAGE.split(rows, |(r, _)| r.id);
+    let places: Vec<i64> = rows
+        .iter()
+        .flat_map(|(r, _)| [r.community_id, r.home_building_id])
+        .flatten()
+        .collect();
+    let names = state.db.jurisdiction_names(&places).await?;
+    let name = |id: Option<i64>| id.and_then(|i| names.get(&i).cloned());
+    let items = rows
+        .into_iter()
+        .map(|(r, applicant_phone)| WorksSummary {
+            id: r.id,
+            reference: r.reference.clone(),
+            state: r.state,
+            elder_name_masked: mask_name(&r.elder_name),
+            community_name: name(r.community_id).unwrap_or_default(),
+            home_label: match (name(r.home_building_id), &r.home_unit, &r.home_room) {
+                (Some(b), Some(u), Some(room)) => Some(format!("{b} {u}单元 {room}")),
+                _ => None,
+            },
+            contact_phone: r.elder_phone.clone().or(applicant_phone),
+            assigned_at: r.contractor_assigned_at.unwrap_or(r.created_at),
+        })
+        .collect();
+    Ok(Json(WorksList {
+        org_name: Some(org.name),
+        items,
+        next_after,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct SlotQuery {
+    slot: String,
+}
+
+/// `POST /api/retrofit/applications/{id}/works-photos?slot=item:2:after`: a photo of an item
+/// before or after, or of the cleared site (`slot=cleared`), the image itself as the body;
+/// checked by its bytes and re-encoded without metadata. A retried upload is kept once.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<SlotQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<ApplicationView>)> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if viewer != Viewer::Contractor {
+        return Err(ApiError::Forbidden);
+    }
+    let slot = WorksSlot::parse(&q.slot).ok_or_else(|| {
+        ApiError::field(
+            "slot",
+            "照片的位置应为 item:序号:before、item:序号:after 或 cleared",
+            "slot must be item:<line>:before, item:<line>:after or cleared",
+        )
+    })?;
+    check_photo(app.state, slot, &photo_counts(&state, &app).await?).map_err(refused)?;
+    let body = super::body_or_error(body)?;
+    let cleaned = accept_photo(&state, user.id, body).await?;
+    let now = state.clock.now();
+    let key = slot.key();
+    let mut tx = state.db.begin().await?;
+    let added = tx
+        .add_household_photo(&NewRoomPhoto {
+            set: PhotoSet::Works,
+            application_id: app.id,
+            room: &key,
+            hash: &cleaned.hash,
+            size: (cleaned.width, cleaned.height),
+            by: user.id,
+            now,
+            cap: MAX_PHOTOS_PER_SLOT as i64,
+        })
+        .await?;
+    if added == Added::CapReached {
+        return Err(refused(anju_domain::retrofit_works::WorksRefusal::Full));
+    }
+    // A retried upload changed nothing and is not recorded again.
+    if matches!(added, Added::New(_)) {
+        tx.audit(
+            &Audit::new(
+                now,
+                Some(user.id),
+                "retrofit.works_photo",
+                &format!("retrofit_application:{}", app.id),
+                &app.scope_path,
+            )
+            .detail(&format!("{key} {}", cleaned.hash)),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let status = if matches!(added, Added::New(_)) {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let Json(view) = reloaded(&state, app.id, viewer).await?;
+    Ok((status, Json(view)))
+}
+
+/// `GET /api/retrofit/applications/{id}/works-photos/{photo}`: for whoever sees the
+/// household's works; an office's look is recorded.
+pub async fn download_photo(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, photo)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    let photo: i64 = photo.parse().map_err(|_| ApiError::NotFound)?;
+    let row = state
+        .db
+        .household_photos(PhotoSet::Works, app.id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == photo)
+        .ok_or(ApiError::NotFound)?;
+    if !matches!(viewer, Viewer::Family | Viewer::Contractor) {
+        crate::routes::audit::record_view(
+            &state,
+            &user,
+            "retrofit.view",
+            &format!("retrofit_application:{}", app.id),
+            &app.scope_path,
+            &format!("works_photo:{photo}"),
+        )
+        .await?;
+    }
+    photo_response(&state, &row.hash).await
+}

@@ -1,0 +1,391 @@
+//! The works through the API: the county's construction companies and the assignment of a
+//! signed household, the contractor's list, the before/after photos of each item and of the
+//! cleared site, starting and finishing (refused while photos are missing), what the family
+//! follows item by item, and what a contractor may never see or reach.
+
+use super::retrofit::act;
+use super::retrofit_assessment::account_id;
+use super::retrofit_plan::{
+    assessed, confirm_identity, draft_and_propose, first_plan, sign, PASSWORD,
+};
+use crate::support::{assert_envelope, on_both_backends, png, upload, TestApp};
+use anju_domain::Role;
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+on_both_backends!(
+    the_contractor_photographs_every_item_starts_and_finishes_and_the_family_follows_it,
+    contractors_see_only_their_companys_households_and_never_the_elders_papers,
+);
+
+fn contractor_orgs(app: &TestApp) -> String {
+    format!(
+        "/api/retrofit/counties/{}/contractor-orgs",
+        app.places.county.id
+    )
+}
+
+/// A household whose elder signed the four-item plan; returns (elder, id, county admin).
+async fn signed(app: &TestApp, elder_phone: &str, assessor_phone: &str) -> (String, Value, String) {
+    let (elder, id, county, assessor) = assessed(app, elder_phone, assessor_phone).await;
+    let proposed = draft_and_propose(app, &assessor, &id, first_plan()).await;
+    let sha = proposed["current"]["sha256"].as_str().unwrap().to_owned();
+    let r = confirm_identity(app, &elder, &id, &sha, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = sign(
+        app,
+        &elder,
+        &id,
+        1,
+        &sha,
+        true,
+        json!({ "kind": "typed", "name": "王阿姨" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    (elder, id, county)
+}
+
+/// A construction company of our county with a new contractor account in it; returns
+/// (company id, contractor cookie).
+async fn company(app: &TestApp, county: &str, name: &str, phone: &str) -> (i64, String) {
+    let r = app
+        .post(&contractor_orgs(app), Some(county), json!({ "name": name }))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let org = r.body["orgs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == name)
+        .and_then(|o| o["id"].as_i64())
+        .expect("the new company");
+    let admin = app.sign_in_demo(Role::SystemAdmin).await;
+    let cookie = app
+        .create_staff(&admin, phone, "contractor", app.places.county.id)
+        .await;
+    let account = account_id(app, &cookie).await;
+    let r = app
+        .put(
+            &format!("{}/{org}/members/{account}", contractor_orgs(app)),
+            Some(county),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    (org, cookie)
+}
+
+async fn assign(app: &TestApp, county: &str, id: &Value, org: i64) -> crate::support::Response {
+    app.put(
+        &format!("/api/retrofit/applications/{id}/contractor-org"),
+        Some(county),
+        json!({ "org_id": org }),
+    )
+    .await
+}
+
+fn photo_path(id: &Value, slot: &str) -> String {
+    format!("/api/retrofit/applications/{id}/works-photos?slot={slot}")
+}
+
+async fn photo(
+    app: &TestApp,
+    cookie: &str,
+    id: &Value,
+    slot: &str,
+    shade: u8,
+) -> crate::support::Response {
+    app.send(upload(&photo_path(id, slot), cookie, png(shade)))
+        .await
+}
+
+fn field(r: &crate::support::Response, status: StatusCode, name: &str) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert!(
+        r.body["fields"][name].is_object(),
+        "expected {name}: {}",
+        r.body
+    );
+}
+
+async fn notes(app: &TestApp, cookie: &str) -> String {
+    app.get("/api/notifications", Some(cookie))
+        .await
+        .body
+        .to_string()
+}
+
+async fn the_contractor_photographs_every_item_starts_and_finishes_and_the_family_follows_it(
+    app: TestApp,
+) {
+    let (elder, id, county) = signed(&app, "13900001101", "13900001102").await;
+    let (org, builder) = company(&app, &county, "甲施工队", "13900001103").await;
+    let path = format!("/api/retrofit/applications/{id}");
+
+    // Not theirs until the county assigns it.
+    assert_envelope(
+        &app.get(&path, Some(&builder)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let list = app.get("/api/retrofit/works", Some(&builder)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert_eq!(list.body["org_name"], "甲施工队");
+    assert_eq!(list.body["items"], json!([]));
+
+    let r = assign(&app, &county, &id, org).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["works"]["org_name"], "甲施工队");
+    assert_eq!(r.body["works"]["items"].as_array().unwrap().len(), 4);
+    assert!(notes(&app, &elder).await.contains("甲施工队"));
+    assert!(notes(&app, &builder).await.contains("甲施工队"));
+    // Assigning it again (a retry) changes nothing and tells no one twice.
+    assert_eq!(assign(&app, &county, &id, org).await.status, StatusCode::OK);
+    assert_eq!(
+        notes(&app, &elder)
+            .await
+            .matches("将按签字的方案施工")
+            .count(),
+        1
+    );
+
+    let list = app.get("/api/retrofit/works", Some(&builder)).await.body;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list["items"][0]["id"], id);
+    assert!(list["items"][0]["elder_name_masked"]
+        .as_str()
+        .unwrap()
+        .contains('*'));
+
+    // Starting needs every item's before-photo; the view says which are missing.
+    let early = act(&app, &builder, &id, json!({ "action": "start_works" })).await;
+    field(&early, StatusCode::UNPROCESSABLE_ENTITY, "photos");
+    let seen = app.get(&path, Some(&builder)).await.body;
+    assert_eq!(seen["works"]["missing"].as_array().unwrap().len(), 4);
+    assert_eq!(seen["works"]["may_add_photos"], true);
+    assert!(seen["actions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("start_works")));
+    // No after-photo or cleared site before the works start.
+    let after_too_early = photo(&app, &builder, &id, "item:1:after", 10).await;
+    assert_envelope(&after_too_early, StatusCode::CONFLICT, "conflict");
+    assert_envelope(
+        &photo(&app, &builder, &id, "cleared", 10).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    for line in 1..=4u8 {
+        let r = photo(&app, &builder, &id, &format!("item:{line}:before"), line).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    // The same photo again (a retry on a poor signal) is kept once.
+    let again = photo(&app, &builder, &id, "item:1:before", 1).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(
+        again.body["works"]["items"][0]["before"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(again.body["works"]["items"][0]["progress"], "started");
+    // A slot that is not one, or a line the plan does not have, is refused by name.
+    field(
+        &photo(&app, &builder, &id, "item:1:during", 20).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "slot",
+    );
+    field(
+        &photo(&app, &builder, &id, "item:9:before", 20).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "photo",
+    );
+
+    let started = act(&app, &builder, &id, json!({ "action": "start_works" })).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    assert_eq!(started.body["state"], "under_construction");
+    assert!(notes(&app, &elder).await.contains("施工开始了"));
+    // A retried start answers with the works as they are.
+    let retry = act(&app, &builder, &id, json!({ "action": "start_works" })).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+
+    for line in 1..=3u8 {
+        let r = photo(
+            &app,
+            &builder,
+            &id,
+            &format!("item:{line}:after"),
+            100 + line,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let r = photo(&app, &builder, &id, "cleared", 200).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // Item 4 has no after-photo yet: finishing is refused and the view names it.
+    let early = act(&app, &builder, &id, json!({ "action": "finish_works" })).await;
+    field(&early, StatusCode::UNPROCESSABLE_ENTITY, "photos");
+    let seen = app.get(&path, Some(&builder)).await.body;
+    assert_eq!(
+        seen["works"]["missing"],
+        json!([{ "kind": "after", "line": 4 }])
+    );
+    let r = photo(&app, &builder, &id, "item:4:after", 104).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let finished = act(&app, &builder, &id, json!({ "action": "finish_works" })).await;
+    assert_eq!(finished.status, StatusCode::OK, "{}", finished.body);
+    assert_eq!(finished.body["state"], "awaiting_acceptance");
+    assert!(notes(&app, &elder).await.contains("施工完成了"));
+    let street = app.sign_in_demo(Role::StreetReviewer).await;
+    assert!(notes(&app, &street).await.contains("施工完成了"));
+    // Once finished, nothing more is added.
+    assert_envelope(
+        &photo(&app, &builder, &id, "item:1:after", 150).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+
+    // The family follows each item, with its photos.
+    let family = app.get(&path, Some(&elder)).await.body;
+    let works = &family["works"];
+    assert_eq!(works["done"], 4);
+    assert_eq!(works["may_add_photos"], false);
+    assert_eq!(works["cleared"].as_array().unwrap().len(), 1);
+    for item in works["items"].as_array().unwrap() {
+        assert_eq!(item["progress"], "done", "{item}");
+    }
+    let url = works["items"][0]["after"][0]["url"].as_str().unwrap();
+    assert_eq!(app.get(url, Some(&elder)).await.status, StatusCode::OK);
+    // An office's look at a photo of the home is on the family's record.
+    assert_eq!(app.get(url, Some(&street)).await.status, StatusCode::OK);
+    assert!(app
+        .audit_details("retrofit.view")
+        .await
+        .iter()
+        .any(|d| d.starts_with("works_photo:")));
+    // Every photo is on the record once.
+    assert_eq!(app.audit_details("retrofit.works_photo").await.len(), 9);
+}
+
+async fn contractors_see_only_their_companys_households_and_never_the_elders_papers(app: TestApp) {
+    let (elder, id, county) = signed(&app, "13900001111", "13900001112").await;
+    let (org, builder) = company(&app, &county, "乙施工队", "13900001113").await;
+    let (_, other_builder) = company(&app, &county, "丙施工队", "13900001114").await;
+    let path = format!("/api/retrofit/applications/{id}");
+
+    // One name per county across assessment organisations and construction companies.
+    let clash = app
+        .post(
+            &contractor_orgs(&app),
+            Some(&county),
+            json!({ "name": "评估机构13900001111" }),
+        )
+        .await;
+    assert_envelope(&clash, StatusCode::CONFLICT, "conflict");
+    // Only the county assigns, and only to a construction company of its own.
+    assert_envelope(
+        &assign(&app, &builder, &id, org).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let assessment_org: i64 = app
+        .strings("SELECT CAST(id AS TEXT) FROM assessment_orgs WHERE kind = 'assessment'")
+        .await[0]
+        .parse()
+        .unwrap();
+    field(
+        &assign(&app, &county, &id, assessment_org).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "org_id",
+    );
+    // An assessor is not made a builder.
+    let assessor_id: i64 = app
+        .strings("SELECT CAST(id AS TEXT) FROM accounts WHERE role = 'assessor' ORDER BY id")
+        .await[0]
+        .parse()
+        .unwrap();
+    assert_envelope(
+        &app.put(
+            &format!("{}/{org}/members/{assessor_id}", contractor_orgs(&app)),
+            Some(&county),
+            json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_eq!(assign(&app, &county, &id, org).await.status, StatusCode::OK);
+
+    // Another company's contractor sees nothing of it.
+    assert_envelope(
+        &app.get(&path, Some(&other_builder)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_envelope(
+        &photo(&app, &other_builder, &id, "item:1:before", 30).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let theirs = app
+        .get("/api/retrofit/works", Some(&other_builder))
+        .await
+        .body;
+    assert_eq!(theirs["items"], json!([]));
+
+    // The builder sees the home and the items, never the elder's answers or papers.
+    let seen = app.get(&path, Some(&builder)).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    assert_eq!(seen.body["facts"], Value::Null);
+    assert_eq!(seen.body["outcome"], Value::Null);
+    assert_eq!(seen.body["id_number_masked"], Value::Null);
+    assert_eq!(seen.body["documents"], json!([]));
+    assert_eq!(seen.body["assessment"], Value::Null);
+    assert!(seen.body["home_label"].is_string());
+    let papers = app
+        .strings(&format!(
+            "SELECT CAST(id AS TEXT) FROM retrofit_documents WHERE application_id = {id}"
+        ))
+        .await;
+    assert!(!papers.is_empty());
+    assert_envelope(
+        &app.get(&format!("{path}/documents/{}", papers[0]), Some(&builder))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_envelope(
+        &app.post(&format!("{path}/id-number"), Some(&builder), json!({}))
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    assert_envelope(
+        &app.get(&format!("{path}/assessment-record"), Some(&builder))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+
+    // Only the builder adds photos and starts the works.
+    for cookie in [&elder, &county] {
+        assert_envelope(
+            &photo(&app, cookie, &id, "item:1:before", 40).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+        assert_envelope(
+            &act(&app, cookie, &id, json!({ "action": "start_works" })).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+    }
+    // Staff without the capability get no list.
+    assert_envelope(
+        &app.get("/api/retrofit/works", Some(&county)).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+}
