@@ -6,6 +6,7 @@ use anju_domain::retrofit_assessment::{
     AskAnotherTime, AssessmentList, AssessmentOrgsView, AssignAssessmentOrg, NewAssessmentOrg,
     ProposeVisit,
 };
+use anju_domain::retrofit_works::OrgKind;
 use anju_domain::{
     AccountPage, AccountView, ErrorEnvelope, JurisdictionView, Preferences, RegisterRequest,
     SessionView, SignInRequest,
@@ -424,45 +425,93 @@ pub async fn add_catalogue_item(
     .await
 }
 
-pub async fn assessment_orgs(county: i64) -> ApiResult<AssessmentOrgsView> {
-    get(&format!("/api/retrofit/counties/{county}/assessment-orgs")).await
+/// The county's organisations of a kind: assessment organisations or construction companies.
+fn orgs_url(kind: OrgKind, county: i64) -> String {
+    let segment = match kind {
+        OrgKind::Assessment => "assessment-orgs",
+        OrgKind::Construction => "contractor-orgs",
+    };
+    format!("/api/retrofit/counties/{county}/{segment}")
 }
 
-pub async fn create_assessment_org(county: i64, name: String) -> ApiResult<AssessmentOrgsView> {
+pub async fn orgs(kind: OrgKind, county: i64) -> ApiResult<AssessmentOrgsView> {
+    get(&orgs_url(kind, county)).await
+}
+
+pub async fn create_org(kind: OrgKind, county: i64, name: String) -> ApiResult<AssessmentOrgsView> {
     send_json(
-        Request::post(&format!("/api/retrofit/counties/{county}/assessment-orgs")),
+        Request::post(&orgs_url(kind, county)),
         &NewAssessmentOrg { name },
     )
     .await
 }
 
-fn member_url(county: i64, org: i64, account: i64) -> String {
-    format!("/api/retrofit/counties/{county}/assessment-orgs/{org}/members/{account}")
+fn member_url(kind: OrgKind, county: i64, org: i64, account: i64) -> String {
+    format!("{}/{org}/members/{account}", orgs_url(kind, county))
 }
 
-pub async fn add_assessor(county: i64, org: i64, account: i64) -> ApiResult<AssessmentOrgsView> {
+pub async fn add_org_member(
+    kind: OrgKind,
+    county: i64,
+    org: i64,
+    account: i64,
+) -> ApiResult<AssessmentOrgsView> {
     send_json(
-        Request::put(&member_url(county, org, account)),
+        Request::put(&member_url(kind, county, org, account)),
         &serde_json::json!({}),
     )
     .await
 }
 
-pub async fn remove_assessor(county: i64, org: i64, account: i64) -> ApiResult<AssessmentOrgsView> {
+pub async fn remove_org_member(
+    kind: OrgKind,
+    county: i64,
+    org: i64,
+    account: i64,
+) -> ApiResult<AssessmentOrgsView> {
     read(
-        with_client_header(Request::delete(&member_url(county, org, account)))
+        with_client_header(Request::delete(&member_url(kind, county, org, account)))
             .send()
             .await,
     )
     .await
 }
 
-pub async fn assign_assessment_org(id: i64, org_id: i64) -> ApiResult<ApplicationView> {
+/// Assign a household to an organisation of the kind (assessment once confirmed, works once
+/// the plan is signed).
+pub async fn assign_org(kind: OrgKind, id: i64, org_id: i64) -> ApiResult<ApplicationView> {
+    let segment = match kind {
+        OrgKind::Assessment => "assessment-org",
+        OrgKind::Construction => "contractor-org",
+    };
     send_json(
-        Request::put(&format!("/api/retrofit/applications/{id}/assessment-org")),
+        Request::put(&format!("/api/retrofit/applications/{id}/{segment}")),
         &AssignAssessmentOrg { org_id },
     )
     .await
+}
+
+/// The contractor's households.
+pub async fn works(after: Option<i64>) -> ApiResult<anju_domain::retrofit_works::WorksList> {
+    match after {
+        Some(a) => get(&format!("/api/retrofit/works?after={a}")).await,
+        None => get("/api/retrofit/works").await,
+    }
+}
+
+pub async fn upload_works_photo(
+    id: i64,
+    slot: anju_domain::retrofit_works::WorksSlot,
+    photo: &web_sys::Blob,
+) -> ApiResult<ApplicationView> {
+    let request = with_client_header(Request::post(&format!(
+        "/api/retrofit/applications/{id}/works-photos?slot={}",
+        slot.key()
+    )))
+    .header("content-type", "image/jpeg")
+    .body(photo.clone())
+    .map_err(|_| network_error())?;
+    read(request.send().await).await
 }
 
 pub async fn assessments(after: Option<i64>) -> ApiResult<AssessmentList> {

@@ -29,10 +29,11 @@ use crate::pages::{
     retrofit_plan::RetrofitPlan, retrofit_review::RetrofitQueue, service::ServicePage,
     sign_in::SignIn, staff_password_reset::StaffPasswordReset, survey_answer::SurveyAnswer,
     survey_collect::SurveyCollect, survey_edit::SurveyEdit, survey_results::SurveyResultsPage,
-    surveys::SurveysHome, verify::VerifyPage,
+    surveys::SurveysHome, verify::VerifyPage, works::Works,
 };
 use anju_domain::access::Capability;
 use anju_domain::pages::PageGroup;
+use anju_domain::retrofit_works::OrgKind;
 use anju_domain::Role;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
@@ -207,7 +208,21 @@ fn staff_pages() -> Result<AnyView, SplitLoaderError> {
             />
             <Route
                 path=path!("/county/assessors")
-                view=|| view! { <Guard allow=county_admin><RetrofitAssessors /></Guard> }
+                view=|| view! {
+                    <Guard allow=county_admin><RetrofitAssessors kind=OrgKind::Assessment /></Guard>
+                }
+            />
+            <Route
+                path=path!("/county/contractors")
+                view=|| view! {
+                    <Guard allow=county_admin><RetrofitAssessors kind=OrgKind::Construction /></Guard>
+                }
+            />
+            <Route
+                path=path!("/works")
+                view=|| view! {
+                    <Guard allow=|r| r.can(Capability::BuildWorks)><Works /></Guard>
+                }
             />
             <Route
                 path=path!("/assess")

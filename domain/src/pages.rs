@@ -83,6 +83,8 @@ pub const LAZY_ROUTES: &[(&str, PageGroup)] = &[
     ("/county/catalogue", PageGroup::Staff),
     ("/county/assessors", PageGroup::Staff),
     ("/assess", PageGroup::Staff),
+    ("/county/contractors", PageGroup::Staff),
+    ("/works", PageGroup::Staff),
     ("/surveys/:id/edit", PageGroup::Staff),
     ("/surveys/:id/collect", PageGroup::Staff),
     ("/surveys/:id/results", PageGroup::Staff),

@@ -1,42 +1,8 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshIdNumber, freshPhone, PASSWORD, PHOTO, register, signIn, submitThroughApi, test, chooseElderMode } from './support';
+import { appReady, expectAccessible, freshPhone, PASSWORD, PHOTO, register, test, chooseElderMode } from './support';
+import { assessedHousehold, recordEverything, signedIn } from './retrofit-support';
 
 const headers = { 'x-anju-client': '1' };
-
-async function signedIn(browser: Browser, phone: string, password: string, options = {}): Promise<Page> {
-  const page = await (await browser.newContext(options)).newPage();
-  await signIn(page, phone, password);
-  await expect(page).toHaveURL(/\/account$/);
-  return page;
-}
-
-/** Confirmed, assigned to the demo organisation, and assessed (every record screen), via the API. */
-async function assessedHousehold(elder: Page, browser: Browser): Promise<{ id: number; reference: string; countyId: number; offices: Page[] }> {
-  const { id, reference } = await submitThroughApi(elder, freshIdNumber());
-  const street = await signedIn(browser, '13800000004', 'anju-street-2026');
-  expect((await street.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'approve' } })).status()).toBe(200);
-  const county = await signedIn(browser, '13800000007', 'anju-county-2026');
-  expect((await county.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'confirm' } })).status()).toBe(200);
-  const countyId = (await (await county.request.get('/api/me')).json()).jurisdiction.id;
-  const orgs = await (await county.request.get(`/api/retrofit/counties/${countyId}/assessment-orgs`)).json();
-  const demoOrg = orgs.orgs.find((o: { name: string }) => o.name === '滨湖居家评估中心');
-  expect((await county.request.put(`/api/retrofit/applications/${id}/assessment-org`, { headers, data: { org_id: demoOrg.id } })).status()).toBe(200);
-  return { id, reference, countyId, offices: [street, county] };
-}
-
-async function recordEverything(assessor: Page, id: number) {
-  const screens: unknown[] = [
-    { screen: 'activities', answers: [['eat', 'can_do'], ['dress', 'can_do'], ['bed', 'needs_help'], ['toilet', 'needs_help'], ['walk_indoors', 'can_do'], ['bathe', 'needs_help']] },
-    { screen: 'wishes', wishes: '卫生间装扶手' },
-    ...['entrance', 'living_room', 'bedroom', 'bathroom', 'kitchen', 'corridor'].map((room) => ({ screen: 'room', room, hazards: [] })),
-  ];
-  for (const data of screens) {
-    const r = await assessor.request.put(`/api/retrofit/applications/${id}/assessment-record`, { headers, data });
-    expect(r.status(), await r.text()).toBe(200);
-  }
-  const done = await assessor.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'record_assessment' } });
-  expect(done.status(), await done.text()).toBe(200);
-}
 
 const smsPeer = `http://127.0.0.1:${process.env.ANJU_E2E_SMS_PORT ?? 3918}`;
 

@@ -19,6 +19,8 @@ pub fn state_key(s: anju_domain::retrofit::RetrofitState) -> &'static str {
         S::Assessed => "rstate.assessed",
         S::PlanProposed => "rstate.plan_proposed",
         S::PlanSigned => "rstate.plan_signed",
+        S::UnderConstruction => "rstate.under_construction",
+        S::AwaitingAcceptance => "rstate.awaiting_acceptance",
         _ => "rstate.later",
     }
 }

@@ -109,8 +109,15 @@ pub fn PhotoUploader(
 
 /// The file input that shrinks each chosen photo and hands it to `upload`, showing progress
 /// and the first refusal next to the field.
+/// `detail` is added to the label for screen readers where several pickers share one label
+/// (one per item of a plan).
 #[component]
-pub fn PhotoPicker<F, Fut>(input_id: String, label: &'static str, upload: F) -> impl IntoView
+pub fn PhotoPicker<F, Fut>(
+    input_id: String,
+    label: &'static str,
+    upload: F,
+    #[prop(optional)] detail: String,
+) -> impl IntoView
 where
     F: Fn(web_sys::Blob) -> Fut + Copy + 'static,
     Fut: std::future::Future<Output = api::ApiResult<()>> + 'static,
@@ -145,7 +152,7 @@ where
     };
     view! {
         <div class="field" class:field--error=move || error.with(Option::is_some)>
-            <label for=input_id.clone()>{tr(label)}</label>
+            <label for=input_id.clone()>{tr(label)}{(!detail.is_empty()).then(|| view! { <span class="visually-hidden">" " {detail}</span> })}</label>
             <p class="hint" id=format!("{input_id}-hint")>{tr("photos.hint")}</p>
             {move || error.get().map(|e| view! { <p class="field-error" role="alert">{pick(locale.get(), &e)}</p> })}
             <input id=input_id.clone() type="file" accept="image/*" multiple
@@ -176,5 +183,24 @@ pub fn PhotoList(photos: RwSignal<Vec<PhotoView>>) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })
+    }
+}
+
+/// Thumbnails linking to the full photos: `(url, width, height)`, each named by `alt` (a
+/// message key) and its number.
+#[component]
+pub fn PhotoThumbs(photos: Vec<(String, u32, u32)>, alt: &'static str) -> impl IntoView {
+    let locale = expect_context::<Prefs>().locale;
+    view! {
+        <ul class="photos">
+            {photos.into_iter().enumerate().map(|(i, (url, width, height))| {
+                let href = url.clone();
+                view! {
+                    <li><a href=href target="_blank" rel="noopener">
+                        <img src=url alt=move || format!("{} {}", crate::i18n::text(locale.get(), alt), i + 1) loading="lazy" width=width height=height />
+                    </a></li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }

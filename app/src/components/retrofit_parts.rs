@@ -199,6 +199,9 @@ fn action_key(action: &str) -> &'static str {
         "propose_plan" => "raction.propose_plan",
         "request_plan_changes" => "raction.request_plan_changes",
         "sign_plan" => "raction.sign_plan",
+        "assign_contractor" => "raction.assign_contractor",
+        "start_works" => "raction.start_works",
+        "finish_works" => "raction.finish_works",
         _ => "raction.other",
     }
 }
@@ -209,6 +212,7 @@ fn by_key(by: &str) -> &'static str {
         "office" | "street_reviewer" => "rby.street",
         "county_admin" => "rby.county",
         "assessor" => "rby.assessor",
+        "contractor" => "rby.contractor",
         _ => "rby.other",
     }
 }

@@ -33,3 +33,4 @@ pub mod survey_edit;
 pub mod survey_results;
 pub mod surveys;
 pub mod verify;
+pub mod works;

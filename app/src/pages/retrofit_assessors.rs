@@ -1,12 +1,15 @@
-//! The county's assessment organisations (`/county/assessors`, county admins): add an
-//! organisation, put the county's assessor accounts into one, take them out. An assessor sees
-//! the households of their organisation only, so taking one out ends their access at once.
+//! The county's organisations (county admins): assessment organisations
+//! (`/county/assessors`) and construction companies (`/county/contractors`), one page for
+//! both kinds. Add an organisation, put the county's assessor or contractor accounts into
+//! one, take them out. Their staff see the households of their organisation only, so taking
+//! someone out ends their access at once.
 
 use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
 use crate::i18n::{page_title, tr};
 use crate::state::Session;
 use anju_domain::retrofit_assessment::{AssessmentOrgView, AssessmentOrgsView};
+use anju_domain::retrofit_works::OrgKind;
 use anju_domain::{ErrorEnvelope, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,6 +17,7 @@ use leptos_router::components::A;
 
 #[derive(Clone, Copy)]
 struct Page {
+    kind: OrgKind,
     county: Option<i64>,
     view: RwSignal<Option<AssessmentOrgsView>>,
     errors: RwSignal<FieldErrors>,
@@ -23,6 +27,14 @@ struct Page {
 }
 
 impl Page {
+    /// The text of `key` for this kind: the assessment page's key, or its `contractors.` twin.
+    fn key(&self, assessment: &'static str, construction: &'static str) -> &'static str {
+        match self.kind {
+            OrgKind::Assessment => assessment,
+            OrgKind::Construction => construction,
+        }
+    }
+
     fn settle(&self, result: Result<AssessmentOrgsView, ErrorEnvelope>, said: &'static str) {
         match result {
             Ok(v) => {
@@ -41,10 +53,10 @@ impl Page {
 }
 
 #[component]
-pub fn RetrofitAssessors() -> impl IntoView {
-    page_title("assessors.title");
+pub fn RetrofitAssessors(kind: OrgKind) -> impl IntoView {
     let session = expect_context::<Session>();
     let page = Page {
+        kind,
         county: session.user.with_untracked(|u| {
             u.as_ref()
                 .and_then(|u| u.jurisdiction.as_ref().map(|j| j.id))
@@ -55,9 +67,11 @@ pub fn RetrofitAssessors() -> impl IntoView {
         said: RwSignal::new(None),
     };
     provide_context(page);
+    let title = page.key("assessors.title", "contractors.title");
+    page_title(title);
     if let Some(c) = page.county {
         spawn_local(async move {
-            let r = api::assessment_orgs(c).await;
+            let r = api::orgs(kind, c).await;
             page.settle(r, "assessors.loaded");
             page.said.set(None);
         });
@@ -68,29 +82,29 @@ pub fn RetrofitAssessors() -> impl IntoView {
         let Some(c) = page.county else { return };
         let n = name.get_untracked();
         spawn_local(async move {
-            let r = api::create_assessment_org(c, n).await;
+            let r = api::create_org(kind, c, n).await;
             let ok = r.is_ok();
-            page.settle(r, "assessors.created");
+            page.settle(r, page.key("assessors.created", "contractors.created"));
             if ok {
                 name.set(String::new());
             }
         });
     };
     view! {
-        <h1>{tr("assessors.title")}</h1>
-        <p class="lead">{tr("assessors.intro")}</p>
+        <h1>{tr(title)}</h1>
+        <p class="lead">{tr(page.key("assessors.intro", "contractors.intro"))}</p>
         <p><A href="/county/retrofit">{tr("assessors.back")}</A></p>
         <ErrorSummary errors=page.errors general=page.general />
         <p role="status">{move || page.said.get().map(tr)}</p>
         {move || page.view.get().map(|v| {
             let free = v.assessors_without_org.clone();
             if v.orgs.is_empty() {
-                view! { <p>{tr("assessors.none")}</p> }.into_any()
+                view! { <p>{tr(page.key("assessors.none", "contractors.none"))}</p> }.into_any()
             } else {
                 v.orgs.into_iter().map(|o| view! { <Org org=o free=free.clone() /> }).collect_view().into_any()
             }
         })}
-        <h2>{tr("assessors.new")}</h2>
+        <h2>{tr(page.key("assessors.new", "contractors.new"))}</h2>
         <form class="form" on:submit=create novalidate>
             <TextField id="name" label="assessors.name" value=name errors=page.errors />
             <button type="submit" class="button">{tr("assessors.create")}</button>
@@ -116,8 +130,8 @@ fn Org(org: AssessmentOrgView, free: Vec<anju_domain::application::PersonRef>) -
         };
         spawn_local(async move {
             page.settle(
-                api::add_assessor(c, org_id, account).await,
-                "assessors.added",
+                api::add_org_member(page.kind, c, org_id, account).await,
+                page.key("assessors.added", "contractors.added"),
             );
         });
     };
@@ -125,17 +139,17 @@ fn Org(org: AssessmentOrgView, free: Vec<anju_domain::application::PersonRef>) -
         let Some(c) = page.county else { return };
         spawn_local(async move {
             page.settle(
-                api::remove_assessor(c, org_id, account).await,
-                "assessors.removed",
+                api::remove_org_member(page.kind, c, org_id, account).await,
+                page.key("assessors.removed", "contractors.removed"),
             );
         });
     };
     view! {
         <section aria-labelledby=heading.clone()>
             <h2 id=heading.clone()>{org.name.clone()}</h2>
-            <p>{tr("assessors.open")} " " <strong>{org.open_households}</strong></p>
+            <p>{tr(page.key("assessors.open", "contractors.open"))} " " <strong>{org.open_households}</strong></p>
             {if org.members.is_empty() {
-                view! { <p>{tr("assessors.no_members")}</p> }.into_any()
+                view! { <p>{tr(page.key("assessors.no_members", "contractors.no_members"))}</p> }.into_any()
             } else {
                 view! {
                     <ul>
@@ -156,7 +170,7 @@ fn Org(org: AssessmentOrgView, free: Vec<anju_domain::application::PersonRef>) -
             {(!free.is_empty()).then(|| view! {
                 <form class="form form--inline" on:submit=add novalidate>
                     <div class="field">
-                        <label for=select_id.clone()>{tr("assessors.add_label")}</label>
+                        <label for=select_id.clone()>{tr(page.key("assessors.add_label", "contractors.add_label"))}</label>
                         <select id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev))>
                             {free.iter().map(|p| view! { <option value=p.account_id.to_string()>{p.display_name.clone()}</option> }).collect_view()}
                         </select>

@@ -1,7 +1,8 @@
 //! The county's page: this year's quota and the 低保 switch, the proposed list per street
 //! with "confirm" for each household (refused with a clear message beyond the quota), and the
 //! list as an XLSX file; each confirmed household is assigned to an assessment organisation
-//! (managed on `/county/assessors`).
+//! (managed on `/county/assessors`), and once its plan is signed to a construction company
+//! (managed on `/county/contractors`).
 
 use crate::api;
 use crate::components::application_card::grounds_label;
@@ -9,7 +10,8 @@ use crate::components::field::{ErrorSummary, FieldErrors, TextField};
 use crate::i18n::{page_title, tr};
 use crate::state::Session;
 use anju_domain::application::{CountyListView, CountySettings, RetrofitActionRequest};
-use anju_domain::retrofit::RetrofitAction;
+use anju_domain::retrofit::{RetrofitAction, RetrofitState};
+use anju_domain::retrofit_works::OrgKind;
 use anju_domain::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -46,12 +48,18 @@ pub fn RetrofitCounty() -> impl IntoView {
     };
     reload();
     let orgs = RwSignal::new(Vec::<(i64, String)>::new());
+    let companies = RwSignal::new(Vec::<(i64, String)>::new());
     if let Some(c) = county() {
-        spawn_local(async move {
-            if let Ok(v) = api::assessment_orgs(c).await {
-                orgs.set(v.orgs.into_iter().map(|o| (o.id, o.name)).collect());
-            }
-        });
+        for (kind, into) in [
+            (OrgKind::Assessment, orgs),
+            (OrgKind::Construction, companies),
+        ] {
+            spawn_local(async move {
+                if let Ok(v) = api::orgs(kind, c).await {
+                    into.set(v.orgs.into_iter().map(|o| (o.id, o.name)).collect());
+                }
+            });
+        }
         spawn_local(async move {
             if let Ok(s) = api::county_settings(c).await {
                 quota.set(s.quota.to_string());
@@ -111,10 +119,10 @@ pub fn RetrofitCounty() -> impl IntoView {
             }
         });
     };
-    let assign = move |id: i64, org: Option<i64>| {
+    let assign = move |kind: OrgKind, id: i64, org: Option<i64>| {
         let Some(org) = org else { return };
         spawn_local(async move {
-            match api::assign_assessment_org(id, org).await {
+            match api::assign_org(kind, id, org).await {
                 Ok(_) => {
                     errors.set(FieldErrors::new());
                     general.set(None);
@@ -132,6 +140,7 @@ pub fn RetrofitCounty() -> impl IntoView {
             <p><a href=api::COUNTY_LIST_XLSX class="button button--secondary" download="">{tr("county.export")}</a></p>
             <p><A href="/county/catalogue">{tr("county.catalogue_link")}</A></p>
             <p><A href="/county/assessors">{tr("county.assessors_link")}</A></p>
+            <p><A href="/county/contractors">{tr("county.contractors_link")}</A></p>
         })}
         <h2>{tr("county.settings")}</h2>
         <form class="form" on:submit=save novalidate>
@@ -178,39 +187,21 @@ pub fn RetrofitCounty() -> impl IntoView {
                 } else {
                     view! {
                         <div class="table-wrap" tabindex="0" role="region" aria-label=format!("{} {}", s.street_name, crate::i18n::text(locale.get_untracked(), "county.confirmed"))><table>
-                            <thead><tr><th scope="col">{tr("county.reference")}</th><th scope="col">{tr("elder.name")}</th><th scope="col">{tr("queue.filter_community")}</th><th scope="col">{tr("county.assessor_org")}</th></tr></thead>
+                            <thead><tr><th scope="col">{tr("county.reference")}</th><th scope="col">{tr("elder.name")}</th><th scope="col">{tr("queue.filter_community")}</th><th scope="col">{tr("county.state")}</th><th scope="col">{tr("county.assessor_org")}</th><th scope="col">{tr("county.contractor_org")}</th></tr></thead>
                             <tbody>
                                 {s.confirmed.into_iter().map(|item| {
                                     let id = item.id;
-                                    let select_id = format!("org-for-{id}");
                                     let label = format!("{} {}", item.reference, item.elder_name);
-                                    let chosen = RwSignal::new(item.assessment_org_id);
-                                    let current = item.assessment_org_id;
-                                    let assignable = item.state == anju_domain::retrofit::RetrofitState::Confirmed;
                                     view! {
                                         <tr>
                                             <td><A href=format!("/retrofit/applications/{id}")>{item.reference.clone()}</A></td>
                                             <td>{item.elder_name.clone()}</td>
                                             <td>{item.community_name.clone()}</td>
-                                            <td>{move || {
-                                                let list = orgs.get();
-                                                let name = current.and_then(|c| list.iter().find(|(i, _)| *i == c).map(|(_, n)| n.clone()));
-                                                if !assignable || list.is_empty() {
-                                                    return view! { <span>{name.unwrap_or_default()}</span> }.into_any();
-                                                }
-                                                let label = label.clone();
-                                                view! {
-                                                    <label class="visually-hidden" for=select_id.clone()>{tr("county.assessor_org")} " " {label.clone()}</label>
-                                                    <select id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
-                                                        <option value="" selected=current.is_none()>{tr("county.choose_org")}</option>
-                                                        {list.into_iter().map(|(oid, oname)| view! { <option value=oid.to_string() selected=current == Some(oid)>{oname}</option> }).collect_view()}
-                                                    </select>
-                                                    " "
-                                                    <button type="button" class="button button--secondary" on:click=move |_| assign(id, chosen.get_untracked())>
-                                                        {tr("county.assign")}<span class="visually-hidden">{label}</span>
-                                                    </button>
-                                                }.into_any()
-                                            }}</td>
+                                            <td>{tr(crate::components::application_card::state_key(item.state))}</td>
+                                            <td><OrgChoice kind=OrgKind::Assessment id=id label=label.clone() orgs=orgs current=item.assessment_org_id
+                                                assignable=item.state == RetrofitState::Confirmed assign=assign /></td>
+                                            <td><OrgChoice kind=OrgKind::Construction id=id label=label orgs=companies current=item.contractor_org_id
+                                                assignable=item.state == RetrofitState::PlanSigned assign=assign /></td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -220,5 +211,43 @@ pub fn RetrofitCounty() -> impl IntoView {
                 }}
             </section>
         }).collect_view())}
+    }
+}
+
+/// Which organisation of a kind a household is with, and — while it may be assigned — the
+/// choice of the county's organisations with an "assign" button.
+#[component]
+fn OrgChoice(
+    kind: OrgKind,
+    id: i64,
+    label: String,
+    orgs: RwSignal<Vec<(i64, String)>>,
+    current: Option<i64>,
+    assignable: bool,
+    assign: impl Fn(OrgKind, i64, Option<i64>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let chosen = RwSignal::new(current);
+    let (select_id, column) = match kind {
+        OrgKind::Assessment => (format!("org-for-{id}"), "county.assessor_org"),
+        OrgKind::Construction => (format!("company-for-{id}"), "county.contractor_org"),
+    };
+    move || {
+        let list = orgs.get();
+        let name = current.and_then(|c| list.iter().find(|(i, _)| *i == c).map(|(_, n)| n.clone()));
+        if !assignable || list.is_empty() {
+            return view! { <span>{name.unwrap_or_default()}</span> }.into_any();
+        }
+        let label = label.clone();
+        view! {
+            <label class="visually-hidden" for=select_id.clone()>{tr(column)} " " {label.clone()}</label>
+            <select id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                <option value="" selected=current.is_none()>{tr("county.choose_org")}</option>
+                {list.into_iter().map(|(oid, oname)| view! { <option value=oid.to_string() selected=current == Some(oid)>{oname}</option> }).collect_view()}
+            </select>
+            " "
+            <button type="button" class="button button--secondary" on:click=move |_| assign(kind, id, chosen.get_untracked())>
+                {tr("county.assign")}<span class="visually-hidden">{label}</span>
+            </button>
+        }.into_any()
     }
 }

@@ -96,6 +96,9 @@ pub fn RetrofitHome() -> impl IntoView {
             Some(Role::Assessor) => view! {
                 <p><A href="/assess" attr:class="button">{tr("nav.assessments")}</A></p>
             }.into_any(),
+            Some(Role::Contractor) => view! {
+                <p><A href="/works" attr:class="button">{tr("nav.works")}</A></p>
+            }.into_any(),
             Some(r) if r.is_staff() => view! { <p>{tr("retrofit.staff_elsewhere")}</p> }.into_any(),
             Some(_) => {
                 let start_self = start_self.clone();

@@ -10,6 +10,7 @@ mod home;
 mod people;
 mod record;
 mod status;
+mod works;
 
 use crate::api;
 use crate::components::application_ctx::{Ctx, Screen};
@@ -30,6 +31,7 @@ use people::{ConsentScreen, ElderScreen, GuardianScreen};
 use status::StatusView;
 
 pub use assessment::AssessmentPanel;
+pub use works::WorksPanel;
 
 fn task_key(t: Task) -> &'static str {
     match t {
@@ -74,11 +76,8 @@ pub fn RetrofitApplication() -> impl IntoView {
             });
         }
     });
-    let staff = move || {
-        session
-            .user
-            .with(|u| u.as_ref().is_some_and(|u| u.role.is_staff()))
-    };
+    let role = move || session.user.with(|u| u.as_ref().map(|u| u.role));
+    let staff = move || role().is_some_and(|r| r.is_staff());
     // Screens read the application when they open and keep their own state; only loading and
     // a change of who may edit swap the screen under the person.
     let editable = Memo::new(move |_| ctx.app.with(|a| a.as_ref().map(|a| a.editable)));
@@ -103,7 +102,9 @@ pub fn RetrofitApplication() -> impl IntoView {
                     Screen::Check | Screen::Done => view! { <CheckAnswers /> }.into_any(),
                 };
             }
-            if staff() {
+            if role() == Some(anju_domain::Role::Contractor) {
+                view! { <works::WorksBody /> }.into_any()
+            } else if staff() {
                 view! { <ReviewPanel /> }.into_any()
             } else {
                 view! { <StatusView /> }.into_any()

@@ -50,6 +50,8 @@ pub(super) fn StatusView() -> impl IntoView {
             RetrofitState::Assessed => "status.assessed_next",
             RetrofitState::PlanProposed => "status.plan_proposed_next",
             RetrofitState::PlanSigned => "status.plan_signed_next",
+            RetrofitState::UnderConstruction => "status.under_construction_next",
+            RetrofitState::AwaitingAcceptance => "status.awaiting_acceptance_next",
             RetrofitState::Rejected => "status.rejected_next",
             RetrofitState::Withdrawn => "status.withdrawn_next",
             _ => "status.later_next",
@@ -71,6 +73,7 @@ pub(super) fn StatusView() -> impl IntoView {
             <div><dt>{tr("task.home")}</dt><dd>{app.home_label.clone()}</dd></div>
         </dl>
         <super::AssessmentPanel app=app.clone() />
+        <super::WorksPanel app=app.clone() />
         <h2>{tr("status.timeline")}</h2>
         <Timeline events=app.events.clone() />
         {can_withdraw.then(|| view! {

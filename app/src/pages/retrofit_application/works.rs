@@ -1,0 +1,216 @@
+//! The works on an application's page, once the county assigned a construction company:
+//! every item of the signed plan with its progress and its before/after photos, and the
+//! cleared site. The family and the offices follow it; the contractor takes the photos here on
+//! a phone at the site (each one sent as soon as it is chosen) and starts and finishes the
+//! works, which the server refuses while a photo is missing — the panel lists what is.
+
+use crate::api;
+use crate::components::application_card::state_key;
+use crate::components::application_ctx::Ctx;
+use crate::components::photos::{with_retry, PhotoPicker, PhotoThumbs};
+use crate::components::retrofit_parts::Timeline;
+use crate::i18n::{page_title, tr};
+use crate::pages::retrofit_plan::room_name;
+use crate::state::Prefs;
+use anju_domain::application::{ApplicationView, RetrofitActionRequest};
+use anju_domain::retrofit::{RetrofitAction, RetrofitState};
+use anju_domain::retrofit_plan::format_quantity;
+use anju_domain::retrofit_works::{
+    ItemProgress, Missing, PhotoStage, WorksItemView, WorksPhotoView, WorksSlot, WorksView,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+fn progress_key(p: ItemProgress) -> &'static str {
+    match p {
+        ItemProgress::Waiting => "works.waiting",
+        ItemProgress::Started => "works.started",
+        ItemProgress::Done => "works.done",
+    }
+}
+
+fn thumbs(photos: &[WorksPhotoView]) -> Vec<(String, u32, u32)> {
+    photos
+        .iter()
+        .map(|p| (p.url.clone(), p.width, p.height))
+        .collect()
+}
+
+/// What is still missing, in words, naming each item.
+fn missing_line(m: Missing, items: &[WorksItemView]) -> impl IntoView {
+    let name = |line: u16| {
+        items
+            .iter()
+            .find(|i| i.line == line)
+            .map(|i| format!("{line}. {}", i.name_zh))
+            .unwrap_or_default()
+    };
+    match m {
+        Missing::Before { line } => {
+            view! { <li>{name(line)} " — " {tr("works.missing_before")}</li> }.into_any()
+        }
+        Missing::After { line } => {
+            view! { <li>{name(line)} " — " {tr("works.missing_after")}</li> }.into_any()
+        }
+        Missing::Cleared => view! { <li>{tr("works.missing_cleared")}</li> }.into_any(),
+    }
+}
+
+/// The works section, for whoever sees the application.
+#[component]
+pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let Some(works) = app.works.clone() else {
+        return ().into_any();
+    };
+    let started = app.state == RetrofitState::UnderConstruction;
+    let may_add = works.may_add_photos;
+    let act = move |action: RetrofitAction| {
+        if ctx.busy.get_untracked() {
+            return;
+        }
+        ctx.busy.set(true);
+        let id = ctx.id();
+        spawn_local(async move {
+            let req = RetrofitActionRequest {
+                action,
+                note: None,
+                checklist: vec![],
+                reason: None,
+            };
+            match api::act_on_application(id, &req).await {
+                Ok(view) => ctx.app.set(Some(view)),
+                Err(e) => ctx.fail(e),
+            }
+            ctx.busy.set(false);
+        });
+    };
+    let can_start = app.actions.contains(&RetrofitAction::StartWorks);
+    let can_finish = app.actions.contains(&RetrofitAction::FinishWorks);
+    let total = works.items.len();
+    let WorksView {
+        org_name,
+        items,
+        cleared,
+        done,
+        missing,
+        ..
+    } = works;
+    let missing_view = (may_add && !missing.is_empty()).then(|| {
+        let lines = missing
+            .iter()
+            .map(|m| missing_line(*m, &items))
+            .collect_view();
+        view! {
+            <div class="panel-notice" role="region" aria-labelledby="works-missing">
+                <h3 id="works-missing">{tr(if started { "works.missing_to_finish" } else { "works.missing_to_start" })}</h3>
+                <ul>{lines}</ul>
+            </div>
+        }
+    });
+    view! {
+        <section class="works" aria-labelledby="works-heading">
+            <h2 id="works-heading">{tr("works.heading")}</h2>
+            <p>{tr("works.company")} " " <strong>{org_name}</strong></p>
+            <p class="status-line">{tr("works.done_count")} " " <strong>{done}</strong> " / " {total}</p>
+            {missing_view}
+            <ol class="works__items">
+                {items.into_iter().map(|item| view! { <Item item=item may_add=may_add started=started /> }).collect_view()}
+            </ol>
+            <section aria-labelledby="works-cleared-heading">
+                <h3 id="works-cleared-heading">{tr("works.cleared")}</h3>
+                {if cleared.is_empty() {
+                    view! { <p class="hint">{tr("works.no_photos")}</p> }.into_any()
+                } else {
+                    view! { <PhotoThumbs photos=thumbs(&cleared) alt="works.cleared_alt" /> }.into_any()
+                }}
+                {(may_add && started).then(|| view! { <SlotPicker place=WorksSlot::Cleared label="works.add_cleared" detail=String::new() /> })}
+            </section>
+            {(can_start || can_finish).then(|| view! {
+                <p class="actions">
+                    {can_start.then(|| view! { <button type="button" class="button button--large" prop:disabled=move || ctx.busy.get() on:click=move |_| act(RetrofitAction::StartWorks)>{tr("works.start")}</button> })}
+                    {can_finish.then(|| view! { <button type="button" class="button button--large" prop:disabled=move || ctx.busy.get() on:click=move |_| act(RetrofitAction::FinishWorks)>{tr("works.finish")}</button> })}
+                </p>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Item(item: WorksItemView, may_add: bool, started: bool) -> impl IntoView {
+    let locale = expect_context::<Prefs>().locale;
+    let heading = format!("works-item-{}", item.line);
+    let room = item.room;
+    let title = format!("{}. {}", item.line, item.name_zh);
+    let quantity = format!("{} {}", format_quantity(item.quantity_centi), item.unit_zh);
+    let line = item.line;
+    let slot = |stage| WorksSlot::Item { line, stage };
+    view! {
+        <li class="works__item" aria-labelledby=heading.clone()>
+            <h3 id=heading.clone()>{title.clone()}</h3>
+             <p>{move || room_name(room, locale.get())} " · " {quantity} " · " <strong>{tr(progress_key(item.progress))}</strong></p>
+            <div class="works__photos">
+                <div>
+                    <h4>{tr("works.before")}</h4>
+                    {if item.before.is_empty() {
+                        view! { <p class="hint">{tr("works.no_photos")}</p> }.into_any()
+                    } else {
+                        view! { <PhotoThumbs photos=thumbs(&item.before) alt="works.before_alt" /> }.into_any()
+                    }}
+                    {may_add.then(|| view! { <SlotPicker place=slot(PhotoStage::Before) label="works.add_before" detail=title.clone() /> })}
+                </div>
+                <div>
+                    <h4>{tr("works.after")}</h4>
+                    {if item.after.is_empty() {
+                        view! { <p class="hint">{tr("works.no_photos")}</p> }.into_any()
+                    } else {
+                        view! { <PhotoThumbs photos=thumbs(&item.after) alt="works.after_alt" /> }.into_any()
+                    }}
+                    {(may_add && started).then(|| view! { <SlotPicker place=slot(PhotoStage::After) label="works.add_after" detail=title.clone() /> })}
+                </div>
+            </div>
+        </li>
+    }
+}
+
+/// The photo input of one slot: each chosen photo is shrunk and sent at once, and the page
+/// shows the application as the server answers.
+#[component]
+fn SlotPicker(place: WorksSlot, label: &'static str, detail: String) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let id = ctx.id();
+    let upload = move |blob: web_sys::Blob| async move {
+        with_retry(|| api::upload_works_photo(id, place, &blob))
+            .await
+            .map(|v| ctx.app.set(Some(v)))
+    };
+    let input_id = format!("works-{}", place.key().replace(':', "-"));
+    view! { <PhotoPicker input_id=input_id label=label upload=upload detail=detail /> }
+}
+
+/// The application as its contractor sees it: where, whom to call, the items and the photos.
+#[component]
+pub fn WorksBody() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    page_title("works.household_title");
+    move || {
+        let Some(app) = ctx.app.get() else {
+            return ().into_any();
+        };
+        view! {
+            <p class="caption nowrap">{app.reference.clone()}</p>
+            <h1>{tr("works.household_title")} " · " {app.elder_name.clone()}</h1>
+            <p class="status-line"><strong>{tr(state_key(app.state))}</strong></p>
+            <dl class="summary-list">
+                <div><dt>{tr("assess.where")}</dt><dd>{app.community_name.clone()} " " {app.home_label.clone()}</dd></div>
+                <div><dt>{tr("assess.call")}</dt><dd>{app.elder_phone.clone().map(|p| view! { <a href=format!("tel:{p}")>{p.clone()}</a> })}</dd></div>
+            </dl>
+            <WorksPanel app=app.clone() />
+            <h2>{tr("status.timeline")}</h2>
+            <Timeline events=app.events.clone() />
+            <p><a href="/works">{tr("works.back")}</a></p>
+        }
+        .into_any()
+    }
+}
