@@ -801,3 +801,15 @@ pub async fn upload_room_photo(
     .map_err(|_| network_error())?;
     read(request.send().await).await
 }
+
+/// The street office's verdicts at the acceptance visit.
+pub async fn accept_works(
+    id: i64,
+    req: &anju_domain::retrofit_acceptance::AcceptanceRequest,
+) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::post(&format!("/api/retrofit/applications/{id}/acceptance")),
+        req,
+    )
+    .await
+}

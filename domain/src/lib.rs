@@ -31,6 +31,7 @@ pub mod phone;
 pub mod plan_document;
 pub mod refusal;
 pub mod retrofit;
+pub mod retrofit_acceptance;
 pub mod retrofit_assessment;
 pub mod retrofit_catalogue;
 pub mod retrofit_flow;

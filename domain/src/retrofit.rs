@@ -142,11 +142,13 @@ pub enum RetrofitAction {
     StartWorks,
     FinishWorks,
     Accept,
+    /// The street office sends items back to the contractor at the acceptance visit.
+    RequestRework,
     Settle,
 }
 
 impl RetrofitAction {
-    pub const ALL: [RetrofitAction; 15] = [
+    pub const ALL: [RetrofitAction; 16] = [
         Self::Submit,
         Self::Withdraw,
         Self::Approve,
@@ -161,6 +163,7 @@ impl RetrofitAction {
         Self::StartWorks,
         Self::FinishWorks,
         Self::Accept,
+        Self::RequestRework,
         Self::Settle,
     ];
 
@@ -180,6 +183,7 @@ impl RetrofitAction {
             Self::StartWorks => "start_works",
             Self::FinishWorks => "finish_works",
             Self::Accept => "accept",
+            Self::RequestRework => "request_rework",
             Self::Settle => "settle",
         }
     }
@@ -195,7 +199,9 @@ impl RetrofitAction {
             A::Submit | A::Withdraw | A::SignPlan | A::RequestPlanChanges => {
                 RetrofitActor::Applicant
             }
-            A::Approve | A::Return | A::Reject | A::Accept => RetrofitActor::StreetReviewer,
+            A::Approve | A::Return | A::Reject | A::Accept | A::RequestRework => {
+                RetrofitActor::StreetReviewer
+            }
             A::Confirm | A::Decline | A::Settle => RetrofitActor::CountyAdmin,
             A::RecordAssessment | A::ProposePlan => RetrofitActor::Assessor,
             A::StartWorks | A::FinishWorks => RetrofitActor::Contractor,
@@ -240,6 +246,7 @@ pub fn next_state(
         (A::StartWorks, S::PlanSigned) => S::UnderConstruction,
         (A::FinishWorks, S::UnderConstruction) => S::AwaitingAcceptance,
         (A::Accept, S::AwaitingAcceptance) => S::Accepted,
+        (A::RequestRework, S::AwaitingAcceptance) => S::UnderConstruction,
         (A::Settle, S::Accepted) => S::Settled,
         _ => return Err(RetrofitRefusal::WrongState),
     };
@@ -272,6 +279,11 @@ mod tests {
         (S::PlanSigned, A::StartWorks, S::UnderConstruction),
         (S::UnderConstruction, A::FinishWorks, S::AwaitingAcceptance),
         (S::AwaitingAcceptance, A::Accept, S::Accepted),
+        (
+            S::AwaitingAcceptance,
+            A::RequestRework,
+            S::UnderConstruction,
+        ),
         (S::Accepted, A::Settle, S::Settled),
     ];
 

@@ -327,6 +327,10 @@ pub struct WorksItemView {
     pub progress: ItemProgress,
     pub before: Vec<WorksPhotoView>,
     pub after: Vec<WorksPhotoView>,
+    /// Sent back at the last acceptance visit: what is wrong. Its after-photos from before
+    /// then no longer count.
+    #[serde(default)]
+    pub rework_note: Option<String>,
 }
 
 /// The works on an application's page, once the county assigned a construction company.
@@ -343,6 +347,12 @@ pub struct WorksView {
     pub missing: Vec<Missing>,
     /// The caller is the contractor and photos can be added now.
     pub may_add_photos: bool,
+    /// The caller is the street office and the works wait for its acceptance visit.
+    #[serde(default)]
+    pub may_accept: bool,
+    /// The day the household passed acceptance (the warranty runs from it).
+    #[serde(default)]
+    pub accepted_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

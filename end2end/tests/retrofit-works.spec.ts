@@ -1,11 +1,13 @@
 import { expect } from '@playwright/test';
-import { appReady, expectAccessible, freshPhone, PHOTO, register, test } from './support';
+import { appReady, expectAccessible, freshPhone, PHOTO, PHOTO_2, register, test } from './support';
 import { signedHousehold, signedIn } from './retrofit-support';
 
 // The county assigns a signed household to its construction company on the county page; the
 // contractor, on a phone at the site, is told what is missing before starting, photographs
-// each item before and after and the cleared site, and finishes; the elder follows each item.
-test('a contractor photographs each item before and after on a phone, and the family follows the works', async ({ page, browser }) => {
+// each item before and after and the cleared site, and finishes; the street office passes one
+// item and sends one back, the contractor redoes it, the second visit accepts the household;
+// the elder follows each item and sees the warranty start.
+test('a contractor photographs each item on a phone, the street office sends one back at acceptance, and the family follows it', async ({ page, browser }) => {
   test.setTimeout(240_000);
   await register(page, freshPhone());
   const { id, reference, offices } = await signedHousehold(page, browser);
@@ -54,17 +56,52 @@ test('a contractor photographs each item before and after on a phone, and the fa
   await builder.getByRole('button', { name: '完工，请街道验收' }).click();
   await expect(builder.getByText('已完工，待街道验收').first()).toBeVisible();
 
-  // The elder follows each item with its photos; the street office is told.
-  await page.goto(`/retrofit/applications/${id}`);
-  await appReady(page);
-  await expect(page.getByText('施工已完成。接下来街道办事处会上门逐项验收。')).toBeVisible();
-  const works = page.getByRole('region', { name: '施工进度' });
-  await expect(works.getByRole('listitem').filter({ hasText: '1. 安装扶手' }).getByText('已完工')).toBeVisible();
-  await expect(works.getByRole('img', { name: '施工后照片 1' })).toHaveCount(2);
-  await expect(works.getByLabel('拍施工后照片 1. 安装扶手')).toHaveCount(0);
-  await expectAccessible(page);
+  // The street office is told and comes to the home: it passes item 1 and sends item 2 back.
   await street.goto('/notifications');
   await appReady(street);
   await expect(street.getByText(`施工完成了（申请 ${reference}）`)).toBeVisible();
+  await street.goto(`/retrofit/applications/${id}`);
+  await appReady(street);
+  const visit = street.getByRole('region', { name: '逐项验收' });
+  await visit.getByRole('group', { name: '1. 安装扶手' }).getByLabel('合格').check();
+  await visit.getByRole('button', { name: '提交验收结果' }).click();
+  await expect(street.getByRole('alert').first()).toContainText('请对每一项都选择');
+  await visit.getByRole('group', { name: '2. 配置淋浴椅' }).getByLabel('需要返工').check();
+  await visit.getByLabel('问题和返工要求 2. 配置淋浴椅').fill('椅脚不稳，请更换防滑脚垫');
+  await expectAccessible(street);
+  await visit.getByRole('button', { name: '提交验收结果' }).click();
+  await expect(street.getByText('施工中').first()).toBeVisible();
+
+  // The contractor reads why, photographs the redone item and finishes again.
+  await builder.reload();
+  await appReady(builder);
+  await expect(builder.getByText('椅脚不稳，请更换防滑脚垫')).toBeVisible();
+  await expect(builder.getByRole('region', { name: '完工前还需要：' })).toContainText('2. 配置淋浴椅 — 施工后照片');
+  // The photo from before proves nothing: refused, saying so.
+  await builder.getByLabel('拍施工后照片 2. 配置淋浴椅').setInputFiles(PHOTO);
+  await expect(builder.getByRole('alert').filter({ hasText: '返工前已经上传过' })).toBeVisible();
+  await builder.getByLabel('拍施工后照片 2. 配置淋浴椅').setInputFiles(PHOTO_2);
+  await expect(builder.getByRole('region', { name: '完工前还需要：' })).toHaveCount(0);
+  await builder.getByRole('button', { name: '完工，请街道验收' }).click();
+  await expect(builder.getByText('已完工，待街道验收').first()).toBeVisible();
+
+  // Second visit: everything passes.
+  await street.reload();
+  await appReady(street);
+  for (const item of ['1. 安装扶手', '2. 配置淋浴椅']) {
+    await visit.getByRole('group', { name: item }).getByLabel('合格').check();
+  }
+  await visit.getByRole('button', { name: '提交验收结果' }).click();
+  await expect(street.getByText('验收合格，质保中').first()).toBeVisible();
+
+  // The elder follows each item with its photos, and knows the warranty has started.
+  await page.goto(`/retrofit/applications/${id}`);
+  await appReady(page);
+  await expect(page.getByText('验收合格。两年质保从验收合格之日开始。')).toBeVisible();
+  const works = page.getByRole('region', { name: '施工进度' });
+  await expect(works.getByRole('listitem').filter({ hasText: '1. 安装扶手' }).getByText('已完工')).toBeVisible();
+  await expect(works.getByText('验收合格日期：')).toBeVisible();
+  await expect(works.getByLabel('拍施工后照片 1. 安装扶手')).toHaveCount(0);
+  await expectAccessible(page);
   await Promise.all([...offices.map((p) => p.context().close()), builder.context().close()]);
 });

@@ -104,6 +104,8 @@ export async function signOut(page: Page) {
 
 /** A small real PNG (40×30), as a phone camera would hand over a file. */
 export const PHOTO = { name: 'leak.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAACgAAAAeCAIAAADRv8uKAAAAK0lEQVR42u3NMQ0AAAgDsMlBBLIRiAw4mvRvputExGKxWCwWi8VisVj8N14rcCDMbcXcSQAAAABJRU5ErkJggg==', 'base64') };
+/** Another real photo (a different colour), for a retake. */
+export const PHOTO_2 = { name: 'retake.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAACgAAAAeCAIAAADRv8uKAAAAK0lEQVR42u3NMQ0AAAgDsClBJxKRhQw4mvRvqudExGKxWCwWi8VisVj8N15hL2j7tvpYcAAAAABJRU5ErkJggg==', 'base64') };
 
 /** A valid resident ID number (GB 11643) of someone born 1930–1944, different each call. */
 export function freshIdNumber(): string {

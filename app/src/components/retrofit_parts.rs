@@ -202,6 +202,8 @@ fn action_key(action: &str) -> &'static str {
         "assign_contractor" => "raction.assign_contractor",
         "start_works" => "raction.start_works",
         "finish_works" => "raction.finish_works",
+        "request_rework" => "raction.request_rework",
+        "accept" => "raction.accept",
         _ => "raction.other",
     }
 }

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 on_both_backends!(
     the_contractor_photographs_every_item_starts_and_finishes_and_the_family_follows_it,
     contractors_see_only_their_companys_households_and_never_the_elders_papers,
+    the_street_office_accepts_item_by_item_and_rework_goes_back_to_the_contractor,
 );
 
 fn contractor_orgs(app: &TestApp) -> String {
@@ -387,5 +388,153 @@ async fn contractors_see_only_their_companys_households_and_never_the_elders_pap
         &app.get("/api/retrofit/works", Some(&county)).await,
         StatusCode::FORBIDDEN,
         "forbidden",
+    );
+}
+
+/// Signed, assigned, every photo taken, started and finished: waiting for the street office.
+/// Returns (elder, id, contractor).
+async fn built(app: &TestApp, phones: [&str; 3], company_name: &str) -> (String, Value, String) {
+    let (elder, id, county) = signed(app, phones[0], phones[1]).await;
+    let (org, builder) = company(app, &county, company_name, phones[2]).await;
+    assert_eq!(assign(app, &county, &id, org).await.status, StatusCode::OK);
+    for line in 1..=4u8 {
+        let r = photo(app, &builder, &id, &format!("item:{line}:before"), line).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let r = act(app, &builder, &id, json!({ "action": "start_works" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for line in 1..=4u8 {
+        let r = photo(
+            app,
+            &builder,
+            &id,
+            &format!("item:{line}:after"),
+            100 + line,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let r = photo(app, &builder, &id, "cleared", 200).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = act(app, &builder, &id, json!({ "action": "finish_works" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    (elder, id, builder)
+}
+
+fn verdicts(rework: &[(u16, &str)]) -> Value {
+    let items: Vec<Value> = (1..=4u16)
+        .map(|line| match rework.iter().find(|(l, _)| *l == line) {
+            Some((_, note)) => json!({ "line": line, "verdict": "rework", "note": note }),
+            None => json!({ "line": line, "verdict": "passed" }),
+        })
+        .collect();
+    json!({ "items": items })
+}
+
+async fn the_street_office_accepts_item_by_item_and_rework_goes_back_to_the_contractor(
+    app: TestApp,
+) {
+    let (elder, id, builder) = built(
+        &app,
+        ["13900001121", "13900001122", "13900001123"],
+        "丁施工队",
+    )
+    .await;
+    let street = app.sign_in_demo(Role::StreetReviewer).await;
+    let path = format!("/api/retrofit/applications/{id}");
+    let accept = |cookie: &str, body: Value| {
+        let cookie = cookie.to_owned();
+        let app = &app;
+        let path = format!("{path}/acceptance");
+        async move { app.post(&path, Some(&cookie), body).await }
+    };
+    let seen = app.get(&path, Some(&street)).await.body;
+    assert_eq!(seen["works"]["may_accept"], true);
+
+    // Only the street office accepts; the generic actions do not.
+    for cookie in [&elder, &builder] {
+        assert_envelope(
+            &accept(cookie, verdicts(&[])).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+    }
+    assert_envelope(
+        &act(&app, &street, &id, json!({ "action": "accept" })).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    // Every item once; an item sent back says why.
+    let partial = json!({ "items": [{ "line": 1, "verdict": "passed" }] });
+    field(
+        &accept(&street, partial).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "items",
+    );
+    field(
+        &accept(&street, verdicts(&[(2, "  ")])).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "note",
+    );
+
+    // Item 2 goes back: the contractor must photograph it again before finishing.
+    let back = accept(&street, verdicts(&[(2, "扶手松动，请重新固定")])).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert_eq!(back.body["state"], "under_construction");
+    assert!(notes(&app, &builder).await.contains("1 项需要返工"));
+    let seen = app.get(&path, Some(&builder)).await.body;
+    assert_eq!(
+        seen["works"]["items"][1]["rework_note"],
+        "扶手松动，请重新固定"
+    );
+    assert_eq!(seen["works"]["items"][1]["progress"], "started");
+    assert_eq!(seen["works"]["items"][0]["rework_note"], Value::Null);
+    assert_eq!(
+        seen["works"]["missing"],
+        json!([{ "kind": "after", "line": 2 }])
+    );
+    let early = act(&app, &builder, &id, json!({ "action": "finish_works" })).await;
+    field(&early, StatusCode::UNPROCESSABLE_ENTITY, "photos");
+    // The photo from before the rework proves nothing and is refused as such.
+    field(
+        &photo(&app, &builder, &id, "item:2:after", 102).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "photo",
+    );
+    let r = photo(&app, &builder, &id, "item:2:after", 150).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = act(&app, &builder, &id, json!({ "action": "finish_works" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Everything passes: accepted, dated, the family told; a retry changes nothing.
+    let passed = accept(&street, verdicts(&[])).await;
+    assert_eq!(passed.status, StatusCode::OK, "{}", passed.body);
+    assert_eq!(passed.body["state"], "accepted");
+    assert_eq!(
+        passed.body["works"]["accepted_at"].as_i64(),
+        Some(app.state.clock.now())
+    );
+    assert!(notes(&app, &elder).await.contains("验收合格"));
+    let again = accept(&street, verdicts(&[])).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let rounds = app
+        .strings(&format!(
+            "SELECT items_json FROM retrofit_acceptances WHERE application_id = {id} ORDER BY round"
+        ))
+        .await;
+    assert_eq!(rounds.len(), 2);
+    assert!(rounds[0].contains("扶手松动"));
+    // The family sees the items done again, the timeline names both visits.
+    let family = app.get(&path, Some(&elder)).await.body;
+    assert_eq!(family["works"]["done"], 4);
+    let actions: Vec<&str> = family["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"request_rework") && actions.contains(&"accept"),
+        "{actions:?}"
     );
 }

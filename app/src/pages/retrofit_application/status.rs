@@ -52,6 +52,7 @@ pub(super) fn StatusView() -> impl IntoView {
             RetrofitState::PlanSigned => "status.plan_signed_next",
             RetrofitState::UnderConstruction => "status.under_construction_next",
             RetrofitState::AwaitingAcceptance => "status.awaiting_acceptance_next",
+            RetrofitState::Accepted => "status.accepted_next",
             RetrofitState::Rejected => "status.rejected_next",
             RetrofitState::Withdrawn => "status.withdrawn_next",
             _ => "status.later_next",

@@ -2,22 +2,28 @@
 //! every item of the signed plan with its progress and its before/after photos, and the
 //! cleared site. The family and the offices follow it; the contractor takes the photos here on
 //! a phone at the site (each one sent as soon as it is chosen) and starts and finishes the
-//! works, which the server refuses while a photo is missing — the panel lists what is.
+//! works, which the server refuses while a photo is missing — the panel lists what is. At the
+//! acceptance visit the street office's reviewer records "passed" or "needs rework" (with what
+//! is wrong) for every item here; an item sent back shows its note to everyone.
 
 use crate::api;
 use crate::components::application_card::state_key;
 use crate::components::application_ctx::Ctx;
+use crate::components::field::{ErrorSummary, FieldErrors};
 use crate::components::photos::{with_retry, PhotoPicker, PhotoThumbs};
 use crate::components::retrofit_parts::Timeline;
+use crate::format::unix_time;
 use crate::i18n::{page_title, tr};
 use crate::pages::retrofit_plan::room_name;
 use crate::state::Prefs;
 use anju_domain::application::{ApplicationView, RetrofitActionRequest};
 use anju_domain::retrofit::{RetrofitAction, RetrofitState};
+use anju_domain::retrofit_acceptance::{AcceptanceRequest, ItemVerdict, Verdict};
 use anju_domain::retrofit_plan::format_quantity;
 use anju_domain::retrofit_works::{
     ItemProgress, Missing, PhotoStage, WorksItemView, WorksPhotoView, WorksSlot, WorksView,
 };
+use anju_domain::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -94,8 +100,12 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
         cleared,
         done,
         missing,
+        may_accept,
+        accepted_at,
         ..
     } = works;
+    let locale = expect_context::<Prefs>().locale;
+    let acceptance = may_accept.then(|| view! { <AcceptanceForm items=items.clone() /> });
     let missing_view = (may_add && !missing.is_empty()).then(|| {
         let lines = missing
             .iter()
@@ -113,6 +123,7 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
             <h2 id="works-heading">{tr("works.heading")}</h2>
             <p>{tr("works.company")} " " <strong>{org_name}</strong></p>
             <p class="status-line">{tr("works.done_count")} " " <strong>{done}</strong> " / " {total}</p>
+            {accepted_at.map(|at| view! { <p>{tr("works.accepted_at")} " " <strong>{move || unix_time(at, locale.get())}</strong></p> })}
             {missing_view}
             <ol class="works__items">
                 {items.into_iter().map(|item| view! { <Item item=item may_add=may_add started=started /> }).collect_view()}
@@ -132,6 +143,7 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
                     {can_finish.then(|| view! { <button type="button" class="button button--large" prop:disabled=move || ctx.busy.get() on:click=move |_| act(RetrofitAction::FinishWorks)>{tr("works.finish")}</button> })}
                 </p>
             })}
+            {acceptance}
         </section>
     }
     .into_any()
@@ -150,6 +162,9 @@ fn Item(item: WorksItemView, may_add: bool, started: bool) -> impl IntoView {
         <li class="works__item" aria-labelledby=heading.clone()>
             <h3 id=heading.clone()>{title.clone()}</h3>
              <p>{move || room_name(room, locale.get())} " · " {quantity} " · " <strong>{tr(progress_key(item.progress))}</strong></p>
+            {item.rework_note.clone().map(|n| view! {
+                <p class="panel-notice"><strong>{tr("works.rework")}</strong> " " <span class="prewrap">{n}</span></p>
+            })}
             <div class="works__photos">
                 <div>
                     <h4>{tr("works.before")}</h4>
@@ -212,5 +227,89 @@ pub fn WorksBody() -> impl IntoView {
             <p><a href="/works">{tr("works.back")}</a></p>
         }
         .into_any()
+    }
+}
+
+/// The reviewer's verdict on every item at the home: passed, or needs rework with what is
+/// wrong (the contractor and the family read it).
+#[component]
+fn AcceptanceForm(items: Vec<WorksItemView>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let errors = RwSignal::new(FieldErrors::new());
+    let general = RwSignal::new(None::<FieldError>);
+    let rows: Vec<(WorksItemView, RwSignal<Option<Verdict>>, RwSignal<String>)> = items
+        .into_iter()
+        .map(|i| (i, RwSignal::new(None), RwSignal::new(String::new())))
+        .collect();
+    let chosen: Vec<(u16, RwSignal<Option<Verdict>>, RwSignal<String>)> =
+        rows.iter().map(|(i, v, n)| (i.line, *v, *n)).collect();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if ctx.busy.get_untracked() {
+            return;
+        }
+        // An item without a verdict is left out: the server names what is missing.
+        let req = AcceptanceRequest {
+            items: chosen
+                .iter()
+                .filter_map(|(line, v, n)| {
+                    Some(ItemVerdict {
+                        line: *line,
+                        verdict: v.get_untracked()?,
+                        note: n.get_untracked(),
+                    })
+                })
+                .collect(),
+        };
+        ctx.busy.set(true);
+        let id = ctx.id();
+        spawn_local(async move {
+            match api::accept_works(id, &req).await {
+                Ok(view) => ctx.app.set(Some(view)),
+                Err(e) => {
+                    errors.set(e.fields.clone());
+                    general.set(Some(FieldError::new(e.message, e.message_en)));
+                }
+            }
+            ctx.busy.set(false);
+        });
+    };
+    view! {
+        <section class="review-actions" aria-labelledby="acceptance-heading">
+            <h2 id="acceptance-heading">{tr("works.acceptance")}</h2>
+            <p class="hint">{tr("works.acceptance_hint")}</p>
+            <ErrorSummary errors=errors general=general />
+            <form class="form" on:submit=submit novalidate>
+                {rows.into_iter().map(|(item, verdict, note)| {
+                    let name = format!("verdict-{}", item.line);
+                    let title = format!("{}. {}", item.line, item.name_zh);
+                    let note_id = format!("rework-note-{}", item.line);
+                    let radio = move |value: Verdict, label: &'static str| {
+                        let id = format!("{name}-{}", if value == Verdict::Passed { "passed" } else { "rework" });
+                        view! {
+                            <span class="radio">
+                                <input type="radio" id=id.clone() name=name.clone() prop:checked=move || verdict.get() == Some(value)
+                                    on:change=move |_| verdict.set(Some(value)) />
+                                <label for=id>{tr(label)}</label>
+                            </span>
+                        }
+                    };
+                    view! {
+                        <fieldset class="fieldset">
+                            <legend>{title.clone()}</legend>
+                            {radio(Verdict::Passed, "works.passed")}
+                            {radio(Verdict::Rework, "works.needs_rework")}
+                            <Show when=move || verdict.get() == Some(Verdict::Rework)>
+                                <div class="field">
+                                    <label for=note_id.clone()>{tr("works.rework_note")}<span class="visually-hidden">" " {title.clone()}</span></label>
+                                    <textarea id=note_id.clone() prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                                </div>
+                            </Show>
+                        </fieldset>
+                    }
+                }).collect_view()}
+                <button type="submit" class="button button--large" prop:disabled=move || ctx.busy.get()>{tr("works.record_acceptance")}</button>
+            </form>
+        </section>
     }
 }

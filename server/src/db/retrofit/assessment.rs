@@ -1,6 +1,6 @@
 //! The county's organisations — assessment organisations and construction companies, told
 //! apart by [`OrgKind`] — their staff, the household assigned to one, and the visit booking.
-//! See the migrations `assessment_orgs_and_visits` and `contractors_and_works_photos`. Changes are methods on the
+//! See the migrations `assessment_orgs_and_visits` and `works_and_acceptance`. Changes are methods on the
 //! caller's transaction; each one that can lose a race says so in its result.
 
 use super::{from_row, ApplicationRow, COLUMNS};

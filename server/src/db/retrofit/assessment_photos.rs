@@ -1,6 +1,6 @@
 //! The photos of a household's case: the assessor's, room by room (migration
 //! `assessment_photos`), and the contractor's before/after photos of each item and of the
-//! cleared site (migration `contractors_and_works_photos`). Both tables have the same shape and
+//! cleared site (migration `works_and_acceptance`). Both tables have the same shape and
 //! differ in the column that says where a photo belongs, so one set of statements serves both.
 
 use crate::db::item_counts::{take_place, Added};

@@ -52,9 +52,11 @@ pub struct ApplicationRow {
     pub visit_note: Option<String>,
     pub contractor_org_id: Option<i64>,
     pub contractor_assigned_at: Option<i64>,
+    /// Passed acceptance: the warranty runs from here.
+    pub accepted_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, reference, year, state, channel, elder_account_id, applicant_account_id, guardian_account_id, guardian_answered, elder_name, elder_phone, id_number_enc, id_number_masked, facts_enc, home_building_id, home_unit, home_room, community_id, street_id, county_id, scope_path, grounds, consent_version, consent_at, return_checklist, return_note, returned_at, return_document_mark, reject_reason, reject_note, created_at, submitted_at, assessment_org_id, assigned_at, visit_at, visit_state, visit_note, contractor_org_id, contractor_assigned_at";
+const COLUMNS: &str = "id, reference, year, state, channel, elder_account_id, applicant_account_id, guardian_account_id, guardian_answered, elder_name, elder_phone, id_number_enc, id_number_masked, facts_enc, home_building_id, home_unit, home_room, community_id, street_id, county_id, scope_path, grounds, consent_version, consent_at, return_checklist, return_note, returned_at, return_document_mark, reject_reason, reject_note, created_at, submitted_at, assessment_org_id, assigned_at, visit_at, visit_state, visit_note, contractor_org_id, contractor_assigned_at, accepted_at";
 
 use crate::db::decode::decode_err;
 
@@ -122,6 +124,7 @@ where
         visit_note: r.try_get("visit_note")?,
         contractor_org_id: r.try_get("contractor_org_id")?,
         contractor_assigned_at: r.try_get("contractor_assigned_at")?,
+        accepted_at: r.try_get("accepted_at")?,
     })
 }
 
@@ -252,6 +255,7 @@ fn slot_keys(state: RetrofitState) -> &'static str {
     }
 }
 
+pub mod acceptance;
 pub mod assessment;
 pub mod assessment_photos;
 pub mod catalogue;

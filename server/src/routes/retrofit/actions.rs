@@ -24,6 +24,13 @@ pub async fn act(
 ) -> ApiResult<Json<ApplicationView>> {
     use RetrofitAction as A;
     let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if matches!(req.action, A::Accept | A::RequestRework) {
+        return Err(ApiError::Conflict {
+            field: "action",
+            message: "验收在施工进度里逐项进行（/acceptance）",
+            message_en: "Acceptance is recorded item by item (/acceptance)",
+        });
+    }
     if matches!(
         req.action,
         A::ProposePlan | A::RequestPlanChanges | A::SignPlan

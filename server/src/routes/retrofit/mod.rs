@@ -6,6 +6,7 @@
 //! sub-resource; who may see an application lives in [`access`], and every transition goes
 //! through `anju_domain::retrofit_flow::decide` in [`actions`].
 
+mod acceptance;
 mod access;
 mod access_log;
 mod actions;
@@ -97,6 +98,10 @@ pub fn router() -> Router<AppState> {
             put(works::assign),
         )
         .route("/retrofit/works", get(works::contractor_list))
+        .route(
+            "/retrofit/applications/{id}/acceptance",
+            post(acceptance::accept),
+        )
         .route(
             "/retrofit/applications/{id}/works-photos",
             post(works::upload_photo).layer(DefaultBodyLimit::max(

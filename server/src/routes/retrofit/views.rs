@@ -32,11 +32,12 @@ pub const AVAILABLE_ACTIONS: [RetrofitAction; 10] = [
 ];
 
 /// The timeline lines a construction company sees.
-const WORKS_EVENTS: [&str; 5] = [
+const WORKS_EVENTS: [&str; 6] = [
     "sign_plan",
     "assign_contractor",
     "start_works",
     "finish_works",
+    "request_rework",
     "accept",
 ];
 

@@ -22,6 +22,7 @@ use crate::AppState;
 use anju_domain::access::Capability;
 use anju_domain::application::ApplicationView;
 use anju_domain::retrofit::RetrofitState;
+use anju_domain::retrofit_acceptance::{ItemVerdict, Verdict};
 use anju_domain::retrofit_assessment::mask_name;
 use anju_domain::retrofit_plan::PlanLine;
 use anju_domain::retrofit_works::{
@@ -40,7 +41,10 @@ use serde::Deserialize;
 const PAGE: PageSize = PageSize(50);
 
 /// The lines of the signed plan version, in its order (empty before a plan is signed).
-async fn signed_lines(state: &AppState, app: &ApplicationRow) -> ApiResult<Vec<PlanLine>> {
+pub(super) async fn signed_lines(
+    state: &AppState,
+    app: &ApplicationRow,
+) -> ApiResult<Vec<PlanLine>> {
     let rows = state.db.plans_of(app.id).await?;
     let Some(signed) = rows.iter().rev().find(|r| r.state == "signed") else {
         return Ok(Vec::new());
@@ -48,15 +52,63 @@ async fn signed_lines(state: &AppState, app: &ApplicationRow) -> ApiResult<Vec<P
     serde_json::from_str(&signed.lines_json).map_err(|e| ApiError::Internal(e.into()))
 }
 
-fn slots(rows: &[RoomPhotoRow]) -> impl Iterator<Item = WorksSlot> + '_ {
-    rows.iter().filter_map(|r| WorksSlot::parse(&r.room))
+/// The slots of the photos that count toward `lines` items.
+fn counts_of(lines: usize, counted: &[&RoomPhotoRow]) -> PhotoCounts {
+    PhotoCounts::of(
+        lines,
+        counted.iter().filter_map(|r| WorksSlot::parse(&r.room)),
+    )
+}
+
+/// The items the last acceptance visit sent back, with its note, and the photo mark after
+/// which their new after-photos count.
+struct Rework {
+    notes: Vec<(u16, String)>,
+    mark: i64,
+}
+
+async fn open_rework(state: &AppState, app: &ApplicationRow) -> ApiResult<Rework> {
+    let none = Rework {
+        notes: Vec::new(),
+        mark: 0,
+    };
+    if app.state != RetrofitState::UnderConstruction {
+        return Ok(none);
+    }
+    let Some(last) = state.db.acceptances_of(app.id).await?.pop() else {
+        return Ok(none);
+    };
+    let items: Vec<ItemVerdict> =
+        serde_json::from_str(&last.items_json).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Rework {
+        notes: items
+            .into_iter()
+            .filter(|i| i.verdict == Verdict::Rework)
+            .map(|i| (i.line, i.note))
+            .collect(),
+        mark: last.photo_mark,
+    })
+}
+
+/// The photos that count: an item sent back is proven only by after-photos taken since.
+fn counting<'a>(rows: &'a [RoomPhotoRow], rework: &'a Rework) -> Vec<&'a RoomPhotoRow> {
+    rows.iter()
+        .filter(|r| match WorksSlot::parse(&r.room) {
+            Some(WorksSlot::Item {
+                line,
+                stage: PhotoStage::After,
+            }) => r.id > rework.mark || !rework.notes.iter().any(|(l, _)| *l == line),
+            _ => true,
+        })
+        .collect()
 }
 
 /// What the household's works photos prove so far, against its signed plan.
 pub(super) async fn photo_counts(state: &AppState, app: &ApplicationRow) -> ApiResult<PhotoCounts> {
     let lines = signed_lines(state, app).await?;
     let rows = state.db.household_photos(PhotoSet::Works, app.id).await?;
-    Ok(PhotoCounts::of(lines.len(), slots(&rows)))
+    let rework = open_rework(state, app).await?;
+    Ok(counts_of(lines.len(), &counting(&rows, &rework)))
 }
 
 fn photo_view(app: &ApplicationRow, row: &RoomPhotoRow) -> Option<WorksPhotoView> {
@@ -88,7 +140,8 @@ pub(super) async fn works_view(
     };
     let lines = signed_lines(state, app).await?;
     let rows = state.db.household_photos(PhotoSet::Works, app.id).await?;
-    let counts = PhotoCounts::of(lines.len(), slots(&rows));
+    let rework = open_rework(state, app).await?;
+    let counts = counts_of(lines.len(), &counting(&rows, &rework));
     let photos: Vec<WorksPhotoView> = rows.iter().filter_map(|r| photo_view(app, r)).collect();
     let of_slot = |slot: WorksSlot| -> Vec<WorksPhotoView> {
         photos.iter().filter(|p| p.slot == slot).cloned().collect()
@@ -109,6 +162,11 @@ pub(super) async fn works_view(
                 progress: item_progress(counts.items[i]),
                 before: of_slot(slot(PhotoStage::Before)),
                 after: of_slot(slot(PhotoStage::After)),
+                rework_note: rework
+                    .notes
+                    .iter()
+                    .find(|(l, _)| *l == no)
+                    .map(|(_, n)| n.clone()),
             }
         })
         .collect();
@@ -133,6 +191,8 @@ pub(super) async fn works_view(
                 app.state,
                 RetrofitState::PlanSigned | RetrofitState::UnderConstruction
             ),
+        may_accept: viewer == Viewer::Street && app.state == RetrofitState::AwaitingAcceptance,
+        accepted_at: app.accepted_at,
     }))
 }
 
@@ -303,8 +363,30 @@ pub async fn upload_photo(
     check_photo(app.state, slot, &photo_counts(&state, &app).await?).map_err(refused)?;
     let body = super::body_or_error(body)?;
     let cleaned = accept_photo(&state, user.id, body).await?;
-    let now = state.clock.now();
     let key = slot.key();
+    // An item sent back is proven by a photo taken since; the one from before does not count,
+    // and stored once per slot it would otherwise be taken silently as a retry.
+    if let WorksSlot::Item {
+        line,
+        stage: PhotoStage::After,
+    } = slot
+    {
+        let rework = open_rework(&state, &app).await?;
+        let earlier = state
+            .db
+            .household_photos(PhotoSet::Works, app.id)
+            .await?
+            .into_iter()
+            .any(|r| r.room == key && r.hash == cleaned.hash && r.id <= rework.mark);
+        if earlier && rework.notes.iter().any(|(l, _)| *l == line) {
+            return Err(ApiError::field(
+                "photo",
+                "这张照片在返工前已经上传过，请拍一张返工后的新照片",
+                "This photo was sent before the rework; take a new one of the redone item",
+            ));
+        }
+    }
+    let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let added = tx
         .add_household_photo(&NewRoomPhoto {

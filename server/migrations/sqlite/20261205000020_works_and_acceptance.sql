@@ -25,3 +25,20 @@ CREATE TABLE retrofit_works_photos (
     uploaded_at BIGINT NOT NULL,
     UNIQUE (application_id, slot, hash)
 );
+
+-- The street office's acceptance visits (逐户实地竣工验收), one row a round: the verdict on every
+-- item (anju_domain::retrofit_acceptance::ItemVerdict, JSON). A round that sends items back
+-- keeps the highest works photo id at that moment: only later "after" photos prove the rework.
+-- The key makes a second round of the same number (a retry, or two reviewers at once) fail.
+CREATE TABLE retrofit_acceptances (
+    id INTEGER PRIMARY KEY,
+    application_id BIGINT NOT NULL REFERENCES retrofit_applications(id),
+    round BIGINT NOT NULL,
+    items_json TEXT NOT NULL,
+    photo_mark BIGINT NOT NULL,
+    decided_by BIGINT NOT NULL REFERENCES accounts(id),
+    decided_at BIGINT NOT NULL,
+    UNIQUE (application_id, round)
+);
+-- The day the household passed acceptance: its two-year warranty runs from here.
+ALTER TABLE retrofit_applications ADD COLUMN accepted_at BIGINT;

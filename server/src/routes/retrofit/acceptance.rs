@@ -1,0 +1,113 @@
+//! The street office's acceptance visit (逐户实地竣工验收): `POST
+//! /api/retrofit/applications/{id}/acceptance` with a verdict for every item of the signed plan.
+//! `anju_domain::retrofit_acceptance::decide_acceptance` turns the verdicts into "accept" or
+//! "rework", then one transaction records the round, moves the case (through
+//! `anju_domain::retrofit_flow::decide`), dates the acceptance and tells the family and the
+//! contractor.
+
+use super::access::{visible_application, Viewer};
+use super::assessment::{family, reloaded, stale};
+use super::works::signed_lines;
+use crate::auth::CurrentUser;
+use crate::db::retrofit::{Transition, TransitionOutcome};
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::Path;
+use crate::routes::fields::refused;
+use crate::AppState;
+use anju_domain::application::ApplicationView;
+use anju_domain::retrofit::{RetrofitAction, RetrofitActor, RetrofitState};
+use anju_domain::retrofit_acceptance::{decide_acceptance, AcceptanceRequest};
+use anju_domain::retrofit_flow::{decide, ActionInput};
+use axum::extract::State;
+use axum::Json;
+
+pub async fn accept(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<AcceptanceRequest>,
+) -> ApiResult<Json<ApplicationView>> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if viewer != Viewer::Street {
+        return Err(ApiError::Forbidden);
+    }
+    let lines = signed_lines(&state, &app).await?;
+    let verdicts = decide_acceptance(lines.len(), &req.items).map_err(refused)?;
+    // A retried "accepted" answers with the case as the first one left it.
+    if verdicts.action == RetrofitAction::Accept && app.state == RetrofitState::Accepted {
+        return reloaded(&state, app.id, viewer).await;
+    }
+    let decision = decide(
+        app.state,
+        verdicts.action,
+        RetrofitActor::StreetReviewer,
+        ActionInput::default(),
+    )
+    .map_err(refused)?;
+    let round = i64::try_from(state.db.acceptances_of(app.id).await?.len()).unwrap_or(i64::MAX) + 1;
+    let items = serde_json::to_string(&verdicts.items).map_err(|e| ApiError::Internal(e.into()))?;
+    let accepted = verdicts.action == RetrofitAction::Accept;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !tx
+        .record_acceptance(app.id, round, &items, accepted, user.id, now)
+        .await?
+    {
+        return Err(stale());
+    }
+    let outcome = tx
+        .retrofit_transition(&Transition {
+            id: app.id,
+            from: app.state,
+            to: decision.to,
+            actor: user.id,
+            actor_role: "street_reviewer",
+            action: verdicts.action.as_str(),
+            note: None,
+            checklist: &[],
+            reason: None,
+            grounds: None,
+            take_quota: None,
+            now,
+            scope_path: &app.scope_path,
+        })
+        .await?;
+    if outcome != TransitionOutcome::Applied {
+        return Err(stale());
+    }
+    let (zh, en) = if accepted {
+        (
+            format!(
+                "验收合格（申请 {}）。两年质保从今天开始，有问题可以在申请页面报修",
+                app.reference
+            ),
+            format!(
+                "Accepted ({}). The two-year warranty starts today; report any defect on the application's page",
+                app.reference
+            ),
+        )
+    } else {
+        (
+            format!(
+                "街道验收时有 {} 项需要返工（申请 {}），请查看每项的说明",
+                verdicts.rework.len(),
+                app.reference
+            ),
+            format!(
+                "{} item(s) need rework after the acceptance visit ({}); read the note on each",
+                verdicts.rework.len(),
+                app.reference
+            ),
+        )
+    };
+    let mut told = family(&state, &app).await?;
+    if let Some(org) = app.contractor_org_id {
+        told.extend(state.db.members_of_org(org).await?);
+    }
+    for account in told {
+        tx.notify_about_application(account, now, app.id, &zh, &en)
+            .await?;
+    }
+    tx.commit().await?;
+    reloaded(&state, app.id, viewer).await
+}
