@@ -345,6 +345,20 @@ pub async fn save_section(id: i64, update: &SectionUpdate) -> ApiResult<Applicat
     .await
 }
 
+/// An action that needs nothing but itself (no note, checklist or reason).
+pub async fn act_plainly(
+    id: i64,
+    action: anju_domain::retrofit::RetrofitAction,
+) -> ApiResult<ApplicationView> {
+    let req = RetrofitActionRequest {
+        action,
+        note: None,
+        checklist: vec![],
+        reason: None,
+    };
+    act_on_application(id, &req).await
+}
+
 pub async fn act_on_application(
     id: i64,
     req: &RetrofitActionRequest,

@@ -355,11 +355,6 @@ pub struct WorksView {
     pub accepted_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AssignContractor {
-    pub org_id: i64,
-}
-
 /// A household on the contractor's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorksSummary {

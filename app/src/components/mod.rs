@@ -6,6 +6,7 @@ pub mod case_card;
 pub mod field;
 pub mod guard;
 pub mod layout;
+pub mod org_households;
 pub mod outcome;
 pub mod photos;
 pub mod questions;

@@ -4,66 +4,22 @@
 
 use crate::api;
 use crate::components::application_card::state_key;
+use crate::components::org_households::{OrgHouseholds, Texts};
 use crate::format::appointment;
-use crate::i18n::{page_title, tr};
+use crate::i18n::tr;
 use crate::state::Prefs;
-use anju_domain::retrofit_assessment::{AssessmentList, AssessmentSummary, VisitState};
-use anju_domain::{ErrorEnvelope, FieldError};
+use anju_domain::retrofit_assessment::{AssessmentSummary, VisitState};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 #[component]
 pub fn Assessments() -> impl IntoView {
-    page_title("assess.title");
-    let list = RwSignal::new(None::<Result<AssessmentList, ErrorEnvelope>>);
-    let load = move || {
-        list.set(None);
-        spawn_local(async move { list.set(Some(api::assessments(None).await)) });
+    let texts = Texts {
+        title: "assess.title",
+        no_org: "assess.no_org",
+        none: "assess.none",
     };
-    load();
-    let more = move |after: i64| {
-        spawn_local(async move {
-            if let Ok(next) = api::assessments(Some(after)).await {
-                list.update(|l| {
-                    if let Some(Ok(l)) = l {
-                        l.items.extend(next.items);
-                        l.next_after = next.next_after;
-                    }
-                });
-            }
-        });
-    };
-    let locale = expect_context::<Prefs>().locale;
-    view! {
-        <h1>{tr("assess.title")}</h1>
-        {move || match list.get() {
-            None => view! { <p role="status">{tr("app.loading")}</p> }.into_any(),
-            Some(Err(e)) => {
-                let e = FieldError::new(e.message, e.message_en);
-                view! {
-                    <p role="alert">{move || crate::i18n::pick(locale.get(), &e)}</p>
-                    <p><button type="button" class="button" on:click=move |_| load()>{tr("assess.retry")}</button></p>
-                }.into_any()
-            }
-            Some(Ok(l)) if l.org_name.is_none() => view! { <p>{tr("assess.no_org")}</p> }.into_any(),
-            Some(Ok(l)) => view! {
-                <p class="lead">{l.org_name.clone()}</p>
-                {if l.items.is_empty() {
-                    view! { <p>{tr("assess.none")}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="case-list">
-                            {l.items.into_iter().map(|h| view! { <Household h=h /> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-                {l.next_after.map(|after| view! {
-                    <p><button type="button" class="button button--secondary" on:click=move |_| more(after)>{tr("assess.more")}</button></p>
-                })}
-            }.into_any(),
-        }}
-    }
+    view! { <OrgHouseholds texts=texts load_page=api::assessments card=|h| view! { <Household h=h /> } /> }
 }
 
 #[component]

@@ -9,7 +9,7 @@ use crate::components::application_card::grounds_label;
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
 use crate::i18n::{page_title, tr};
 use crate::state::Session;
-use anju_domain::application::{CountyListView, CountySettings, RetrofitActionRequest};
+use anju_domain::application::{CountyListView, CountySettings};
 use anju_domain::retrofit::{RetrofitAction, RetrofitState};
 use anju_domain::retrofit_works::OrgKind;
 use anju_domain::FieldError;
@@ -103,13 +103,7 @@ pub fn RetrofitCounty() -> impl IntoView {
     };
     let confirm = move |id: i64| {
         spawn_local(async move {
-            let req = RetrofitActionRequest {
-                action: RetrofitAction::Confirm,
-                note: None,
-                checklist: vec![],
-                reason: None,
-            };
-            match api::act_on_application(id, &req).await {
+            match api::act_plainly(id, RetrofitAction::Confirm).await {
                 Ok(_) => {
                     errors.set(FieldErrors::new());
                     general.set(None);

@@ -4,65 +4,20 @@
 
 use crate::api;
 use crate::components::application_card::state_key;
-use crate::i18n::{page_title, pick, tr};
-use crate::state::Prefs;
-use anju_domain::retrofit_works::{WorksList, WorksSummary};
-use anju_domain::{ErrorEnvelope, FieldError};
+use crate::components::org_households::{OrgHouseholds, Texts};
+use crate::i18n::tr;
+use anju_domain::retrofit_works::WorksSummary;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 #[component]
 pub fn Works() -> impl IntoView {
-    page_title("works.title");
-    let list = RwSignal::new(None::<Result<WorksList, ErrorEnvelope>>);
-    let load = move || {
-        list.set(None);
-        spawn_local(async move { list.set(Some(api::works(None).await)) });
+    let texts = Texts {
+        title: "works.title",
+        no_org: "works.no_org",
+        none: "works.none",
     };
-    load();
-    let more = move |after: i64| {
-        spawn_local(async move {
-            if let Ok(next) = api::works(Some(after)).await {
-                list.update(|l| {
-                    if let Some(Ok(l)) = l {
-                        l.items.extend(next.items);
-                        l.next_after = next.next_after;
-                    }
-                });
-            }
-        });
-    };
-    let locale = expect_context::<Prefs>().locale;
-    view! {
-        <h1>{tr("works.title")}</h1>
-        {move || match list.get() {
-            None => view! { <p role="status">{tr("app.loading")}</p> }.into_any(),
-            Some(Err(e)) => {
-                let e = FieldError::new(e.message, e.message_en);
-                view! {
-                    <p role="alert">{move || pick(locale.get(), &e)}</p>
-                    <p><button type="button" class="button" on:click=move |_| load()>{tr("assess.retry")}</button></p>
-                }.into_any()
-            }
-            Some(Ok(l)) if l.org_name.is_none() => view! { <p>{tr("works.no_org")}</p> }.into_any(),
-            Some(Ok(l)) => view! {
-                <p class="lead">{l.org_name.clone()}</p>
-                {if l.items.is_empty() {
-                    view! { <p>{tr("works.none")}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="case-list">
-                            {l.items.into_iter().map(|h| view! { <Household h=h /> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-                {l.next_after.map(|after| view! {
-                    <p><button type="button" class="button button--secondary" on:click=move |_| more(after)>{tr("assess.more")}</button></p>
-                })}
-            }.into_any(),
-        }}
-    }
+    view! { <OrgHouseholds texts=texts load_page=api::works card=|h| view! { <Household h=h /> } /> }
 }
 
 #[component]

@@ -6,7 +6,7 @@ use crate::components::application_ctx::{Ctx, Screen};
 use crate::components::outcome::OutcomePanel;
 use crate::i18n::{text, tr};
 use crate::state::Prefs;
-use anju_domain::application::{RetrofitActionRequest, Task};
+use anju_domain::application::Task;
 use anju_domain::retrofit::RetrofitAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,13 +32,7 @@ pub(super) fn CheckAnswers() -> impl IntoView {
         ctx.busy.set(true);
         let id = ctx.id();
         spawn_local(async move {
-            let req = RetrofitActionRequest {
-                action: RetrofitAction::Submit,
-                note: None,
-                checklist: vec![],
-                reason: None,
-            };
-            match api::act_on_application(id, &req).await {
+            match api::act_plainly(id, RetrofitAction::Submit).await {
                 Ok(view) => {
                     ctx.app.set(Some(view));
                     ctx.go(Screen::Done);

@@ -9,7 +9,6 @@ use crate::components::application_ctx::Ctx;
 use crate::components::field::TextField;
 use crate::components::photos::{with_retry, PhotoPicker};
 use crate::i18n::tr;
-use anju_domain::application::RetrofitActionRequest;
 use anju_domain::retrofit::RetrofitAction;
 use anju_domain::retrofit_record::{
     Ability, Activity, AssessmentRecordView, Hazard, RecordPart, RecordUpdate, Room, RoomRecord,
@@ -244,13 +243,7 @@ fn Overview() -> impl IntoView {
         let id = ctx.id();
         ctx.busy.set(true);
         spawn_local(async move {
-            let req = RetrofitActionRequest {
-                action: RetrofitAction::RecordAssessment,
-                note: None,
-                checklist: vec![],
-                reason: None,
-            };
-            match api::act_on_application(id, &req).await {
+            match api::act_plainly(id, RetrofitAction::RecordAssessment).await {
                 Ok(v) => ctx.app.set(Some(v)),
                 Err(e) => ctx.fail(e),
             }

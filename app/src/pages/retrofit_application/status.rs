@@ -8,7 +8,6 @@ use crate::components::application_ctx::Ctx;
 use crate::components::retrofit_parts::Timeline;
 use crate::i18n::{pick, tr};
 use crate::state::Prefs;
-use anju_domain::application::RetrofitActionRequest;
 use anju_domain::retrofit::{RetrofitAction, RetrofitState};
 use anju_domain::FieldError;
 use leptos::prelude::*;
@@ -22,13 +21,7 @@ pub(super) fn StatusView() -> impl IntoView {
     let withdraw = move |_| {
         let id = ctx.id();
         spawn_local(async move {
-            let req = RetrofitActionRequest {
-                action: RetrofitAction::Withdraw,
-                note: None,
-                checklist: vec![],
-                reason: None,
-            };
-            match api::act_on_application(id, &req).await {
+            match api::act_plainly(id, RetrofitAction::Withdraw).await {
                 Ok(view) => ctx.app.set(Some(view)),
                 Err(e) => ctx.fail(e),
             }

@@ -16,7 +16,7 @@ use crate::format::unix_time;
 use crate::i18n::{page_title, tr};
 use crate::pages::retrofit_plan::room_name;
 use crate::state::Prefs;
-use anju_domain::application::{ApplicationView, RetrofitActionRequest};
+use anju_domain::application::ApplicationView;
 use anju_domain::retrofit::{RetrofitAction, RetrofitState};
 use anju_domain::retrofit_acceptance::{AcceptanceRequest, ItemVerdict, Verdict};
 use anju_domain::retrofit_plan::format_quantity;
@@ -78,13 +78,7 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
         ctx.busy.set(true);
         let id = ctx.id();
         spawn_local(async move {
-            let req = RetrofitActionRequest {
-                action,
-                note: None,
-                checklist: vec![],
-                reason: None,
-            };
-            match api::act_on_application(id, &req).await {
+            match api::act_plainly(id, action).await {
                 Ok(view) => ctx.app.set(Some(view)),
                 Err(e) => ctx.fail(e),
             }

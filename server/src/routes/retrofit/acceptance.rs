@@ -9,7 +9,6 @@ use super::access::{visible_application, Viewer};
 use super::assessment::{family, reloaded, stale};
 use super::works::signed_lines;
 use crate::auth::CurrentUser;
-use crate::db::retrofit::{Transition, TransitionOutcome};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::routes::fields::refused;
@@ -55,26 +54,16 @@ pub async fn accept(
     {
         return Err(stale());
     }
-    let outcome = tx
-        .retrofit_transition(&Transition {
-            id: app.id,
-            from: app.state,
-            to: decision.to,
-            actor: user.id,
-            actor_role: "street_reviewer",
-            action: verdicts.action.as_str(),
-            note: None,
-            checklist: &[],
-            reason: None,
-            grounds: None,
-            take_quota: None,
-            now,
-            scope_path: &app.scope_path,
-        })
-        .await?;
-    if outcome != TransitionOutcome::Applied {
-        return Err(stale());
-    }
+    super::plan::transition(
+        &mut tx,
+        &app,
+        decision.to,
+        verdicts.action,
+        (user.id, "street_reviewer"),
+        None,
+        now,
+    )
+    .await?;
     let (zh, en) = if accepted {
         (
             format!(

@@ -26,7 +26,7 @@ use anju_domain::retrofit_assessment::{
     AskAnotherTime, AssessmentList, AssessmentOrgView, AssessmentOrgsView, AssessmentRefusal,
     AssessmentSummary, AssignAssessmentOrg, NewAssessmentOrg, ProposeVisit, VisitState,
 };
-use anju_domain::retrofit_works::OrgKind;
+use anju_domain::retrofit_works::{may_assign_contractor, OrgKind};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -324,60 +324,106 @@ pub(super) async fn reloaded(
 }
 
 /// `PUT /api/retrofit/applications/{id}/assessment-org`: the county assigns a confirmed
-/// household to one of its organisations (or moves it to another, dropping the booking).
-pub async fn assign(
+/// household to one of its assessment organisations (or moves it to another, dropping the
+/// booking); `…/contractor-org`: a household with a signed plan to one of its construction
+/// companies (or moves it before the works start).
+pub async fn assign<const K: u8>(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<AssignAssessmentOrg>,
 ) -> ApiResult<Json<ApplicationView>> {
+    let kind = org_kind(K);
     let (app, viewer) = visible_application(&state, &user, &id).await?;
     if viewer != Viewer::County || !user.role.can(Capability::ConfirmRetrofit) {
         return Err(ApiError::Forbidden);
     }
-    if !may_assign(app.state) {
-        return Err(refused(AssessmentRefusal::WrongState));
+    let (assignable, current) = match kind {
+        OrgKind::Assessment => (may_assign(app.state), app.assessment_org_id),
+        OrgKind::Construction => (may_assign_contractor(app.state), app.contractor_org_id),
+    };
+    if !assignable {
+        return Err(match kind {
+            OrgKind::Assessment => refused(AssessmentRefusal::WrongState),
+            OrgKind::Construction => ApiError::Conflict {
+                field: "action",
+                message: "只有方案已签字、还没有开工的家庭可以指派施工单位",
+                message_en:
+                    "Only households with a signed plan whose works have not started can be assigned",
+            },
+        });
     }
     let org = state
         .db
         .assessment_org(req.org_id)
         .await?
-        .filter(|o| Some(o.county_id) == app.county_id && o.is(OrgKind::Assessment))
-        .ok_or_else(|| {
-            ApiError::field(
+        .filter(|o| Some(o.county_id) == app.county_id && o.is(kind))
+        .ok_or_else(|| match kind {
+            OrgKind::Assessment => ApiError::field(
                 "org_id",
                 "请选择本区县的评估机构",
                 "Choose an organisation of this county",
-            )
+            ),
+            OrgKind::Construction => ApiError::field(
+                "org_id",
+                "请选择本区县的施工单位",
+                "Choose a construction company of this county",
+            ),
         })?;
-    if app.assessment_org_id == Some(org.id) {
-        return Ok(Json(application_view(&state, &app, viewer).await?));
+    if current == Some(org.id) {
+        return reloaded(&state, app.id, viewer).await;
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if tx.assign_assessment_org(app.id, org.id, now).await? == Booked::Stale {
+    let booked = match kind {
+        OrgKind::Assessment => tx.assign_assessment_org(app.id, org.id, now).await?,
+        OrgKind::Construction => tx.assign_contractor_org(app.id, org.id, now).await?,
+    };
+    if booked == Booked::Stale {
         return Err(stale());
     }
-    let message = (
-        format!(
-            "评估机构“{}”将联系您，约定上门评估的时间（申请 {}）",
-            org.name, app.reference
+    let mut notify = family(&state, &app).await?;
+    let (action, message) = match kind {
+        OrgKind::Assessment => (
+            "assign_assessor",
+            (
+                format!(
+                    "评估机构“{}”将联系您，约定上门评估的时间（申请 {}）",
+                    org.name, app.reference
+                ),
+                format!(
+                    "{} will contact you to arrange the in-home assessment ({})",
+                    org.name, app.reference
+                ),
+            ),
         ),
-        format!(
-            "{} will contact you to arrange the in-home assessment ({})",
-            org.name, app.reference
-        ),
-    );
+        OrgKind::Construction => {
+            notify.extend(state.db.members_of_org(org.id).await?);
+            (
+                "assign_contractor",
+                (
+                    format!(
+                        "施工单位“{}”将按签字的方案施工，会先联系您约定时间（申请 {}）",
+                        org.name, app.reference
+                    ),
+                    format!(
+                        "{} will carry out the signed plan and will contact you first to arrange a time ({})",
+                        org.name, app.reference
+                    ),
+                ),
+            )
+        }
+    };
     record(
         &mut tx,
         Record {
             app: &app,
             by: &user,
             role: "county_admin",
-            action: "assign_assessor",
+            action,
             note: None,
             detail: serde_json::json!({ "org_id": org.id, "org": org.name }),
-            notify: family(&state, &app).await?,
+            notify,
             message,
             now,
         },
@@ -388,8 +434,8 @@ pub async fn assign(
 }
 
 #[derive(Deserialize)]
-pub struct ListQuery {
-    after: Option<i64>,
+pub(super) struct ListQuery {
+    pub after: Option<i64>,
 }
 
 /// `GET /api/retrofit/assessments`: the households of the caller's organisation, newest
@@ -399,14 +445,13 @@ pub async fn assessor_list(
     CurrentUser(user): CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<AssessmentList>> {
-    if !user.role.can(Capability::AssessHomes) {
-        return Err(ApiError::Forbidden);
-    }
-    let Some(org) = state
-        .db
-        .org_of_member(user.id)
-        .await?
-        .filter(|o| o.is(OrgKind::Assessment))
+    let Some((org, households, next_after)) = org_households(
+        &state,
+        &user,
+        (Capability::AssessHomes, OrgKind::Assessment),
+        q.after,
+    )
+    .await?
     else {
         return Ok(Json(AssessmentList {
             org_name: None,
@@ -414,14 +459,65 @@ pub async fn assessor_list(
             next_after: None,
         }));
     };
+    let items = households
+        .into_iter()
+        .map(|h| AssessmentSummary {
+            id: h.row.id,
+            reference: h.row.reference.clone(),
+            state: h.row.state,
+            elder_name_masked: mask_name(&h.row.elder_name),
+            community_name: h.community_name,
+            home_label: h.home_label,
+            contact_phone: h.contact_phone,
+            assigned_at: h.row.assigned_at.unwrap_or(h.row.created_at),
+            visit: visit_view(&h.row),
+        })
+        .collect();
+    Ok(Json(AssessmentList {
+        org_name: Some(org.name),
+        items,
+        next_after,
+    }))
+}
+
+/// A household on an organisation's list, with what the list shows of where it is and whom
+/// to call (the elder's number, else the applicant's).
+pub(super) struct Household {
+    pub row: ApplicationRow,
+    pub community_name: String,
+    pub home_label: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+/// The caller's organisation of the kind their capability works for (`None`: they are in
+/// none yet, and the county adds them), with a page of its households, newest first, before
+/// `after`: two queries a page.
+pub(super) async fn org_households(
+    state: &AppState,
+    user: &AccountRow,
+    (capability, kind): (Capability, OrgKind),
+    after: Option<i64>,
+) -> ApiResult<
+    Option<(
+        crate::db::retrofit::assessment::OrgRow,
+        Vec<Household>,
+        Option<i64>,
+    )>,
+> {
+    if !user.role.can(capability) {
+        return Err(ApiError::Forbidden);
+    }
+    let Some(org) = state
+        .db
+        .org_of_member(user.id)
+        .await?
+        .filter(|o| o.is(kind))
+    else {
+        return Ok(None);
+    };
     let rows = state
         .db
-        .households_of_org(
-            OrgKind::Assessment,
-            org.id,
-            q.after.unwrap_or(i64::MAX),
-            PAGE.fetch(),
-        )
+        .households_of_org(kind, org.id, after.unwrap_or(i64::MAX), PAGE.fetch())
         .await?;
     let (rows, next_after) = PAGE.split(rows, |(r, _)| r.id);
     let places: Vec<i64> = rows
@@ -431,28 +527,19 @@ pub async fn assessor_list(
         .collect();
     let names = state.db.jurisdiction_names(&places).await?;
     let name = |id: Option<i64>| id.and_then(|i| names.get(&i).cloned());
-    let items = rows
+    let households = rows
         .into_iter()
-        .map(|(r, applicant_phone)| AssessmentSummary {
-            id: r.id,
-            reference: r.reference.clone(),
-            state: r.state,
-            elder_name_masked: mask_name(&r.elder_name),
-            community_name: name(r.community_id).unwrap_or_default(),
-            home_label: match (name(r.home_building_id), &r.home_unit, &r.home_room) {
+        .map(|(row, applicant_phone)| Household {
+            community_name: name(row.community_id).unwrap_or_default(),
+            home_label: match (name(row.home_building_id), &row.home_unit, &row.home_room) {
                 (Some(b), Some(u), Some(room)) => Some(format!("{b} {u}单元 {room}")),
                 _ => None,
             },
-            contact_phone: r.elder_phone.clone().or(applicant_phone),
-            assigned_at: r.assigned_at.unwrap_or(r.created_at),
-            visit: visit_view(&r),
+            contact_phone: row.elder_phone.clone().or(applicant_phone),
+            row,
         })
         .collect();
-    Ok(Json(AssessmentList {
-        org_name: Some(org.name),
-        items,
-        next_after,
-    }))
+    Ok(Some((org, households, next_after)))
 }
 
 /// `PUT /api/retrofit/applications/{id}/visit`: the assessor proposes (or moves) the visit.

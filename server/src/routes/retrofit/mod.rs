@@ -95,7 +95,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/retrofit/applications/{id}/contractor-org",
-            put(works::assign),
+            put(assessment::assign::<CONSTRUCTION>),
         )
         .route("/retrofit/works", get(works::contractor_list))
         .route(
@@ -114,7 +114,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/retrofit/applications/{id}/assessment-org",
-            put(assessment::assign),
+            put(assessment::assign::<ASSESSMENT>),
         )
         .route("/retrofit/assessments", get(assessment::assessor_list))
         .route(

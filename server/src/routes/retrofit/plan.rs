@@ -393,8 +393,9 @@ fn stale() -> ApiError {
     }
 }
 
-/// The transition of a plan action, in the caller's transaction.
-async fn transition(
+/// The transition of a plan, works or acceptance step (no checklist, reason or quota), in the
+/// caller's transaction; a case moved meanwhile is a conflict.
+pub(super) async fn transition(
     tx: &mut crate::db::Tx,
     app: &ApplicationRow,
     to: RetrofitState,

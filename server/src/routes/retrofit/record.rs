@@ -106,49 +106,74 @@ pub async fn upload_photo(
     }
     let body = crate::routes::retrofit::body_or_error(body)?;
     let cleaned = accept_photo(&state, user.id, body).await?;
+    let status = store_photo(
+        &state,
+        &user,
+        &app,
+        (PhotoSet::Assessment, q.room.as_str()),
+        &cleaned,
+        MAX_PHOTOS_PER_ROOM,
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::field(
+            "photo",
+            "每个房间最多 6 张照片",
+            "Six photos at most per room",
+        )
+    })?;
+    let record = load_record(&state, &app).await?;
+    Ok((status, Json(view_of(&state, &app, viewer, record).await?)))
+}
+
+/// Keep a cleaned photo of the household in its set and place (room, or works slot), within
+/// `cap`, with its audit entry, in one transaction. `None` when the place is full; 201 for a
+/// new photo, 200 for one already there (a retry on a poor signal, not recorded again).
+pub(super) async fn store_photo(
+    state: &AppState,
+    user: &crate::db::accounts::AccountRow,
+    app: &ApplicationRow,
+    (set, place): (PhotoSet, &str),
+    cleaned: &crate::photos::CleanPhoto,
+    cap: usize,
+) -> ApiResult<Option<StatusCode>> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let added = tx
         .add_household_photo(&NewRoomPhoto {
-            set: PhotoSet::Assessment,
+            set,
             application_id: app.id,
-            room: q.room.as_str(),
+            room: place,
             hash: &cleaned.hash,
             size: (cleaned.width, cleaned.height),
             by: user.id,
             now,
-            cap: MAX_PHOTOS_PER_ROOM as i64,
+            cap: i64::try_from(cap).unwrap_or(i64::MAX),
         })
         .await?;
-    if added == Added::CapReached {
-        return Err(ApiError::field(
-            "photo",
-            "每个房间最多 6 张照片",
-            "Six photos at most per room",
-        ));
-    }
-    // A retried upload changed nothing and is not recorded again.
-    if matches!(added, Added::New(_)) {
-        tx.audit(
-            &Audit::new(
-                now,
-                Some(user.id),
-                "retrofit.assessment_photo",
-                &format!("retrofit_application:{}", app.id),
-                &app.scope_path,
+    let action = match set {
+        PhotoSet::Assessment => "retrofit.assessment_photo",
+        PhotoSet::Works => "retrofit.works_photo",
+    };
+    match added {
+        Added::CapReached => return Ok(None),
+        Added::AlreadyThere => return Ok(Some(StatusCode::OK)),
+        Added::New(_) => {
+            tx.audit(
+                &Audit::new(
+                    now,
+                    Some(user.id),
+                    action,
+                    &format!("retrofit_application:{}", app.id),
+                    &app.scope_path,
+                )
+                .detail(&format!("{place} {}", cleaned.hash)),
             )
-            .detail(&format!("{} {}", q.room.as_str(), cleaned.hash)),
-        )
-        .await?;
+            .await?
+        }
     }
     tx.commit().await?;
-    let status = if matches!(added, Added::New(_)) {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    let record = load_record(&state, &app).await?;
-    Ok((status, Json(view_of(&state, &app, viewer, record).await?)))
+    Ok(Some(StatusCode::CREATED))
 }
 
 /// `GET /api/retrofit/applications/{id}/assessment-photos/{photo}`: for whoever sees the

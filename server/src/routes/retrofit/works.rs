@@ -1,21 +1,17 @@
-//! The works (施工): the county assigns a household with a signed plan to one of its
-//! construction companies; the company's staff see only their households, photograph every
-//! item of the signed plan before and after and the cleared site at the end, and start and
-//! finish the works (through `actions`, which asks [`photo_counts`] whether the photos are
-//! there). The family, the offices and the contractor follow it item by item on the
-//! application's page ([`works_view`]).
+//! The works (施工), once the county assigned a household with a signed plan to one of its
+//! construction companies (`assessment::assign`): the company's staff see only their
+//! households ([`contractor_list`]), photograph every item of the signed plan before and after
+//! and the cleared site at the end, and start and finish the works (through `actions`, which
+//! asks [`photo_counts`] whether the photos are there). The family, the offices and the
+//! contractor follow it item by item on the application's page ([`works_view`]).
 
 use super::access::{visible_application, Viewer};
-use super::assessment::{family, org_kind, record, reloaded, stale, Record, CONSTRUCTION};
+use super::assessment::{org_households, reloaded, ListQuery};
 use crate::auth::CurrentUser;
-use crate::db::item_counts::Added;
-use crate::db::retrofit::assessment::Booked;
-use crate::db::retrofit::assessment_photos::{NewRoomPhoto, PhotoSet, RoomPhotoRow};
+use crate::db::retrofit::assessment_photos::{PhotoSet, RoomPhotoRow};
 use crate::db::retrofit::ApplicationRow;
-use crate::db::Audit;
-use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
-use crate::paging::PageSize;
 use crate::routes::fields::refused;
 use crate::routes::photo_files::{accept_photo, photo_response};
 use crate::AppState;
@@ -26,9 +22,9 @@ use anju_domain::retrofit_acceptance::{ItemVerdict, Verdict};
 use anju_domain::retrofit_assessment::mask_name;
 use anju_domain::retrofit_plan::PlanLine;
 use anju_domain::retrofit_works::{
-    check_photo, item_progress, may_assign_contractor, missing_to_finish, missing_to_start,
-    AssignContractor, ItemProgress, OrgKind, PhotoCounts, PhotoStage, WorksItemView, WorksList,
-    WorksPhotoView, WorksSlot, WorksSummary, WorksView, MAX_PHOTOS_PER_SLOT,
+    check_photo, item_progress, missing_to_finish, missing_to_start, ItemProgress, OrgKind,
+    PhotoCounts, PhotoStage, WorksItemView, WorksList, WorksPhotoView, WorksSlot, WorksSummary,
+    WorksView, MAX_PHOTOS_PER_SLOT,
 };
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -37,8 +33,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
-
-const PAGE: PageSize = PageSize(50);
 
 /// The lines of the signed plan version, in its order (empty before a plan is signed).
 pub(super) async fn signed_lines(
@@ -196,82 +190,6 @@ pub(super) async fn works_view(
     }))
 }
 
-/// `PUT /api/retrofit/applications/{id}/contractor-org`: the county assigns a household with
-/// a signed plan to one of its construction companies (or moves it before the works start).
-pub async fn assign(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
-    ApiJson(req): ApiJson<AssignContractor>,
-) -> ApiResult<Json<ApplicationView>> {
-    let (app, viewer) = visible_application(&state, &user, &id).await?;
-    if viewer != Viewer::County || !user.role.can(Capability::ConfirmRetrofit) {
-        return Err(ApiError::Forbidden);
-    }
-    if !may_assign_contractor(app.state) {
-        return Err(ApiError::Conflict {
-            field: "action",
-            message: "只有方案已签字、还没有开工的家庭可以指派施工单位",
-            message_en:
-                "Only households with a signed plan whose works have not started can be assigned",
-        });
-    }
-    let org = state
-        .db
-        .assessment_org(req.org_id)
-        .await?
-        .filter(|o| Some(o.county_id) == app.county_id && o.is(org_kind(CONSTRUCTION)))
-        .ok_or_else(|| {
-            ApiError::field(
-                "org_id",
-                "请选择本区县的施工单位",
-                "Choose a construction company of this county",
-            )
-        })?;
-    if app.contractor_org_id == Some(org.id) {
-        return reloaded(&state, app.id, viewer).await;
-    }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if tx.assign_contractor_org(app.id, org.id, now).await? == Booked::Stale {
-        return Err(stale());
-    }
-    let mut notify = family(&state, &app).await?;
-    notify.extend(state.db.members_of_org(org.id).await?);
-    let message = (
-        format!(
-            "施工单位“{}”将按签字的方案施工，会先联系您约定时间（申请 {}）",
-            org.name, app.reference
-        ),
-        format!(
-            "{} will carry out the signed plan and will contact you first to arrange a time ({})",
-            org.name, app.reference
-        ),
-    );
-    record(
-        &mut tx,
-        Record {
-            app: &app,
-            by: &user,
-            role: "county_admin",
-            action: "assign_contractor",
-            note: None,
-            detail: serde_json::json!({ "org_id": org.id, "org": org.name }),
-            notify,
-            message,
-            now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    reloaded(&state, app.id, viewer).await
-}
-
-#[derive(Deserialize)]
-pub struct ListQuery {
-    after: Option<i64>,
-}
-
 /// `GET /api/retrofit/works`: the households of the caller's construction company, newest
 /// first, with the elder's name masked.
 pub async fn contractor_list(
@@ -279,14 +197,13 @@ pub async fn contractor_list(
     CurrentUser(user): CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<WorksList>> {
-    if !user.role.can(Capability::BuildWorks) {
-        return Err(ApiError::Forbidden);
-    }
-    let Some(org) = state
-        .db
-        .org_of_member(user.id)
-        .await?
-        .filter(|o| o.is(OrgKind::Construction))
+    let Some((org, households, next_after)) = org_households(
+        &state,
+        &user,
+        (Capability::BuildWorks, OrgKind::Construction),
+        q.after,
+    )
+    .await?
     else {
         return Ok(Json(WorksList {
             org_name: None,
@@ -294,37 +211,17 @@ pub async fn contractor_list(
             next_after: None,
         }));
     };
-    let rows = state
-        .db
-        .households_of_org(
-            OrgKind::Construction,
-            org.id,
-            q.after.unwrap_or(i64::MAX),
-            PAGE.fetch(),
-        )
-        .await?;
-    let (rows, next_after) = PAGE.split(rows, |(r, _)| r.id);
-    let places: Vec<i64> = rows
-        .iter()
-        .flat_map(|(r, _)| [r.community_id, r.home_building_id])
-        .flatten()
-        .collect();
-    let names = state.db.jurisdiction_names(&places).await?;
-    let name = |id: Option<i64>| id.and_then(|i| names.get(&i).cloned());
-    let items = rows
+    let items = households
         .into_iter()
-        .map(|(r, applicant_phone)| WorksSummary {
-            id: r.id,
-            reference: r.reference.clone(),
-            state: r.state,
-            elder_name_masked: mask_name(&r.elder_name),
-            community_name: name(r.community_id).unwrap_or_default(),
-            home_label: match (name(r.home_building_id), &r.home_unit, &r.home_room) {
-                (Some(b), Some(u), Some(room)) => Some(format!("{b} {u}单元 {room}")),
-                _ => None,
-            },
-            contact_phone: r.elder_phone.clone().or(applicant_phone),
-            assigned_at: r.contractor_assigned_at.unwrap_or(r.created_at),
+        .map(|h| WorksSummary {
+            id: h.row.id,
+            reference: h.row.reference.clone(),
+            state: h.row.state,
+            elder_name_masked: mask_name(&h.row.elder_name),
+            community_name: h.community_name,
+            home_label: h.home_label,
+            contact_phone: h.contact_phone,
+            assigned_at: h.row.contractor_assigned_at.unwrap_or(h.row.created_at),
         })
         .collect();
     Ok(Json(WorksList {
@@ -386,43 +283,16 @@ pub async fn upload_photo(
             ));
         }
     }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let added = tx
-        .add_household_photo(&NewRoomPhoto {
-            set: PhotoSet::Works,
-            application_id: app.id,
-            room: &key,
-            hash: &cleaned.hash,
-            size: (cleaned.width, cleaned.height),
-            by: user.id,
-            now,
-            cap: MAX_PHOTOS_PER_SLOT as i64,
-        })
-        .await?;
-    if added == Added::CapReached {
-        return Err(refused(anju_domain::retrofit_works::WorksRefusal::Full));
-    }
-    // A retried upload changed nothing and is not recorded again.
-    if matches!(added, Added::New(_)) {
-        tx.audit(
-            &Audit::new(
-                now,
-                Some(user.id),
-                "retrofit.works_photo",
-                &format!("retrofit_application:{}", app.id),
-                &app.scope_path,
-            )
-            .detail(&format!("{key} {}", cleaned.hash)),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    let status = if matches!(added, Added::New(_)) {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
+    let status = super::record::store_photo(
+        &state,
+        &user,
+        &app,
+        (PhotoSet::Works, &key),
+        &cleaned,
+        MAX_PHOTOS_PER_SLOT,
+    )
+    .await?
+    .ok_or_else(|| refused(anju_domain::retrofit_works::WorksRefusal::Full))?;
     let Json(view) = reloaded(&state, app.id, viewer).await?;
     Ok((status, Json(view)))
 }
