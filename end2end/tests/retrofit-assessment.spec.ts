@@ -1,14 +1,8 @@
 import { expect, type Browser, type Page } from '@playwright/test';
 import { appReady, expectAccessible, freshIdNumber, freshPhone, PHOTO, register, signIn, submitThroughApi, test, chooseElderMode } from './support';
+import { assessedHousehold, signedIn } from './retrofit-support';
 
 const headers = { 'x-anju-client': '1' };
-
-async function signedIn(browser: Browser, phone: string, password: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, phone, password);
-  await expect(page).toHaveURL(/\/account$/);
-  return page;
-}
 
 /** `2026-12-05T10:00`: `days` from now at `hour`:00, Beijing time, as a datetime-local input takes it. */
 function beijingInput(days: number, hour: number): string {
@@ -132,16 +126,7 @@ test('the county assigns a household, its assessor books the visit, and the elde
 test('the assessor records the home on a phone, one screen offline, and finishes the assessment', async ({ page, browser }) => {
   test.setTimeout(240_000);
   await register(page, freshPhone());
-  const { id, reference } = await submitThroughApi(page, freshIdNumber());
-  const street = await signedIn(browser, '13800000004', 'anju-street-2026');
-  expect((await street.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'approve' } })).status()).toBe(200);
-  const county = await signedIn(browser, '13800000007', 'anju-county-2026');
-  expect((await county.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action: 'confirm' } })).status()).toBe(200);
-  const countyId = (await (await county.request.get('/api/me')).json()).jurisdiction.id;
-  const orgs = await (await county.request.get(`/api/retrofit/counties/${countyId}/assessment-orgs`)).json();
-  const demoOrg = orgs.orgs.find((o: { name: string }) => o.name === '滨湖居家评估中心');
-  const assigned = await county.request.put(`/api/retrofit/applications/${id}/assessment-org`, { headers, data: { org_id: demoOrg.id } });
-  expect(assigned.status(), await assigned.text()).toBe(200);
+  const { id, reference, offices: [street, county] } = await assessedHousehold(page, browser);
 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const assessor = await phone.newPage();
