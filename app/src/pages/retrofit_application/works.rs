@@ -119,9 +119,9 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
             <p class="status-line">{tr("works.done_count")} " " <strong>{done}</strong> " / " {total}</p>
             {accepted_at.map(|at| view! { <p>{tr("works.accepted_at")} " " <strong>{move || unix_time(at, locale.get())}</strong></p> })}
             {missing_view}
-            <ol class="works__items">
+            <ul class="works__items">
                 {items.into_iter().map(|item| view! { <Item item=item may_add=may_add started=started /> }).collect_view()}
-            </ol>
+            </ul>
             <section aria-labelledby="works-cleared-heading">
                 <h3 id="works-cleared-heading">{tr("works.cleared")}</h3>
                 {if cleared.is_empty() {
