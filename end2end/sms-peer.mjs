@@ -5,8 +5,7 @@ import http from 'node:http';
 const port = Number(process.env.ANJU_E2E_SMS_PORT ?? 3918);
 const messages = [];
 
-http
-  .createServer((req, res) => {
+const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'POST' && url.pathname === '/send') {
       let body = '';
@@ -32,5 +31,8 @@ http
       res.writeHead(404);
       res.end();
     }
-  })
-  .listen(port, '127.0.0.1');
+  });
+// Longer than anju's idle connection timeout, so the peer never closes a connection the
+// sender is about to reuse (the race real providers can have too; anju drops idle ones first).
+server.keepAliveTimeout = 30_000;
+server.listen(port, '127.0.0.1');

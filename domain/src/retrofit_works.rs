@@ -110,7 +110,10 @@ impl PhotoCounts {
         for slot in slots {
             match slot {
                 WorksSlot::Item { line, stage } => {
-                    if let Some(c) = counts.items.get_mut(usize::from(line) - 1) {
+                    // Lines count from 1; a slot of line 0 (never parsed, but constructible)
+                    // belongs to no item.
+                    let index = usize::from(line).checked_sub(1);
+                    if let Some(c) = index.and_then(|i| counts.items.get_mut(i)) {
                         match stage {
                             PhotoStage::Before => c.0 += 1,
                             PhotoStage::After => c.1 += 1,
@@ -421,6 +424,7 @@ mod tests {
                 item(1, Before),
                 item(2, After),
                 item(9, Before),
+                item(0, After),
                 WorksSlot::Cleared,
             ],
         );

@@ -34,8 +34,12 @@ pub enum SmsSender {
 
 impl SmsSender {
     pub fn http(url: &str, token: Option<String>) -> anyhow::Result<Self> {
+        // Idle connections are dropped after 4 s, before the 5 s after which common HTTP servers
+        // (Node's default among them) close them: a code sent on a connection the provider was
+        // closing at that moment failed with "error sending request" (seen once in the e2e run).
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
+            .pool_idle_timeout(Duration::from_secs(4))
             .build()?;
         Ok(SmsSender::Http {
             url: url.to_owned(),
