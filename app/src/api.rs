@@ -827,3 +827,64 @@ pub async fn accept_works(
     )
     .await
 }
+
+// ---- settlement and warranty ----
+
+pub async fn settle(id: i64, lines: Vec<u16>) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::post(&format!("/api/retrofit/applications/{id}/settlement")),
+        &anju_domain::retrofit_settlement::SettlementRequest { lines },
+    )
+    .await
+}
+
+pub async fn record_payment(
+    id: i64,
+    req: &anju_domain::retrofit_settlement::PaymentRequest,
+) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::post(&format!("/api/retrofit/applications/{id}/payments")),
+        req,
+    )
+    .await
+}
+
+pub async fn settlements() -> ApiResult<anju_domain::retrofit_settlement::SettlementList> {
+    get("/api/retrofit/settlements").await
+}
+
+pub const SETTLEMENTS_XLSX: &str = "/api/retrofit/settlements?format=xlsx";
+
+pub async fn file_claim(id: i64, description: String) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::post(&format!("/api/retrofit/applications/{id}/warranty-claims")),
+        &anju_domain::retrofit_warranty::ClaimRequest { description },
+    )
+    .await
+}
+
+pub async fn upload_claim_photo(claim: i64, photo: &web_sys::Blob) -> ApiResult<ApplicationView> {
+    let request = with_client_header(Request::post(&format!(
+        "/api/retrofit/warranty-claims/{claim}/photos"
+    )))
+    .header("content-type", "image/jpeg")
+    .body(photo.clone())
+    .map_err(|_| network_error())?;
+    read(request.send().await).await
+}
+
+pub async fn answer_claim(claim: i64, answer: String) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::post(&format!("/api/retrofit/warranty-claims/{claim}/answer")),
+        &anju_domain::retrofit_warranty::ClaimAnswer { answer },
+    )
+    .await
+}
+
+pub async fn claims(overdue: bool) -> ApiResult<anju_domain::retrofit_warranty::ClaimList> {
+    if overdue {
+        get("/api/retrofit/warranty-claims?overdue=true").await
+    } else {
+        get("/api/retrofit/warranty-claims").await
+    }
+}

@@ -26,10 +26,11 @@ use crate::pages::{
     retrofit_application::RetrofitApplication, retrofit_assessors::RetrofitAssessors,
     retrofit_catalogue::RetrofitCatalogue, retrofit_check::RetrofitCheck,
     retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
-    retrofit_plan::RetrofitPlan, retrofit_review::RetrofitQueue, service::ServicePage,
-    sign_in::SignIn, staff_password_reset::StaffPasswordReset, survey_answer::SurveyAnswer,
+    retrofit_plan::RetrofitPlan, retrofit_review::RetrofitQueue,
+    retrofit_settlement::RetrofitSettlement, service::ServicePage, sign_in::SignIn,
+    staff_password_reset::StaffPasswordReset, survey_answer::SurveyAnswer,
     survey_collect::SurveyCollect, survey_edit::SurveyEdit, survey_results::SurveyResultsPage,
-    surveys::SurveysHome, verify::VerifyPage, works::Works,
+    surveys::SurveysHome, verify::VerifyPage, warranty_claims::WarrantyClaims, works::Works,
 };
 use anju_domain::access::Capability;
 use anju_domain::pages::PageGroup;
@@ -219,6 +220,14 @@ fn staff_pages() -> Result<AnyView, SplitLoaderError> {
                 }
             />
             <Route
+                path=path!("/county/settlement")
+                view=|| view! { <Guard allow=county_admin><RetrofitSettlement /></Guard> }
+            />
+            <Route
+                path=path!("/warranty")
+                view=|| view! { <Guard allow=follows_warranty><WarrantyClaims /></Guard> }
+            />
+            <Route
                 path=path!("/works")
                 view=|| view! {
                     <Guard allow=|r| r.can(Capability::BuildWorks)><Works /></Guard>
@@ -349,6 +358,15 @@ fn works_cases(role: Role) -> bool {
 
 fn county_admin(role: Role) -> bool {
     role == Role::CountyAdmin
+}
+
+/// Who follows warranty claims: the builders who answer them, the street office that sees
+/// the overdue ones, the county.
+fn follows_warranty(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Contractor | Role::StreetReviewer | Role::CountyAdmin
+    )
 }
 
 /// Staff who review retrofit applications of their jurisdiction.

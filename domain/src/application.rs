@@ -262,6 +262,20 @@ pub struct CountySettings {
     pub year: i32,
     pub quota: i64,
     pub minimum_living_allowance_covered: bool,
+    /// How long the warranty runs from acceptance (2–10 years).
+    #[serde(default = "default_warranty_years")]
+    pub warranty_years: i64,
+    /// Working days a builder has to answer a warranty claim (1–30).
+    #[serde(default = "default_claim_days")]
+    pub claim_working_days: i64,
+}
+
+fn default_warranty_years() -> i64 {
+    crate::retrofit_warranty::YEARS_DEFAULT
+}
+
+fn default_claim_days() -> i64 {
+    crate::retrofit_warranty::CLAIM_DAYS_DEFAULT
 }
 
 /// The most households a county's yearly quota may name.
@@ -282,6 +296,21 @@ impl CountySettings {
         }
         if !(2000..=2100).contains(&self.year) {
             problems.push(("year", "年份无效", "Invalid year"));
+        }
+        use crate::retrofit_warranty as w;
+        if !(w::YEARS_MIN..=w::YEARS_MAX).contains(&self.warranty_years) {
+            problems.push((
+                "warranty_years",
+                "质保期应为 2 到 10 年",
+                "The warranty must run 2 to 10 years",
+            ));
+        }
+        if !(w::CLAIM_DAYS_MIN..=w::CLAIM_DAYS_MAX).contains(&self.claim_working_days) {
+            problems.push((
+                "claim_working_days",
+                "报修答复期限应为 1 到 30 个工作日",
+                "The answer deadline must be 1 to 30 working days",
+            ));
         }
         problems
     }
@@ -401,6 +430,12 @@ pub struct ApplicationView {
     /// Once the county assigned a construction company: the signed items with their photos.
     #[serde(default)]
     pub works: Option<crate::retrofit_works::WorksView>,
+    /// Once accepted: what may be settled, what was, and the payments (not to the assessor).
+    #[serde(default)]
+    pub settlement: Option<crate::retrofit_settlement::SettlementView>,
+    /// Once accepted: the warranty's last day and the claims (not to the assessor).
+    #[serde(default)]
+    pub warranty: Option<crate::retrofit_warranty::WarrantyView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -719,6 +754,8 @@ mod tests {
             year,
             quota,
             minimum_living_allowance_covered: false,
+            warranty_years: 2,
+            claim_working_days: 7,
         };
         let fields = |s: CountySettings| s.problems().into_iter().map(|p| p.0).collect::<Vec<_>>();
         assert!(fields(settings(2026, 0)).is_empty());
@@ -727,6 +764,22 @@ mod tests {
         assert_eq!(fields(settings(2026, QUOTA_MAX + 1)), ["quota"]);
         assert_eq!(fields(settings(1999, 10)), ["year"]);
         assert_eq!(fields(settings(2101, -5)), ["quota", "year"]);
+        let rules = |warranty_years, claim_working_days| CountySettings {
+            warranty_years,
+            claim_working_days,
+            ..settings(2026, 10)
+        };
+        assert!(fields(rules(10, 30)).is_empty());
+        assert_eq!(
+            fields(rules(1, 7)),
+            ["warranty_years"],
+            "never under two years"
+        );
+        assert_eq!(fields(rules(2, 0)), ["claim_working_days"]);
+        assert_eq!(
+            fields(rules(11, 31)),
+            ["warranty_years", "claim_working_days"]
+        );
     }
 
     fn filled<'a>(docs: &'a [DocumentKind], checklist: &'a [ReturnItem]) -> Filled<'a> {

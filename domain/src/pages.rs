@@ -85,6 +85,8 @@ pub const LAZY_ROUTES: &[(&str, PageGroup)] = &[
     ("/assess", PageGroup::Staff),
     ("/county/contractors", PageGroup::Staff),
     ("/works", PageGroup::Staff),
+    ("/county/settlement", PageGroup::Staff),
+    ("/warranty", PageGroup::Staff),
     ("/surveys/:id/edit", PageGroup::Staff),
     ("/surveys/:id/collect", PageGroup::Staff),
     ("/surveys/:id/results", PageGroup::Staff),

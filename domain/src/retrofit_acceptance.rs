@@ -1,8 +1,10 @@
 //! Per-household on-site acceptance (逐户实地竣工验收): the street office's reviewer checks
 //! every item of the signed plan at the home and records for each one "passed" or "needs
-//! rework" with a note. All passed accepts the household (the warranty runs from that day);
-//! any rework sends the household back to the contractor, who must photograph each reworked
-//! item again before finishing once more. Pure rules shared by the app and the server.
+//! rework" with a note, or "not carried out" (the family declined it on the day, the item did
+//! not fit after all) with a note. No rework accepts the household (the warranty runs from
+//! that day) and settles only the passed items; any rework sends the household back to the
+//! contractor, who must photograph each reworked item again before finishing once more. Pure
+//! rules shared by the app and the server.
 
 use crate::refusal::{Refusal, RefusalKind};
 use crate::retrofit::RetrofitAction;
@@ -15,6 +17,8 @@ pub const REWORK_NOTE_MAX_CHARS: usize = 500;
 pub enum Verdict {
     Passed,
     Rework,
+    /// Not carried out: accepted as absent, so never settled (虚报冒领 guard).
+    NotDone,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +26,8 @@ pub struct ItemVerdict {
     /// The signed plan's line, from 1.
     pub line: u16,
     pub verdict: Verdict,
-    /// What is wrong (required for rework; the contractor and the family read it).
+    /// What is wrong, or why the item was not done (required for both; the contractor, the
+    /// family and the county read it).
     #[serde(default)]
     pub note: String,
 }
@@ -64,8 +69,8 @@ impl Refusal for AcceptanceRefusal {
             ),
             Self::UnknownItem => ("改造方案里没有这一项", "The signed plan has no such item"),
             Self::NoteRequired => (
-                "需要返工的项目请写明问题，施工单位和家属会看到",
-                "Say what is wrong with each item sent back; the builder and the family read it",
+                "需要返工或未实施的项目请写明原因，施工单位和家属会看到",
+                "Say why for each item sent back or not carried out; the builder and the family read it",
             ),
             Self::NoteTooLong => (
                 "每项说明不能超过 500 个字",
@@ -103,7 +108,7 @@ pub fn decide_acceptance(
         if note.chars().count() > REWORK_NOTE_MAX_CHARS {
             return Err(AcceptanceRefusal::NoteTooLong);
         }
-        if v.verdict == Verdict::Rework && note.is_empty() {
+        if v.verdict != Verdict::Passed && note.is_empty() {
             return Err(AcceptanceRefusal::NoteRequired);
         }
         *slot = Some(ItemVerdict {
@@ -158,6 +163,14 @@ mod tests {
         assert_eq!(one.action, RetrofitAction::RequestRework);
         assert_eq!(one.rework, vec![2]);
         assert_eq!(one.items[1].note, "扶手松动");
+        let declined =
+            decide_acceptance(2, &[v(1, Passed, ""), v(2, Verdict::NotDone, "家属不要")]).unwrap();
+        assert_eq!(
+            declined.action,
+            RetrofitAction::Accept,
+            "an item not carried out does not hold the household back"
+        );
+        assert!(declined.rework.is_empty());
     }
 
     #[test]
@@ -183,6 +196,11 @@ mod tests {
             ),
             (
                 vec![v(1, Passed, ""), v(2, Rework, "  ")],
+                R::NoteRequired,
+                "note",
+            ),
+            (
+                vec![v(1, Passed, ""), v(2, Verdict::NotDone, "")],
                 R::NoteRequired,
                 "note",
             ),

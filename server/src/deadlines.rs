@@ -20,6 +20,8 @@ pub const WARNING_LEAD_MINUTES: u32 = 15;
 pub struct ScanReport {
     pub warnings: usize,
     pub breaches: usize,
+    /// Warranty claims that went past their deadline unanswered.
+    pub overdue_claims: usize,
 }
 
 fn short(secs: i64) -> String {
@@ -166,6 +168,7 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
         tx.commit().await?;
         report.breaches += 1;
     }
+    report.overdue_claims = crate::routes::retrofit::warranty::notice_overdue(state).await?;
     Ok(report)
 }
 
@@ -251,10 +254,11 @@ pub fn spawn_watch(state: AppState) {
             }
             minutes = minutes.wrapping_add(1);
             match scan(&state).await {
-                Ok(r) if r.warnings + r.breaches > 0 => {
+                Ok(r) if r.warnings + r.breaches + r.overdue_claims > 0 => {
                     tracing::info!(
                         warnings = r.warnings,
                         breaches = r.breaches,
+                        overdue_claims = r.overdue_claims,
                         "deadline watch"
                     )
                 }

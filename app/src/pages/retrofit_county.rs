@@ -27,6 +27,8 @@ pub fn RetrofitCounty() -> impl IntoView {
     let general = RwSignal::new(None::<FieldError>);
     let quota = RwSignal::new(String::new());
     let low = RwSignal::new(false);
+    let warranty_years = RwSignal::new(String::from("2"));
+    let claim_days = RwSignal::new(String::from("7"));
     let saved = RwSignal::new(false);
     let county = move || {
         session.user.with_untracked(|u| {
@@ -64,6 +66,8 @@ pub fn RetrofitCounty() -> impl IntoView {
             if let Ok(s) = api::county_settings(c).await {
                 quota.set(s.quota.to_string());
                 low.set(s.minimum_living_allowance_covered);
+                warranty_years.set(s.warranty_years.to_string());
+                claim_days.set(s.claim_working_days.to_string());
             }
         });
     }
@@ -75,19 +79,32 @@ pub fn RetrofitCounty() -> impl IntoView {
         ) else {
             return;
         };
-        let Ok(q) = quota.get_untracked().trim().parse::<i64>() else {
-            let mut e = FieldErrors::new();
-            e.insert(
-                "quota".into(),
-                FieldError::new("名额应为整数", "The quota must be a whole number"),
-            );
+        let number = |s: RwSignal<String>| s.get_untracked().trim().parse::<i64>();
+        // Typed text that is not a whole number is named here; ranges are the server's (the
+        // domain's `CountySettings::problems`).
+        let mut e = FieldErrors::new();
+        for (field, value) in [
+            ("quota", quota),
+            ("warranty_years", warranty_years),
+            ("claim_working_days", claim_days),
+        ] {
+            if number(value).is_err() {
+                e.insert(
+                    field.into(),
+                    FieldError::new("请填写整数", "Enter a whole number"),
+                );
+            }
+        }
+        if !e.is_empty() {
             errors.set(e);
             return;
-        };
+        }
         let s = CountySettings {
             year,
-            quota: q,
+            quota: number(quota).unwrap_or_default(),
             minimum_living_allowance_covered: low.get_untracked(),
+            warranty_years: number(warranty_years).unwrap_or_default(),
+            claim_working_days: number(claim_days).unwrap_or_default(),
         };
         spawn_local(async move {
             match api::save_county_settings(c, &s).await {
@@ -135,6 +152,7 @@ pub fn RetrofitCounty() -> impl IntoView {
             <p><A href="/county/catalogue">{tr("county.catalogue_link")}</A></p>
             <p><A href="/county/assessors">{tr("county.assessors_link")}</A></p>
             <p><A href="/county/contractors">{tr("county.contractors_link")}</A></p>
+            <p><A href="/county/settlement">{tr("county.settlement_link")}</A></p>
         })}
         <h2>{tr("county.settings")}</h2>
         <form class="form" on:submit=save novalidate>
@@ -143,6 +161,8 @@ pub fn RetrofitCounty() -> impl IntoView {
                 <input type="checkbox" id="low" prop:checked=move || low.get() on:change=move |ev| low.set(event_target_checked(&ev)) />
                 <label for="low">{tr("county.low_allowance")}</label>
             </div>
+            <TextField id="warranty_years" label="county.warranty_years" hint="county.warranty_years_hint" value=warranty_years errors=errors inputmode="numeric" />
+            <TextField id="claim_working_days" label="county.claim_days" hint="county.claim_days_hint" value=claim_days errors=errors inputmode="numeric" />
             <button type="submit" class="button">{tr("county.save")}</button>
             {move || saved.get().then(|| view! { <p role="status">{tr("county.saved")}</p> })}
         </form>

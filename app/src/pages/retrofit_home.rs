@@ -86,18 +86,26 @@ pub fn RetrofitHome() -> impl IntoView {
                 view! {
                     <p class="actions">
                         <A href="/staff/retrofit" attr:class="button">{tr("nav.retrofit_queue")}</A>
+                        <A href="/warranty" attr:class="button button--secondary">{tr("nav.warranty")}</A>
                         <button type="button" class="button button--secondary" on:click=move |_| start(None)>{tr("retrofit.office_entry")}</button>
                     </p>
                 }.into_any()
             }
             Some(Role::CountyAdmin | Role::SystemAdmin) => view! {
-                <p><A href="/county/retrofit" attr:class="button">{tr("nav.retrofit_county")}</A></p>
+                <p class="actions">
+                    <A href="/county/retrofit" attr:class="button">{tr("nav.retrofit_county")}</A>
+                    <A href="/county/settlement" attr:class="button button--secondary">{tr("county.settlement_link")}</A>
+                    <A href="/warranty" attr:class="button button--secondary">{tr("nav.warranty")}</A>
+                </p>
             }.into_any(),
             Some(Role::Assessor) => view! {
                 <p><A href="/assess" attr:class="button">{tr("nav.assessments")}</A></p>
             }.into_any(),
             Some(Role::Contractor) => view! {
-                <p><A href="/works" attr:class="button">{tr("nav.works")}</A></p>
+                <p class="actions">
+                    <A href="/works" attr:class="button">{tr("nav.works")}</A>
+                    <A href="/warranty" attr:class="button button--secondary">{tr("nav.warranty")}</A>
+                </p>
             }.into_any(),
             Some(r) if r.is_staff() => view! { <p>{tr("retrofit.staff_elsewhere")}</p> }.into_any(),
             Some(_) => {

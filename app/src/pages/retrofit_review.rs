@@ -226,6 +226,8 @@ fn ReviewBody(app: ApplicationView) -> impl IntoView {
         <ReviewActions actions=app.actions.clone() />
         <crate::pages::retrofit_application::AssessmentPanel app=app.clone() />
         <crate::pages::retrofit_application::WorksPanel app=app.clone() />
+        <crate::pages::retrofit_application::SettlementPanel app=app.clone() />
+        <crate::pages::retrofit_application::WarrantyPanel app=app.clone() />
         <h2>{tr("status.timeline")}</h2>
         <Timeline events=app.events.clone() />
         <p><a href=if assessor { "/assess" } else if app.actions.contains(&RetrofitAction::Confirm) { "/county/retrofit" } else { "/staff/retrofit" }>{tr("review.back")}</a></p>

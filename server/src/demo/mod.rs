@@ -194,9 +194,17 @@ async fn seed_retrofit_quota(db: &Db, now: i64) -> anyhow::Result<()> {
         .with_timezone(&anju_domain::calendar::shanghai())
         .year();
     if db.county_quota(places.county.id, i64::from(year)).await? == (0, 0) {
-        let low = db.county_settings(places.county.id).await?;
+        let (warranty_years, claim_working_days) =
+            db.county_warranty_rules(places.county.id).await?;
+        let settings = anju_domain::application::CountySettings {
+            year,
+            quota: 20,
+            minimum_living_allowance_covered: db.county_settings(places.county.id).await?,
+            warranty_years,
+            claim_working_days,
+        };
         let mut tx = db.begin().await?;
-        tx.set_county_settings(places.county.id, low, i64::from(year), 20, now)
+        tx.set_county_settings(places.county.id, &settings, now)
             .await?;
         tx.audit(
             &Audit::new(

@@ -37,7 +37,7 @@ async fn handlers_are_warned_before_and_supervisors_told_at_a_breach(app: TestAp
         scan(&app.state).await.unwrap(),
         ScanReport {
             warnings: 1,
-            breaches: 0
+            ..ScanReport::default()
         }
     );
     assert_eq!(
@@ -59,8 +59,8 @@ async fn handlers_are_warned_before_and_supervisors_told_at_a_breach(app: TestAp
     assert_eq!(
         scan(&app.state).await.unwrap(),
         ScanReport {
-            warnings: 0,
-            breaches: 1
+            breaches: 1,
+            ..ScanReport::default()
         }
     );
     assert_eq!(

@@ -101,7 +101,7 @@ async fn photo(
         .await
 }
 
-fn field(r: &crate::support::Response, status: StatusCode, name: &str) {
+pub(super) fn field(r: &crate::support::Response, status: StatusCode, name: &str) {
     assert_eq!(r.status, status, "{}", r.body);
     assert!(
         r.body["fields"][name].is_object(),
@@ -110,7 +110,7 @@ fn field(r: &crate::support::Response, status: StatusCode, name: &str) {
     );
 }
 
-async fn notes(app: &TestApp, cookie: &str) -> String {
+pub(super) async fn notes(app: &TestApp, cookie: &str) -> String {
     app.get("/api/notifications", Some(cookie))
         .await
         .body
@@ -393,7 +393,11 @@ async fn contractors_see_only_their_companys_households_and_never_the_elders_pap
 
 /// Signed, assigned, every photo taken, started and finished: waiting for the street office.
 /// Returns (elder, id, contractor).
-async fn built(app: &TestApp, phones: [&str; 3], company_name: &str) -> (String, Value, String) {
+pub(super) async fn built(
+    app: &TestApp,
+    phones: [&str; 3],
+    company_name: &str,
+) -> (String, Value, String) {
     let (elder, id, county) = signed(app, phones[0], phones[1]).await;
     let (org, builder) = company(app, &county, company_name, phones[2]).await;
     assert_eq!(assign(app, &county, &id, org).await.status, StatusCode::OK);

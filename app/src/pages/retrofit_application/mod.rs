@@ -4,6 +4,7 @@
 //! device. Afterwards: the status and timeline in plain words (family) or the review panel
 //! (street office, county).
 
+mod aftercare;
 mod assessment;
 mod check;
 mod home;
@@ -30,6 +31,7 @@ use leptos_router::hooks::use_params_map;
 use people::{ConsentScreen, ElderScreen, GuardianScreen};
 use status::StatusView;
 
+pub use aftercare::{SettlementPanel, WarrantyPanel};
 pub use assessment::AssessmentPanel;
 pub use works::WorksPanel;
 

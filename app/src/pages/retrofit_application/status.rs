@@ -46,6 +46,7 @@ pub(super) fn StatusView() -> impl IntoView {
             RetrofitState::UnderConstruction => "status.under_construction_next",
             RetrofitState::AwaitingAcceptance => "status.awaiting_acceptance_next",
             RetrofitState::Accepted => "status.accepted_next",
+            RetrofitState::Settled => "status.settled_next",
             RetrofitState::Rejected => "status.rejected_next",
             RetrofitState::Withdrawn => "status.withdrawn_next",
             _ => "status.later_next",
@@ -68,6 +69,8 @@ pub(super) fn StatusView() -> impl IntoView {
         </dl>
         <super::AssessmentPanel app=app.clone() />
         <super::WorksPanel app=app.clone() />
+        <super::SettlementPanel app=app.clone() />
+        <super::WarrantyPanel app=app.clone() />
         <h2>{tr("status.timeline")}</h2>
         <Timeline events=app.events.clone() />
         {can_withdraw.then(|| view! {

@@ -216,6 +216,8 @@ pub fn WorksBody() -> impl IntoView {
                 <div><dt>{tr("assess.call")}</dt><dd>{app.elder_phone.clone().map(|p| view! { <a href=format!("tel:{p}")>{p.clone()}</a> })}</dd></div>
             </dl>
             <WorksPanel app=app.clone() />
+            <super::SettlementPanel app=app.clone() />
+            <super::WarrantyPanel app=app.clone() />
             <h2>{tr("status.timeline")}</h2>
             <Timeline events=app.events.clone() />
             <p><a href="/works">{tr("works.back")}</a></p>
@@ -229,6 +231,7 @@ pub fn WorksBody() -> impl IntoView {
 #[component]
 fn AcceptanceForm(items: Vec<WorksItemView>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let locale = expect_context::<Prefs>().locale;
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
     let rows: Vec<(WorksItemView, RwSignal<Option<Verdict>>, RwSignal<String>)> = items
@@ -279,7 +282,7 @@ fn AcceptanceForm(items: Vec<WorksItemView>) -> impl IntoView {
                     let title = format!("{}. {}", item.line, item.name_zh);
                     let note_id = format!("rework-note-{}", item.line);
                     let radio = move |value: Verdict, label: &'static str| {
-                        let id = format!("{name}-{}", if value == Verdict::Passed { "passed" } else { "rework" });
+                        let id = format!("{name}-{}", match value { Verdict::Passed => "passed", Verdict::Rework => "rework", Verdict::NotDone => "not-done" });
                         view! {
                             <span class="radio">
                                 <input type="radio" id=id.clone() name=name.clone() prop:checked=move || verdict.get() == Some(value)
@@ -293,9 +296,10 @@ fn AcceptanceForm(items: Vec<WorksItemView>) -> impl IntoView {
                             <legend>{title.clone()}</legend>
                             {radio(Verdict::Passed, "works.passed")}
                             {radio(Verdict::Rework, "works.needs_rework")}
-                            <Show when=move || verdict.get() == Some(Verdict::Rework)>
+                            {radio(Verdict::NotDone, "works.not_done")}
+                            <Show when=move || verdict.get().is_some_and(|v| v != Verdict::Passed)>
                                 <div class="field">
-                                    <label for=note_id.clone()>{tr("works.rework_note")}<span class="visually-hidden">" " {title.clone()}</span></label>
+                                    <label for=note_id.clone()>{move || crate::i18n::text(locale.get(), if verdict.get() == Some(Verdict::Rework) { "works.rework_note" } else { "works.verdict_note" })}<span class="visually-hidden">" " {title.clone()}</span></label>
                                     <textarea id=note_id.clone() prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                                 </div>
                             </Show>

@@ -1,7 +1,8 @@
 //! The photos of a household's case: the assessor's, room by room (migration
 //! `assessment_photos`), and the contractor's before/after photos of each item and of the
-//! cleared site (migration `works_and_acceptance`). Both tables have the same shape and
-//! differ in the column that says where a photo belongs, so one set of statements serves both.
+//! cleared site (migration `works_and_acceptance`), and the family's photos of a warranty
+//! claim (migration `settlement_and_warranty`). The tables have the same shape and differ in
+//! the column that says where a photo belongs, so one set of statements serves them all.
 
 use crate::db::item_counts::{take_place, Added};
 use crate::db::{is_unique_violation, with_db, with_tx, Db, Tx};
@@ -14,6 +15,8 @@ pub enum PhotoSet {
     Assessment,
     /// By slot (`anju_domain::retrofit_works::WorksSlot::key`).
     Works,
+    /// By warranty claim (its id as text).
+    Claims,
 }
 
 impl PhotoSet {
@@ -22,6 +25,7 @@ impl PhotoSet {
         match self {
             Self::Assessment => ("retrofit_assessment_photos", "room"),
             Self::Works => ("retrofit_works_photos", "slot"),
+            Self::Claims => ("retrofit_claim_photos", "claim"),
         }
     }
 
@@ -29,6 +33,7 @@ impl PhotoSet {
         match self {
             Self::Assessment => format!("assessment_photos:{application_id}:{place}"),
             Self::Works => format!("works_photos:{application_id}:{place}"),
+            Self::Claims => format!("claim_photos:{application_id}:{place}"),
         }
     }
 }

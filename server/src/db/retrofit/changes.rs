@@ -149,19 +149,23 @@ impl Tx {
     pub async fn set_county_settings(
         &mut self,
         county_id: i64,
-        low_allowance: bool,
-        year: i64,
-        quota: i64,
+        settings: &anju_domain::application::CountySettings,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
+        let (year, quota) = (i64::from(settings.year), settings.quota);
         with_tx!(self, |conn| {
             async {
                     sqlx::query(
-                        "INSERT INTO county_settings (county_id, minimum_living_allowance_covered, updated_at) VALUES ($1, $2, $3)
-                         ON CONFLICT (county_id) DO UPDATE SET minimum_living_allowance_covered = excluded.minimum_living_allowance_covered, updated_at = excluded.updated_at",
+                        "INSERT INTO county_settings (county_id, minimum_living_allowance_covered, warranty_years, claim_working_days, updated_at)
+                         VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (county_id) DO UPDATE SET minimum_living_allowance_covered = excluded.minimum_living_allowance_covered,
+                            warranty_years = excluded.warranty_years, claim_working_days = excluded.claim_working_days,
+                            updated_at = excluded.updated_at",
                     )
                     .bind(county_id)
-                    .bind(low_allowance)
+                    .bind(settings.minimum_living_allowance_covered)
+                    .bind(settings.warranty_years)
+                    .bind(settings.claim_working_days)
                     .bind(now)
                     .execute(&mut *conn)
                     .await?;

@@ -54,9 +54,11 @@ pub struct ApplicationRow {
     pub contractor_assigned_at: Option<i64>,
     /// Passed acceptance: the warranty runs from here.
     pub accepted_at: Option<i64>,
+    /// The warranty's last day (`YYYY-MM-DD`), fixed at acceptance.
+    pub warranty_until: Option<String>,
 }
 
-const COLUMNS: &str = "id, reference, year, state, channel, elder_account_id, applicant_account_id, guardian_account_id, guardian_answered, elder_name, elder_phone, id_number_enc, id_number_masked, facts_enc, home_building_id, home_unit, home_room, community_id, street_id, county_id, scope_path, grounds, consent_version, consent_at, return_checklist, return_note, returned_at, return_document_mark, reject_reason, reject_note, created_at, submitted_at, assessment_org_id, assigned_at, visit_at, visit_state, visit_note, contractor_org_id, contractor_assigned_at, accepted_at";
+const COLUMNS: &str = "id, reference, year, state, channel, elder_account_id, applicant_account_id, guardian_account_id, guardian_answered, elder_name, elder_phone, id_number_enc, id_number_masked, facts_enc, home_building_id, home_unit, home_room, community_id, street_id, county_id, scope_path, grounds, consent_version, consent_at, return_checklist, return_note, returned_at, return_document_mark, reject_reason, reject_note, created_at, submitted_at, assessment_org_id, assigned_at, visit_at, visit_state, visit_note, contractor_org_id, contractor_assigned_at, accepted_at, warranty_until";
 
 use crate::db::decode::decode_err;
 
@@ -125,6 +127,7 @@ where
         contractor_org_id: r.try_get("contractor_org_id")?,
         contractor_assigned_at: r.try_get("contractor_assigned_at")?,
         accepted_at: r.try_get("accepted_at")?,
+        warranty_until: r.try_get("warranty_until")?,
     })
 }
 
@@ -264,3 +267,5 @@ pub use changes::RetrofitEvent;
 mod drafts;
 pub mod plans;
 mod reads;
+pub mod settlement;
+pub mod warranty;

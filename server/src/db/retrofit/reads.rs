@@ -184,6 +184,32 @@ impl Db {
         )
     }
 
+    /// `(warranty years, working days to answer a claim)` of a county; the defaults when it
+    /// set none.
+    pub async fn county_warranty_rules(&self, county_id: i64) -> Result<(i64, i64), sqlx::Error> {
+        use anju_domain::retrofit_warranty::{CLAIM_DAYS_DEFAULT, YEARS_DEFAULT};
+        with_db!(
+            self,
+            read | pool
+                | {
+                    sqlx::query(
+                    "SELECT warranty_years, claim_working_days FROM county_settings WHERE county_id = $1",
+                )
+                .bind(county_id)
+                .fetch_optional(pool)
+                .await?
+                .map(|r| {
+                    Ok::<_, sqlx::Error>((
+                        r.try_get("warranty_years")?,
+                        r.try_get("claim_working_days")?,
+                    ))
+                })
+                .transpose()
+                .map(|r| r.unwrap_or((YEARS_DEFAULT, CLAIM_DAYS_DEFAULT)))
+                }
+        )
+    }
+
     /// `(quota, used)` of a county for a year; `(0, 0)` when no quota was set.
     pub async fn county_quota(&self, county_id: i64, year: i64) -> Result<(i64, i64), sqlx::Error> {
         with_db!(

@@ -3,7 +3,7 @@
 //! `anju_domain::retrofit_acceptance::decide_acceptance` turns the verdicts into "accept" or
 //! "rework", then one transaction records the round, moves the case (through
 //! `anju_domain::retrofit_flow::decide`), dates the acceptance and tells the family and the
-//! contractor.
+//! contractor. Accepting fixes the warranty's last day with the county's length.
 
 use super::access::{visible_application, Viewer};
 use super::assessment::{family, reloaded, stale};
@@ -12,11 +12,13 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::routes::fields::refused;
+use crate::shanghai::today;
 use crate::AppState;
 use anju_domain::application::ApplicationView;
 use anju_domain::retrofit::{RetrofitAction, RetrofitActor, RetrofitState};
 use anju_domain::retrofit_acceptance::{decide_acceptance, AcceptanceRequest};
 use anju_domain::retrofit_flow::{decide, ActionInput};
+use anju_domain::retrofit_warranty::{warranty_until, YEARS_DEFAULT};
 use axum::extract::State;
 use axum::Json;
 
@@ -65,13 +67,23 @@ pub async fn accept(
     )
     .await?;
     let (zh, en) = if accepted {
+        // The county's length today fixes the promise; a later change does not alter it.
+        let (years, _) = match app.county_id {
+            Some(county) => state.db.county_warranty_rules(county).await?,
+            None => (YEARS_DEFAULT, 0),
+        };
+        let until = warranty_until(today(now), years)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("warranty date out of range")))?
+            .format("%Y-%m-%d")
+            .to_string();
+        tx.set_warranty_until(app.id, &until).await?;
         (
             format!(
-                "验收合格（申请 {}）。两年质保从今天开始，有问题可以在申请页面报修",
+                "验收合格（申请 {}）。{years} 年质保从今天开始，到 {until} 为止，有问题可以在申请页面报修",
                 app.reference
             ),
             format!(
-                "Accepted ({}). The two-year warranty starts today; report any defect on the application's page",
+                "Accepted ({}). The {years}-year warranty starts today and runs until {until}; report any defect on the application's page",
                 app.reference
             ),
         )

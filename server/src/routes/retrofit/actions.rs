@@ -31,6 +31,13 @@ pub async fn act(
             message_en: "Acceptance is recorded item by item (/acceptance)",
         });
     }
+    if req.action == A::Settle {
+        return Err(ApiError::Conflict {
+            field: "action",
+            message: "结算按项目进行（/settlement）",
+            message_en: "Settlement names the items it covers (/settlement)",
+        });
+    }
     if matches!(
         req.action,
         A::ProposePlan | A::RequestPlanChanges | A::SignPlan

@@ -218,10 +218,13 @@ pub async fn get_settings(
     let county = county_for(&state, &user, Some(id)).await?;
     let year = q.year.unwrap_or_else(|| year_of(state.clock.now()));
     let (quota, _) = state.db.county_quota(county.id, year).await?;
+    let (warranty_years, claim_working_days) = state.db.county_warranty_rules(county.id).await?;
     Ok(Json(CountySettings {
         year: year as i32,
         quota,
         minimum_living_allowance_covered: state.db.county_settings(county.id).await?,
+        warranty_years,
+        claim_working_days,
     }))
 }
 
@@ -243,15 +246,7 @@ pub async fn put_settings(
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let quota_set = tx
-        .set_county_settings(
-            county.id,
-            req.minimum_living_allowance_covered,
-            i64::from(req.year),
-            req.quota,
-            now,
-        )
-        .await?;
+    let quota_set = tx.set_county_settings(county.id, &req, now).await?;
     if !quota_set {
         let (zh, en) = QUOTA_BELOW_CONFIRMED;
         return Err(ApiError::field("quota", zh, en));
@@ -265,8 +260,12 @@ pub async fn put_settings(
             &county.id_path,
         )
         .detail(&format!(
-            "year={} quota={} low={}",
-            req.year, req.quota, req.minimum_living_allowance_covered
+            "year={} quota={} low={} warranty_years={} claim_days={}",
+            req.year,
+            req.quota,
+            req.minimum_living_allowance_covered,
+            req.warranty_years,
+            req.claim_working_days
         )),
     )
     .await?;

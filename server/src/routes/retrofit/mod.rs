@@ -2,7 +2,8 @@
 //! filled screen by screen, documents, transitions), the county's list, quota and catalogue,
 //! the assessment (organisations, assignment, the assessor's list, the visit booking) and the
 //! plan with its signature, certificate and public verification, and the works (construction
-//! companies, assignment, the contractor's list, before/after photos). Files by
+//! companies, assignment, the contractor's list, before/after photos), the acceptance, the
+//! settlement with its payments, and the warranty's claims. Files by
 //! sub-resource; who may see an application lives in [`access`], and every transition goes
 //! through `anju_domain::retrofit_flow::decide` in [`actions`].
 
@@ -20,7 +21,9 @@ mod place;
 pub(crate) mod plan;
 mod record;
 mod sections;
+mod settlement;
 mod views;
+pub(crate) mod warranty;
 mod works;
 
 pub(crate) use documents::{body_or_error, store_document};
@@ -98,6 +101,34 @@ pub fn router() -> Router<AppState> {
             put(assessment::assign::<CONSTRUCTION>),
         )
         .route("/retrofit/works", get(works::contractor_list))
+        .route(
+            "/retrofit/applications/{id}/settlement",
+            post(settlement::settle),
+        )
+        .route(
+            "/retrofit/applications/{id}/payments",
+            post(settlement::pay),
+        )
+        .route("/retrofit/settlements", get(settlement::list))
+        .route(
+            "/retrofit/applications/{id}/warranty-claims",
+            post(warranty::file),
+        )
+        .route("/retrofit/warranty-claims", get(warranty::list))
+        .route(
+            "/retrofit/warranty-claims/{claim}/answer",
+            post(warranty::answer),
+        )
+        .route(
+            "/retrofit/warranty-claims/{claim}/photos",
+            post(warranty::upload_photo).layer(DefaultBodyLimit::max(
+                crate::photos::PhotoLimits::default().max_bytes + 1024,
+            )),
+        )
+        .route(
+            "/retrofit/warranty-claims/{claim}/photos/{photo}",
+            get(warranty::download_photo),
+        )
         .route(
             "/retrofit/applications/{id}/acceptance",
             post(acceptance::accept),

@@ -154,6 +154,7 @@ pub(super) async fn store_photo(
     let action = match set {
         PhotoSet::Assessment => "retrofit.assessment_photo",
         PhotoSet::Works => "retrofit.works_photo",
+        PhotoSet::Claims => "retrofit.claim_photo",
     };
     match added {
         Added::CapReached => return Ok(None),

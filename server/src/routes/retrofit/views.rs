@@ -32,13 +32,14 @@ pub const AVAILABLE_ACTIONS: [RetrofitAction; 10] = [
 ];
 
 /// The timeline lines a construction company sees.
-const WORKS_EVENTS: [&str; 6] = [
+const WORKS_EVENTS: [&str; 7] = [
     "sign_plan",
     "assign_contractor",
     "start_works",
     "finish_works",
     "request_rework",
     "accept",
+    "settle",
 ];
 
 pub fn load_id_number(state: &AppState, app: &ApplicationRow) -> ApiResult<Option<IdNumber>> {
@@ -294,6 +295,8 @@ pub async fn application_view(
             assessment_info(state, app, viewer).await?
         },
         works: super::works::works_view(state, app, viewer).await?,
+        settlement: super::settlement::settlement_view(state, app, viewer).await?,
+        warranty: super::warranty::warranty_view(state, app, viewer).await?,
     })
 }
 
