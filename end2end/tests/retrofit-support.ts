@@ -1,7 +1,7 @@
 // Retrofit households brought to a stage through the API, as the app's own calls would, for
 // the specs that test the stage after it.
 import { expect, type Browser, type Page } from '@playwright/test';
-import { freshIdNumber, PASSWORD, signIn, submitThroughApi } from './support';
+import { freshIdNumber, PASSWORD, PHOTO, PHOTO_2, signIn, submitThroughApi } from './support';
 
 export const headers = { 'x-anju-client': '1' };
 
@@ -62,4 +62,44 @@ export async function signedHousehold(elder: Page, browser: Browser): Promise<{ 
   expect(signed.status(), await signed.text()).toBe(200);
   await assessor.context().close();
   return household;
+}
+
+/** Signed, built by the demo construction company with every photo, and accepted by the
+ * street office with `verdicts` (one per item of the two-item plan), via the API. Returns the
+ * household and the contractor's page. */
+export async function acceptedHousehold(
+  elder: Page,
+  browser: Browser,
+  verdicts: { line: number; verdict: string; note?: string }[],
+  builderOptions = {},
+): Promise<{ id: number; reference: string; countyId: number; offices: Page[]; builder: Page }> {
+  const household = await signedHousehold(elder, browser);
+  const { id, countyId, offices } = household;
+  const [street, county] = offices;
+  const companies = await (await county.request.get(`/api/retrofit/counties/${countyId}/contractor-orgs`)).json();
+  const demo = companies.orgs.find((o: { name: string }) => o.name === '滨湖适老化施工队');
+  const assigned = await county.request.put(`/api/retrofit/applications/${id}/contractor-org`, { headers, data: { org_id: demo.id } });
+  expect(assigned.status(), await assigned.text()).toBe(200);
+  const builder = await signedIn(browser, '13800000006', 'anju-contractor-2026', builderOptions);
+  const photo = async (slot: string, shade: Buffer) => {
+    const r = await builder.request.post(`/api/retrofit/applications/${id}/works-photos?slot=${slot}`, {
+      headers: { ...headers, 'content-type': 'image/png' },
+      data: shade,
+    });
+    expect(r.status(), await r.text()).toBe(201);
+  };
+  const act = async (action: string) => {
+    const r = await builder.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action } });
+    expect(r.status(), await r.text()).toBe(200);
+  };
+  await photo('item:1:before', PHOTO.buffer);
+  await photo('item:2:before', PHOTO.buffer);
+  await act('start_works');
+  await photo('item:1:after', PHOTO_2.buffer);
+  await photo('item:2:after', PHOTO_2.buffer);
+  await photo('cleared', PHOTO_2.buffer);
+  await act('finish_works');
+  const accepted = await street.request.post(`/api/retrofit/applications/${id}/acceptance`, { headers, data: { items: verdicts } });
+  expect(accepted.status(), await accepted.text()).toBe(200);
+  return { ...household, builder };
 }

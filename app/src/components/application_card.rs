@@ -22,7 +22,7 @@ pub fn state_key(s: anju_domain::retrofit::RetrofitState) -> &'static str {
         S::UnderConstruction => "rstate.under_construction",
         S::AwaitingAcceptance => "rstate.awaiting_acceptance",
         S::Accepted => "rstate.accepted",
-        _ => "rstate.later",
+        S::Settled => "rstate.settled",
     }
 }
 

@@ -200,7 +200,7 @@ pub fn SettlementPanel(app: ApplicationView) -> impl IntoView {
                 }.into_any(),
             }}
             <form class="form" on:submit=settle novalidate>
-                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="settlement-heading"><table>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=move || crate::i18n::text(locale.get(), "settle.lines_label")><table>
                     <thead><tr>
                         <th scope="col">{tr("settle.item")}</th>
                         <th scope="col" class="num">{tr("settle.subsidy")}</th>
