@@ -888,3 +888,9 @@ pub async fn claims(overdue: bool) -> ApiResult<anju_domain::retrofit_warranty::
         get("/api/retrofit/warranty-claims").await
     }
 }
+
+pub async fn retrofit_report() -> ApiResult<anju_domain::retrofit_report::ReportView> {
+    get("/api/retrofit/report").await
+}
+
+pub const REPORT_XLSX: &str = "/api/retrofit/report?format=xlsx";

@@ -22,6 +22,7 @@ pub fn role_key(role: Role) -> &'static str {
         Role::Assessor => "role.assessor",
         Role::Contractor => "role.contractor",
         Role::CountyAdmin => "role.county_admin",
+        Role::ProvinceOfficer => "role.province_officer",
         Role::SystemAdmin => "role.system_admin",
     }
 }

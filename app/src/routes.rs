@@ -26,7 +26,7 @@ use crate::pages::{
     retrofit_application::RetrofitApplication, retrofit_assessors::RetrofitAssessors,
     retrofit_catalogue::RetrofitCatalogue, retrofit_check::RetrofitCheck,
     retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
-    retrofit_plan::RetrofitPlan, retrofit_review::RetrofitQueue,
+    retrofit_plan::RetrofitPlan, retrofit_report::RetrofitReport, retrofit_review::RetrofitQueue,
     retrofit_settlement::RetrofitSettlement, service::ServicePage, sign_in::SignIn,
     staff_password_reset::StaffPasswordReset, survey_answer::SurveyAnswer,
     survey_collect::SurveyCollect, survey_edit::SurveyEdit, survey_results::SurveyResultsPage,
@@ -222,6 +222,12 @@ fn staff_pages() -> Result<AnyView, SplitLoaderError> {
             <Route
                 path=path!("/county/settlement")
                 view=|| view! { <Guard allow=county_admin><RetrofitSettlement /></Guard> }
+            />
+            <Route
+                path=path!("/retrofit/report")
+                view=|| view! {
+                    <Guard allow=|r| r.can(Capability::ReadRetrofitReport)><RetrofitReport /></Guard>
+                }
             />
             <Route
                 path=path!("/warranty")

@@ -31,10 +31,12 @@ pub enum Capability {
     /// The works on the households the county assigned to their construction company: the
     /// before/after photos, starting and finishing.
     BuildWorks,
+    /// The annual retrofit report of their area (a county's, or every county of a province).
+    ReadRetrofitReport,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 11] = [
+    pub const ALL: [Capability; 12] = [
         Capability::WorkCases,
         Capability::ReviewRetrofit,
         Capability::ConfirmRetrofit,
@@ -46,13 +48,14 @@ impl Capability {
         Capability::ActForFamily,
         Capability::AssessHomes,
         Capability::BuildWorks,
+        Capability::ReadRetrofitReport,
     ];
 }
 
 use Capability as C;
 
 /// The table.
-const TABLE: [(Role, &[Capability]); 8] = [
+const TABLE: [(Role, &[Capability]); 9] = [
     (Role::Resident, &[C::ActForFamily]),
     (Role::Guardian, &[C::ActForFamily]),
     (
@@ -76,8 +79,10 @@ const TABLE: [(Role, &[Capability]); 8] = [
             C::ManageAccounts,
             C::EditPolicy,
             C::ReadAuditLog,
+            C::ReadRetrofitReport,
         ],
     ),
+    (Role::ProvinceOfficer, &[C::ReadRetrofitReport]),
     (
         Role::SystemAdmin,
         &[
@@ -90,6 +95,7 @@ const TABLE: [(Role, &[Capability]); 8] = [
             C::ManageAccounts,
             C::EditPolicy,
             C::ReadAuditLog,
+            C::ReadRetrofitReport,
         ],
     ),
 ];
@@ -159,6 +165,12 @@ mod tests {
             (R::Contractor, C::BuildWorks, true),
             (R::Assessor, C::BuildWorks, false),
             (R::CountyAdmin, C::BuildWorks, false),
+            (R::CountyAdmin, C::ReadRetrofitReport, true),
+            (R::ProvinceOfficer, C::ReadRetrofitReport, true),
+            (R::ProvinceOfficer, C::ConfirmRetrofit, false),
+            (R::ProvinceOfficer, C::ReviewRetrofit, false),
+            (R::ProvinceOfficer, C::ManageAccounts, false),
+            (R::StreetReviewer, C::ReadRetrofitReport, false),
         ];
         for (role, capability, allowed) in expected {
             assert_eq!(can(*role, *capability), *allowed, "{role:?} {capability:?}");

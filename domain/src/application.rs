@@ -268,6 +268,10 @@ pub struct CountySettings {
     /// Working days a builder has to answer a warranty claim (1–30).
     #[serde(default = "default_claim_days")]
     pub claim_working_days: i64,
+    /// The year's four dates. Always in an answer; a request without them leaves them as they
+    /// are (so a client that does not know them cannot reset them).
+    #[serde(default)]
+    pub dates: Option<crate::retrofit_report::YearDates>,
 }
 
 fn default_warranty_years() -> i64 {
@@ -311,6 +315,9 @@ impl CountySettings {
                 "报修答复期限应为 1 到 30 个工作日",
                 "The answer deadline must be 1 to 30 working days",
             ));
+        }
+        if let Some(dates) = &self.dates {
+            problems.extend(dates.problems(self.year));
         }
         problems
     }
@@ -756,6 +763,7 @@ mod tests {
             minimum_living_allowance_covered: false,
             warranty_years: 2,
             claim_working_days: 7,
+            dates: None,
         };
         let fields = |s: CountySettings| s.problems().into_iter().map(|p| p.0).collect::<Vec<_>>();
         assert!(fields(settings(2026, 0)).is_empty());

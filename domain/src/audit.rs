@@ -96,6 +96,7 @@ pub fn office_words(role: Role) -> (&'static str, &'static str) {
         Role::CommunityStaff => ("社区居委会", "community office"),
         Role::StreetReviewer => ("街道办事处", "street office"),
         Role::CountyAdmin => ("区县民政部门", "county civil affairs bureau"),
+        Role::ProvinceOfficer => ("省民政厅", "provincial civil affairs department"),
         Role::Assessor => ("评估机构", "assessment agency"),
         Role::Contractor => ("施工单位", "contractor"),
         Role::SystemAdmin => ("平台管理员", "platform administrator"),
@@ -164,6 +165,40 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ),
     ("retrofit.decline", "区县不予确认", "County declined"),
     ("retrofit.withdraw", "撤回申请", "Withdrew an application"),
+    ("retrofit.start_works", "开工", "Started the works"),
+    ("retrofit.finish_works", "完工", "Finished the works"),
+    ("retrofit.accept", "验收合格", "Accepted the works"),
+    (
+        "retrofit.request_rework",
+        "验收要求返工",
+        "Sent items back for rework",
+    ),
+    ("retrofit.settle", "结算补贴", "Settled the subsidy"),
+    (
+        "retrofit.payment",
+        "登记补贴付款",
+        "Recorded a subsidy payment",
+    ),
+    (
+        "retrofit.works_photo",
+        "上传施工照片",
+        "Uploaded a works photo",
+    ),
+    (
+        "retrofit.warranty_claim",
+        "提交质保报修",
+        "Filed a warranty claim",
+    ),
+    (
+        "retrofit.claim_photo",
+        "上传报修照片",
+        "Uploaded a claim photo",
+    ),
+    (
+        "retrofit.warranty_answer",
+        "答复质保报修",
+        "Answered a warranty claim",
+    ),
     (
         "retrofit.export",
         "导出区县名单",

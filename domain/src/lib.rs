@@ -37,6 +37,7 @@ pub mod retrofit_catalogue;
 pub mod retrofit_flow;
 pub mod retrofit_plan;
 pub mod retrofit_record;
+pub mod retrofit_report;
 pub mod retrofit_settlement;
 pub mod retrofit_signing;
 pub mod retrofit_warranty;

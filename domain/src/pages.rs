@@ -87,6 +87,7 @@ pub const LAZY_ROUTES: &[(&str, PageGroup)] = &[
     ("/works", PageGroup::Staff),
     ("/county/settlement", PageGroup::Staff),
     ("/warranty", PageGroup::Staff),
+    ("/retrofit/report", PageGroup::Staff),
     ("/surveys/:id/edit", PageGroup::Staff),
     ("/surveys/:id/collect", PageGroup::Staff),
     ("/surveys/:id/results", PageGroup::Staff),

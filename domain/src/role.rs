@@ -13,11 +13,14 @@ pub enum Role {
     Assessor,
     Contractor,
     CountyAdmin,
+    /// The province's civil-affairs office: reads every county's retrofit report, changes
+    /// nothing.
+    ProvinceOfficer,
     SystemAdmin,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Resident,
         Role::Guardian,
         Role::CommunityStaff,
@@ -25,6 +28,7 @@ impl Role {
         Role::Assessor,
         Role::Contractor,
         Role::CountyAdmin,
+        Role::ProvinceOfficer,
         Role::SystemAdmin,
     ];
 
@@ -37,6 +41,7 @@ impl Role {
             Role::Assessor => "assessor",
             Role::Contractor => "contractor",
             Role::CountyAdmin => "county_admin",
+            Role::ProvinceOfficer => "province_officer",
             Role::SystemAdmin => "system_admin",
         }
     }
@@ -60,6 +65,7 @@ impl Role {
             Role::CommunityStaff => Some(L::Community),
             Role::StreetReviewer => Some(L::Street),
             Role::Assessor | Role::Contractor | Role::CountyAdmin => Some(L::County),
+            Role::ProvinceOfficer => Some(L::Province),
         }
     }
 
@@ -82,6 +88,7 @@ mod tests {
             (Role::Assessor, Some(L::County)),
             (Role::Contractor, Some(L::County)),
             (Role::CountyAdmin, Some(L::County)),
+            (Role::ProvinceOfficer, Some(L::Province)),
             (Role::SystemAdmin, None),
             (Role::Resident, None),
         ];

@@ -1,6 +1,6 @@
 import { expect } from '@playwright/test';
 import { appReady, expectAccessible, freshPhone, PHOTO, register, test } from './support';
-import { acceptedHousehold } from './retrofit-support';
+import { acceptedHousehold, signedIn } from './retrofit-support';
 
 // After acceptance (item 1 passed, item 2 not carried out): the county settles the household
 // on its page — only item 1 can be — records the payment with its voucher, and downloads the
@@ -84,4 +84,26 @@ test('the county settles what passed and downloads the list; the family files a 
   await appReady(page);
   await expect(page.getByText('明天上午十点上门重新固定')).toBeVisible();
   await Promise.all([...offices.map((p) => p.context().close()), builder.context().close()]);
+});
+
+// The province office reads every county's numbers (the chart's numbers also as text) and
+// downloads the report; it has no county pages.
+test('the province office reads the annual report and downloads it', async ({ browser }) => {
+  const province = await signedIn(browser, '13800000009', 'anju-province-2026');
+  await province.goto('/retrofit/report');
+  await appReady(province);
+  await expect(province.getByRole('heading', { level: 1, name: '改造年度报表' })).toBeVisible();
+  const county = province.getByRole('region', { name: '滨湖区' });
+  await expect(county.getByRole('list', { name: '滨湖区 各环节户数' }).getByRole('listitem').first()).toContainText(/\d+$/);
+  await expect(county.getByRole('region', { name: '滨湖区 各街道' }).getByRole('rowheader').first()).toBeVisible();
+  await expectAccessible(province);
+  const [download] = await Promise.all([
+    province.waitForEvent('download'),
+    province.getByRole('link', { name: '下载年度报表（Excel）' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^retrofit-report-\d{4}\.xlsx$/);
+  await province.goto('/county/retrofit');
+  await appReady(province);
+  await expect(province.getByRole('heading', { level: 1, name: '没有权限' })).toBeVisible();
+  await province.context().close();
 });

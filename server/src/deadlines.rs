@@ -229,8 +229,14 @@ pub async fn draw_finished_months(state: &AppState) -> anyhow::Result<usize> {
     Ok(drawn)
 }
 
-/// Runs [`scan`] every minute until the process ends; every hour the month-end draw and the
-/// purge of old rate events and SMS codes.
+/// The retrofit year's reminders due today (a month and a week before each of a county's
+/// dates), each sent once; how many went out.
+pub async fn year_reminders(state: &AppState) -> anyhow::Result<usize> {
+    crate::routes::retrofit::report::remind_year(state).await
+}
+
+/// Runs [`scan`] every minute until the process ends; every hour the month-end draw, the
+/// retrofit year's reminders and the purge of old rate events and SMS codes.
 pub fn spawn_watch(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -242,6 +248,13 @@ pub fn spawn_watch(state: AppState) {
                     Ok(n) if n > 0 => tracing::info!(lists = n, "month-end call-back lists drawn"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = format!("{e:#}"), "month-end draw failed"),
+                }
+                match year_reminders(&state).await {
+                    Ok(n) if n > 0 => tracing::info!(reminders = n, "retrofit year reminders sent"),
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::error!(error = format!("{e:#}"), "retrofit year reminders failed")
+                    }
                 }
                 // Limits look back an hour at most; codes live minutes. A day is plenty.
                 let day_ago = state.clock.now() - 24 * 60 * 60;

@@ -23,6 +23,7 @@ pub mod retrofit_county;
 pub mod retrofit_family;
 pub mod retrofit_home;
 pub mod retrofit_plan;
+pub mod retrofit_report;
 pub mod retrofit_review;
 pub mod retrofit_settlement;
 pub mod service;

@@ -29,6 +29,8 @@ pub fn RetrofitCounty() -> impl IntoView {
     let low = RwSignal::new(false);
     let warranty_years = RwSignal::new(String::from("2"));
     let claim_days = RwSignal::new(String::from("7"));
+    // The year's four dates, as `YYYY-MM-DD` (a date input's value).
+    let dates: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let saved = RwSignal::new(false);
     let county = move || {
         session.user.with_untracked(|u| {
@@ -68,6 +70,15 @@ pub fn RetrofitCounty() -> impl IntoView {
                 low.set(s.minimum_living_allowance_covered);
                 warranty_years.set(s.warranty_years.to_string());
                 claim_days.set(s.claim_working_days.to_string());
+                if let Some(d) = s.dates {
+                    for (signal, day) in
+                        dates
+                            .iter()
+                            .zip([d.mobilise_by, d.accept_by, d.summary_by, d.report_by])
+                    {
+                        signal.set(day.format("%Y-%m-%d").to_string());
+                    }
+                }
             }
         });
     }
@@ -95,6 +106,17 @@ pub fn RetrofitCounty() -> impl IntoView {
                 );
             }
         }
+        let day = |i: usize| {
+            chrono::NaiveDate::parse_from_str(dates[i].get_untracked().trim(), "%Y-%m-%d").ok()
+        };
+        for (i, field) in ["mobilise_by", "accept_by", "summary_by", "report_by"]
+            .into_iter()
+            .enumerate()
+        {
+            if day(i).is_none() {
+                e.insert(field.into(), FieldError::new("请选择日期", "Choose a date"));
+            }
+        }
         if !e.is_empty() {
             errors.set(e);
             return;
@@ -105,6 +127,17 @@ pub fn RetrofitCounty() -> impl IntoView {
             minimum_living_allowance_covered: low.get_untracked(),
             warranty_years: number(warranty_years).unwrap_or_default(),
             claim_working_days: number(claim_days).unwrap_or_default(),
+            dates: match (day(0), day(1), day(2), day(3)) {
+                (Some(mobilise_by), Some(accept_by), Some(summary_by), Some(report_by)) => {
+                    Some(anju_domain::retrofit_report::YearDates {
+                        mobilise_by,
+                        accept_by,
+                        summary_by,
+                        report_by,
+                    })
+                }
+                _ => None,
+            },
         };
         spawn_local(async move {
             match api::save_county_settings(c, &s).await {
@@ -163,6 +196,14 @@ pub fn RetrofitCounty() -> impl IntoView {
             </div>
             <TextField id="warranty_years" label="county.warranty_years" hint="county.warranty_years_hint" value=warranty_years errors=errors inputmode="numeric" />
             <TextField id="claim_working_days" label="county.claim_days" hint="county.claim_days_hint" value=claim_days errors=errors inputmode="numeric" />
+            <fieldset class="fieldset">
+                <legend>{tr("county.year_dates")}</legend>
+                <p class="hint">{tr("county.year_dates_hint")}</p>
+                <TextField id="mobilise_by" label="report.mobilise_by" kind="date" value=dates[0] errors=errors />
+                <TextField id="accept_by" label="report.accept_by" kind="date" value=dates[1] errors=errors />
+                <TextField id="summary_by" label="report.summary_by" kind="date" value=dates[2] errors=errors />
+                <TextField id="report_by" label="report.report_by" kind="date" value=dates[3] errors=errors />
+            </fieldset>
             <button type="submit" class="button">{tr("county.save")}</button>
             {move || saved.get().then(|| view! { <p role="status">{tr("county.saved")}</p> })}
         </form>

@@ -95,8 +95,12 @@ pub fn RetrofitHome() -> impl IntoView {
                 <p class="actions">
                     <A href="/county/retrofit" attr:class="button">{tr("nav.retrofit_county")}</A>
                     <A href="/county/settlement" attr:class="button button--secondary">{tr("county.settlement_link")}</A>
+                    <A href="/retrofit/report" attr:class="button button--secondary">{tr("report.title")}</A>
                     <A href="/warranty" attr:class="button button--secondary">{tr("nav.warranty")}</A>
                 </p>
+            }.into_any(),
+            Some(Role::ProvinceOfficer) => view! {
+                <p><A href="/retrofit/report" attr:class="button">{tr("report.title")}</A></p>
             }.into_any(),
             Some(Role::Assessor) => view! {
                 <p><A href="/assess" attr:class="button">{tr("nav.assessments")}</A></p>

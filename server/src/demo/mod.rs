@@ -79,6 +79,12 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         role: Role::CountyAdmin,
     },
     DemoAccount {
+        phone: "13800000009",
+        password: "anju-province-2026",
+        name: "周民政（江南省）",
+        role: Role::ProvinceOfficer,
+    },
+    DemoAccount {
         phone: "13800000008",
         password: "anju-admin-2026",
         name: "系统管理员",
@@ -87,6 +93,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 ];
 
 pub struct DemoPlaces {
+    pub province: JurisdictionRow,
     pub county: JurisdictionRow,
     pub street: JurisdictionRow,
     pub community: JurisdictionRow,
@@ -122,6 +129,7 @@ pub async fn seed_places(db: &Db) -> anyhow::Result<DemoPlaces> {
     }
     let (street, community, building) = first.ok_or_else(|| anyhow::anyhow!("empty demo city"))?;
     Ok(DemoPlaces {
+        province,
         county,
         street,
         community,
@@ -202,6 +210,7 @@ async fn seed_retrofit_quota(db: &Db, now: i64) -> anyhow::Result<()> {
             minimum_living_allowance_covered: db.county_settings(places.county.id).await?,
             warranty_years,
             claim_working_days,
+            dates: None,
         };
         let mut tx = db.begin().await?;
         tx.set_county_settings(places.county.id, &settings, now)
@@ -233,6 +242,7 @@ pub async fn seed_accounts(db: &Db, now: i64) -> anyhow::Result<()> {
             Role::CommunityStaff => (Some(&places.community), None),
             Role::StreetReviewer => (Some(&places.street), None),
             Role::Assessor | Role::Contractor | Role::CountyAdmin => (Some(&places.county), None),
+            Role::ProvinceOfficer => (Some(&places.province), None),
             Role::SystemAdmin => (None, None),
         };
         let scope_path = match (jurisdiction, demo.role) {

@@ -19,6 +19,7 @@ mod retrofit_assessment;
 mod retrofit_catalogue;
 mod retrofit_isolation;
 mod retrofit_plan;
+mod retrofit_report;
 mod retrofit_settlement;
 mod retrofit_works;
 mod sessions;

@@ -27,13 +27,13 @@ fn verdicts_with_line_3_not_done() -> Value {
     ] })
 }
 
-async fn signed_in(app: &TestApp, phone: &str, password: &str) -> String {
+pub(super) async fn signed_in(app: &TestApp, phone: &str, password: &str) -> String {
     let r = app.sign_in(phone, password).await;
     r.cookie()
         .unwrap_or_else(|| panic!("signed in: {}", r.body))
 }
 
-async fn accepted(
+pub(super) async fn accepted(
     app: &TestApp,
     phones: [&str; 3],
     company: &str,
@@ -63,6 +63,8 @@ async fn the_county_settles_only_accepted_photographed_items_once_and_pays_withi
         verdicts_with_line_3_not_done(),
     )
     .await;
+    // The family heard of each item as it was finished, once.
+    assert_eq!(notes(&app, &elder).await.matches("已完工（申请").count(), 4);
     let county = app.sign_in_demo(Role::CountyAdmin).await;
     let street = app.sign_in_demo(Role::StreetReviewer).await;
     let path = format!("/api/retrofit/applications/{id}");

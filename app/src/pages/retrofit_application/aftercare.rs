@@ -14,7 +14,7 @@ use crate::state::Prefs;
 use anju_domain::application::ApplicationView;
 use anju_domain::retrofit_catalogue::format_yuan;
 use anju_domain::retrofit_settlement::{PaymentRequest, SettlementLine, SettlementView};
-use anju_domain::retrofit_warranty::{ClaimView, WarrantyView};
+use anju_domain::retrofit_warranty::{ended_message, ClaimView, WarrantyView};
 use anju_domain::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -312,6 +312,7 @@ pub fn WarrantyPanel(app: ApplicationView) -> impl IntoView {
     let Some(w) = app.warranty.clone() else {
         return ().into_any();
     };
+    let locale = expect_context::<Prefs>().locale;
     let WarrantyView {
         until,
         ended,
@@ -320,6 +321,15 @@ pub fn WarrantyPanel(app: ApplicationView) -> impl IntoView {
         may_claim,
         may_answer,
     } = w;
+    // After the last day: the same words the server answers a late claim with.
+    let ended_note = ended
+        .then(|| chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d").ok())
+        .flatten()
+        .map(|day| {
+            let (zh, en) = ended_message(day);
+            let e = FieldError::new(zh, en);
+            view! { <p>{move || pick(locale.get(), &e)}</p> }
+        });
     let form = FormState::new();
     let description = RwSignal::new(String::new());
     let file = move |ev: leptos::ev::SubmitEvent| {
@@ -327,7 +337,6 @@ pub fn WarrantyPanel(app: ApplicationView) -> impl IntoView {
         let d = description.get_untracked();
         form.send(ctx, api::file_claim(ctx.id(), d));
     };
-    let locale = expect_context::<Prefs>().locale;
     let error = move || {
         form.errors
             .with(|e| e.get("description").map(|err| pick(locale.get(), err)))
@@ -336,8 +345,9 @@ pub fn WarrantyPanel(app: ApplicationView) -> impl IntoView {
         <section class="warranty" aria-labelledby="warranty-heading">
             <h2 id="warranty-heading">{tr("warranty.heading")}</h2>
             <p class="status-line">
-                {tr(if ended { "warranty.ended_on" } else { "warranty.until" })} " " <strong>{until}</strong>
+                {tr(if ended { "warranty.ended_on" } else { "warranty.until" })} " " <strong>{until.clone()}</strong>
             </p>
+            {ended_note}
             {(!claims.is_empty()).then(|| view! {
                 <ul class="claims">
                     {claims.into_iter().map(|c| view! { <Claim claim=c may_answer=may_answer may_add_photos=may_claim /> }).collect_view()}

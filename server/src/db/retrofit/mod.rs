@@ -267,5 +267,6 @@ pub use changes::RetrofitEvent;
 mod drafts;
 pub mod plans;
 mod reads;
+pub mod report;
 pub mod settlement;
 pub mod warranty;

@@ -208,6 +208,21 @@ fn xlsx(view: &CountyListView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     workbook.save_to_buffer()
 }
 
+/// The county's dates for `year`: its own, or the national ones.
+pub(super) async fn year_dates(
+    state: &AppState,
+    county_id: i64,
+    year: i64,
+) -> ApiResult<anju_domain::retrofit_report::YearDates> {
+    if let Some(own) = state.db.year_dates(county_id, year).await? {
+        return Ok(own);
+    }
+    i32::try_from(year)
+        .ok()
+        .and_then(anju_domain::retrofit_report::YearDates::defaults)
+        .ok_or_else(|| ApiError::field("year", "年份无效", "Invalid year"))
+}
+
 pub async fn get_settings(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -225,6 +240,7 @@ pub async fn get_settings(
         minimum_living_allowance_covered: state.db.county_settings(county.id).await?,
         warranty_years,
         claim_working_days,
+        dates: Some(year_dates(&state, county.id, year).await?),
     }))
 }
 
@@ -251,6 +267,10 @@ pub async fn put_settings(
         let (zh, en) = QUOTA_BELOW_CONFIRMED;
         return Err(ApiError::field("quota", zh, en));
     }
+    if let Some(dates) = &req.dates {
+        tx.set_year_dates(county.id, i64::from(req.year), dates, now)
+            .await?;
+    }
     tx.audit(
         &Audit::new(
             now,
@@ -270,5 +290,7 @@ pub async fn put_settings(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(req))
+    let mut saved = req;
+    saved.dates = Some(year_dates(&state, county.id, i64::from(saved.year)).await?);
+    Ok(Json(saved))
 }

@@ -3,7 +3,7 @@
 //! the assessment (organisations, assignment, the assessor's list, the visit booking) and the
 //! plan with its signature, certificate and public verification, and the works (construction
 //! companies, assignment, the contractor's list, before/after photos), the acceptance, the
-//! settlement with its payments, and the warranty's claims. Files by
+//! settlement with its payments, the warranty's claims, and the annual report. Files by
 //! sub-resource; who may see an application lives in [`access`], and every transition goes
 //! through `anju_domain::retrofit_flow::decide` in [`actions`].
 
@@ -20,6 +20,7 @@ mod documents;
 mod place;
 pub(crate) mod plan;
 mod record;
+pub(crate) mod report;
 mod sections;
 mod settlement;
 mod views;
@@ -110,6 +111,7 @@ pub fn router() -> Router<AppState> {
             post(settlement::pay),
         )
         .route("/retrofit/settlements", get(settlement::list))
+        .route("/retrofit/report", get(report::report))
         .route(
             "/retrofit/applications/{id}/warranty-claims",
             post(warranty::file),

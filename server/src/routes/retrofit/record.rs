@@ -112,7 +112,7 @@ pub async fn upload_photo(
         &app,
         (PhotoSet::Assessment, q.room.as_str()),
         &cleaned,
-        MAX_PHOTOS_PER_ROOM,
+        (MAX_PHOTOS_PER_ROOM, None),
     )
     .await?
     .ok_or_else(|| {
@@ -126,16 +126,24 @@ pub async fn upload_photo(
     Ok((status, Json(view_of(&state, &app, viewer, record).await?)))
 }
 
+/// Whom a new photo is announced to, and how.
+pub(super) struct Notice {
+    pub to: Vec<i64>,
+    pub zh: String,
+    pub en: String,
+}
+
 /// Keep a cleaned photo of the household in its set and place (room, or works slot), within
-/// `cap`, with its audit entry, in one transaction. `None` when the place is full; 201 for a
-/// new photo, 200 for one already there (a retry on a poor signal, not recorded again).
+/// `cap`, with its audit entry (and `notice`, for a new photo), in one transaction. `None`
+/// when the place is full; 201 for a new photo, 200 for one already there (a retry on a poor
+/// signal, not recorded or announced again).
 pub(super) async fn store_photo(
     state: &AppState,
     user: &crate::db::accounts::AccountRow,
     app: &ApplicationRow,
     (set, place): (PhotoSet, &str),
     cleaned: &crate::photos::CleanPhoto,
-    cap: usize,
+    (cap, notice): (usize, Option<&Notice>),
 ) -> ApiResult<Option<StatusCode>> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -170,7 +178,13 @@ pub(super) async fn store_photo(
                 )
                 .detail(&format!("{place} {}", cleaned.hash)),
             )
-            .await?
+            .await?;
+            if let Some(n) = notice {
+                for account in &n.to {
+                    tx.notify_about_application(*account, now, app.id, &n.zh, &n.en)
+                        .await?;
+                }
+            }
         }
     }
     tx.commit().await?;

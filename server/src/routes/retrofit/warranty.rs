@@ -223,7 +223,7 @@ pub async fn upload_photo(
         &app,
         (PhotoSet::Claims, &claim.id.to_string()),
         &cleaned,
-        usize::try_from(MAX_PHOTOS_PER_CLAIM).unwrap_or(6),
+        (usize::try_from(MAX_PHOTOS_PER_CLAIM).unwrap_or(6), None),
     )
     .await?
     .ok_or_else(|| refused(ClaimRefusal::PhotosFull))?;

@@ -283,13 +283,50 @@ pub async fn upload_photo(
             ));
         }
     }
+    // An item's first after-photo (or its first since a rework) finishes it: the family hears.
+    let finished = match slot {
+        WorksSlot::Item {
+            line,
+            stage: PhotoStage::After,
+        } => {
+            let counts = photo_counts(&state, &app).await?;
+            let first_after = usize::from(line)
+                .checked_sub(1)
+                .and_then(|i| counts.items.get(i))
+                .is_some_and(|(_, after)| *after == 0);
+            let name = signed_lines(&state, &app)
+                .await?
+                .get(usize::from(line).saturating_sub(1))
+                .map(|l| l.item.name_zh.clone())
+                .unwrap_or_default();
+            first_after.then(|| super::record::Notice {
+                to: Vec::new(),
+                zh: format!(
+                    "第 {line} 项“{name}”已完工（申请 {}），可以在申请页面看施工后照片",
+                    app.reference
+                ),
+                en: format!(
+                    "Item {line} ({name}) is done ({}); see the after-photo on the application's page",
+                    app.reference
+                ),
+            })
+        }
+        _ => None,
+    };
+    let finished = match finished {
+        Some(mut n) => {
+            n.to = super::assessment::family(&state, &app).await?;
+            Some(n)
+        }
+        None => None,
+    };
     let status = super::record::store_photo(
         &state,
         &user,
         &app,
         (PhotoSet::Works, &key),
         &cleaned,
-        MAX_PHOTOS_PER_SLOT,
+        (MAX_PHOTOS_PER_SLOT, finished.as_ref()),
     )
     .await?
     .ok_or_else(|| refused(anju_domain::retrofit_works::WorksRefusal::Full))?;
