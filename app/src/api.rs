@@ -894,3 +894,16 @@ pub async fn retrofit_report() -> ApiResult<anju_domain::retrofit_report::Report
 }
 
 pub const REPORT_XLSX: &str = "/api/retrofit/report?format=xlsx";
+
+pub async fn respond_to_acceptance(
+    id: i64,
+    req: &anju_domain::retrofit_acceptance::FamilyResponse,
+) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::post(&format!(
+            "/api/retrofit/applications/{id}/acceptance/response"
+        )),
+        req,
+    )
+    .await
+}

@@ -175,6 +175,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ),
     ("retrofit.settle", "结算补贴", "Settled the subsidy"),
     (
+        "retrofit.acceptance_response",
+        "家属回复验收结果",
+        "The family answered the acceptance",
+    ),
+    (
         "retrofit.payment",
         "登记补贴付款",
         "Recorded a subsidy payment",

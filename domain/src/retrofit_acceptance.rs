@@ -140,6 +140,76 @@ pub fn decide_acceptance(
     })
 }
 
+/// The family's word on the accepting visit: they agree, or they raise a problem (which the
+/// street office reads and follows up; the acceptance stands until it acts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyResponse {
+    pub agrees: bool,
+    /// What is wrong (required when raising a problem).
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyResponseView {
+    pub agrees: bool,
+    pub note: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseRefusal {
+    ProblemUnsaid,
+    NoteTooLong,
+    /// Already answered (the database's key).
+    AlreadyAnswered,
+}
+
+impl Refusal for ResponseRefusal {
+    fn kind(self) -> RefusalKind {
+        match self {
+            Self::AlreadyAnswered => RefusalKind::WrongMoment,
+            _ => RefusalKind::BadInput,
+        }
+    }
+
+    fn field(self) -> &'static str {
+        "note"
+    }
+
+    fn message(self) -> (&'static str, &'static str) {
+        match self {
+            Self::ProblemUnsaid => (
+                "请写下有什么问题，街道会联系您",
+                "Say what the problem is; the street office will contact you",
+            ),
+            Self::NoteTooLong => (
+                "说明不能超过 500 个字",
+                "The note must be 500 characters or fewer",
+            ),
+            Self::AlreadyAnswered => (
+                "您已经回复过这次验收",
+                "You have already answered this acceptance",
+            ),
+        }
+    }
+}
+
+/// The response as stored: the note trimmed, and said when raising a problem.
+pub fn check_response(r: &FamilyResponse) -> Result<FamilyResponse, ResponseRefusal> {
+    let note = r.note.trim().to_owned();
+    if note.chars().count() > REWORK_NOTE_MAX_CHARS {
+        return Err(ResponseRefusal::NoteTooLong);
+    }
+    if !r.agrees && note.is_empty() {
+        return Err(ResponseRefusal::ProblemUnsaid);
+    }
+    Ok(FamilyResponse {
+        agrees: r.agrees,
+        note,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +241,28 @@ mod tests {
             "an item not carried out does not hold the household back"
         );
         assert!(declined.rework.is_empty());
+    }
+
+    #[test]
+    fn a_family_agrees_or_says_what_is_wrong() {
+        let r = |agrees, note: &str| FamilyResponse {
+            agrees,
+            note: note.into(),
+        };
+        assert_eq!(check_response(&r(true, " ")).unwrap().note, "");
+        assert_eq!(
+            check_response(&r(false, "  ")),
+            Err(ResponseRefusal::ProblemUnsaid)
+        );
+        assert_eq!(
+            check_response(&r(false, " 扶手有点松 ")).unwrap().note,
+            "扶手有点松"
+        );
+        let long = "很".repeat(REWORK_NOTE_MAX_CHARS + 1);
+        assert_eq!(
+            check_response(&r(true, &long)),
+            Err(ResponseRefusal::NoteTooLong)
+        );
     }
 
     #[test]

@@ -356,6 +356,12 @@ pub struct WorksView {
     /// The day the household passed acceptance (the warranty runs from it).
     #[serde(default)]
     pub accepted_at: Option<i64>,
+    /// The family's word on the accepting visit, once given.
+    #[serde(default)]
+    pub family_response: Option<crate::retrofit_acceptance::FamilyResponseView>,
+    /// The caller is the family and has not answered the accepting visit yet.
+    #[serde(default)]
+    pub may_respond: bool,
 }
 
 /// A household on the contractor's list.

@@ -4,8 +4,9 @@ import { acceptedHousehold, signedIn } from './retrofit-support';
 
 // After acceptance (item 1 passed, item 2 not carried out): the county settles the household
 // on its page — only item 1 can be — records the payment with its voucher, and downloads the
-// year's settlement list; the elder, on a phone, files a warranty claim with a photo; the
-// builder finds it on the warranty list and answers; the elder reads the answer.
+// year's settlement list; the elder, on a phone, confirms the acceptance and files a warranty
+// claim with a photo; the builder finds it on the warranty list and answers; the elder reads
+// the answer.
 test('the county settles what passed and downloads the list; the family files a warranty claim and the builder answers', async ({ page, browser }) => {
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 390, height: 844 });
@@ -50,6 +51,10 @@ test('the county settles what passed and downloads the list; the family files a 
   // The elder reports a loose grab bar: an empty claim is refused, a described one goes out.
   await page.goto(`/retrofit/applications/${id}`);
   await appReady(page);
+  // First her word on the visit: all is well.
+  const answer = page.getByRole('region', { name: '家属对验收结果的意见' });
+  await answer.getByRole('button', { name: '验收结果没问题' }).click();
+  await expect(page.getByRole('region', { name: '家属对验收结果的意见' })).toContainText('家属确认验收结果没问题');
   const warranty = page.getByRole('region', { name: '质保和报修' });
   await expect(warranty).toContainText('质保到');
   await warranty.getByRole('button', { name: '提交报修' }).click();

@@ -68,6 +68,44 @@ async fn the_county_settles_only_accepted_photographed_items_once_and_pays_withi
     let county = app.sign_in_demo(Role::CountyAdmin).await;
     let street = app.sign_in_demo(Role::StreetReviewer).await;
     let path = format!("/api/retrofit/applications/{id}");
+
+    // The family answers the visit: a problem must be said; it reaches the street office; once.
+    let respond = format!("{path}/acceptance/response");
+    let seen = app.get(&path, Some(&elder)).await.body;
+    assert_eq!(seen["works"]["may_respond"], true);
+    assert_envelope(
+        &app.post(&respond, Some(&builder), json!({ "agrees": true }))
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    field(
+        &app.post(
+            &respond,
+            Some(&elder),
+            json!({ "agrees": false, "note": " " }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "note",
+    );
+    let said = app
+        .post(
+            &respond,
+            Some(&elder),
+            json!({ "agrees": false, "note": "地面防滑我们后来又想做了" }),
+        )
+        .await;
+    assert_eq!(said.status, StatusCode::OK, "{}", said.body);
+    assert_eq!(said.body["works"]["family_response"]["agrees"], false);
+    assert_eq!(said.body["works"]["may_respond"], false);
+    assert!(notes(&app, &street).await.contains("家属对验收结果有意见"));
+    assert_envelope(
+        &app.post(&respond, Some(&elder), json!({ "agrees": true }))
+            .await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
     let seen = app.get(&path, Some(&county)).await.body;
     let lines = seen["settlement"]["lines"].as_array().unwrap().clone();
     assert_eq!(lines.len(), 4);

@@ -13,12 +13,14 @@ use crate::components::field::{ErrorSummary, FieldErrors};
 use crate::components::photos::{with_retry, PhotoPicker, PhotoThumbs};
 use crate::components::retrofit_parts::Timeline;
 use crate::format::unix_time;
-use crate::i18n::{page_title, tr};
+use crate::i18n::{page_title, pick, tr};
 use crate::pages::retrofit_plan::room_name;
 use crate::state::Prefs;
 use anju_domain::application::ApplicationView;
 use anju_domain::retrofit::{RetrofitAction, RetrofitState};
-use anju_domain::retrofit_acceptance::{AcceptanceRequest, ItemVerdict, Verdict};
+use anju_domain::retrofit_acceptance::{
+    AcceptanceRequest, FamilyResponse, FamilyResponseView, ItemVerdict, Verdict,
+};
 use anju_domain::retrofit_plan::format_quantity;
 use anju_domain::retrofit_works::{
     ItemProgress, Missing, PhotoStage, WorksItemView, WorksPhotoView, WorksSlot, WorksView,
@@ -96,6 +98,8 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
         missing,
         may_accept,
         accepted_at,
+        family_response,
+        may_respond,
         ..
     } = works;
     let locale = expect_context::<Prefs>().locale;
@@ -118,6 +122,7 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
             <p>{tr("works.company")} " " <strong>{org_name}</strong></p>
             <p class="status-line">{tr("works.done_count")} " " <strong>{done}</strong> " / " {total}</p>
             {accepted_at.map(|at| view! { <p>{tr("works.accepted_at")} " " <strong>{move || unix_time(at, locale.get())}</strong></p> })}
+            {accepted_at.is_some().then(|| view! { <FamilyAnswer given=family_response.clone() may_respond=may_respond /> })}
             {missing_view}
             <ul class="works__items">
                 {items.into_iter().map(|item| view! { <Item item=item may_add=may_add started=started /> }).collect_view()}
@@ -309,5 +314,64 @@ fn AcceptanceForm(items: Vec<WorksItemView>) -> impl IntoView {
                 <button type="submit" class="button button--large" prop:disabled=move || ctx.busy.get()>{tr("works.record_acceptance")}</button>
             </form>
         </section>
+    }
+}
+
+/// The family's word on the accepting visit: shown to everyone once given; before that the
+/// family may agree, or say what is wrong (the street office hears it).
+#[component]
+fn FamilyAnswer(given: Option<FamilyResponseView>, may_respond: bool) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let locale = expect_context::<Prefs>().locale;
+    let errors = RwSignal::new(FieldErrors::new());
+    let general = RwSignal::new(None::<FieldError>);
+    let note = RwSignal::new(String::new());
+    let send = move |agrees: bool| {
+        if ctx.busy.get_untracked() {
+            return;
+        }
+        ctx.busy.set(true);
+        let id = ctx.id();
+        let req = FamilyResponse {
+            agrees,
+            note: note.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::respond_to_acceptance(id, &req).await {
+                Ok(view) => ctx.app.set(Some(view)),
+                Err(e) => {
+                    errors.set(e.fields.clone());
+                    general.set(Some(FieldError::new(e.message, e.message_en)));
+                }
+            }
+            ctx.busy.set(false);
+        });
+    };
+    let error = move || errors.with(|e| e.get("note").map(|err| pick(locale.get(), err)));
+    match given {
+        Some(r) => view! {
+            <div class="panel-notice" role="region" aria-labelledby="family-answer-heading">
+                <h3 id="family-answer-heading">{tr("works.family_answer")}</h3>
+                <p>{tr(if r.agrees { "works.family_agrees" } else { "works.family_problem" })} " · " {move || unix_time(r.at, locale.get())}</p>
+                {(!r.note.is_empty()).then(|| view! { <p class="prewrap">{r.note.clone()}</p> })}
+            </div>
+        }.into_any(),
+        None if may_respond => view! {
+            <section class="review-actions" aria-labelledby="family-answer-heading">
+                <h3 id="family-answer-heading">{tr("works.family_answer")}</h3>
+                <p class="hint">{tr("works.family_answer_hint")}</p>
+                <ErrorSummary errors=errors general=general />
+                <p><button type="button" class="button button--large" prop:disabled=move || ctx.busy.get() on:click=move |_| send(true)>{tr("works.agree")}</button></p>
+                <div class="field" class:field--error=move || error().is_some()>
+                    <label for="acceptance-problem">{tr("works.problem_label")}</label>
+                    {move || error().map(|m| view! { <p class="field-error" id="acceptance-problem-error">{m}</p> })}
+                    <textarea id="acceptance-problem" name="note" prop:value=move || note.get()
+                        aria-describedby=move || error().is_some().then_some("acceptance-problem-error")
+                        on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                </div>
+                <p><button type="button" class="button button--secondary" prop:disabled=move || ctx.busy.get() on:click=move |_| send(false)>{tr("works.raise_problem")}</button></p>
+            </section>
+        }.into_any(),
+        None => ().into_any(),
     }
 }

@@ -3,7 +3,8 @@
 //! `anju_domain::retrofit_acceptance::decide_acceptance` turns the verdicts into "accept" or
 //! "rework", then one transaction records the round, moves the case (through
 //! `anju_domain::retrofit_flow::decide`), dates the acceptance and tells the family and the
-//! contractor. Accepting fixes the warranty's last day with the county's length.
+//! contractor. Accepting fixes the warranty's last day with the county's length. Then the
+//! family agrees with the visit or raises a problem (`…/acceptance/response`).
 
 use super::access::{visible_application, Viewer};
 use super::assessment::{family, reloaded, stale};
@@ -16,7 +17,9 @@ use crate::shanghai::today;
 use crate::AppState;
 use anju_domain::application::ApplicationView;
 use anju_domain::retrofit::{RetrofitAction, RetrofitActor, RetrofitState};
-use anju_domain::retrofit_acceptance::{decide_acceptance, AcceptanceRequest};
+use anju_domain::retrofit_acceptance::{
+    check_response, decide_acceptance, AcceptanceRequest, FamilyResponse, ResponseRefusal,
+};
 use anju_domain::retrofit_flow::{decide, ActionInput};
 use anju_domain::retrofit_warranty::{warranty_until, YEARS_DEFAULT};
 use axum::extract::State;
@@ -108,6 +111,76 @@ pub async fn accept(
     for account in told {
         tx.notify_about_application(account, now, app.id, &zh, &en)
             .await?;
+    }
+    tx.commit().await?;
+    reloaded(&state, app.id, viewer).await
+}
+
+/// `POST /api/retrofit/applications/{id}/acceptance/response` `{agrees, note}`: the family
+/// agrees with the accepting visit, or raises a problem, which the street office hears.
+pub async fn respond(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<FamilyResponse>,
+) -> ApiResult<Json<ApplicationView>> {
+    let (app, viewer) = visible_application(&state, &user, &id).await?;
+    if viewer != Viewer::Family {
+        return Err(ApiError::Forbidden);
+    }
+    let round = match state.db.acceptances_of(app.id).await?.pop() {
+        Some(r) if matches!(app.state, RetrofitState::Accepted | RetrofitState::Settled) => r.round,
+        _ => {
+            return Err(ApiError::Conflict {
+                field: "note",
+                message: "验收合格后才能回复验收结果",
+                message_en: "The acceptance can be answered once the household passed it",
+            })
+        }
+    };
+    let response = check_response(&req).map_err(refused)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !tx
+        .record_acceptance_response(
+            app.id,
+            round,
+            (response.agrees, &response.note),
+            user.id,
+            now,
+        )
+        .await?
+    {
+        return Err(refused(ResponseRefusal::AlreadyAnswered));
+    }
+    tx.audit(
+        &crate::db::Audit::new(
+            now,
+            Some(user.id),
+            "retrofit.acceptance_response",
+            &format!("retrofit_application:{}", app.id),
+            &app.scope_path,
+        )
+        .detail(if response.agrees { "agrees" } else { "problem" }),
+    )
+    .await?;
+    if !response.agrees {
+        let zh = format!(
+            "家属对验收结果有意见（申请 {}）：{}",
+            app.reference, response.note
+        );
+        let en = format!(
+            "The family raises a problem with the acceptance ({}): {}",
+            app.reference, response.note
+        );
+        for account in state
+            .db
+            .staff_over(&app.scope_path, anju_domain::Role::StreetReviewer.as_str())
+            .await?
+        {
+            tx.notify_about_application(account, now, app.id, &zh, &en)
+                .await?;
+        }
     }
     tx.commit().await?;
     reloaded(&state, app.id, viewer).await

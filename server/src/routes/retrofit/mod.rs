@@ -136,6 +136,10 @@ pub fn router() -> Router<AppState> {
             post(acceptance::accept),
         )
         .route(
+            "/retrofit/applications/{id}/acceptance/response",
+            post(acceptance::respond),
+        )
+        .route(
             "/retrofit/applications/{id}/works-photos",
             post(works::upload_photo).layer(DefaultBodyLimit::max(
                 crate::photos::PhotoLimits::default().max_bytes + 1024,

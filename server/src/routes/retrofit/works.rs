@@ -18,7 +18,7 @@ use crate::AppState;
 use anju_domain::access::Capability;
 use anju_domain::application::ApplicationView;
 use anju_domain::retrofit::RetrofitState;
-use anju_domain::retrofit_acceptance::{ItemVerdict, Verdict};
+use anju_domain::retrofit_acceptance::{FamilyResponseView, ItemVerdict, Verdict};
 use anju_domain::retrofit_assessment::mask_name;
 use anju_domain::retrofit_plan::PlanLine;
 use anju_domain::retrofit_works::{
@@ -164,6 +164,29 @@ pub(super) async fn works_view(
             }
         })
         .collect();
+    // The family's word on the accepting visit (the last round, once accepted).
+    let accepted = matches!(app.state, RetrofitState::Accepted | RetrofitState::Settled);
+    let family_response = if accepted {
+        let last_round = state
+            .db
+            .acceptances_of(app.id)
+            .await?
+            .pop()
+            .map(|r| r.round);
+        state
+            .db
+            .acceptance_responses(app.id)
+            .await?
+            .into_iter()
+            .find(|r| Some(r.round) == last_round)
+            .map(|r| FamilyResponseView {
+                agrees: r.agrees,
+                note: r.note,
+                at: r.answered_at,
+            })
+    } else {
+        None
+    };
     let missing = match app.state {
         RetrofitState::PlanSigned => missing_to_start(&counts),
         RetrofitState::UnderConstruction => missing_to_finish(&counts),
@@ -187,6 +210,8 @@ pub(super) async fn works_view(
             ),
         may_accept: viewer == Viewer::Street && app.state == RetrofitState::AwaitingAcceptance,
         accepted_at: app.accepted_at,
+        may_respond: viewer == Viewer::Family && accepted && family_response.is_none(),
+        family_response,
     }))
 }
 
