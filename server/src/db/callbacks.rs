@@ -1,6 +1,6 @@
 //! Call-back draws (one per community and month), their samples, and call records.
 
-use super::{is_unique_violation, with_db, with_tx, Db, Tx};
+use super::{inserted_once, with_db, with_tx, Db, Tx};
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -185,11 +185,7 @@ impl Tx {
             .await
         });
         self.settle(&result).await?;
-        match result {
-            Ok(()) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e),
-        }
+        inserted_once(result)
     }
 
     pub async fn record_callback(

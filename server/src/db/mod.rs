@@ -181,3 +181,13 @@ impl Db {
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
+
+/// An insert a key allows once: true when it went in, false when the key refused it (a
+/// retry, or another request at the same moment); any other error stays an error.
+pub fn inserted_once(inserted: Result<(), sqlx::Error>) -> Result<bool, sqlx::Error> {
+    match inserted {
+        Ok(()) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}

@@ -36,22 +36,7 @@ pub fn download(format: Option<&str>, file: &str, rows: &[Vec<String>]) -> ApiRe
                     sheet.write_string(r as u32, c as u16, cell).map_err(xl)?;
                 }
             }
-            let bytes = workbook.save_to_buffer().map_err(xl)?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_owned(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{file}.xlsx\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
+            Ok(xlsx_file(file, workbook.save_to_buffer().map_err(xl)?))
         }
         Some(_) => Err(ApiError::field(
             "format",
@@ -59,4 +44,46 @@ pub fn download(format: Option<&str>, file: &str, rows: &[Vec<String>]) -> ApiRe
             "Format must be csv or xlsx",
         )),
     }
+}
+
+/// A workbook already written, as the download `file.xlsx`.
+pub fn xlsx_file(file: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// What a list's `format` asks for: the JSON the app reads (the default), or a workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFormat {
+    Json,
+    Xlsx,
+}
+
+pub fn list_format(format: Option<&str>) -> ApiResult<ListFormat> {
+    match format {
+        None | Some("json") => Ok(ListFormat::Json),
+        Some("xlsx") => Ok(ListFormat::Xlsx),
+        Some(_) => Err(ApiError::field(
+            "format",
+            "格式只能是 json 或 xlsx",
+            "Format must be json or xlsx",
+        )),
+    }
+}
+
+/// A workbook's writing error, as the server's.
+pub fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("xlsx: {e}"))
 }

@@ -1,7 +1,7 @@
 //! The street office's acceptance rounds and the family's word on them. See the migrations
 //! `works_and_acceptance` and `acceptance_responses`.
 
-use crate::db::{is_unique_violation, with_db, with_tx, Db, Tx};
+use crate::db::{inserted_once, with_db, with_tx, Db, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AcceptanceRow {
@@ -93,11 +93,7 @@ impl Tx {
             .await
         });
         self.settle(&inserted).await?;
-        match inserted {
-            Ok(()) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e),
-        }
+        inserted_once(inserted)
     }
 
     /// Record round `round`; false when that round is already recorded (a retry, or another
@@ -140,10 +136,6 @@ impl Tx {
             .await
         });
         self.settle(&inserted).await?;
-        match inserted {
-            Ok(()) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e),
-        }
+        inserted_once(inserted)
     }
 }

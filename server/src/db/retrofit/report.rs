@@ -1,7 +1,7 @@
 //! The year's dates, its reminders, and the annual report's three grouped counts. See the
 //! migration `year_rhythm`.
 
-use crate::db::{is_unique_violation, with_db, with_tx, Db, Tx};
+use crate::db::{inserted_once, with_db, with_tx, Db, Tx};
 use anju_domain::retrofit_report::YearDates;
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -241,10 +241,6 @@ impl Tx {
             .await
         });
         self.settle(&inserted).await?;
-        match inserted {
-            Ok(()) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e),
-        }
+        inserted_once(inserted)
     }
 }

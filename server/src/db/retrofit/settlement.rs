@@ -1,6 +1,6 @@
 //! Settlements and payments of the subsidy. See the migration `settlement_and_warranty`.
 
-use crate::db::{is_unique_violation, with_db, with_tx, Db, Tx};
+use crate::db::{inserted_once, is_unique_violation, with_db, with_tx, Db, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SettlementRow {
@@ -162,11 +162,7 @@ impl Tx {
             .await
         });
         self.settle(&inserted).await?;
-        match inserted {
-            Ok(()) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e),
-        }
+        inserted_once(inserted)
     }
 
     /// Add a payment: the settled row's running total rises only while it stays within the

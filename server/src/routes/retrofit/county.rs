@@ -9,13 +9,13 @@ use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
 use crate::routes::fields::field;
+use crate::routes::table_export::{list_format, xlsx_error, xlsx_file, ListFormat};
 use crate::shanghai::year_of;
 use crate::AppState;
 use anju_domain::application::{CountyListView, CountySettings, StreetList, QUOTA_BELOW_CONFIRMED};
 use anju_domain::retrofit::RetrofitState;
 use anju_domain::{JurisdictionLevel, Role};
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -101,47 +101,36 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Response> {
     let county = county_for(&state, &user, q.county_id).await?;
+    let format = list_format(q.format.as_deref())?;
     let year = q.year.unwrap_or_else(|| year_of(state.clock.now()));
     let view = build_list(&state, &county, year).await?;
-    match q.format.as_deref() {
-        None | Some("json") => Ok(Json(view).into_response()),
-        Some("xlsx") => {
-            let bytes =
-                xlsx(&view).map_err(|e| ApiError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
-            crate::routes::audit::record_view(
-                &state,
-                &user,
-                "retrofit.export",
-                &format!("county:{}", county.id),
-                &county.id_path,
-                &year.to_string(),
-            )
-            .await?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_owned(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!(
-                            "attachment; filename=\"retrofit-list-{}-{year}.xlsx\"",
-                            county.id
-                        ),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
-        }
-        Some(_) => Err(ApiError::field(
-            "format",
-            "格式只能是 json 或 xlsx",
-            "Format must be json or xlsx",
-        )),
+    if format == ListFormat::Json {
+        return Ok(Json(view).into_response());
     }
+    let bytes = xlsx(&view).map_err(xlsx_error)?;
+    let subject = format!("county:{}", county.id);
+    let file = format!("retrofit-list-{}-{year}", county.id);
+    exported(
+        &state,
+        &user,
+        (&subject, &county.id_path, &year.to_string()),
+        &file,
+        bytes,
+    )
+    .await
+}
+
+/// A retrofit workbook leaving the system: the export is recorded (`subject`, the place's
+/// scope, what was exported), then the file goes out.
+pub(super) async fn exported(
+    state: &AppState,
+    user: &AccountRow,
+    (subject, scope, what): (&str, &str, &str),
+    file: &str,
+    bytes: Vec<u8>,
+) -> ApiResult<Response> {
+    crate::routes::audit::record_view(state, user, "retrofit.export", subject, scope, what).await?;
+    Ok(xlsx_file(file, bytes))
 }
 
 /// One row per household; no ID numbers or health answers leave in the export.

@@ -202,26 +202,52 @@ pub async fn download_photo(
     if viewer == Viewer::Contractor {
         return Err(ApiError::NotFound);
     }
+    send_photo(
+        &state,
+        &user,
+        &app,
+        (PhotoSet::Assessment, None),
+        &photo,
+        viewer != Viewer::Family,
+    )
+    .await
+}
+
+/// A household's photo of `set` (in `place`, where given) by its id, as the image; when
+/// `record` (an office's or an outside party's look), the look is recorded first.
+pub(super) async fn send_photo(
+    state: &AppState,
+    user: &crate::db::accounts::AccountRow,
+    app: &ApplicationRow,
+    (set, place): (PhotoSet, Option<&str>),
+    photo: &str,
+    record: bool,
+) -> ApiResult<Response> {
     let photo: i64 = photo.parse().map_err(|_| ApiError::NotFound)?;
     let row = state
         .db
-        .household_photos(PhotoSet::Assessment, app.id)
+        .household_photos(set, app.id)
         .await?
         .into_iter()
-        .find(|p| p.id == photo)
+        .find(|p| p.id == photo && place.is_none_or(|place| p.room == place))
         .ok_or(ApiError::NotFound)?;
-    if viewer != Viewer::Family {
+    if record {
+        let what = match set {
+            PhotoSet::Assessment => "assessment_photo",
+            PhotoSet::Works => "works_photo",
+            PhotoSet::Claims => "claim_photo",
+        };
         crate::routes::audit::record_view(
-            &state,
-            &user,
+            state,
+            user,
             "retrofit.view",
             &format!("retrofit_application:{}", app.id),
             &app.scope_path,
-            &format!("assessment_photo:{photo}"),
+            &format!("{what}:{photo}"),
         )
         .await?;
     }
-    photo_response(&state, &row.hash).await
+    photo_response(state, &row.hash).await
 }
 
 /// `GET /api/retrofit/applications/{id}/assessment-record`.

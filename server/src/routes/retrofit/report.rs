@@ -11,6 +11,7 @@ use crate::auth::CurrentUser;
 use crate::db::jurisdictions::JurisdictionRow;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
+use crate::routes::table_export::{list_format, xlsx_error, ListFormat};
 use crate::shanghai::{today, year_of};
 use crate::AppState;
 use anju_domain::access::Capability;
@@ -20,7 +21,6 @@ use anju_domain::retrofit_report::{
 };
 use anju_domain::{JurisdictionLevel, Role};
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -126,47 +126,19 @@ pub async fn report(
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
     let scope = report_scope(&user)?.to_owned();
+    let format = list_format(q.format.as_deref())?;
     let year = q.year.unwrap_or_else(|| year_of(state.clock.now()));
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::field("year", "年份无效", "Invalid year"));
     }
     let view = build(&state, &scope, year).await?;
-    match q.format.as_deref() {
-        None | Some("json") => Ok(Json(view).into_response()),
-        Some("xlsx") => {
-            let bytes =
-                xlsx(&view).map_err(|e| ApiError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
-            crate::routes::audit::record_view(
-                &state,
-                &user,
-                "retrofit.export",
-                &format!("report:{year}"),
-                &scope,
-                &format!("annual_report:{year}"),
-            )
-            .await?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_owned(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"retrofit-report-{year}.xlsx\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
-        }
-        Some(_) => Err(ApiError::field(
-            "format",
-            "格式只能是 json 或 xlsx",
-            "Format must be json or xlsx",
-        )),
+    if format == ListFormat::Json {
+        return Ok(Json(view).into_response());
     }
+    let bytes = xlsx(&view).map_err(xlsx_error)?;
+    let (subject, what) = (format!("report:{year}"), format!("annual_report:{year}"));
+    let file = format!("retrofit-report-{year}");
+    super::county::exported(&state, &user, (&subject, &scope, &what), &file, bytes).await
 }
 
 /// The report's stages, in the case's order, as columns.

@@ -15,6 +15,7 @@ use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
 use crate::routes::fields::refused;
+use crate::routes::table_export::{list_format, xlsx_error, ListFormat};
 use crate::shanghai::{today, year_of};
 use crate::AppState;
 use anju_domain::application::ApplicationView;
@@ -29,7 +30,6 @@ use anju_domain::retrofit_settlement::{
 };
 use anju_domain::retrofit_works::{PhotoStage, WorksSlot};
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -319,6 +319,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Response> {
     let county = county_for(&state, &user, q.county_id).await?;
+    let format = list_format(q.format.as_deref())?;
     let year = q.year.unwrap_or_else(|| year_of(state.clock.now()));
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::field("year", "年份无效", "Invalid year"));
@@ -352,44 +353,21 @@ pub async fn list(
         paid_fen: items.iter().map(|i| i.paid_fen).sum(),
         items,
     };
-    match q.format.as_deref() {
-        None | Some("json") => Ok(Json(list).into_response()),
-        Some("xlsx") => {
-            let bytes = xlsx(&list).map_err(|e| internal(anyhow::anyhow!("xlsx: {e}")))?;
-            crate::routes::audit::record_view(
-                &state,
-                &user,
-                "retrofit.export",
-                &format!("county:{}", county.id),
-                &county.id_path,
-                &format!("settlement:{year}"),
-            )
-            .await?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_owned(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!(
-                            "attachment; filename=\"retrofit-settlement-{}-{year}.xlsx\"",
-                            county.id
-                        ),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
-        }
-        Some(_) => Err(ApiError::field(
-            "format",
-            "格式只能是 json 或 xlsx",
-            "Format must be json or xlsx",
-        )),
+    if format == ListFormat::Json {
+        return Ok(Json(list).into_response());
     }
+    let bytes = xlsx(&list).map_err(xlsx_error)?;
+    let subject = format!("county:{}", county.id);
+    let file = format!("retrofit-settlement-{}-{year}", county.id);
+    let what = format!("settlement:{year}");
+    super::county::exported(
+        &state,
+        &user,
+        (&subject, &county.id_path, &what),
+        &file,
+        bytes,
+    )
+    .await
 }
 
 /// One row per household with amounts as numbers in 元 (so the sheet can sum them).

@@ -15,7 +15,7 @@ use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
 use crate::routes::fields::refused;
-use crate::routes::photo_files::{accept_photo, photo_response};
+use crate::routes::photo_files::accept_photo;
 use crate::shanghai::today;
 use crate::AppState;
 use anju_domain::application::ApplicationView;
@@ -238,27 +238,15 @@ pub async fn download_photo(
     Path((claim, photo)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let (claim, app, viewer) = visible_claim(&state, &user, &claim).await?;
-    let photo: i64 = photo.parse().map_err(|_| ApiError::NotFound)?;
-    let key = claim.id.to_string();
-    let row = state
-        .db
-        .household_photos(PhotoSet::Claims, app.id)
-        .await?
-        .into_iter()
-        .find(|p| p.id == photo && p.room == key)
-        .ok_or(ApiError::NotFound)?;
-    if matches!(viewer, Viewer::Street | Viewer::County) {
-        crate::routes::audit::record_view(
-            &state,
-            &user,
-            "retrofit.view",
-            &format!("retrofit_application:{}", app.id),
-            &app.scope_path,
-            &format!("claim_photo:{photo}"),
-        )
-        .await?;
-    }
-    photo_response(&state, &row.hash).await
+    super::record::send_photo(
+        &state,
+        &user,
+        &app,
+        (PhotoSet::Claims, Some(&claim.id.to_string())),
+        &photo,
+        matches!(viewer, Viewer::Street | Viewer::County),
+    )
+    .await
 }
 
 /// `POST /api/retrofit/warranty-claims/{claim}/answer` `{answer}` (the builder's staff).

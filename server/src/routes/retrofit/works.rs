@@ -13,7 +13,7 @@ use crate::db::retrofit::ApplicationRow;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
 use crate::routes::fields::refused;
-use crate::routes::photo_files::{accept_photo, photo_response};
+use crate::routes::photo_files::accept_photo;
 use crate::AppState;
 use anju_domain::access::Capability;
 use anju_domain::application::ApplicationView;
@@ -367,24 +367,13 @@ pub async fn download_photo(
     Path((id, photo)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let (app, viewer) = visible_application(&state, &user, &id).await?;
-    let photo: i64 = photo.parse().map_err(|_| ApiError::NotFound)?;
-    let row = state
-        .db
-        .household_photos(PhotoSet::Works, app.id)
-        .await?
-        .into_iter()
-        .find(|p| p.id == photo)
-        .ok_or(ApiError::NotFound)?;
-    if !matches!(viewer, Viewer::Family | Viewer::Contractor) {
-        crate::routes::audit::record_view(
-            &state,
-            &user,
-            "retrofit.view",
-            &format!("retrofit_application:{}", app.id),
-            &app.scope_path,
-            &format!("works_photo:{photo}"),
-        )
-        .await?;
-    }
-    photo_response(&state, &row.hash).await
+    super::record::send_photo(
+        &state,
+        &user,
+        &app,
+        (PhotoSet::Works, None),
+        &photo,
+        !matches!(viewer, Viewer::Family | Viewer::Contractor),
+    )
+    .await
 }
