@@ -101,6 +101,15 @@ test('the province office reads the annual report and downloads it', async ({ br
   const county = province.getByRole('region', { name: '滨湖区' });
   await expect(county.getByRole('list', { name: '滨湖区 各环节户数' }).getByRole('listitem').first()).toContainText(/\d+$/);
   await expect(county.getByRole('region', { name: '滨湖区 各街道' }).getByRole('rowheader').first()).toBeVisible();
+  // Each bar is as long as its number against the largest (a stage with none has no bar).
+  const bars = await county.getByRole('list', { name: '滨湖区 各环节户数' }).evaluate((list) =>
+    [...list.querySelectorAll('.bars__row')].map((row) => ({
+      value: Number(row.querySelector('.bars__value')!.textContent),
+      bar: row.querySelector('.bars__bar')!.getBoundingClientRect().width,
+      track: row.querySelector('.bars__track')!.getBoundingClientRect().width,
+    })));
+  const most = Math.max(1, ...bars.map((b) => b.value));
+  for (const b of bars) expect(Math.abs(b.bar - (b.track * Math.floor((b.value * 100) / most)) / 100)).toBeLessThan(1.5);
   await expectAccessible(province);
   const [download] = await Promise.all([
     province.waitForEvent('download'),

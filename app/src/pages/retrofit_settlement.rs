@@ -46,7 +46,7 @@ pub fn RetrofitSettlement() -> impl IntoView {
                             <th scope="col">{tr("county.reference")}</th>
                             <th scope="col">{tr("elder.name")}</th>
                             <th scope="col">{tr("settle.street")}</th>
-                            <th scope="col">{tr("works.company")}</th>
+                            <th scope="col">{tr("settle.contractor")}</th>
                             <th scope="col">{tr("settle.accepted_on")}</th>
                             <th scope="col">{tr("settle.settled_on")}</th>
                             <th scope="col" class="num">{tr("settle.due")}</th>

@@ -69,7 +69,7 @@ pub fn WarrantyClaims() -> impl IntoView {
                                 <p class="prewrap">{c.description.clone()}</p>
                                 <dl class="summary-list">
                                     <div><dt>{tr("assess.where")}</dt><dd>{c.community_name.clone()}</dd></div>
-                                    <div><dt>{tr("works.company")}</dt><dd>{c.contractor.clone()}</dd></div>
+                                    <div><dt>{tr("settle.contractor")}</dt><dd>{c.contractor.clone()}</dd></div>
                                     <div><dt>{tr("warranty.filed")}</dt><dd>{move || unix_time(filed, locale.get())}</dd></div>
                                     <div><dt>{tr("warranty.due")}</dt><dd>{move || unix_time(due, locale.get())}</dd></div>
                                 </dl>
