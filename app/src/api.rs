@@ -794,6 +794,43 @@ pub async fn plan_certificate(
     get(&format!("/api/retrofit/applications/{id}/plan/certificate")).await
 }
 
+pub async fn contract(id: i64) -> ApiResult<anju_domain::retrofit_contract::ContractState> {
+    get(&format!("/api/retrofit/applications/{id}/contract")).await
+}
+
+pub async fn offer_contract(
+    id: i64,
+    req: &anju_domain::retrofit_contract::OfferContractRequest,
+) -> ApiResult<anju_domain::retrofit_contract::ContractState> {
+    send_json(
+        Request::post(&format!("/api/retrofit/applications/{id}/contract")),
+        req,
+    )
+    .await
+}
+
+pub async fn sign_contract(
+    id: i64,
+    req: &anju_domain::retrofit_contract::SignContractRequest,
+) -> ApiResult<anju_domain::retrofit_contract::ContractState> {
+    send_json(
+        Request::post(&format!(
+            "/api/retrofit/applications/{id}/contract/signature"
+        )),
+        req,
+    )
+    .await
+}
+
+pub async fn contract_certificate(
+    id: i64,
+) -> ApiResult<anju_domain::retrofit_contract::ContractCertificateView> {
+    get(&format!(
+        "/api/retrofit/applications/{id}/contract/certificate"
+    ))
+    .await
+}
+
 /// The public check of a certificate code (already in its stored form).
 pub async fn verify_certificate(
     code: &str,

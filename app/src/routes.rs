@@ -21,12 +21,13 @@ use crate::pages::not_found::NotFound;
 use crate::pages::{
     account::AccountPage, admin::AdminAccounts, assessments::Assessments, audit::AdminAudit,
     callbacks::Callbacks, case_detail::CaseDetail, case_new::NewCase, cases::CasesHome,
-    forgot_password::ForgotPassword, notifications::Notifications,
-    plan_certificate::PlanCertificate, policy::Policy, queue::Queue, register::Register,
-    retrofit_application::RetrofitApplication, retrofit_assessors::RetrofitAssessors,
-    retrofit_catalogue::RetrofitCatalogue, retrofit_check::RetrofitCheck,
-    retrofit_county::RetrofitCounty, retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome,
-    retrofit_plan::RetrofitPlan, retrofit_report::RetrofitReport, retrofit_review::RetrofitQueue,
+    contract_certificate::ContractCertificate, forgot_password::ForgotPassword,
+    notifications::Notifications, plan_certificate::PlanCertificate, policy::Policy, queue::Queue,
+    register::Register, retrofit_application::RetrofitApplication,
+    retrofit_assessors::RetrofitAssessors, retrofit_catalogue::RetrofitCatalogue,
+    retrofit_check::RetrofitCheck, retrofit_county::RetrofitCounty,
+    retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome, retrofit_plan::RetrofitPlan,
+    retrofit_report::RetrofitReport, retrofit_review::RetrofitQueue,
     retrofit_settlement::RetrofitSettlement, service::ServicePage, sign_in::SignIn,
     staff_password_reset::StaffPasswordReset, survey_answer::SurveyAnswer,
     survey_collect::SurveyCollect, survey_edit::SurveyEdit, survey_results::SurveyResultsPage,
@@ -157,6 +158,10 @@ fn retrofit_pages() -> Result<AnyView, SplitLoaderError> {
             <Route
                 path=path!("/retrofit/applications/:id/plan/certificate")
                 view=|| view! { <Guard allow=any_account><PlanCertificate /></Guard> }
+            />
+            <Route
+                path=path!("/retrofit/applications/:id/contract/certificate")
+                view=|| view! { <Guard allow=any_account><ContractCertificate /></Guard> }
             />
         </Routes>
     }

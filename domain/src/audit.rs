@@ -165,6 +165,21 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ),
     ("retrofit.decline", "区县不予确认", "County declined"),
     ("retrofit.withdraw", "撤回申请", "Withdrew an application"),
+    (
+        "retrofit.contract_offer",
+        "施工单位提出并签署施工合同",
+        "The builder offered and signed the construction contract",
+    ),
+    (
+        "retrofit.contract_signature",
+        "家庭签署施工合同",
+        "The household signed the construction contract",
+    ),
+    (
+        "retrofit.contract_identity_failed",
+        "签合同时密码错误",
+        "Wrong password when signing a contract",
+    ),
     ("retrofit.start_works", "开工", "Started the works"),
     ("retrofit.finish_works", "完工", "Finished the works"),
     ("retrofit.accept", "验收合格", "Accepted the works"),

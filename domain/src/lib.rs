@@ -34,6 +34,7 @@ pub mod retrofit;
 pub mod retrofit_acceptance;
 pub mod retrofit_assessment;
 pub mod retrofit_catalogue;
+pub mod retrofit_contract;
 pub mod retrofit_flow;
 pub mod retrofit_plan;
 pub mod retrofit_record;

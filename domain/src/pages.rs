@@ -71,6 +71,10 @@ pub const LAZY_ROUTES: &[(&str, PageGroup)] = &[
         "/retrofit/applications/:id/plan/certificate",
         PageGroup::Retrofit,
     ),
+    (
+        "/retrofit/applications/:id/contract/certificate",
+        PageGroup::Retrofit,
+    ),
     ("/surveys", PageGroup::Resident),
     ("/surveys/:id", PageGroup::Resident),
     ("/notifications", PageGroup::Resident),

@@ -105,6 +105,40 @@ impl PlanDocument {
     }
 }
 
+/// The construction contract as both sides sign it: the works' dates, the company, the
+/// standard terms, and the signed plan it carries out — by the plan's hash, so the contract
+/// cannot be read against another plan. Same canonical form and hash as [`PlanDocument`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContractDocument {
+    pub schema: u32,
+    pub kind: &'static str,
+    pub application: String,
+    pub version: u32,
+    pub plan_version: u32,
+    pub plan_sha256: String,
+    pub contractor: String,
+    pub planned_start: String,
+    pub planned_finish: String,
+    /// The signed plan's totals (the plan's own document holds each line).
+    pub total: Amounts,
+    pub terms_version: u32,
+    pub terms_text: String,
+}
+
+impl ContractDocument {
+    pub const KIND: &'static str = "construction_contract";
+
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        // Strings, integers well inside ±2^53 and one object: nothing the canonicaliser can
+        // refuse.
+        serde_json_canonicalizer::to_vec(self).unwrap_or_default()
+    }
+
+    pub fn sha256_hex(&self) -> String {
+        sha256_hex(&self.canonical_bytes())
+    }
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -199,5 +233,41 @@ mod tests {
         assert_eq!(d.total.price_fen, 36_000 + 8_000);
         assert_eq!(d.total.subsidy_fen, 36_000 + 8_000);
         assert_eq!(d.total.self_paid_fen, 0);
+    }
+
+    fn contract() -> ContractDocument {
+        ContractDocument {
+            schema: SCHEMA_VERSION,
+            kind: ContractDocument::KIND,
+            application: "SL-2026-000007".into(),
+            version: 1,
+            plan_version: 2,
+            plan_sha256: document(&lines(), "协议").sha256_hex(),
+            contractor: "滨湖适老化施工队".into(),
+            planned_start: "2026-12-08".into(),
+            planned_finish: "2026-12-12".into(),
+            total: document(&lines(), "协议").total,
+            terms_version: 1,
+            terms_text: "合同".into(),
+        }
+    }
+
+    #[test]
+    fn a_contract_is_bound_to_its_plan_dates_and_company() {
+        let base = contract().sha256_hex();
+        assert_eq!(base, contract().sha256_hex());
+        let text = String::from_utf8(contract().canonical_bytes()).unwrap();
+        assert!(text.contains(r#""kind":"construction_contract""#), "{text}");
+        let mut other_plan = contract();
+        other_plan.plan_sha256 = document(&lines(), "协议。").sha256_hex();
+        let mut later = contract();
+        later.planned_finish = "2026-12-13".into();
+        let mut company = contract();
+        company.contractor = "别的施工队".into();
+        let mut terms = contract();
+        terms.terms_text.push('。');
+        for (i, c) in [other_plan, later, company, terms].iter().enumerate() {
+            assert_ne!(c.sha256_hex(), base, "change {i} kept the hash");
+        }
     }
 }

@@ -17,6 +17,8 @@ pub struct ActionInput<'a> {
     pub reason: Option<RejectReason>,
     /// The works photos held, for starting and finishing the works.
     pub works: Option<&'a PhotoCounts>,
+    /// Both the household and the assigned company signed the construction contract.
+    pub contract_signed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,6 +132,10 @@ pub fn decide(
     if action == A::RequestPlanChanges && input.note.is_none() {
         return Err(ActionRefusal::WhatToChangeRequired);
     }
+    // The contract comes first: photos of a home nobody has agreed to build in prove nothing.
+    if action == A::StartWorks && !input.contract_signed {
+        return Err(ActionRefusal::Works(WorksRefusal::ContractNotSigned));
+    }
     let no_photos = PhotoCounts::default();
     let works = input.works.unwrap_or(&no_photos);
     // A plan always has lines: without the counts nothing is proven.
@@ -171,7 +177,7 @@ mod tests {
             note,
             checklist,
             reason,
-            works: None,
+            ..ActionInput::default()
         }
     }
 
@@ -361,6 +367,7 @@ mod tests {
         let photos = |slots: &[WorksSlot]| PhotoCounts::of(2, slots.iter().copied());
         let input = |works| ActionInput {
             works,
+            contract_signed: true,
             ..ActionInput::default()
         };
         let none = photos(&[]);
@@ -395,5 +402,47 @@ mod tests {
             ActionRefusal::Works(WorksRefusal::FinishPhotosMissing).field(),
             "photos"
         );
+    }
+
+    #[test]
+    fn the_works_start_only_under_a_contract_both_sides_signed() {
+        use crate::retrofit_works::{PhotoStage, WorksSlot};
+        let before = PhotoCounts::of(
+            1,
+            [WorksSlot::Item {
+                line: 1,
+                stage: PhotoStage::Before,
+            }],
+        );
+        let start = |contract_signed| {
+            decide(
+                S::PlanSigned,
+                A::StartWorks,
+                W::Contractor,
+                ActionInput {
+                    works: Some(&before),
+                    contract_signed,
+                    ..ActionInput::default()
+                },
+            )
+        };
+        let unsigned = ActionRefusal::Works(WorksRefusal::ContractNotSigned);
+        assert_eq!(start(false), Err(unsigned));
+        assert_eq!(start(true).map(|d| d.to), Ok(S::UnderConstruction));
+        assert_eq!(unsigned.field(), "contract");
+        // Finishing does not ask again: the contract was checked at the start.
+        let mut all = PhotoCounts::of(1, []);
+        all.items[0] = (1, 1);
+        all.cleared = 1;
+        let finish = decide(
+            S::UnderConstruction,
+            A::FinishWorks,
+            W::Contractor,
+            ActionInput {
+                works: Some(&all),
+                ..ActionInput::default()
+            },
+        );
+        assert_eq!(finish.map(|d| d.to), Ok(S::AwaitingAcceptance));
     }
 }

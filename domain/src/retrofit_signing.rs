@@ -370,6 +370,20 @@ pub struct VerifyView {
     pub signed_at: i64,
     pub signer_masked: String,
     pub capacity: SignerCapacity,
+    /// What the code belongs to: a signed plan, or the construction contract.
+    #[serde(default)]
+    pub document: VerifiedDocument,
+    /// A contract's own hash (`plan_sha256` then names the plan it carries out).
+    #[serde(default)]
+    pub contract_sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifiedDocument {
+    #[default]
+    Plan,
+    Contract,
 }
 
 /// Letters and digits that cannot be mistaken for one another when read off paper.

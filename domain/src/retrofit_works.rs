@@ -201,6 +201,8 @@ pub enum WorksRefusal {
     BeforePhotosMissing,
     /// … finishing every item's "after" photo and the cleared site's.
     FinishPhotosMissing,
+    /// Starting needs the construction contract signed by both sides.
+    ContractNotSigned,
 }
 
 impl Refusal for WorksRefusal {
@@ -215,6 +217,7 @@ impl Refusal for WorksRefusal {
         match self {
             Self::NoSuchItem | Self::WrongState | Self::BeforeFirst | Self::Full => "photo",
             Self::BeforePhotosMissing | Self::FinishPhotosMissing => "photos",
+            Self::ContractNotSigned => "contract",
         }
     }
 
@@ -243,6 +246,10 @@ impl Refusal for WorksRefusal {
             Self::FinishPhotosMissing => (
                 "完工前，每一项都要有施工前和施工后的照片，还要有场地清理干净的照片",
                 "Before finishing, every item needs its before- and after-photos, and the cleared site its photo",
+            ),
+            Self::ContractNotSigned => (
+                "开工前，施工合同要由施工单位和老人（或家属）双方签字",
+                "Before the works start, the construction contract must be signed by the builder and the elder (or family)",
             ),
         }
     }
@@ -350,6 +357,10 @@ pub struct WorksView {
     pub missing: Vec<Missing>,
     /// The caller is the contractor and photos can be added now.
     pub may_add_photos: bool,
+    /// The construction contract of the company assigned now is signed by both sides (the
+    /// works cannot start before).
+    #[serde(default)]
+    pub contract_signed: bool,
     /// The caller is the street office and the works wait for its acceptance visit.
     #[serde(default)]
     pub may_accept: bool,

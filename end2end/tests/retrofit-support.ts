@@ -64,6 +64,27 @@ export async function signedHousehold(elder: Page, browser: Browser): Promise<{ 
   return household;
 }
 
+/** A day `days` from today in Beijing, as the contract form takes it (YYYY-MM-DD). */
+export function beijingDay(days: number): string {
+  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The demo construction company offers the contract and the elder signs it, via the API. */
+export async function contractSigned(builder: Page, elder: Page, id: number) {
+  const path = `/api/retrofit/applications/${id}/contract`;
+  const offered = await builder.request.post(path, {
+    headers,
+    data: { planned_start: beijingDay(1), planned_finish: beijingDay(5), agreed: true, password: 'anju-contractor-2026', mark: { kind: 'typed', name: '赵施工' } },
+  });
+  expect(offered.status(), await offered.text()).toBe(200);
+  const sha = (await offered.json()).current.sha256;
+  const signed = await elder.request.post(`${path}/signature`, {
+    headers,
+    data: { contract_sha256: sha, agreed: true, password: PASSWORD, mark: { kind: 'typed', name: '王阿姨' } },
+  });
+  expect(signed.status(), await signed.text()).toBe(200);
+}
+
 /** Signed, built by the demo construction company with every photo, and accepted by the
  * street office with `verdicts` (one per item of the two-item plan), via the API. Returns the
  * household and the contractor's page. */
@@ -92,6 +113,7 @@ export async function acceptedHousehold(
     const r = await builder.request.post(`/api/retrofit/applications/${id}/actions`, { headers, data: { action } });
     expect(r.status(), await r.text()).toBe(200);
   };
+  await contractSigned(builder, elder, id);
   await photo('item:1:before', PHOTO.buffer);
   await photo('item:2:before', PHOTO.buffer);
   await act('start_works');

@@ -1,9 +1,10 @@
 import { expect } from '@playwright/test';
-import { appReady, expectAccessible, freshPhone, PHOTO, PHOTO_2, register, test } from './support';
-import { signedHousehold, signedIn } from './retrofit-support';
+import { appReady, expectAccessible, freshPhone, PASSWORD, PHOTO, PHOTO_2, register, test } from './support';
+import { beijingDay, signedHousehold, signedIn } from './retrofit-support';
 
 // The county assigns a signed household to its construction company on the county page; the
-// contractor, on a phone at the site, is told what is missing before starting, photographs
+// contractor, on a phone, offers the construction contract with the works' dates and the elder
+// signs it on her page; at the site he is told what is missing before starting, photographs
 // each item before and after and the cleared site, and finishes; the street office passes one
 // item and sends one back, the contractor redoes it, the second visit accepts the household;
 // the elder follows each item and sees the warranty start.
@@ -30,10 +31,61 @@ test('a contractor photographs each item on a phone, the street office sends one
   await expect(builder.getByRole('heading', { level: 2, name: '施工进度' })).toBeVisible();
   // The builder sees the home, never the elder's ID number.
   await expect(builder.getByText('身份证')).toHaveCount(0);
-  // Starting before the photos: refused, and the page lists what each item lacks.
-  await expect(builder.getByRole('region', { name: '开工前还需要：' })).toContainText('1. 安装扶手 — 施工前照片');
+  // Starting before the contract and the photos: refused, and the page lists what is missing.
+  const toStart = builder.getByRole('region', { name: '开工前还需要：' });
+  await expect(toStart).toContainText('施工合同双方签字');
+  await expect(toStart).toContainText('1. 安装扶手 — 施工前照片');
   await builder.getByRole('button', { name: '开工' }).click();
-  await expect(builder.getByRole('alert').first()).toContainText('每一项都要有施工前的照片');
+  await expect(builder.getByRole('alert').first()).toContainText('施工合同要由施工单位和老人');
+
+  // The builder agrees the dates with the family and offers the contract, signing with his
+  // typed name; a start date in the past is refused by name first.
+  const offer = builder.getByRole('form', { name: '约定日期并签署施工合同' });
+  await offer.getByLabel('开工日期').fill(beijingDay(-1));
+  await offer.getByLabel('完工日期').fill(beijingDay(4));
+  await offer.getByLabel('我已阅读并同意施工合同').check();
+  await offer.getByLabel('登录密码').fill('anju-contractor-2026');
+  await offer.getByLabel('您的姓名').fill('赵施工');
+  await offer.getByRole('button', { name: '签字并发给家属' }).click();
+  await expect(builder.getByRole('alert').first()).toContainText('开工日期不能早于今天');
+  await offer.getByLabel('开工日期').fill(beijingDay(1));
+  await offer.getByLabel('登录密码').fill('anju-contractor-2026');
+  await offer.getByRole('button', { name: '签字并发给家属' }).click();
+  const contract = builder.getByRole('region', { name: '施工合同' });
+  await expect(contract.getByText('老人或家属（甲方）')).toBeVisible();
+  await expect(contract.getByText('还没有签字')).toBeVisible();
+  await expectAccessible(builder);
+
+  // The elder is told the dates and signs the contract on her page, drawing on the pad.
+  await page.goto('/notifications');
+  await appReady(page);
+  await expect(page.getByText(`约定 ${beijingDay(1)} 至 ${beijingDay(4)} 施工`)).toBeVisible();
+  await page.goto(`/retrofit/applications/${id}`);
+  await appReady(page);
+  const signing = page.getByRole('form', { name: '签署施工合同' });
+  await expect(page.getByRole('region', { name: '施工合同' })).toContainText(beijingDay(1));
+  await signing.getByLabel('我已阅读并同意施工合同').check();
+  await signing.getByLabel('登录密码').fill(PASSWORD);
+  const pad = signing.getByRole('img', { name: '手写签名框' });
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) {
+    await page.mouse.move(box.x + 20 + i * 14, box.y + box.height / 2 + (i % 2 ? -25 : 25), { steps: 3 });
+  }
+  await page.mouse.up();
+  await expectAccessible(page);
+  await signing.getByRole('button', { name: '签署施工合同' }).click();
+  await expect(page.getByRole('region', { name: '施工合同' }).getByText('验证码')).toBeVisible();
+  await page.getByRole('link', { name: '查看施工合同签署证明' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '施工合同签署证明' })).toBeVisible();
+  await expect(page.getByRole('img', { name: '手写签名' })).toBeVisible();
+  await expect(page.getByText('赵*工').first()).toBeVisible();
+  await expectAccessible(page);
+
+  await builder.reload();
+  await appReady(builder);
+  await expect(builder.getByRole('region', { name: '开工前还需要：' })).not.toContainText('施工合同双方签字');
 
   await builder.getByLabel('拍施工前照片 1. 安装扶手').setInputFiles(PHOTO);
   await expect(builder.getByRole('img', { name: '施工前照片 1' })).toHaveCount(1);

@@ -7,6 +7,7 @@ pub mod callbacks;
 pub mod case_detail;
 pub mod case_new;
 pub mod cases;
+pub mod contract_certificate;
 pub mod forgot_password;
 pub mod home;
 pub mod not_found;

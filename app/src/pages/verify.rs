@@ -6,7 +6,9 @@ use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
 use crate::format::seconds_time;
 use crate::i18n::{page_title, tr};
-use anju_domain::retrofit_signing::{format_code, normalise_code, SignerCapacity, VerifyView};
+use anju_domain::retrofit_signing::{
+    format_code, normalise_code, SignerCapacity, VerifiedDocument, VerifyView,
+};
 use anju_domain::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -61,13 +63,13 @@ pub fn VerifyPage() -> impl IntoView {
         {move || result.get().map(|r| match r {
             Ok(v) if v.valid => view! {
                 <div class="panel-success" role="status" aria-labelledby="verify-result">
-                    <h2 id="verify-result">{tr("verify.matches")}</h2>
+                    <h2 id="verify-result">{tr(if v.document == VerifiedDocument::Contract { "verify.matches_contract" } else { "verify.matches" })}</h2>
                     <Details v=v />
                 </div>
             }.into_any(),
             Ok(v) => view! {
                 <div class="error-summary" role="alert" aria-labelledby="verify-result">
-                    <h2 id="verify-result">{tr("verify.changed")}</h2>
+                    <h2 id="verify-result">{tr(if v.document == VerifiedDocument::Contract { "verify.changed_contract" } else { "verify.changed" })}</h2>
                     <Details v=v />
                 </div>
             }.into_any(),
@@ -82,6 +84,10 @@ pub fn VerifyPage() -> impl IntoView {
 fn Details(v: VerifyView) -> impl IntoView {
     view! {
         <dl class="summary-list">
+            <div><dt>{tr("verify.document")}</dt><dd>{tr(match v.document {
+                VerifiedDocument::Plan => "verify.doc_plan",
+                VerifiedDocument::Contract => "verify.doc_contract",
+            })}</dd></div>
             <div><dt>{tr("cert.code")}</dt><dd>{format_code(&v.code)}</dd></div>
             <div><dt>{tr("cert.version")}</dt><dd>{v.version}</dd></div>
             <div><dt>{tr("cert.signed_at")}</dt><dd>{seconds_time(v.signed_at)} " " {tr("cert.beijing")}</dd></div>
@@ -89,7 +95,8 @@ fn Details(v: VerifyView) -> impl IntoView {
                 SignerCapacity::Elder => "plan.as_elder",
                 SignerCapacity::Guardian => "plan.as_guardian",
             })}</dd></div>
-            <div><dt>{tr("cert.hash")}</dt><dd><code class="certificate__hash">{v.plan_sha256.clone()}</code></dd></div>
+            {v.contract_sha256.clone().map(|h| view! { <div><dt>{tr("verify.contract_hash")}</dt><dd><code class="certificate__hash">{h}</code></dd></div> })}
+            <div><dt>{tr(if v.document == VerifiedDocument::Contract { "contract.cert_plan_hash" } else { "cert.hash" })}</dt><dd><code class="certificate__hash">{v.plan_sha256.clone()}</code></dd></div>
         </dl>
     }
 }

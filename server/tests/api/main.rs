@@ -17,6 +17,7 @@ mod photos;
 mod retrofit;
 mod retrofit_assessment;
 mod retrofit_catalogue;
+mod retrofit_contract;
 mod retrofit_isolation;
 mod retrofit_plan;
 mod retrofit_report;

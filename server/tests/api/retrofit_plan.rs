@@ -430,6 +430,9 @@ async fn the_assessor_proposes_the_family_asks_for_changes_and_the_elder_signs_t
         [
             "capacity",
             "code",
+            // Which document the code is for (plan or construction contract): nothing personal.
+            "contract_sha256",
+            "document",
             "plan_sha256",
             "signed_at",
             "signer_masked",
@@ -438,6 +441,7 @@ async fn the_assessor_proposes_the_family_asks_for_changes_and_the_elder_signs_t
         ]
     );
     assert_eq!(check.body["signer_masked"], "王*姨");
+    assert_eq!(check.body["document"], "plan");
     field_of(
         &app.get("/api/verify/abc", None).await,
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -27,7 +27,11 @@ fn contractor_orgs(app: &TestApp) -> String {
 }
 
 /// A household whose elder signed the four-item plan; returns (elder, id, county admin).
-async fn signed(app: &TestApp, elder_phone: &str, assessor_phone: &str) -> (String, Value, String) {
+pub(super) async fn signed(
+    app: &TestApp,
+    elder_phone: &str,
+    assessor_phone: &str,
+) -> (String, Value, String) {
     let (elder, id, county, assessor) = assessed(app, elder_phone, assessor_phone).await;
     let proposed = draft_and_propose(app, &assessor, &id, first_plan()).await;
     let sha = proposed["current"]["sha256"].as_str().unwrap().to_owned();
@@ -49,7 +53,7 @@ async fn signed(app: &TestApp, elder_phone: &str, assessor_phone: &str) -> (Stri
 
 /// A construction company of our county with a new contractor account in it; returns
 /// (company id, contractor cookie).
-async fn company(app: &TestApp, county: &str, name: &str, phone: &str) -> (i64, String) {
+pub(super) async fn company(app: &TestApp, county: &str, name: &str, phone: &str) -> (i64, String) {
     let r = app
         .post(&contractor_orgs(app), Some(county), json!({ "name": name }))
         .await;
@@ -77,7 +81,12 @@ async fn company(app: &TestApp, county: &str, name: &str, phone: &str) -> (i64, 
     (org, cookie)
 }
 
-async fn assign(app: &TestApp, county: &str, id: &Value, org: i64) -> crate::support::Response {
+pub(super) async fn assign(
+    app: &TestApp,
+    county: &str,
+    id: &Value,
+    org: i64,
+) -> crate::support::Response {
     app.put(
         &format!("/api/retrofit/applications/{id}/contractor-org"),
         Some(county),
@@ -90,7 +99,7 @@ fn photo_path(id: &Value, slot: &str) -> String {
     format!("/api/retrofit/applications/{id}/works-photos?slot={slot}")
 }
 
-async fn photo(
+pub(super) async fn photo(
     app: &TestApp,
     cookie: &str,
     id: &Value,
@@ -159,7 +168,9 @@ async fn the_contractor_photographs_every_item_starts_and_finishes_and_the_famil
         .unwrap()
         .contains('*'));
 
-    // Starting needs every item's before-photo; the view says which are missing.
+    // Starting needs the contract both signed, then every item's before-photo; the view says
+    // which are missing.
+    super::retrofit_contract::contracted(&app, &builder, &elder, &id).await;
     let early = act(&app, &builder, &id, json!({ "action": "start_works" })).await;
     field(&early, StatusCode::UNPROCESSABLE_ENTITY, "photos");
     let seen = app.get(&path, Some(&builder)).await.body;
@@ -401,6 +412,7 @@ pub(super) async fn built(
     let (elder, id, county) = signed(app, phones[0], phones[1]).await;
     let (org, builder) = company(app, &county, company_name, phones[2]).await;
     assert_eq!(assign(app, &county, &id, org).await.status, StatusCode::OK);
+    super::retrofit_contract::contracted(app, &builder, &elder, &id).await;
     for line in 1..=4u8 {
         let r = photo(app, &builder, &id, &format!("item:{line}:before"), line).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);

@@ -7,6 +7,7 @@
 mod aftercare;
 mod assessment;
 mod check;
+mod contract;
 mod home;
 mod people;
 mod record;

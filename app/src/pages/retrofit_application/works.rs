@@ -2,7 +2,8 @@
 //! every item of the signed plan with its progress and its before/after photos, and the
 //! cleared site. The family and the offices follow it; the contractor takes the photos here on
 //! a phone at the site (each one sent as soon as it is chosen) and starts and finishes the
-//! works, which the server refuses while a photo is missing — the panel lists what is. At the
+//! works, which the server refuses while the construction contract is unsigned or a photo is
+//! missing — the panel lists what is. At the
 //! acceptance visit the street office's reviewer records "passed" or "needs rework" (with what
 //! is wrong) for every item here; an item sent back shows its note to everyone.
 
@@ -100,11 +101,16 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
         accepted_at,
         family_response,
         may_respond,
+        contract_signed,
         ..
     } = works;
+    let plan_signed = app.state == RetrofitState::PlanSigned;
+    let contract_missing = plan_signed && !contract_signed;
     let locale = expect_context::<Prefs>().locale;
     let acceptance = may_accept.then(|| view! { <AcceptanceForm items=items.clone() /> });
-    let missing_view = (may_add && !missing.is_empty()).then(|| {
+    let missing_view = (may_add && (contract_missing || !missing.is_empty())).then(|| {
+        let contract_line =
+            contract_missing.then(|| view! { <li>{tr("works.missing_contract")}</li> });
         let lines = missing
             .iter()
             .map(|m| missing_line(*m, &items))
@@ -112,7 +118,7 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
         view! {
             <div class="panel-notice" role="region" aria-labelledby="works-missing">
                 <h3 id="works-missing">{tr(if started { "works.missing_to_finish" } else { "works.missing_to_start" })}</h3>
-                <ul>{lines}</ul>
+                <ul>{contract_line}{lines}</ul>
             </div>
         }
     });
@@ -120,6 +126,7 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
         <section class="works" aria-labelledby="works-heading">
             <h2 id="works-heading">{tr("works.heading")}</h2>
             <p>{tr("works.company")} " " <strong>{org_name}</strong></p>
+            <super::contract::ContractPanel open=plan_signed />
             <p class="status-line">{tr("works.done_count")} " " <strong>{done}</strong> " / " {total}</p>
             {accepted_at.map(|at| view! { <p>{tr("works.accepted_at")} " " <strong>{move || unix_time(at, locale.get())}</strong></p> })}
             {accepted_at.is_some().then(|| view! { <FamilyAnswer given=family_response.clone() may_respond=may_respond /> })}

@@ -5,7 +5,7 @@
 //! The amounts are computed by the same `anju_domain` code the server checks them with.
 
 mod editor;
-mod sign;
+pub(crate) mod sign;
 
 use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors};

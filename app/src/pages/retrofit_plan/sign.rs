@@ -215,7 +215,7 @@ fn context_of(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRend
         .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
 }
 
-fn clear_pad(pad: NodeRef<html::Canvas>, strokes: RwSignal<Vec<Vec<(f64, f64)>>>) {
+pub(crate) fn clear_pad(pad: NodeRef<html::Canvas>, strokes: RwSignal<Vec<Vec<(f64, f64)>>>) {
     strokes.set(Vec::new());
     if let Some(c) = pad.get_untracked() {
         if let Some(g) = context_of(&c) {
@@ -228,7 +228,7 @@ fn clear_pad(pad: NodeRef<html::Canvas>, strokes: RwSignal<Vec<Vec<(f64, f64)>>>
 /// the device's pixels so the stroke is sharp; `touch-action: none` is on the pad only, so the
 /// page still scrolls around it.
 #[component]
-fn SignaturePad(
+pub(crate) fn SignaturePad(
     pad: NodeRef<html::Canvas>,
     strokes: RwSignal<Vec<Vec<(f64, f64)>>>,
 ) -> impl IntoView {

@@ -263,6 +263,7 @@ pub mod assessment;
 pub mod assessment_photos;
 pub mod catalogue;
 mod changes;
+pub mod contracts;
 pub use changes::RetrofitEvent;
 mod drafts;
 pub mod plans;

@@ -75,6 +75,8 @@ pub async fn act(
     } else {
         None
     };
+    let contract_signed =
+        req.action == A::StartWorks && super::contract::signed_with_current(&state, &app).await?;
     let actor = actor_for(&app, viewer, req.action);
     let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let decision = decide(
@@ -86,6 +88,7 @@ pub async fn act(
             checklist: &req.checklist,
             reason: req.reason,
             works: works.as_ref(),
+            contract_signed,
         },
     )
     .map_err(refused)?;

@@ -382,6 +382,10 @@ pub async fn assign<const K: u8>(
     if booked == Booked::Stale {
         return Err(stale());
     }
+    if kind == OrgKind::Construction {
+        // A contract binds the household to one company: the one it leaves no longer counts.
+        tx.void_contracts_of_others(app.id, org.id).await?;
+    }
     let mut notify = family(&state, &app).await?;
     let (action, message) = match kind {
         OrgKind::Assessment => (

@@ -2,7 +2,7 @@
 //! filled screen by screen, documents, transitions), the county's list, quota and catalogue,
 //! the assessment (organisations, assignment, the assessor's list, the visit booking) and the
 //! plan with its signature, certificate and public verification, and the works (construction
-//! companies, assignment, the contractor's list, before/after photos), the acceptance, the
+//! companies, assignment, the construction contract, the contractor's list, before/after photos), the acceptance, the
 //! settlement with its payments, the warranty's claims, and the annual report. Files by
 //! sub-resource; who may see an application lives in [`access`], and every transition goes
 //! through `anju_domain::retrofit_flow::decide` in [`actions`].
@@ -14,6 +14,7 @@ mod actions;
 mod applications;
 mod assessment;
 mod catalogue;
+mod contract;
 mod county;
 mod create;
 mod documents;
@@ -102,6 +103,18 @@ pub fn router() -> Router<AppState> {
             put(assessment::assign::<CONSTRUCTION>),
         )
         .route("/retrofit/works", get(works::contractor_list))
+        .route(
+            "/retrofit/applications/{id}/contract",
+            get(contract::get).post(contract::offer),
+        )
+        .route(
+            "/retrofit/applications/{id}/contract/signature",
+            post(contract::sign),
+        )
+        .route(
+            "/retrofit/applications/{id}/contract/certificate",
+            get(contract::certificate),
+        )
         .route(
             "/retrofit/applications/{id}/settlement",
             post(settlement::settle),

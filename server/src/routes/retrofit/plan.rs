@@ -117,7 +117,7 @@ fn intact(app: &ApplicationRow, row: &PlanRow, sig: &SignatureRow) -> bool {
 
 /// Who may sign for this household: the elder, or a family member with an active link (with
 /// the relationship they stated).
-async fn signer_of(
+pub(super) async fn signer_of(
     state: &AppState,
     app: &ApplicationRow,
     account_id: i64,
@@ -484,7 +484,7 @@ pub async fn propose(
             note: None,
             checklist: &[],
             reason: None,
-            works: None,
+            ..ActionInput::default()
         },
     )
     .map_err(refused)?;
@@ -560,7 +560,7 @@ pub async fn ask_changes(
             note: Some(note).filter(|n| !n.is_empty()),
             checklist: &[],
             reason: None,
-            works: None,
+            ..ActionInput::default()
         },
     )
     .map_err(refused)?;
@@ -624,6 +624,45 @@ pub async fn confirm_identity(
     }
     let rows = state.db.plans_of(app.id).await?;
     let row = open_version(&rows, None, &req.plan_sha256).map_err(refused)?;
+    reconfirm_password(
+        &state,
+        &user,
+        &app,
+        req.password,
+        "retrofit.plan_identity_failed",
+    )
+    .await?;
+    let now = state.clock.now();
+    let audit_subject = format!("retrofit_application:{}", app.id);
+    let mut tx = state.db.begin().await?;
+    tx.put_signing_check(user.id, row.id, &req.plan_sha256, "password", now)
+        .await?;
+    tx.audit(
+        &Audit::new(
+            now,
+            Some(user.id),
+            "retrofit.plan_identity_confirmed",
+            &audit_subject,
+            &app.scope_path,
+        )
+        .detail(&format!("v{} password", row.version)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(IdentityConfirmed {
+        valid_until: now + IDENTITY_FRESH_SECS,
+    }))
+}
+
+/// The signer's password again, at the moment of signing (the identity check a signature
+/// records). Wrong passwords slow down like sign-in, each one recorded as `failed_action`.
+pub(super) async fn reconfirm_password(
+    state: &AppState,
+    user: &crate::db::accounts::AccountRow,
+    app: &ApplicationRow,
+    password: String,
+    failed_action: &str,
+) -> ApiResult<()> {
     let policy = &state.settings.policy;
     let now = state.clock.now();
     let subject = user.id.to_string();
@@ -644,15 +683,14 @@ pub async fn confirm_identity(
             retry_after_secs: wait as u64,
         });
     }
-    let audit_subject = format!("retrofit_application:{}", app.id);
-    if !crate::routes::accounts::verify_password(req.password, user.password_hash.clone()).await? {
+    if !crate::routes::accounts::verify_password(password, user.password_hash.clone()).await? {
         state.db.record_rate_event(bucket, &subject, now).await?;
         let mut tx = state.db.begin().await?;
         tx.audit(&Audit::new(
             now,
             Some(user.id),
-            "retrofit.plan_identity_failed",
-            &audit_subject,
+            failed_action,
+            &format!("retrofit_application:{}", app.id),
             &app.scope_path,
         ))
         .await?;
@@ -664,24 +702,49 @@ pub async fn confirm_identity(
         ));
     }
     state.db.clear_rate_events(bucket, &subject).await?;
-    let mut tx = state.db.begin().await?;
-    tx.put_signing_check(user.id, row.id, &req.plan_sha256, "password", now)
-        .await?;
-    tx.audit(
-        &Audit::new(
-            now,
-            Some(user.id),
-            "retrofit.plan_identity_confirmed",
-            &audit_subject,
-            &app.scope_path,
-        )
-        .detail(&format!("v{} password", row.version)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(IdentityConfirmed {
-        valid_until: now + IDENTITY_FRESH_SECS,
-    }))
+    Ok(())
+}
+
+/// The mark as it is kept: its kind, the plain value to seal (a clean PNG in base64, or the
+/// typed name) and its SHA-256.
+pub(super) fn mark_of(
+    mark: &SignatureMark,
+    display_name: &str,
+) -> Result<(&'static str, String, String), SigningRefusal> {
+    use base64::Engine;
+    Ok(match mark {
+        SignatureMark::Drawn { png_base64 } => {
+            let png = clean_signature_png(png_base64)?;
+            let sha = sha256_hex(&png);
+            (
+                "drawn",
+                base64::engine::general_purpose::STANDARD.encode(&png),
+                sha,
+            )
+        }
+        SignatureMark::Typed { name } => {
+            check_typed_name(name, display_name)?;
+            let name = name.trim().to_owned();
+            let sha = sha256_hex(name.as_bytes());
+            ("typed", name, sha)
+        }
+    })
+}
+
+/// Where a signature came from: the client's address and its User-Agent (cut to 400 chars).
+pub(super) fn client_of(
+    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: &HeaderMap,
+) -> (String, String) {
+    let ip = crate::routes::accounts::client_ip(connect_info);
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(400)
+        .collect();
+    (ip, user_agent)
 }
 
 /// The drawn mark as a clean PNG (decoded and encoded again, so nothing but pixels is kept),
@@ -728,7 +791,6 @@ pub async fn sign(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<SignPlanRequest>,
 ) -> ApiResult<Json<PlanView>> {
-    use base64::Engine;
     let (app, viewer) = visible_application(&state, &user, &id).await?;
     let Some((capacity, relationship)) = (match viewer {
         Viewer::Family => signer_of(&state, &app, user.id).await?,
@@ -753,7 +815,7 @@ pub async fn sign(
             note: None,
             checklist: &[],
             reason: None,
-            works: None,
+            ..ActionInput::default()
         },
     )
     .map_err(refused)?;
@@ -768,32 +830,9 @@ pub async fn sign(
     }) else {
         return Err(refused(SigningRefusal::IdentityNotConfirmed));
     };
-    let (kind, plain, mark_sha) = match &req.mark {
-        SignatureMark::Drawn { png_base64 } => {
-            let png = clean_signature_png(png_base64).map_err(refused)?;
-            let sha = sha256_hex(&png);
-            (
-                "drawn",
-                base64::engine::general_purpose::STANDARD.encode(&png),
-                sha,
-            )
-        }
-        SignatureMark::Typed { name } => {
-            check_typed_name(name, &user.display_name).map_err(refused)?;
-            let name = name.trim().to_owned();
-            let sha = sha256_hex(name.as_bytes());
-            ("typed", name, sha)
-        }
-    };
+    let (kind, plain, mark_sha) = mark_of(&req.mark, &user.display_name).map_err(refused)?;
     let code = code_from_bytes(&rand::random());
-    let ip = crate::routes::accounts::client_ip(connect_info);
-    let user_agent: String = headers
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(400)
-        .collect();
+    let (ip, user_agent) = client_of(connect_info, &headers);
     let mut tx = state.db.begin().await?;
     let signed = tx
         .sign_plan(&NewSignature {
@@ -948,10 +987,11 @@ pub async fn certificate(
 }
 
 /// What a certificate's code says against the record, or `None` for a code never issued.
-/// Shared by `/api/verify/{code}` and `anju verify-plan`.
+/// Shared by `/api/verify/{code}` and `anju verify-plan`; a code of no plan may be a
+/// construction contract's.
 pub async fn verify_code(db: &Db, code: &str) -> anyhow::Result<Option<VerifyView>> {
     let Some(sig) = db.signature_by_code(code).await? else {
-        return Ok(None);
+        return super::contract::verify_contract(db, code).await;
     };
     let (Some(row), Some(app)) = (
         db.plan(sig.plan_id).await?,
@@ -970,6 +1010,8 @@ pub async fn verify_code(db: &Db, code: &str) -> anyhow::Result<Option<VerifyVie
             .map(|a| mask_name(&a.display_name))
             .unwrap_or_default(),
         capacity: SignerCapacity::parse(&sig.capacity).unwrap_or(SignerCapacity::Elder),
+        document: anju_domain::retrofit_signing::VerifiedDocument::Plan,
+        contract_sha256: None,
     }))
 }
 

@@ -187,6 +187,9 @@ pub(super) async fn works_view(
     } else {
         None
     };
+    // Once the works started the contract no longer holds anything back.
+    let contract_signed = app.state != RetrofitState::PlanSigned
+        || super::contract::signed_with_current(state, app).await?;
     let missing = match app.state {
         RetrofitState::PlanSigned => missing_to_start(&counts),
         RetrofitState::UnderConstruction => missing_to_finish(&counts),
@@ -209,6 +212,7 @@ pub(super) async fn works_view(
                 RetrofitState::PlanSigned | RetrofitState::UnderConstruction
             ),
         may_accept: viewer == Viewer::Street && app.state == RetrofitState::AwaitingAcceptance,
+        contract_signed,
         accepted_at: app.accepted_at,
         may_respond: viewer == Viewer::Family && accepted && family_response.is_none(),
         family_response,
