@@ -51,7 +51,7 @@ test('a contractor photographs each item on a phone, the street office sends one
   await offer.getByLabel('开工日期').fill(beijingDay(1));
   await offer.getByLabel('登录密码').fill('anju-contractor-2026');
   await offer.getByRole('button', { name: '签字并发给家属' }).click();
-  const contract = builder.getByRole('region', { name: '施工合同' });
+  const contract = builder.getByRole('region', { name: '施工合同', exact: true });
   await expect(contract.getByText('老人或家属（甲方）')).toBeVisible();
   await expect(contract.getByText('还没有签字')).toBeVisible();
   await expectAccessible(builder);
@@ -63,10 +63,12 @@ test('a contractor photographs each item on a phone, the street office sends one
   await page.goto(`/retrofit/applications/${id}`);
   await appReady(page);
   const signing = page.getByRole('form', { name: '签署施工合同' });
-  await expect(page.getByRole('region', { name: '施工合同' })).toContainText(beijingDay(1));
+  await expect(page.getByRole('region', { name: '施工合同', exact: true })).toContainText(beijingDay(1));
   await signing.getByLabel('我已阅读并同意施工合同').check();
   await signing.getByLabel('登录密码').fill(PASSWORD);
   const pad = signing.getByRole('img', { name: '手写签名框' });
+  // The pad is far down the page: the mouse only draws where the viewport shows it.
+  await pad.scrollIntoViewIfNeeded();
   const box = (await pad.boundingBox())!;
   await page.mouse.move(box.x + 20, box.y + box.height / 2);
   await page.mouse.down();
@@ -76,7 +78,7 @@ test('a contractor photographs each item on a phone, the street office sends one
   await page.mouse.up();
   await expectAccessible(page);
   await signing.getByRole('button', { name: '签署施工合同' }).click();
-  await expect(page.getByRole('region', { name: '施工合同' }).getByText('验证码')).toBeVisible();
+  await expect(page.getByRole('region', { name: '施工合同', exact: true }).getByText('验证码')).toBeVisible();
   await page.getByRole('link', { name: '查看施工合同签署证明' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '施工合同签署证明' })).toBeVisible();
   await expect(page.getByRole('img', { name: '手写签名' })).toBeVisible();
