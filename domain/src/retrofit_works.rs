@@ -56,12 +56,14 @@ impl PhotoStage {
 }
 
 /// Where a works photo belongs: one line of the signed plan (numbered from 1, in the plan's
-/// order) before or after, or the cleared site at the end.
+/// order) before or after, or the cleared site at the end — the contractor's — or what the
+/// street office's reviewer photographed of an item at the acceptance visit (what is wrong).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorksSlot {
     Item { line: u16, stage: PhotoStage },
     Cleared,
+    Inspection { line: u16 },
 }
 
 impl WorksSlot {
@@ -70,12 +72,17 @@ impl WorksSlot {
         match self {
             Self::Item { line, stage } => format!("item:{line}:{}", stage.as_str()),
             Self::Cleared => "cleared".into(),
+            Self::Inspection { line } => format!("inspection:{line}"),
         }
     }
 
     pub fn parse(key: &str) -> Option<Self> {
         if key == "cleared" {
             return Some(Self::Cleared);
+        }
+        if let Some(line) = key.strip_prefix("inspection:") {
+            let line: u16 = line.parse().ok().filter(|l| *l >= 1)?;
+            return Some(Self::Inspection { line });
         }
         let mut parts = key.split(':');
         let (Some("item"), Some(line), Some(stage), None) =
@@ -121,6 +128,8 @@ impl PhotoCounts {
                     }
                 }
                 WorksSlot::Cleared => counts.cleared += 1,
+                // The reviewer's photos prove nothing about the works.
+                WorksSlot::Inspection { .. } => {}
             }
         }
         counts
@@ -136,6 +145,10 @@ impl PhotoCounts {
                 })
             }
             WorksSlot::Cleared => Some(self.cleared),
+            // Counted by the database's cap only; here: whether the line exists.
+            WorksSlot::Inspection { line } => {
+                self.items.get(usize::from(line).checked_sub(1)?).map(|_| 0)
+            }
         }
     }
 }
@@ -203,6 +216,8 @@ pub enum WorksRefusal {
     FinishPhotosMissing,
     /// Starting needs the construction contract signed by both sides.
     ContractNotSigned,
+    /// The reviewer photographs items at the acceptance visit, while the works wait for it.
+    InspectionNotNow,
 }
 
 impl Refusal for WorksRefusal {
@@ -215,7 +230,11 @@ impl Refusal for WorksRefusal {
 
     fn field(self) -> &'static str {
         match self {
-            Self::NoSuchItem | Self::WrongState | Self::BeforeFirst | Self::Full => "photo",
+            Self::NoSuchItem
+            | Self::WrongState
+            | Self::BeforeFirst
+            | Self::Full
+            | Self::InspectionNotNow => "photo",
             Self::BeforePhotosMissing | Self::FinishPhotosMissing => "photos",
             Self::ContractNotSigned => "contract",
         }
@@ -247,6 +266,10 @@ impl Refusal for WorksRefusal {
                 "完工前，每一项都要有施工前和施工后的照片，还要有场地清理干净的照片",
                 "Before finishing, every item needs its before- and after-photos, and the cleared site its photo",
             ),
+            Self::InspectionNotNow => (
+                "验收照片在施工完成、等待验收时拍",
+                "Acceptance photos are taken while the finished works wait for acceptance",
+            ),
             Self::ContractNotSigned => (
                 "开工前，施工合同要由施工单位和老人（或家属）双方签字",
                 "Before the works start, the construction contract must be signed by the builder and the elder (or family)",
@@ -262,6 +285,13 @@ pub fn check_photo(
     counts: &PhotoCounts,
 ) -> Result<(), WorksRefusal> {
     let held = counts.count(slot).ok_or(WorksRefusal::NoSuchItem)?;
+    if let WorksSlot::Inspection { .. } = slot {
+        return if state == RetrofitState::AwaitingAcceptance {
+            Ok(())
+        } else {
+            Err(WorksRefusal::InspectionNotNow)
+        };
+    }
     let started = state == RetrofitState::UnderConstruction;
     match slot {
         WorksSlot::Item {
@@ -341,6 +371,9 @@ pub struct WorksItemView {
     /// then no longer count.
     #[serde(default)]
     pub rework_note: Option<String>,
+    /// What the street office's reviewer photographed of this item at the acceptance visits.
+    #[serde(default)]
+    pub inspection: Vec<WorksPhotoView>,
 }
 
 /// The works on an application's page, once the county assigned a construction company.
@@ -560,5 +593,32 @@ mod tests {
         assert_eq!(item_progress((0, 0)), ItemProgress::Waiting);
         assert_eq!(item_progress((2, 0)), ItemProgress::Started);
         assert_eq!(item_progress((1, 1)), ItemProgress::Done);
+    }
+
+    #[test]
+    fn the_reviewer_photographs_items_only_at_the_acceptance_visit() {
+        let inspection = WorksSlot::Inspection { line: 2 };
+        assert_eq!(inspection.key(), "inspection:2");
+        assert_eq!(WorksSlot::parse("inspection:2"), Some(inspection));
+        assert_eq!(WorksSlot::parse("inspection:0"), None);
+        let counts = PhotoCounts::of(2, [inspection, item(1, Before)]);
+        // The reviewer's photos prove nothing about the works.
+        assert_eq!(counts.items, vec![(1, 0), (0, 0)]);
+        assert_eq!(
+            check_photo(S::AwaitingAcceptance, inspection, &counts),
+            Ok(())
+        );
+        assert_eq!(
+            check_photo(S::UnderConstruction, inspection, &counts),
+            Err(WorksRefusal::InspectionNotNow)
+        );
+        assert_eq!(
+            check_photo(
+                S::AwaitingAcceptance,
+                WorksSlot::Inspection { line: 3 },
+                &counts
+            ),
+            Err(WorksRefusal::NoSuchItem)
+        );
     }
 }

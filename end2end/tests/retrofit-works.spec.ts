@@ -122,6 +122,10 @@ test('a contractor photographs each item on a phone, the street office sends one
   await expect(street.getByRole('alert').first()).toContainText('请对每一项都选择');
   await visit.getByRole('group', { name: '2. 配置淋浴椅' }).getByLabel('需要返工').check();
   await visit.getByLabel('问题和返工要求 2. 配置淋浴椅').fill('椅脚不稳，请更换防滑脚垫');
+  // A photo of what is wrong, sent at once; what was already chosen in the form stays.
+  await visit.getByLabel('拍验收照片 2. 配置淋浴椅').setInputFiles(PHOTO_2);
+  await expect(visit.getByRole('img', { name: '验收照片 1' })).toBeVisible();
+  await expect(visit.getByLabel('问题和返工要求 2. 配置淋浴椅')).toHaveValue('椅脚不稳，请更换防滑脚垫');
   await expectAccessible(street);
   await visit.getByRole('button', { name: '提交验收结果' }).click();
   await expect(street.getByText('施工中').first()).toBeVisible();
@@ -130,6 +134,7 @@ test('a contractor photographs each item on a phone, the street office sends one
   await builder.reload();
   await appReady(builder);
   await expect(builder.getByText('椅脚不稳，请更换防滑脚垫')).toBeVisible();
+  await expect(builder.getByRole('img', { name: '验收照片 1' })).toBeVisible();
   await expect(builder.getByRole('region', { name: '完工前还需要：' })).toContainText('2. 配置淋浴椅 — 施工后照片');
   // The photo from before proves nothing: refused, saying so.
   await builder.getByLabel('拍施工后照片 2. 配置淋浴椅').setInputFiles(PHOTO);

@@ -493,10 +493,48 @@ async fn the_street_office_accepts_item_by_item_and_rework_goes_back_to_the_cont
         "note",
     );
 
+    // At the visit the reviewer photographs what is wrong with item 2; only the reviewer
+    // takes these, and the reviewer takes no works photos.
+    let r = photo(&app, &street, &id, "inspection:2", 90).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        r.body["works"]["items"][1]["inspection"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    for (cookie, slot) in [(&builder, "inspection:2"), (&street, "item:2:after")] {
+        assert_envelope(
+            &photo(&app, cookie, &id, slot, 91).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+    }
+    field(
+        &photo(&app, &street, &id, "inspection:9", 92).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "photo",
+    );
+
     // Item 2 goes back: the contractor must photograph it again before finishing.
     let back = accept(&street, verdicts(&[(2, "扶手松动，请重新固定")])).await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.body);
     assert_eq!(back.body["state"], "under_construction");
+    // Everyone sees the reviewer's photo with the note; the visit is over, so no more.
+    let family_view = app.get(&path, Some(&elder)).await.body;
+    let inspection = &family_view["works"]["items"][1]["inspection"][0];
+    assert_eq!(
+        inspection["slot"],
+        json!({ "kind": "inspection", "line": 2 })
+    );
+    let url = inspection["url"].as_str().unwrap();
+    assert_eq!(app.get(url, Some(&builder)).await.status, StatusCode::OK);
+    field(
+        &photo(&app, &street, &id, "inspection:2", 93).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "photo",
+    );
     assert!(notes(&app, &builder).await.contains("1 项需要返工"));
     let seen = app.get(&path, Some(&builder)).await.body;
     assert_eq!(

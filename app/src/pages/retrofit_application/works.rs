@@ -3,9 +3,9 @@
 //! cleared site. The family and the offices follow it; the contractor takes the photos here on
 //! a phone at the site (each one sent as soon as it is chosen) and starts and finishes the
 //! works, which the server refuses while the construction contract is unsigned or a photo is
-//! missing — the panel lists what is. At the
-//! acceptance visit the street office's reviewer records "passed" or "needs rework" (with what
-//! is wrong) for every item here; an item sent back shows its note to everyone.
+//! missing — the panel lists what is. At the acceptance visit the street office's reviewer records "passed" or "needs rework" (with what
+//! is wrong, and photos of it) for every item here; an item sent back shows its note and the
+//! reviewer's photos to everyone.
 
 use crate::api;
 use crate::components::application_card::state_key;
@@ -171,6 +171,12 @@ fn Item(item: WorksItemView, may_add: bool, started: bool) -> impl IntoView {
             {item.rework_note.clone().map(|n| view! {
                 <p class="panel-notice"><strong>{tr("works.rework")}</strong> " " <span class="prewrap">{n}</span></p>
             })}
+            {(!item.inspection.is_empty()).then(|| view! {
+                <div>
+                    <h4>{tr("works.inspection")}</h4>
+                    <PhotoThumbs photos=thumbs(&item.inspection) alt="works.inspection_alt" />
+                </div>
+            })}
             <div class="works__photos">
                 <div>
                     <h4>{tr("works.before")}</h4>
@@ -246,12 +252,21 @@ fn AcceptanceForm(items: Vec<WorksItemView>) -> impl IntoView {
     let locale = expect_context::<Prefs>().locale;
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
-    let rows: Vec<(WorksItemView, RwSignal<Option<Verdict>>, RwSignal<String>)> = items
+    type Row = (
+        WorksItemView,
+        RwSignal<Option<Verdict>>,
+        RwSignal<String>,
+        RwSignal<Vec<WorksPhotoView>>,
+    );
+    let rows: Vec<Row> = items
         .into_iter()
-        .map(|i| (i, RwSignal::new(None), RwSignal::new(String::new())))
+        .map(|i| {
+            let taken = RwSignal::new(i.inspection.clone());
+            (i, RwSignal::new(None), RwSignal::new(String::new()), taken)
+        })
         .collect();
     let chosen: Vec<(u16, RwSignal<Option<Verdict>>, RwSignal<String>)> =
-        rows.iter().map(|(i, v, n)| (i.line, *v, *n)).collect();
+        rows.iter().map(|(i, v, n, _)| (i.line, *v, *n)).collect();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if ctx.busy.get_untracked() {
@@ -289,9 +304,10 @@ fn AcceptanceForm(items: Vec<WorksItemView>) -> impl IntoView {
             <p class="hint">{tr("works.acceptance_hint")}</p>
             <ErrorSummary errors=errors general=general />
             <form class="form" on:submit=submit novalidate>
-                {rows.into_iter().map(|(item, verdict, note)| {
+                {rows.into_iter().map(|(item, verdict, note, taken)| {
                     let name = format!("verdict-{}", item.line);
                     let title = format!("{}. {}", item.line, item.name_zh);
+                    let photo_title = title.clone();
                     let note_id = format!("rework-note-{}", item.line);
                     let radio = move |value: Verdict, label: &'static str| {
                         let id = format!("{name}-{}", match value { Verdict::Passed => "passed", Verdict::Rework => "rework", Verdict::NotDone => "not-done" });
@@ -315,12 +331,46 @@ fn AcceptanceForm(items: Vec<WorksItemView>) -> impl IntoView {
                                     <textarea id=note_id.clone() prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                                 </div>
                             </Show>
+                            <InspectionPhotos line=item.line title=photo_title taken=taken />
                         </fieldset>
                     }
                 }).collect_view()}
                 <button type="submit" class="button button--large" prop:disabled=move || ctx.busy.get()>{tr("works.record_acceptance")}</button>
             </form>
         </section>
+    }
+}
+
+/// The reviewer's photos of one item at the visit (what is wrong, or that it is fine). Sent at
+/// once like the builder's, but only this list is refreshed: the verdicts and notes already
+/// chosen in the form stay as they are.
+#[component]
+fn InspectionPhotos(
+    line: u16,
+    title: String,
+    taken: RwSignal<Vec<WorksPhotoView>>,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let id = ctx.id();
+    let place = WorksSlot::Inspection { line };
+    let upload = move |blob: web_sys::Blob| async move {
+        with_retry(|| api::upload_works_photo(id, place, &blob))
+            .await
+            .map(|v| {
+                let photos = v
+                    .works
+                    .and_then(|w| w.items.into_iter().find(|i| i.line == line))
+                    .map(|i| i.inspection)
+                    .unwrap_or_default();
+                taken.set(photos);
+            })
+    };
+    view! {
+        {move || {
+            let photos = taken.get();
+            (!photos.is_empty()).then(|| view! { <PhotoThumbs photos=thumbs(&photos) alt="works.inspection_alt" /> })
+        }}
+        <PhotoPicker input_id=format!("inspection-{line}") label="works.add_inspection" upload=upload detail=title />
     }
 }
 

@@ -161,6 +161,7 @@ pub(super) async fn works_view(
                     .iter()
                     .find(|(l, _)| *l == no)
                     .map(|(_, n)| n.clone()),
+                inspection: of_slot(WorksSlot::Inspection { line: no }),
             }
         })
         .collect();
@@ -266,7 +267,9 @@ pub struct SlotQuery {
 }
 
 /// `POST /api/retrofit/applications/{id}/works-photos?slot=item:2:after`: a photo of an item
-/// before or after, or of the cleared site (`slot=cleared`), the image itself as the body;
+/// before or after, or of the cleared site (`slot=cleared`) — the contractor's — or the street
+/// reviewer's photo of an item at the acceptance visit (`slot=inspection:2`), the image itself
+/// as the body;
 /// checked by its bytes and re-encoded without metadata. A retried upload is kept once.
 pub async fn upload_photo(
     State(state): State<AppState>,
@@ -276,16 +279,21 @@ pub async fn upload_photo(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<ApplicationView>)> {
     let (app, viewer) = visible_application(&state, &user, &id).await?;
-    if viewer != Viewer::Contractor {
+    if !matches!(viewer, Viewer::Contractor | Viewer::Street) {
         return Err(ApiError::Forbidden);
     }
     let slot = WorksSlot::parse(&q.slot).ok_or_else(|| {
         ApiError::field(
             "slot",
-            "照片的位置应为 item:序号:before、item:序号:after 或 cleared",
-            "slot must be item:<line>:before, item:<line>:after or cleared",
+            "照片的位置应为 item:序号:before、item:序号:after、cleared 或 inspection:序号",
+            "slot must be item:<line>:before, item:<line>:after, cleared or inspection:<line>",
         )
     })?;
+    // The builder proves the works; the street office's reviewer photographs what it finds.
+    let reviewer_slot = matches!(slot, WorksSlot::Inspection { .. });
+    if reviewer_slot != (viewer == Viewer::Street) {
+        return Err(ApiError::Forbidden);
+    }
     check_photo(app.state, slot, &photo_counts(&state, &app).await?).map_err(refused)?;
     let body = super::body_or_error(body)?;
     let cleaned = accept_photo(&state, user.id, body).await?;
