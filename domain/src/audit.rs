@@ -188,6 +188,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "验收要求返工",
         "Sent items back for rework",
     ),
+    (
+        "retrofit.supervision_report",
+        "添加监理报告",
+        "Added the supervision report",
+    ),
     ("retrofit.settle", "结算补贴", "Settled the subsidy"),
     (
         "retrofit.acceptance_response",

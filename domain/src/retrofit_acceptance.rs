@@ -157,6 +157,23 @@ pub struct FamilyResponseView {
     pub at: i64,
 }
 
+/// The supervision report (监理报告) of the works: an optional document the street office or
+/// the county adds once the works are finished, for the acceptance and the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisionReportView {
+    pub url: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_at: i64,
+}
+
+/// The report comes with the finished works: from the wait for acceptance on, and still
+/// after it (it often arrives later than the visit).
+pub fn may_file_supervision_report(state: crate::retrofit::RetrofitState) -> bool {
+    use crate::retrofit::RetrofitState as S;
+    matches!(state, S::AwaitingAcceptance | S::Accepted | S::Settled)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResponseRefusal {
     ProblemUnsaid,
@@ -311,5 +328,19 @@ mod tests {
             assert_eq!(refusal.field(), field);
         }
         assert_eq!(decide_acceptance(0, &[]), Err(R::VerdictMissing));
+    }
+
+    #[test]
+    fn the_supervision_report_comes_with_the_finished_works() {
+        use crate::retrofit::RetrofitState as S;
+        for (state, may) in [
+            (S::PlanSigned, false),
+            (S::UnderConstruction, false),
+            (S::AwaitingAcceptance, true),
+            (S::Accepted, true),
+            (S::Settled, true),
+        ] {
+            assert_eq!(may_file_supervision_report(state), may, "{state:?}");
+        }
     }
 }

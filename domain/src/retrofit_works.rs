@@ -406,6 +406,12 @@ pub struct WorksView {
     /// The caller is the family and has not answered the accepting visit yet.
     #[serde(default)]
     pub may_respond: bool,
+    /// The supervision report (监理报告), once added.
+    #[serde(default)]
+    pub supervision_report: Option<crate::retrofit_acceptance::SupervisionReportView>,
+    /// The caller is the street office or the county and may add (or replace) it now.
+    #[serde(default)]
+    pub may_file_report: bool,
 }
 
 /// A household on the contractor's list.

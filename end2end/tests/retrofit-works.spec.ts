@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { appReady, expectAccessible, freshPhone, PASSWORD, PHOTO, PHOTO_2, register, test } from './support';
+import { appReady, expectAccessible, freshPhone, PASSWORD, PDF, PHOTO, PHOTO_2, register, test } from './support';
 import { beijingDay, signedHousehold, signedIn } from './retrofit-support';
 
 // The county assigns a signed household to its construction company on the county page; the
@@ -152,6 +152,10 @@ test('a contractor photographs each item on a phone, the street office sends one
   }
   await visit.getByRole('button', { name: '提交验收结果' }).click();
   await expect(street.getByText('验收合格，质保中').first()).toBeVisible();
+  // The supervisor's report arrives as a PDF; the street office files it with the works.
+  await street.getByLabel('添加或更换监理报告').setInputFiles(PDF);
+  await expect(street.getByRole('link', { name: '打开监理报告' })).toBeVisible();
+  await expectAccessible(street);
 
   // The elder follows each item with its photos, and knows the warranty has started.
   await page.goto(`/retrofit/applications/${id}`);
@@ -160,6 +164,8 @@ test('a contractor photographs each item on a phone, the street office sends one
   const works = page.getByRole('region', { name: '施工进度' });
   await expect(works.getByRole('listitem').filter({ hasText: '1. 安装扶手' }).getByText('已完工')).toBeVisible();
   await expect(works.getByText('验收合格日期：')).toBeVisible();
+  await expect(works.getByRole('link', { name: '打开监理报告' })).toBeVisible();
+  await expect(works.getByLabel('添加或更换监理报告')).toHaveCount(0);
   await expect(works.getByLabel('拍施工后照片 1. 安装扶手')).toHaveCount(0);
   await expectAccessible(page);
   await Promise.all([...offices.map((p) => p.context().close()), builder.context().close()]);

@@ -17,6 +17,7 @@ on_both_backends!(
     the_contractor_photographs_every_item_starts_and_finishes_and_the_family_follows_it,
     contractors_see_only_their_companys_households_and_never_the_elders_papers,
     the_street_office_accepts_item_by_item_and_rework_goes_back_to_the_contractor,
+    the_supervision_report_is_added_once_the_works_are_finished_and_opened_on_record,
 );
 
 fn contractor_orgs(app: &TestApp) -> String {
@@ -591,4 +592,89 @@ async fn the_street_office_accepts_item_by_item_and_rework_goes_back_to_the_cont
         actions.contains(&"request_rework") && actions.contains(&"accept"),
         "{actions:?}"
     );
+}
+
+async fn the_supervision_report_is_added_once_the_works_are_finished_and_opened_on_record(
+    app: TestApp,
+) {
+    use super::retrofit::{pdf, pdf_with};
+    let (elder, id, builder) = built(
+        &app,
+        ["13900001131", "13900001132", "13900001133"],
+        "戊施工队",
+    )
+    .await;
+    let street = app.sign_in_demo(Role::StreetReviewer).await;
+    let path = format!("/api/retrofit/applications/{id}/supervision-report");
+    let send = |cookie: &str, bytes: Vec<u8>| app.send(upload(&path, cookie, bytes));
+
+    let seen = app
+        .get(&format!("/api/retrofit/applications/{id}"), Some(&street))
+        .await
+        .body;
+    assert_eq!(seen["works"]["may_file_report"], true);
+    assert_eq!(seen["works"]["supervision_report"], Value::Null);
+    assert_envelope(
+        &app.get(&path, Some(&elder)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    // Only the offices add it; an active PDF or a text file is refused by name.
+    for cookie in [&elder, &builder] {
+        assert_envelope(
+            &send(cookie, pdf()).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+    }
+    field(
+        &send(
+            &street,
+            pdf_with("/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "report",
+    );
+    field(
+        &send(&street, b"just words".to_vec()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "report",
+    );
+
+    let added = send(&street, pdf()).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let report = &added.body["works"]["supervision_report"];
+    assert_eq!(report["content_type"], "application/pdf");
+    // A retried upload of the same file changes nothing.
+    assert_eq!(send(&street, pdf()).await.status, StatusCode::OK);
+
+    // The family and the builder open it, always as a download; the builder's look is kept.
+    for cookie in [&elder, &builder] {
+        let r = app.get(&path, Some(cookie)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.headers[axum::http::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment"));
+    }
+    let county = app.sign_in_demo(Role::CountyAdmin).await;
+    let audit = app
+        .get("/api/admin/audit?action=retrofit.view", Some(&county))
+        .await
+        .body
+        .to_string();
+    assert!(audit.contains("supervision_report"), "{audit}");
+    // A new report replaces it, on record.
+    let replaced = send(&street, pdf_with("/Lang (zh-CN)")).await;
+    assert_eq!(replaced.status, StatusCode::CREATED, "{}", replaced.body);
+    let audit = app
+        .get(
+            "/api/admin/audit?action=retrofit.supervision_report",
+            Some(&county),
+        )
+        .await
+        .body
+        .to_string();
+    assert!(audit.contains("replaces"), "{audit}");
 }

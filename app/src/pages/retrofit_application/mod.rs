@@ -12,6 +12,7 @@ mod home;
 mod people;
 mod record;
 mod status;
+mod supervision;
 mod works;
 
 use crate::api;

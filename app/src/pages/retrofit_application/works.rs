@@ -102,6 +102,8 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
         family_response,
         may_respond,
         contract_signed,
+        supervision_report,
+        may_file_report,
         ..
     } = works;
     let plan_signed = app.state == RetrofitState::PlanSigned;
@@ -150,6 +152,7 @@ pub fn WorksPanel(app: ApplicationView) -> impl IntoView {
                 </p>
             })}
             {acceptance}
+            <super::supervision::SupervisionReport report=supervision_report may_file=may_file_report />
         </section>
     }
     .into_any()

@@ -139,3 +139,73 @@ impl Tx {
         inserted_once(inserted)
     }
 }
+
+/// The household's supervision report (监理报告), see the migration `supervision_reports`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SupervisionReportRow {
+    pub hash: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: i64,
+    pub uploaded_at: i64,
+}
+
+impl Db {
+    pub async fn supervision_report(
+        &self,
+        application_id: i64,
+    ) -> Result<Option<SupervisionReportRow>, sqlx::Error> {
+        with_db!(
+            self,
+            read | pool | {
+                sqlx::query_as::<_, SupervisionReportRow>(
+                    "SELECT hash, content_type, size, uploaded_by, uploaded_at
+                     FROM retrofit_supervision_reports WHERE application_id = $1",
+                )
+                .bind(application_id)
+                .fetch_optional(pool)
+                .await
+            }
+        )
+    }
+}
+
+impl Tx {
+    /// The report, in place of the one held; returns the hash it replaced, if any.
+    pub async fn put_supervision_report(
+        &mut self,
+        application_id: i64,
+        (hash, content_type, size): (&str, &str, i64),
+        by: i64,
+        now: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        with_tx!(self, |conn| {
+            async {
+                let before: Option<String> = sqlx::query_scalar(
+                    "SELECT hash FROM retrofit_supervision_reports WHERE application_id = $1",
+                )
+                .bind(application_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO retrofit_supervision_reports
+                        (application_id, hash, content_type, size, uploaded_by, uploaded_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (application_id) DO UPDATE SET hash = excluded.hash,
+                        content_type = excluded.content_type, size = excluded.size,
+                        uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at",
+                )
+                .bind(application_id)
+                .bind(hash)
+                .bind(content_type)
+                .bind(size)
+                .bind(by)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                Ok(before)
+            }
+            .await
+        })
+    }
+}

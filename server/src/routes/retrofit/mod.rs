@@ -2,7 +2,7 @@
 //! filled screen by screen, documents, transitions), the county's list, quota and catalogue,
 //! the assessment (organisations, assignment, the assessor's list, the visit booking) and the
 //! plan with its signature, certificate and public verification, and the works (construction
-//! companies, assignment, the construction contract, the contractor's list, before/after photos), the acceptance, the
+//! companies, assignment, the construction contract, the contractor's list, before/after photos), the acceptance with its supervision report, the
 //! settlement with its payments, the warranty's claims, and the annual report. Files by
 //! sub-resource; who may see an application lives in [`access`], and every transition goes
 //! through `anju_domain::retrofit_flow::decide` in [`actions`].
@@ -24,6 +24,7 @@ mod record;
 pub(crate) mod report;
 mod sections;
 mod settlement;
+mod supervision;
 mod views;
 pub(crate) mod warranty;
 mod works;
@@ -151,6 +152,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/retrofit/applications/{id}/acceptance/response",
             post(acceptance::respond),
+        )
+        .route(
+            "/retrofit/applications/{id}/supervision-report",
+            get(supervision::download)
+                .post(supervision::upload)
+                .layer(DefaultBodyLimit::max(
+                    crate::documents::MAX_DOCUMENT_BYTES + 1024,
+                )),
         )
         .route(
             "/retrofit/applications/{id}/works-photos",

@@ -217,6 +217,8 @@ pub(super) async fn works_view(
         accepted_at: app.accepted_at,
         may_respond: viewer == Viewer::Family && accepted && family_response.is_none(),
         family_response,
+        supervision_report: super::supervision::report_view(state, app).await?,
+        may_file_report: super::supervision::may_file(app, viewer),
     }))
 }
 
