@@ -193,6 +193,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "添加监理报告",
         "Added the supervision report",
     ),
+    (
+        "retrofit.warranty_dated",
+        "补记质保截止日期",
+        "Recorded the warranty's last day",
+    ),
     ("retrofit.settle", "结算补贴", "Settled the subsidy"),
     (
         "retrofit.acceptance_response",

@@ -146,6 +146,16 @@ impl Db {
         if chained > 0 {
             tracing::info!(entries = chained, "earlier audit entries chained");
         }
+        let dated = self
+            .backfill_warranty_until()
+            .await
+            .context("dating the warranties of households accepted earlier")?;
+        if dated > 0 {
+            tracing::info!(
+                households = dated,
+                "warranty end dates recorded for earlier acceptances"
+            );
+        }
         let defaults = anju_domain::category::default_categories();
         self.seed_categories(&defaults, chrono::Utc::now().timestamp())
             .await

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 on_both_backends!(
     the_county_settles_only_accepted_photographed_items_once_and_pays_within_the_amount,
     warranty_claims_reach_the_builder_with_a_working_day_deadline_until_the_warranty_ends,
+    a_household_accepted_before_warranty_dates_were_kept_gets_its_last_day_at_the_next_start,
 );
 
 /// Line 3 of the four-item plan was not carried out; the others passed.
@@ -463,3 +464,41 @@ async fn warranty_claims_reach_the_builder_with_a_working_day_deadline_until_the
 }
 
 use chrono::TimeZone;
+
+async fn a_household_accepted_before_warranty_dates_were_kept_gets_its_last_day_at_the_next_start(
+    app: TestApp,
+) {
+    let all_passed: Vec<Value> = (1..=4)
+        .map(|line| json!({ "line": line, "verdict": "passed" }))
+        .collect();
+    let (elder, id, _) = accepted(
+        &app,
+        ["13900001241", "13900001242", "13900001243"],
+        "庚施工队",
+        json!({ "items": all_passed }),
+    )
+    .await;
+    let path = format!("/api/retrofit/applications/{id}");
+    let until = app.get(&path, Some(&elder)).await.body["warranty"]["until"].clone();
+    assert!(until.is_string(), "{until}");
+    // As a row accepted before migration 21 looks: accepted, without a last day.
+    let cleared = app
+        .strings(&format!(
+            "UPDATE retrofit_applications SET warranty_until = NULL WHERE id = {id} RETURNING reference"
+        ))
+        .await;
+    assert_eq!(cleared.len(), 1);
+    assert_eq!(
+        app.get(&path, Some(&elder)).await.body["warranty"],
+        Value::Null
+    );
+
+    // The next start dates it from the acceptance with the county's length, on record; a
+    // start after that finds nothing to do.
+    app.state.db.migrate().await.expect("migrate");
+    app.state.db.migrate().await.expect("migrate again");
+    let seen = app.get(&path, Some(&elder)).await.body;
+    assert_eq!(seen["warranty"]["until"], until);
+    assert_eq!(seen["warranty"]["may_claim"], true);
+    assert_eq!(app.audit_details("retrofit.warranty_dated").await.len(), 1);
+}

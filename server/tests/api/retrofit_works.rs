@@ -677,4 +677,16 @@ async fn the_supervision_report_is_added_once_the_works_are_finished_and_opened_
         .body
         .to_string();
     assert!(audit.contains("replaces"), "{audit}");
+
+    // Every state has its screens: no action is answered with "not available yet" any more,
+    // whoever asks (each is done, refused for this caller or moment, or sent to its endpoint).
+    for action in anju_domain::retrofit::RetrofitAction::ALL {
+        for cookie in [&street, &county, &builder, &elder] {
+            let r = act(&app, cookie, &id, json!({ "action": action.as_str() })).await;
+            assert_ne!(
+                r.body["message_en"], "This step is not available yet",
+                "{action:?}"
+            );
+        }
+    }
 }

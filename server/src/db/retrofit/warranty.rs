@@ -231,3 +231,58 @@ impl Tx {
         })
     }
 }
+
+impl Db {
+    /// Households accepted before the warranty's last day was recorded (migration 21) get it:
+    /// from their acceptance day, with their county's length now (the only one on record).
+    /// Each is one transaction with its audit entry; run at every start, it finds nothing once
+    /// done. Returns how many were dated.
+    pub async fn backfill_warranty_until(&self) -> anyhow::Result<u64> {
+        use anju_domain::retrofit_warranty::{warranty_until, YEARS_DEFAULT};
+        let ids: Vec<i64> = with_db!(
+            self,
+            read | pool | {
+                sqlx::query_scalar(
+                    "SELECT id FROM retrofit_applications
+                     WHERE accepted_at IS NOT NULL AND warranty_until IS NULL ORDER BY id",
+                )
+                .fetch_all(pool)
+                .await
+            }
+        )?;
+        let mut dated = 0;
+        for id in ids {
+            let Some(app) = self.application(id).await? else {
+                continue;
+            };
+            let (Some(accepted_at), Some(county)) = (app.accepted_at, app.county_id) else {
+                continue;
+            };
+            let years = match self.county_warranty_rules(county).await {
+                Ok((years, _)) => years,
+                Err(_) => YEARS_DEFAULT,
+            };
+            let Some(until) = warranty_until(crate::shanghai::today(accepted_at), years) else {
+                continue;
+            };
+            let until = until.format("%Y-%m-%d").to_string();
+            let now = chrono::Utc::now().timestamp();
+            let mut tx = self.begin().await?;
+            tx.set_warranty_until(id, &until).await?;
+            tx.audit(
+                &crate::db::Audit::new(
+                    now,
+                    None,
+                    "retrofit.warranty_dated",
+                    &format!("retrofit_application:{id}"),
+                    &app.scope_path,
+                )
+                .detail(&format!("{until} ({years} years from acceptance)")),
+            )
+            .await?;
+            tx.commit().await?;
+            dated += 1;
+        }
+        Ok(dated)
+    }
+}
