@@ -28,7 +28,7 @@ use crate::pages::{
     retrofit_check::RetrofitCheck, retrofit_county::RetrofitCounty,
     retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome, retrofit_plan::RetrofitPlan,
     retrofit_report::RetrofitReport, retrofit_review::RetrofitQueue,
-    retrofit_settlement::RetrofitSettlement, service::ServicePage, sign_in::SignIn,
+    retrofit_settlement::RetrofitSettlement, sign_in::SignIn,
     staff_password_reset::StaffPasswordReset, survey_answer::SurveyAnswer,
     survey_collect::SurveyCollect, survey_edit::SurveyEdit, survey_results::SurveyResultsPage,
     surveys::SurveysHome, verify::VerifyPage, warranty_claims::WarrantyClaims, works::Works,
@@ -104,7 +104,6 @@ fn resident_pages() -> Result<AnyView, SplitLoaderError> {
     Ok(view! {
         <Routes fallback=NotFound>
             <Route path=path!("/forgot-password") view=ForgotPassword />
-            <Route path=path!("/services/:service") view=ServicePage />
             <Route path=path!("/complaints") view=CasesHome />
             <Route
                 path=path!("/complaints/new")

@@ -6,6 +6,9 @@ use leptos::prelude::*;
 
 const ELDER_KEY: &str = "anju.elder_mode";
 const LOCALE_KEY: &str = "anju.locale";
+/// Set when someone switches 长辈版 or the language while signed out: at the next sign-in the
+/// device's choice wins over the account's and is saved to it (the person just chose it).
+const CHOSEN_SIGNED_OUT_KEY: &str = "anju.prefs_chosen_signed_out";
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -51,6 +54,36 @@ impl Prefs {
     pub fn apply(&self, p: Preferences) {
         self.elder.set(p.elder_mode);
         self.choose_locale(p.locale);
+    }
+
+    /// A choice made on this device while signed out, to be kept at the next sign-in.
+    pub fn remember_signed_out_choice(&self) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(CHOSEN_SIGNED_OUT_KEY, "1");
+        }
+    }
+
+    /// At sign-in: the account's preferences, unless the person chose on this device while
+    /// signed out — then the device's choice stays and becomes the account's.
+    pub fn settle_at_sign_in(&self, account: Preferences) {
+        let store = storage();
+        let chosen_here = store
+            .as_ref()
+            .and_then(|s| s.get_item(CHOSEN_SIGNED_OUT_KEY).ok().flatten())
+            .is_some();
+        if !chosen_here {
+            self.apply(account);
+            return;
+        }
+        if let Some(s) = &store {
+            let _ = s.remove_item(CHOSEN_SIGNED_OUT_KEY);
+        }
+        let mine = self.current();
+        if mine != account {
+            leptos::task::spawn_local(async move {
+                let _ = crate::api::set_preferences(&mine).await;
+            });
+        }
     }
 
     /// Switch the language. English is fetched first, so the page changes language once,

@@ -39,6 +39,15 @@ pub fn text_parsers(input: &str) {
     let _ = Role::parse(input);
     let _ = Relationship::parse(input);
     let _ = DocumentKind::parse(input);
+    // A chosen file's first bytes (any bytes at all: the input's).
+    let head = input.as_bytes();
+    if let Some(kind) = crate::file_kind::sniff(head) {
+        assert_eq!(
+            crate::file_kind::check_head(head, true),
+            Ok(kind),
+            "what sniff names, a document picker takes"
+        );
+    }
     let _ = parse_ground(input);
     let _ = crate::calendar::parse_notice(input);
     let _ = crate::export::csv_field(input);

@@ -18,6 +18,7 @@ pub mod deadline;
 pub mod eligibility;
 pub mod error;
 pub mod export;
+pub mod file_kind;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
 pub mod guardian_flow;

@@ -59,7 +59,6 @@ pub const LAZY_ROUTES: &[(&str, PageGroup)] = &[
     ("/retrofit/check", PageGroup::Public),
     ("/verify", PageGroup::Public),
     ("/forgot-password", PageGroup::Resident),
-    ("/services/:service", PageGroup::Resident),
     ("/complaints", PageGroup::Resident),
     ("/complaints/new", PageGroup::Resident),
     ("/complaints/:id", PageGroup::Resident),

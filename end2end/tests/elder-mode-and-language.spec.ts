@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { appReady, freshPhone, register, signIn, test, expectAccessible } from './support';
+import { appReady, freshPhone, PASSWORD, register, signIn, signOut, test, expectAccessible } from './support';
 
 async function bodyFontPx(page: Page) {
   return page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
@@ -56,6 +56,31 @@ test('长辈版 is remembered on the account and follows it to another device', 
   await expect(other.locator('html')).toHaveAttribute('data-mode', 'elder');
   expect(await bodyFontPx(other)).toBeGreaterThanOrEqual(24);
   await otherDevice.close();
+});
+
+test('长辈版 chosen before signing in stays on and becomes the account\'s', async ({ page }) => {
+  const phone = freshPhone();
+  await register(page, phone);
+  await signOut(page);
+  // Signed out, on the sign-in page, the person switches 长辈版 on, then signs in.
+  await page.getByRole('button', { name: '长辈版' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  await expect.poll(async () => (await page.request.get('/api/me')).json().then(me => me.preferences.elder_mode)).toBe(true);
+  await page.reload();
+  await appReady(page);
+  await expect(page.locator('html')).toHaveAttribute('data-mode', 'elder');
+  // Switched off while signed in, it stays off at the next sign-in (the account decides now).
+  await page.getByRole('button', { name: /长辈版/ }).click();
+  await expect.poll(async () => (await page.request.get('/api/me')).json().then(me => me.preferences.elder_mode)).toBe(false);
+  await signOut(page);
+  await signIn(page, phone);
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('html')).toHaveAttribute('data-mode', 'standard');
 });
 
 test('English switch translates the pages', async ({ page }) => {

@@ -81,6 +81,24 @@ test('a wrong password says so without revealing whether the number exists', asy
   await expectAccessible(page);
 });
 
+test('from the third wrong password the page says how many tries are left and how long the pause is', async ({ page }) => {
+  const phone = freshPhone();
+  await register(page, phone);
+  await signOut(page);
+  await signIn(page, phone, 'wrong once');
+  await expect(page.getByRole('alert')).toContainText('手机号或密码不正确');
+  await expect(page.getByRole('alert')).not.toContainText('再错');
+  await signIn(page, phone, 'wrong twice');
+  await expect(page.getByRole('alert')).toContainText('手机号或密码不正确');
+  await expect(page.getByRole('alert')).not.toContainText('再错');
+  await signIn(page, phone, 'wrong three times');
+  await expect(page.getByRole('alert')).toContainText('再错 1 次，要等 30 秒才能再试');
+  await expectAccessible(page);
+  // The one try left still works with the right password.
+  await signIn(page, phone);
+  await expect(page).toHaveURL(/\/account$/);
+});
+
 test('the community office resets a password after an in-person check, and the resident signs in with it', async ({ page, browser }) => {
   const phone = freshPhone();
   await register(page, phone);

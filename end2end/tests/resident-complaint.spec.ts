@@ -21,6 +21,10 @@ async function fileCommonAreaRepair(page: Page): Promise<string> {
   await page.getByRole('button', { name: '下一步' }).click();
 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('有照片吗？');
+  // A text file renamed .jpg is refused the moment it is chosen, in plain words.
+  await page.getByLabel('添加照片（最多 6 张）').setInputFiles({ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('shopping list, not a photo') });
+  await expect(page.getByRole('alert').filter({ hasText: '这个文件不是照片' })).toBeVisible();
+  await expect(page.getByRole('img', { name: '居民上传的照片 1' })).toHaveCount(0);
   await page.getByLabel('添加照片（最多 6 张）').setInputFiles(PHOTO);
   await expect(page.getByRole('img', { name: '居民上传的照片 1' })).toBeVisible();
   await expectAccessible(page);
@@ -55,8 +59,14 @@ test('a resident files a repair, staff handle it, the resident sees the deadline
 
   await page.getByLabel('添加照片（最多 6 张）').setInputFiles(PHOTO);
   await expect(page.getByRole('img', { name: '居民上传的照片 1' })).toBeVisible();
+  // Refused before it is sent: no upload leaves the page for it.
+  const uploads: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/photos') && (r.postDataBuffer()?.toString() ?? '').includes('not really a photo')) uploads.push(r.url());
+  });
   await page.getByLabel('添加照片（最多 6 张）').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not really a photo') });
-  await expect(page.getByRole('alert').filter({ hasText: '不是照片' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: '这个文件不是照片' })).toBeVisible();
+  expect(uploads).toEqual([]);
   await expectAccessible(page);
 
   const staffContext = await browser.newContext();

@@ -55,7 +55,7 @@ async function fillApplication(page: Page, idNumber: string, guardianNamed: bool
   await page.getByLabel('上传 身份证反面（国徽面）').setInputFiles({ ...PHOTO, name: 'back.png' });
   await expect(page.getByRole('link', { name: '查看文件 1' })).toHaveCount(2);
   await page.getByLabel('上传 房产证或长期使用权证明').setInputFiles({ name: 'virus.exe', mimeType: 'application/pdf', buffer: Buffer.from('MZ not a document') });
-  await expect(page.getByRole('alert').filter({ hasText: '只接受照片' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: '不是照片' })).toBeVisible();
   await expectAccessible(page);
   await page.getByLabel('上传 房产证或长期使用权证明').setInputFiles(PDF);
   await expect(page.getByRole('link', { name: '查看文件 1' })).toHaveCount(3);

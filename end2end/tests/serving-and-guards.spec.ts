@@ -58,3 +58,24 @@ test('staff pages are guarded by role', async ({ page }) => {
   await expect(page.getByRole('cell', { name: '王秀英' })).toBeVisible();
   await expectAccessible(page);
 });
+
+test('each service card on the home page opens its working service, with a drawn icon', async ({ page }) => {
+  await page.goto('/');
+  await appReady(page);
+  const cards = page.getByRole('list').filter({ has: page.getByRole('link', { name: '物业投诉与咨询' }) });
+  // Icons are drawn (SVG), not emoji a phone may lack; they carry no meaning of their own.
+  await expect(cards.locator('svg[aria-hidden="true"]')).toHaveCount(3);
+  for (const [name, path, heading] of [
+    ['物业投诉与咨询', /\/complaints$/, '物业投诉与咨询'],
+    ['居家适老化改造', /\/retrofit$/, '居家适老化改造'],
+    ['满意度调查', /\/surveys/, /满意度调查|登录/],
+  ] as const) {
+    await page.goto('/');
+    await appReady(page);
+    await page.getByRole('link', { name }).click();
+    await expect(page).toHaveURL(path);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+    await expect(page.getByText('正在建设中')).toHaveCount(0);
+  }
+  await expectAccessible(page);
+});

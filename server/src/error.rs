@@ -25,6 +25,10 @@ pub enum ApiError {
     Unauthenticated,
     #[error("wrong phone or password")]
     BadCredentials,
+    /// Not right, and a pause is near: the words say how many tries are left and how long the
+    /// pause is (`anju_domain::throttle::failed_sign_in_notice`).
+    #[error("wrong phone or password, pause near")]
+    BadCredentialsNotice(anju_domain::throttle::SignInNotice),
     /// Many failures on this account: signing in also needs the code texted to it.
     #[error("sms code required")]
     SmsCodeRequired,
@@ -123,6 +127,11 @@ impl ApiError {
                     "手机号或密码不正确",
                     "The mobile number or password is not right",
                 ),
+            ),
+            ApiError::BadCredentialsNotice(notice) => (
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                notice.message(),
             ),
             ApiError::SmsCodeRequired => (
                 StatusCode::UNAUTHORIZED,

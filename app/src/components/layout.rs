@@ -27,6 +27,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             spawn_local(async move {
                 let _ = api::set_preferences(&current).await;
             });
+        } else {
+            prefs.remember_signed_out_choice();
         }
     };
     let toggle_elder = move |_| {

@@ -15,6 +15,25 @@ use wasm_bindgen_futures::JsFuture;
 
 const MAX_SIDE: f64 = 1600.0;
 
+/// Whether the chosen file is what this picker takes — a photo, or (`pdf_too`) a PDF — by its
+/// first bytes (`anju_domain::file_kind`), before anything is shrunk or sent. A file the
+/// browser cannot read goes on to the server, which decides.
+pub async fn check_file(file: &web_sys::Blob, pdf_too: bool) -> Result<(), FieldError> {
+    use anju_domain::file_kind::{check_head, HEAD_BYTES};
+    let head = async {
+        let part = file.slice_with_i32_and_i32(0, HEAD_BYTES as i32)?;
+        let buffer = JsFuture::from(part.array_buffer()).await?;
+        Ok::<_, JsValue>(js_sys::Uint8Array::new(&buffer).to_vec())
+    };
+    let Ok(head) = head.await else {
+        return Ok(());
+    };
+    check_head(&head, pdf_too).map(|_| ()).map_err(|r| {
+        let (zh, en) = r.message();
+        FieldError::new(zh, en)
+    })
+}
+
 async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
@@ -139,6 +158,10 @@ where
         error.set(None);
         spawn_local(async move {
             for file in files {
+                if let Err(refused) = check_file(&file, false).await {
+                    error.set(Some(refused));
+                    continue;
+                }
                 let blob = shrink(&file).await;
                 if let Err(e) = upload(blob).await {
                     let detail = e.fields.values().next().cloned();

@@ -5,7 +5,7 @@
 use crate::api;
 use crate::components::application_card::state_key;
 use crate::components::application_ctx::{Ctx, Screen};
-use crate::components::photos::shrink;
+use crate::components::photos::{check_file, shrink};
 use crate::format::unix_time;
 use crate::i18n::{pick, tr};
 use crate::state::Prefs;
@@ -83,6 +83,10 @@ fn DocumentSlot(kind: DocumentKind, required: bool) -> impl IntoView {
         };
         input.set_value("");
         spawn_local(async move {
+            if let Err(refused) = check_file(&file, true).await {
+                failure.set(Some(refused));
+                return;
+            }
             let blob: web_sys::Blob = if file.type_().starts_with("image/") {
                 shrink(&file).await
             } else {

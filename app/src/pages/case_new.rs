@@ -5,7 +5,7 @@
 use crate::api;
 use crate::components::field::TextField;
 use crate::components::field::{ErrorSummary, FieldErrors};
-use crate::components::photos::{shrink, upload_with_retry};
+use crate::components::photos::{check_file, shrink, upload_with_retry};
 use crate::i18n::{page_title, pick, text, tr};
 use crate::state::{Prefs, Session};
 use anju_domain::category::{CaseKind, Category};
@@ -104,6 +104,8 @@ pub fn NewCase() -> impl IntoView {
             go(PHOTOS);
         }
     };
+    // A chosen file that is not a photo, said at once (the photos are sent with the case).
+    let photo_error = RwSignal::new(None::<FieldError>);
     let add_photos = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
         let Some(input) = ev
@@ -115,10 +117,15 @@ pub fn NewCase() -> impl IntoView {
         let Some(files) = input.files() else { return };
         let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
         input.set_value("");
+        photo_error.set(None);
         spawn_local(async move {
             for file in files {
                 if photo_blobs.with_untracked(Vec::len) >= MAX_PHOTOS_PER_STAGE {
                     break;
+                }
+                if let Err(refused) = check_file(&file, false).await {
+                    photo_error.set(Some(refused));
+                    continue;
                 }
                 let blob = shrink(&file).await;
                 let url = web_sys::Url::create_object_url_with_blob(&blob).unwrap_or_default();
@@ -300,9 +307,10 @@ pub fn NewCase() -> impl IntoView {
             {back(2)}
             <h1>{tr("new.photos")}</h1>
             <p>{tr("new.photos_intro")}</p>
-            <div class="field">
+            <div class="field" class:field--error=move || photo_error.with(Option::is_some)>
                 <label for="new-photos">{tr("photos.add")}</label>
                 <p class="hint" id="new-photos-hint">{tr("photos.hint")}</p>
+                {move || photo_error.get().map(|e| view! { <p class="field-error" role="alert">{crate::i18n::pick(locale.get(), &e)}</p> })}
                 <input id="new-photos" type="file" accept="image/*" multiple aria-describedby="new-photos-hint"
                     prop:disabled=move || { photo_urls.with(Vec::len) >= MAX_PHOTOS_PER_STAGE } on:change=add_photos />
             </div>

@@ -27,7 +27,6 @@ pub mod retrofit_plan;
 pub mod retrofit_report;
 pub mod retrofit_review;
 pub mod retrofit_settlement;
-pub mod service;
 pub mod sign_in;
 pub mod staff_password_reset;
 pub mod survey_answer;

@@ -110,6 +110,8 @@ pub fn Register() -> impl IntoView {
                 Ok(account) => {
                     // The device's display choices become the new account's.
                     let _ = api::set_preferences(&prefs.current()).await;
+                    // Saved: a choice made while signed out has nothing left to carry over.
+                    prefs.settle_at_sign_in(prefs.current());
                     session.user.set(Some(account));
                     navigate("/account", Default::default());
                 }

@@ -176,7 +176,22 @@ fn Invitation(link: GuardianLinkView, on_done: Callback<()>) -> impl IntoView {
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
             .and_then(|i| i.files())
             .and_then(|f| f.get(0));
-        file.set(f);
+        file.set(None);
+        let Some(f) = f else { return };
+        // Said at once, not after the upload: the proof must be a photo or a PDF.
+        spawn_local(async move {
+            match crate::components::photos::check_file(&f, true).await {
+                Ok(()) => {
+                    errors.update(|e| {
+                        e.remove(&format!("proof-{id}"));
+                    });
+                    file.set(Some(f));
+                }
+                Err(refused) => errors.update(|e| {
+                    e.insert(format!("proof-{id}"), refused);
+                }),
+            }
+        });
     };
     let accept = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

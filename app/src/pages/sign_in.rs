@@ -52,16 +52,18 @@ pub fn SignIn() -> impl IntoView {
             password: password.get_untracked(),
             sms_code: needs_code.get_untracked().then(|| sms_code.get_untracked()),
         };
-        // Only local paths, so a crafted link cannot send people elsewhere after sign-in.
+        // Only local paths, so a crafted link cannot send people elsewhere after sign-in; and
+        // never back to this page (signing out from a guarded page can leave `next=/sign-in`
+        // behind, which kept a freshly signed-in person on the sign-in form).
         let next = query
             .with_untracked(|q| q.get("next"))
-            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/sign-in"))
             .unwrap_or_else(|| "/account".into());
         let navigate = navigate.clone();
         spawn_local(async move {
             match api::sign_in(&req).await {
                 Ok(account) => {
-                    prefs.apply(account.preferences);
+                    prefs.settle_at_sign_in(account.preferences);
                     // A one-off password from the office: straight to choosing one's own.
                     let to = if account.must_change_password {
                         "/account".to_owned()

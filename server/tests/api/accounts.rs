@@ -89,9 +89,16 @@ async fn registration_names_every_invalid_field(app: TestApp) {
 async fn guessing_from_one_place_is_slowed_but_the_owner_elsewhere_signs_in(app: TestApp) {
     app.register("13900000003").await;
     let free = app.state.settings.policy.sign_in_free_failures_per_pair;
-    for _ in 0..=free {
+    for failure in 1..=free + 1 {
         let r = app.sign_in("13900000003", "not my password").await;
         assert_envelope(&r, StatusCode::UNAUTHORIZED, "bad_credentials");
+        // From the last free failure on, the answer says what comes next.
+        let message = r.body["message"].as_str().unwrap();
+        match failure - free {
+            ..=-1 => assert_eq!(message, "手机号或密码不正确", "{failure}"),
+            0 => assert!(message.contains("再错 1 次，要等 30 秒"), "{message}"),
+            _ => assert!(message.contains("请等 30 秒再试"), "{message}"),
+        }
     }
     // The guesser's device now waits, even with the right password…
     let slowed = app.sign_in("13900000003", "a quiet courtyard").await;

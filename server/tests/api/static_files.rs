@@ -63,7 +63,7 @@ async fn hashed_assets_are_immutable_and_served_precompressed() {
 #[tokio::test]
 async fn index_and_client_routes_get_the_shell_without_caching() {
     let (_app, server) = app_with_dist().await;
-    for path in ["/", "/account", "/sign-in", "/services/retrofit"] {
+    for path in ["/", "/account", "/sign-in", "/complaints/new"] {
         let r = get(&server, path, None).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
         assert!(

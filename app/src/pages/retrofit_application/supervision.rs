@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::application_ctx::Ctx;
-use crate::components::photos::shrink;
+use crate::components::photos::{check_file, shrink};
 use crate::format::unix_time;
 use crate::i18n::{pick, tr};
 use crate::state::Prefs;
@@ -39,6 +39,11 @@ pub fn SupervisionReport(report: Option<SupervisionReportView>, may_file: bool) 
         progress.set(Some(0));
         failure.set(None);
         spawn_local(async move {
+            if let Err(refused) = check_file(&file, true).await {
+                progress.set(None);
+                failure.set(Some(refused));
+                return;
+            }
             let blob: web_sys::Blob = if file.type_().starts_with("image/") {
                 shrink(&file).await
             } else {

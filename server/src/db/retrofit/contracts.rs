@@ -150,19 +150,18 @@ impl Tx {
         })
     }
 
-    /// Whether the household has a contract signed by both sides with this company.
-    pub async fn contract_signed_with(
-        &mut self,
-        application_id: i64,
-        org_id: i64,
-    ) -> Result<bool, sqlx::Error> {
+    /// Whether the household has a contract signed by both sides with the company it is
+    /// assigned to as this transaction sees it (read after the case's row was changed, so a
+    /// reassignment cannot slip between the check and the start).
+    pub async fn contract_signed_now(&mut self, application_id: i64) -> Result<bool, sqlx::Error> {
         with_tx!(self, |conn| {
             sqlx::query(
-                "SELECT COUNT(*) AS n FROM retrofit_contracts
-                 WHERE application_id = $1 AND org_id = $2 AND state = 'signed'",
+                "SELECT COUNT(*) AS n FROM retrofit_contracts c
+                 JOIN retrofit_applications a ON a.id = c.application_id
+                 WHERE c.application_id = $1 AND c.org_id = a.contractor_org_id
+                   AND c.state = 'signed'",
             )
             .bind(application_id)
-            .bind(org_id)
             .fetch_one(&mut *conn)
             .await
             .and_then(|r| r.try_get::<i64, _>("n"))

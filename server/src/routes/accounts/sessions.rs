@@ -106,7 +106,17 @@ pub async fn sign_in(
         tx.audit(&Audit::new(now, None, "account.sign_in_failed", &subject, &scope).detail(&ip))
             .await?;
         tx.commit().await?;
-        return Err(ApiError::BadCredentials);
+        // From the last free failure on, say how many tries are left and how long the pause.
+        return Err(
+            match anju_domain::throttle::failed_sign_in_notice(
+                from_here.count + 1,
+                policy.sign_in_free_failures_per_pair,
+                policy.sign_in_max_delay_secs,
+            ) {
+                Some(notice) => ApiError::BadCredentialsNotice(notice),
+                None => ApiError::BadCredentials,
+            },
+        );
     };
     state
         .db

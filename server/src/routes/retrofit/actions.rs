@@ -12,7 +12,8 @@ use crate::routes::fields::refused;
 use crate::AppState;
 use anju_domain::application::{ApplicationView, RetrofitActionRequest};
 use anju_domain::retrofit::{RetrofitAction, RetrofitActor, RetrofitState};
-use anju_domain::retrofit_flow::{decide, ActionInput};
+use anju_domain::retrofit_flow::{decide, ActionInput, ActionRefusal};
+use anju_domain::retrofit_works::WorksRefusal;
 use axum::extract::State;
 use axum::Json;
 
@@ -158,6 +159,13 @@ pub async fn act(
         .await?;
     match outcome {
         TransitionOutcome::Applied => {
+            // Checked again inside the transaction that starts the works: a reassignment to
+            // another company (which voids the contract) cannot slip in between.
+            if req.action == A::StartWorks && !tx.contract_signed_now(app.id).await? {
+                return Err(refused(ActionRefusal::Works(
+                    WorksRefusal::ContractNotSigned,
+                )));
+            }
             if let Some((zh, en)) = works_notice(&app, req.action) {
                 let mut told = super::assessment::family(&state, &app).await?;
                 if req.action == A::FinishWorks {
