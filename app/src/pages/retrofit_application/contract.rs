@@ -10,13 +10,13 @@ use crate::components::application_ctx::Ctx;
 use crate::components::field::TextField;
 use crate::format::unix_time;
 use crate::i18n::{pick, tr};
-use crate::pages::retrofit_plan::sign::{clear_pad, SignaturePad};
+use crate::pages::retrofit_plan::sign::{clear_pad, mark_of, SignaturePad};
 use crate::state::Prefs;
 use anju_domain::retrofit_catalogue::format_yuan;
 use anju_domain::retrofit_contract::{
     ContractSignatureView, ContractState, ContractView, OfferContractRequest, SignContractRequest,
 };
-use anju_domain::retrofit_signing::{format_code, SignatureMark, SignerCapacity};
+use anju_domain::retrofit_signing::{format_code, SignerCapacity};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -172,32 +172,6 @@ fn MarkField(
                 }.into_any()
             }}
         </div>
-    }
-}
-
-fn mark_of(
-    typing: RwSignal<bool>,
-    typed: RwSignal<String>,
-    pad: NodeRef<html::Canvas>,
-    strokes: RwSignal<Vec<Vec<(f64, f64)>>>,
-) -> SignatureMark {
-    if typing.get_untracked() {
-        return SignatureMark::Typed {
-            name: typed.get_untracked(),
-        };
-    }
-    let data = if strokes.with_untracked(Vec::is_empty) {
-        String::new()
-    } else {
-        pad.get_untracked()
-            .and_then(|c| c.to_data_url().ok())
-            .unwrap_or_default()
-    };
-    SignatureMark::Drawn {
-        png_base64: data
-            .strip_prefix("data:image/png;base64,")
-            .unwrap_or("")
-            .to_owned(),
     }
 }
 

@@ -78,25 +78,7 @@ pub(super) fn SignFlow(view: PlanView, cancel: RwSignal<bool>) -> impl IntoView 
     let sha_sign = sha.clone();
     let sign = move |_| {
         ctx.clear();
-        let mark = if typing.get_untracked() {
-            SignatureMark::Typed {
-                name: typed.get_untracked(),
-            }
-        } else {
-            let data = if strokes.with_untracked(Vec::is_empty) {
-                String::new()
-            } else {
-                pad.get_untracked()
-                    .and_then(|c| c.to_data_url().ok())
-                    .unwrap_or_default()
-            };
-            SignatureMark::Drawn {
-                png_base64: data
-                    .strip_prefix("data:image/png;base64,")
-                    .unwrap_or("")
-                    .to_owned(),
-            }
-        };
+        let mark = mark_of(typing, typed, pad, strokes);
         let req = SignPlanRequest {
             version,
             plan_sha256: sha_sign.clone(),
@@ -205,6 +187,34 @@ pub(super) fn SignFlow(view: PlanView, cancel: RwSignal<bool>) -> impl IntoView 
         </div>
     }
     .into_any()
+}
+
+/// The mark as the signer gave it: their typed name, or the pad's drawing as a PNG (empty
+/// when nothing was drawn, which the server refuses by name).
+pub(crate) fn mark_of(
+    typing: RwSignal<bool>,
+    typed: RwSignal<String>,
+    pad: NodeRef<html::Canvas>,
+    strokes: RwSignal<Vec<Vec<(f64, f64)>>>,
+) -> SignatureMark {
+    if typing.get_untracked() {
+        return SignatureMark::Typed {
+            name: typed.get_untracked(),
+        };
+    }
+    let data = if strokes.with_untracked(Vec::is_empty) {
+        String::new()
+    } else {
+        pad.get_untracked()
+            .and_then(|c| c.to_data_url().ok())
+            .unwrap_or_default()
+    };
+    SignatureMark::Drawn {
+        png_base64: data
+            .strip_prefix("data:image/png;base64,")
+            .unwrap_or("")
+            .to_owned(),
+    }
 }
 
 fn context_of(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {

@@ -7,7 +7,7 @@
 //! Each offer and each signature is one transaction with its audit entry and notifications.
 
 use super::access::{visible_application, Viewer};
-use super::plan::{client_of, mark_of, reconfirm_password, signer_of};
+use super::plan::{client_of, family_signer, mark_of, reconfirm_password, signer_of};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::contracts::{
     ContractRow, ContractSignatureRow, NewContract, NewContractSignature,
@@ -377,12 +377,7 @@ pub async fn sign(
     ApiJson(req): ApiJson<SignContractRequest>,
 ) -> ApiResult<Json<ContractState>> {
     let (app, viewer) = readable(&state, &user, &id).await?;
-    let Some((capacity, relationship)) = (match viewer {
-        Viewer::Family => signer_of(&state, &app, user.id).await?,
-        _ => None,
-    }) else {
-        return Err(ApiError::Forbidden);
-    };
+    let (capacity, relationship) = family_signer(&state, &app, viewer, user.id).await?;
     let current = current_contract(&state, &app).await?;
     if let Some(c) = current.as_ref().filter(|c| c.state == "signed") {
         if c.document_sha256 == req.contract_sha256 {

@@ -139,6 +139,20 @@ pub(super) async fn signer_of(
     Ok(link.map(|l| (SignerCapacity::Guardian, l.relationship)))
 }
 
+/// The caller signing for the household (elder or active family), or a refusal.
+pub(super) async fn family_signer(
+    state: &AppState,
+    app: &ApplicationRow,
+    viewer: Viewer,
+    account_id: i64,
+) -> ApiResult<(SignerCapacity, Option<String>)> {
+    match viewer {
+        Viewer::Family => signer_of(state, app, account_id).await?,
+        _ => None,
+    }
+    .ok_or(ApiError::Forbidden)
+}
+
 fn latest_shown(rows: &[PlanRow]) -> Option<&PlanRow> {
     rows.iter().rev().find(|r| r.state != "draft")
 }
@@ -792,12 +806,7 @@ pub async fn sign(
     ApiJson(req): ApiJson<SignPlanRequest>,
 ) -> ApiResult<Json<PlanView>> {
     let (app, viewer) = visible_application(&state, &user, &id).await?;
-    let Some((capacity, relationship)) = (match viewer {
-        Viewer::Family => signer_of(&state, &app, user.id).await?,
-        _ => None,
-    }) else {
-        return Err(ApiError::Forbidden);
-    };
+    let (capacity, relationship) = family_signer(&state, &app, viewer, user.id).await?;
     let rows = state.db.plans_of(app.id).await?;
     if let Some(sig) = state.db.signature_of_application(app.id).await? {
         let same = rows
