@@ -21,6 +21,9 @@ async function fileCommonAreaRepair(page: Page): Promise<string> {
   await page.getByRole('button', { name: '下一步' }).click();
 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('有照片吗？');
+  // Each new step: its heading has the focus and the window title names the step.
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await expect(page).toHaveTitle(/^有照片吗？ - 安居$/);
   // A text file renamed .jpg is refused the moment it is chosen, in plain words.
   await page.getByLabel('添加照片（最多 6 张）').setInputFiles({ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('shopping list, not a photo') });
   await expect(page.getByRole('alert').filter({ hasText: '这个文件不是照片' })).toBeVisible();

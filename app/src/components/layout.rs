@@ -23,13 +23,21 @@ pub fn Layout(children: Children) -> impl IntoView {
 
     // Saved on the account too, so the choice follows the person to another device.
     let save_to_account = move |current: anju_domain::Preferences| {
-        if session.user.with_untracked(Option::is_some) {
-            spawn_local(async move {
+        spawn_local(async move {
+            // Right after a page load it may not be known yet who is here: a choice made then
+            // must still reach the account (it was lost when taken for a signed-out one).
+            for _ in 0..200 {
+                if session.loaded.get_untracked() {
+                    break;
+                }
+                crate::components::photos::sleep_ms(50).await;
+            }
+            if session.user.with_untracked(Option::is_some) {
                 let _ = api::set_preferences(&current).await;
-            });
-        } else {
-            prefs.remember_signed_out_choice();
-        }
+            } else {
+                prefs.remember_signed_out_choice();
+            }
+        });
     };
     let toggle_elder = move |_| {
         prefs.elder.update(|e| *e = !*e);

@@ -34,7 +34,7 @@ pub async fn check_file(file: &web_sys::Blob, pdf_too: bool) -> Result<(), Field
     })
 }
 
-async fn sleep_ms(ms: i32) {
+pub(crate) async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
     });

@@ -86,10 +86,15 @@ pub fn NewCase() -> impl IntoView {
         errors.set(FieldErrors::new());
         general.set(None);
         step.set(n);
-        if let Some(main) = document().get_element_by_id("main") {
-            main.scroll_into_view();
-        }
     };
+    // Each new step (not the first screen): its heading takes the focus, the title names it.
+    Effect::new(move |previous: Option<u8>| {
+        let now = step.get();
+        if previous.is_some_and(|p| p != now) {
+            crate::components::screen::focus_new_step();
+        }
+        now
+    });
     let request_for_check = request.clone();
     let check_details = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
