@@ -127,7 +127,7 @@ fn Summary(c: ContractView) -> impl IntoView {
     view! {
         <dl class="summary-list">
             <div><dt>{tr("contract.company")}</dt><dd>{c.contractor.clone()}</dd></div>
-            <div><dt>{tr("contract.dates")}</dt><dd><strong>{c.planned_start.clone()}</strong> " " {tr("contract.to")} " " <strong>{c.planned_finish.clone()}</strong></dd></div>
+            <div><dt>{tr("contract.dates")}</dt><dd><strong class="nowrap">{c.planned_start.clone()}</strong> " " {tr("contract.to")} " " <strong class="nowrap">{c.planned_finish.clone()}</strong></dd></div>
             <div><dt>{tr("contract.plan")}</dt><dd>{tr("contract.plan_version")} " " {c.plan_version}</dd></div>
             <div><dt>{tr("contract.self_paid")}</dt><dd><strong>{format_yuan(c.total.self_paid_fen)}</strong> " " {tr("contract.yuan")}</dd></div>
             <div><dt>{tr("contract.version")}</dt><dd>{c.version}</dd></div>
