@@ -30,6 +30,9 @@ export default defineConfig({
     baseURL,
     locale: 'zh-CN',
     trace: 'retain-on-failure',
+    // The service worker serves the app from its cache, where page.route cannot reach: tests of
+    // offline work allow it (test.use), the others see the network as it is.
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
       args: [

@@ -16,6 +16,7 @@
 
 use crate::catalog;
 use crate::components::guard::Guard;
+use crate::components::screen::FocusOnNewPage;
 use crate::i18n::{page_title, tr};
 use crate::pages::not_found::NotFound;
 use crate::pages::{
@@ -83,6 +84,7 @@ pub async fn group_pages(group: PageGroup) -> AnyView {
 fn public_pages() -> Result<AnyView, SplitLoaderError> {
     catalog::use_page_texts();
     Ok(view! {
+        <FocusOnNewPage />
         <Routes fallback=NotFound>
             <Route path=path!("/sign-in") view=SignIn />
             <Route path=path!("/register") view=Register />
@@ -102,6 +104,7 @@ fn public_pages() -> Result<AnyView, SplitLoaderError> {
 fn resident_pages() -> Result<AnyView, SplitLoaderError> {
     catalog::use_page_texts();
     Ok(view! {
+        <FocusOnNewPage />
         <Routes fallback=NotFound>
             <Route path=path!("/forgot-password") view=ForgotPassword />
             <Route path=path!("/complaints") view=CasesHome />
@@ -140,6 +143,7 @@ fn resident_pages() -> Result<AnyView, SplitLoaderError> {
 fn retrofit_pages() -> Result<AnyView, SplitLoaderError> {
     catalog::use_page_texts();
     Ok(view! {
+        <FocusOnNewPage />
         <Routes fallback=NotFound>
             <Route path=path!("/retrofit") view=RetrofitHome />
             <Route
@@ -176,6 +180,7 @@ fn retrofit_pages() -> Result<AnyView, SplitLoaderError> {
 fn staff_pages() -> Result<AnyView, SplitLoaderError> {
     catalog::use_page_texts();
     Ok(view! {
+        <FocusOnNewPage />
         <Routes fallback=NotFound>
             <Route
                 path=path!("/staff/queue")
@@ -271,6 +276,7 @@ fn staff_pages() -> Result<AnyView, SplitLoaderError> {
 fn admin_pages() -> Result<AnyView, SplitLoaderError> {
     catalog::use_page_texts();
     Ok(view! {
+        <FocusOnNewPage />
         <Routes fallback=NotFound>
             <Route
                 path=path!("/admin/policy")

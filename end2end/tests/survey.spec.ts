@@ -80,42 +80,62 @@ async function recordHousehold(page: Page, room: string) {
   await expect(page.getByText(`已保存： 1号楼 9单元 ${room}`)).toBeVisible();
 }
 
-test('a collector records two households offline; both arrive once; the results show the rate and verdict', async ({ page, context }) => {
-  test.setTimeout(120_000);
-  await signIn(page, '13800000003', 'anju-community-2026');
-  await expect(page).toHaveURL(/\/account$/);
-  const survey = await publishSurvey(page.request);
-  await page.goto(`/surveys/${survey.id}/collect`);
-  await appReady(page);
-  await expect(page.getByLabel('楼栋').locator('option', { hasText: '1号楼' })).toHaveCount(1);
-  await expectAccessible(page);
+test.describe('with the service worker', () => {
+  test.use({ serviceWorkers: 'allow' });
 
-  await context.setOffline(true);
-  const rooms = [String(100 + Math.floor(Math.random() * 400)), String(600 + Math.floor(Math.random() * 300))];
-  await recordHousehold(page, rooms[0]);
-  await expect(page.getByTestId('pending-count')).toHaveText('还有 1 户待发送');
-  await recordHousehold(page, rooms[1]);
-  await expect(page.getByTestId('pending-count')).toHaveText('还有 2 户待发送');
-  await expectAccessible(page);
-  // Still offline after a retry: nothing is lost, nothing is sent.
-  await page.getByRole('button', { name: '立即发送' }).click();
-  await expect(page.getByTestId('pending-count')).toHaveText('还有 2 户待发送');
+  test('a collector opens the page and records two households offline; both arrive once; the results show the rate and verdict', async ({ page, context }) => {
+    test.setTimeout(120_000);
+    await signIn(page, '13800000003', 'anju-community-2026');
+    await expect(page).toHaveURL(/\/account$/);
+    const survey = await publishSurvey(page.request);
+    await page.goto(`/surveys/${survey.id}/collect`);
+    await appReady(page);
+    await expect(page.getByLabel('楼栋').locator('option', { hasText: '1号楼' })).toHaveCount(1);
+    await expectAccessible(page);
 
-  await context.setOffline(false);
-  await expect(page.getByTestId('pending-count')).toHaveText('全部已发送', { timeout: 20_000 });
-  // Sending again (as a flaky network would) changes nothing.
-  await page.getByRole('button', { name: '立即发送' }).click();
-  const rows = await (await page.request.get(`/api/surveys/${survey.id}/responses`)).json();
-  expect(rows.map((r: { household: string }) => r.household).sort()).toEqual(rooms.map(r => `1号楼 9单元 ${r}`).sort());
+    // Opened once online, the page opens again without a network: the service worker has kept the
+    // app and this page's code, the page has kept the survey and the buildings.
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await expect.poll(() => page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        const kept = await (await caches.open(name)).keys();
+        if (kept.some(r => /split-staff-[0-9a-f]{16}\.wasm$/.test(r.url))) return true;
+      }
+      return false;
+    })).toBe(true);
+    await context.setOffline(true);
+    await page.reload();
+    await appReady(page);
+    await expect(page.getByRole('status').filter({ hasText: '现在没有联网' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.getByLabel('楼栋').locator('option', { hasText: '1号楼' })).toHaveCount(1);
+    const rooms = [String(100 + Math.floor(Math.random() * 400)), String(600 + Math.floor(Math.random() * 300))];
+    await recordHousehold(page, rooms[0]);
+    await expect(page.getByTestId('pending-count')).toHaveText('还有 1 户待发送');
+    await recordHousehold(page, rooms[1]);
+    await expect(page.getByTestId('pending-count')).toHaveText('还有 2 户待发送');
+    await expectAccessible(page);
+    // Still offline after a retry: nothing is lost, nothing is sent.
+    await page.getByRole('button', { name: '立即发送' }).click();
+    await expect(page.getByTestId('pending-count')).toHaveText('还有 2 户待发送');
 
-  await page.goto(`/surveys/${survey.id}/results`);
-  await appReady(page);
-  const row = page.getByRole('row', { name: /柳岸社区/ });
-  await expect(row.getByRole('cell').nth(1)).toHaveText('2');
-  await expect(row).toContainText('100.0%');
-  await expect(row).toContainText('✓ 达标');
-  await expect(page.getByRole('img', { name: '各社区满意率和目标' })).toContainText('100.0% ✓ 达标');
-  await expectAccessible(page);
-  await page.getByRole('button', { name: /作废.*1号楼 9单元/ }).first().click();
-  await expect(page.getByRole('alert')).toContainText('请写明问题或原因');
+    await context.setOffline(false);
+    await expect(page.getByTestId('pending-count')).toHaveText('全部已发送', { timeout: 20_000 });
+    await expect(page.getByRole('status').filter({ hasText: '现在没有联网' })).toHaveCount(0);
+    // Sending again (as a flaky network would) changes nothing.
+    await page.getByRole('button', { name: '立即发送' }).click();
+    const rows = await (await page.request.get(`/api/surveys/${survey.id}/responses`)).json();
+    expect(rows.map((r: { household: string }) => r.household).sort()).toEqual(rooms.map(r => `1号楼 9单元 ${r}`).sort());
+
+    await page.goto(`/surveys/${survey.id}/results`);
+    await appReady(page);
+    const row = page.getByRole('row', { name: /柳岸社区/ });
+    await expect(row.getByRole('cell').nth(1)).toHaveText('2');
+    await expect(row).toContainText('100.0%');
+    await expect(row).toContainText('✓ 达标');
+    await expect(page.getByRole('img', { name: '各社区满意率和目标' })).toContainText('100.0% ✓ 达标');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: /作废.*1号楼 9单元/ }).first().click();
+    await expect(page.getByRole('alert')).toContainText('请写明问题或原因');
+  });
 });

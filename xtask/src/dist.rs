@@ -24,6 +24,10 @@ pub struct Bundle {
 /// 145,777 (see `cargo xtask dist`'s output for the current figure).
 pub const FIRST_LOAD_BUDGET: usize = 150_000;
 
+/// Splits of the app that are not page groups: code fetched when a feature is first used on
+/// any page (`app/src/components/read_aloud.rs`).
+const OTHER_SPLITS: &[&str] = &["read_aloud"];
+
 const COMPRESSIBLE: &[&str] = &[
     "html",
     "js",
@@ -104,7 +108,8 @@ pub fn dist(root: &Path) -> Result<Bundle> {
 
     for entry in std::fs::read_dir(root.join("public"))? {
         let entry = entry?;
-        if entry.file_name() != "index.html" {
+        // Both are templates, filled in below.
+        if entry.file_name() != "index.html" && entry.file_name() != "sw.js" {
             std::fs::copy(entry.path(), out.join(entry.file_name()))?;
         }
     }
@@ -130,7 +135,36 @@ pub fn dist(root: &Path) -> Result<Bundle> {
         .replace("{{SPLIT_LOADER_JS}}", &names.loader)
         .replace("{{APP_WASM}}", &wasm_name)
         .replace("{{STYLE_CSS}}", &css_name);
-    std::fs::write(out.join("index.html"), index)?;
+    std::fs::write(out.join("index.html"), &index)?;
+    // The service worker names this build (the page names every hashed file, so its hash
+    // changes with any of them) and the files it fetches at install: the first download.
+    let version = hex::encode(Sha256::digest(index.as_bytes()));
+    // The read-aloud controls load on every page, right after it appears.
+    let mut precache: Vec<&str> = vec![
+        "prefs.js",
+        "manifest.webmanifest",
+        "icon-192.png",
+        &boot_name,
+        &js_name,
+        &names.loader,
+        &wasm_name,
+        &css_name,
+    ];
+    precache.extend(
+        names
+            .routes
+            .get("read_aloud")
+            .into_iter()
+            .flatten()
+            .map(String::as_str),
+    );
+    let precache = serde_json::to_string(&precache)?;
+    let worker = std::fs::read_to_string(root.join("public/sw.js"))?
+        .replace("{{VERSION}}", &version[..16])
+        .replace("{{FIRST_LOAD}}", &precache);
+    std::fs::write(out.join("sw.js"), worker)?;
+    // Both are fetched on every visit; their comments are for us.
+    minify(root, &[out.join("prefs.js"), out.join("sw.js")])?;
     write_page_chunks(&out, &names.routes)?;
 
     precompress(&out)?;
@@ -184,7 +218,7 @@ fn write_page_chunks(
 ) -> Result<()> {
     use anju_domain::pages::PageGroup;
     for split in routes.keys() {
-        if PageGroup::from_split_name(split).is_none() {
+        if PageGroup::from_split_name(split).is_none() && !OTHER_SPLITS.contains(&split.as_str()) {
             bail!("the app has a page group `{split}` that anju_domain::pages does not list");
         }
     }
@@ -197,7 +231,12 @@ fn write_page_chunks(
             );
         }
     }
-    let json = serde_json::to_string_pretty(routes)?;
+    // The server preloads a page's chunks from this map: page groups only.
+    let pages: std::collections::BTreeMap<_, _> = routes
+        .iter()
+        .filter(|(split, _)| PageGroup::from_split_name(split).is_some())
+        .collect();
+    let json = serde_json::to_string_pretty(&pages)?;
     std::fs::write(out.join("page-chunks.json"), json)?;
     Ok(())
 }

@@ -25,6 +25,13 @@ pub fn TextField(
     reveal: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let locale = expect_context::<Prefs>().locale;
+    // On a screen that keeps what is typed; never an ID number or a password.
+    let secret = reveal.is_some() || kind == "password" || id.contains("id_number");
+    if let Some(kept) = use_context::<crate::components::draft::KeptFields>() {
+        if !secret {
+            kept.join(id, value);
+        }
+    }
     let error = move || errors.with(|e| e.get(id).map(|err| pick(locale.get(), err)));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");

@@ -1,6 +1,7 @@
 //! Page frame: skip link, header with navigation and the 长辈版 / language toggles, footer.
 
 use crate::api;
+use crate::components::read_aloud::ReadAloudSlot;
 use crate::i18n::tr;
 use crate::state::{Prefs, Session};
 use anju_domain::access::Capability;
@@ -9,17 +10,73 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+/// Whether the visit has moved past its first page: a page group's pages take the focus to
+/// their heading when they open after a move (`components::screen::FocusOnNewPage`).
+pub static NAVIGATED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[derive(Clone, Copy, PartialEq)]
+enum NavPart {
+    BeforeNotifications,
+    AfterNotifications,
+}
+
+/// The navigation's links (path, text key) for who is here: the notifications link, with its
+/// count, sits between the two parts.
+fn links_for(role: Option<anju_domain::Role>, part: NavPart) -> Vec<(&'static str, &'static str)> {
+    let mut links = Vec::new();
+    let Some(role) = role else {
+        if part == NavPart::BeforeNotifications {
+            links.extend([
+                ("/", "nav.home"),
+                ("/sign-in", "nav.sign_in"),
+                ("/register", "nav.register"),
+            ]);
+        }
+        return links;
+    };
+    if part == NavPart::BeforeNotifications {
+        links.extend([("/", "nav.home"), ("/account", "nav.account")]);
+        return links;
+    }
+    if role.can(Capability::WorkCases) {
+        links.extend([
+            ("/staff/queue", "nav.queue"),
+            ("/retrofit", "nav.retrofit"),
+            ("/staff/callbacks", "nav.callbacks"),
+        ]);
+    } else {
+        links.extend([
+            ("/complaints", "nav.complaints"),
+            ("/retrofit", "nav.retrofit"),
+            ("/surveys", "nav.surveys"),
+        ]);
+    }
+    for (capability, link) in [
+        (Capability::ManageAccounts, ("/admin/accounts", "nav.admin")),
+        (Capability::EditPolicy, ("/admin/policy", "nav.policy")),
+        (Capability::ReadAuditLog, ("/admin/audit", "nav.audit")),
+    ] {
+        if role.can(capability) {
+            links.push(link);
+        }
+    }
+    links
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let session = expect_context::<Session>();
     let signed_in = move || session.user.with(Option::is_some);
-    let user_can = move |c: Capability| {
-        session
-            .user
-            .with(|u| u.as_ref().is_some_and(|u| u.role.can(c)))
+    // The links, as data: one view for all of them (a `<Show>` per role's links cost the
+    // first download ~2 KB).
+    let nav_links = move |part: NavPart| {
+        let role = session.user.with(|u| u.as_ref().map(|u| u.role));
+        links_for(role, part)
+            .into_iter()
+            .map(|(href, key)| view! { <li><A href=href>{tr(key)}</A></li> })
+            .collect_view()
     };
-    let is_case_staff = move || user_can(Capability::WorkCases);
 
     // Saved on the account too, so the choice follows the person to another device.
     let save_to_account = move |current: anju_domain::Preferences| {
@@ -56,17 +113,21 @@ pub fn Layout(children: Children) -> impl IntoView {
             ..prefs.current()
         });
     };
-    let elder_label = move || {
-        if prefs.elder.get() {
-            tr("toggle.elder_on")()
-        } else {
-            tr("toggle.elder")()
+    // In the compact 长辈版 header (narrow screens) the navigation and the language toggle sit
+    // behind a menu button, so the header keeps to one row of 60 px targets.
+    let menu_open = RwSignal::new(false);
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |seen: Option<()>| {
+        location.pathname.track();
+        menu_open.set(false);
+        if seen.is_some() {
+            NAVIGATED.store(true, std::sync::atomic::Ordering::Relaxed);
         }
-    };
+    });
 
     view! {
         <a class="skip-link" href="#main">{tr("app.skip")}</a>
-        <header class="site-header">
+        <header class="site-header" class:site-header--menu-open=move || menu_open.get()>
             <div class="site-header__inner">
                 <A href="/" attr:class="brand">
                     <span class="brand__name">{tr("app.name")}</span>
@@ -79,30 +140,35 @@ pub fn Layout(children: Children) -> impl IntoView {
                         aria-pressed=move || prefs.elder.get().to_string()
                         on:click=toggle_elder
                     >
-                        {elder_label}
+                        {tr("toggle.elder")}
+                        // Shown when pressed (style/app.css), as aria-pressed says; the compact
+                        // header drops it to stay on one row.
+                        <span class="toggle__state">{tr("toggle.elder_on_suffix")}</span>
                     </button>
+                    // Named by its visible label, in the language it is written in.
                     <button
                         type="button"
-                        class="toggle"
+                        class="toggle toggle--language"
                         lang=move || if prefs.locale.get() == Locale::ZhCn { "en" } else { "zh-CN" }
-                        aria-label=tr("toggle.language_label")
                         on:click=toggle_language
                     >
                         {tr("toggle.language")}
                     </button>
+                    <button
+                        type="button"
+                        class="toggle menu-button"
+                        aria-controls="site-nav"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| menu_open.update(|o| *o = !*o)
+                    >
+                        {tr("nav.menu")}
+                    </button>
                 </div>
             </div>
-            <nav class="site-nav" aria-label=tr("nav.main")>
+            <nav id="site-nav" class="site-nav" aria-label=tr("nav.main")>
                 <ul>
-                    <li><A href="/">{tr("nav.home")}</A></li>
-                    <Show
-                        when=signed_in
-                        fallback=|| view! {
-                            <li><A href="/sign-in">{tr("nav.sign_in")}</A></li>
-                            <li><A href="/register">{tr("nav.register")}</A></li>
-                        }
-                    >
-                        <li><A href="/account">{tr("nav.account")}</A></li>
+                    {move || nav_links(NavPart::BeforeNotifications)}
+                    <Show when=signed_in>
                         <li>
                             <A href="/notifications" attr:aria-label=move || {
                                 let n = session.unread.get();
@@ -114,32 +180,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 </Show>
                             </A>
                         </li>
-                        <Show
-                            when=is_case_staff
-                            fallback=|| view! {
-                                <li><A href="/complaints">{tr("nav.complaints")}</A></li>
-                                <li><A href="/retrofit">{tr("nav.retrofit")}</A></li>
-                                <li><A href="/surveys">{tr("nav.surveys")}</A></li>
-                            }
-                        >
-                            <li><A href="/staff/queue">{tr("nav.queue")}</A></li>
-                            <li><A href="/retrofit">{tr("nav.retrofit")}</A></li>
-                            <li><A href="/staff/callbacks">{tr("nav.callbacks")}</A></li>
-                        </Show>
-                        <Show when=move || user_can(Capability::ManageAccounts)>
-                            <li><A href="/admin/accounts">{tr("nav.admin")}</A></li>
-                        </Show>
-                        <Show when=move || user_can(Capability::EditPolicy)>
-                            <li><A href="/admin/policy">{tr("nav.policy")}</A></li>
-                        </Show>
-                        <Show when=move || user_can(Capability::ReadAuditLog)>
-                            <li><A href="/admin/audit">{tr("nav.audit")}</A></li>
-                        </Show>
                     </Show>
+                    {move || nav_links(NavPart::AfterNotifications)}
                 </ul>
             </nav>
         </header>
-        <main id="main" tabindex="-1">{children()}</main>
+        // Shown while the browser is offline: prefs.js marks <html data-offline>.
+        <p class="offline-banner" role="status">{tr("app.offline")}</p>
+        <main id="main" tabindex="-1">
+            <ReadAloudSlot />
+            {children()}
+        </main>
         <footer class="site-footer">
             <p>{tr("footer.help")}</p>
         </footer>

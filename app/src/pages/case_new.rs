@@ -1,8 +1,11 @@
 //! Filing a complaint or inquiry, one decision per screen: category → what and where →
 //! contact time → check answers → confirmation with the reference number. A submission key is
 //! made once per form, so pressing submit again after a network failure never files twice.
+//! What was typed is kept on the device until it is sent or discarded (photos are chosen again:
+//! they are too large to keep there).
 
 use crate::api;
+use crate::components::draft::{Draft, DraftKept};
 use crate::components::field::TextField;
 use crate::components::field::{ErrorSummary, FieldErrors};
 use crate::components::photos::{check_file, shrink, upload_with_retry};
@@ -28,6 +31,21 @@ fn category_label(c: &Category, locale: Locale) -> String {
     }
 }
 
+/// What the form keeps on the device while it is being filled in.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ComplaintDraft {
+    /// The same submission key after a reload: a case already filed is not filed again.
+    key: String,
+    step: u8,
+    resident_phone: String,
+    channel: Channel,
+    category: Option<String>,
+    description: String,
+    public: bool,
+    place: String,
+    contact: usize,
+}
+
 /// The photo step sits between "what and where" (2) and "contact time" (3).
 const PHOTOS: u8 = 6;
 
@@ -47,7 +65,8 @@ pub fn NewCase() -> impl IntoView {
     let for_resident = session
         .user
         .with_untracked(|u| u.as_ref().is_some_and(|u| u.role.is_staff()));
-    let step = RwSignal::new(if for_resident { 0u8 } else { 1u8 });
+    let first_step = if for_resident { 0u8 } else { 1u8 };
+    let step = RwSignal::new(first_step);
     let resident_phone = RwSignal::new(String::new());
     let channel = RwSignal::new(Channel::Phone);
     let categories = RwSignal::new(Vec::<Category>::new());
@@ -64,17 +83,83 @@ pub fn NewCase() -> impl IntoView {
     let photo_blobs = RwSignal::new_local(Vec::<web_sys::Blob>::new());
     let photo_urls = RwSignal::new(Vec::<String>::new());
     let photo_outcome = RwSignal::new(None::<Result<usize, FieldError>>);
-    let key = submission_key();
+    let key = RwSignal::new(submission_key());
+
+    // The kept draft: its category and step wait for the category list.
+    let draft = Draft::for_form("complaint");
+    let pending = RwSignal::new(None::<(Option<String>, u8)>);
+    let restored = draft.keep(
+        move |d: ComplaintDraft| {
+            key.set(d.key);
+            resident_phone.set(d.resident_phone);
+            channel.set(d.channel);
+            description.set(d.description);
+            public.set(d.public);
+            place.set(d.place);
+            contact.set(CONTACT_TIMES[d.contact.min(CONTACT_TIMES.len() - 1)]);
+            pending.set(Some((d.category, d.step)));
+        },
+        move || {
+            let step = step.get();
+            let category = category
+                .with(|c| c.as_ref().map(|c| c.code.clone()))
+                .or_else(|| pending.with(|p| p.as_ref().and_then(|(c, _)| c.clone())));
+            let typed = category.is_some()
+                || !description.with(String::is_empty)
+                || !resident_phone.with(String::is_empty);
+            // Sent (step 5 is the confirmation), or nothing typed yet: nothing to keep.
+            (step != 5 && typed).then(|| ComplaintDraft {
+                key: key.get(),
+                step,
+                resident_phone: resident_phone.get(),
+                channel: channel.get(),
+                category,
+                description: description.get(),
+                public: public.get(),
+                place: place.get(),
+                contact: CONTACT_TIMES
+                    .iter()
+                    .position(|k| *k == contact.get())
+                    .unwrap_or(0),
+            })
+        },
+    );
+    let discard = {
+        let draft = draft.clone();
+        Callback::new(move |()| {
+            draft.discard();
+            key.set(submission_key());
+            resident_phone.set(String::new());
+            category.set(None);
+            pending.set(None);
+            description.set(String::new());
+            public.set(false);
+            place.set(String::new());
+            contact.set(CONTACT_TIMES[0]);
+            errors.set(FieldErrors::new());
+            step.set(first_step);
+        })
+    };
 
     spawn_local(async move {
         match api::case_categories().await {
-            Ok(list) => categories.set(list),
+            Ok(list) => {
+                if let Some((code, at)) = pending.get_untracked() {
+                    let found = code.and_then(|code| list.iter().find(|c| c.code == code).cloned());
+                    // Back at the step the person had reached (a later step needs a category).
+                    let at = if found.is_some() || at <= 1 { at } else { 1 };
+                    category.set(found);
+                    pending.set(None);
+                    step.set(at.max(first_step));
+                }
+                categories.set(list);
+            }
             Err(e) => general.set(Some(FieldError::new(e.message, e.message_en))),
         }
     });
 
     let request = move || CreateCaseRequest {
-        client_key: key.clone(),
+        client_key: key.get_untracked(),
         category: category.get_untracked().map(|c| c.code).unwrap_or_default(),
         description: description.get_untracked(),
         public_place: public.get_untracked().then(|| place.get_untracked()),
@@ -95,7 +180,7 @@ pub fn NewCase() -> impl IntoView {
         }
         now
     });
-    let request_for_check = request.clone();
+    let request_for_check = request;
     let check_details = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut found = FieldErrors::new();
@@ -157,6 +242,7 @@ pub fn NewCase() -> impl IntoView {
         }
         busy.set(true);
         let req = request();
+        let draft = draft.clone();
         spawn_local(async move {
             match api::create_case(&req).await {
                 Ok(case) => {
@@ -184,6 +270,7 @@ pub fn NewCase() -> impl IntoView {
                     });
                     created.set(Some(case));
                     step.set(5);
+                    draft.discard();
                 }
                 Err(e) => {
                     if e.fields.contains_key("on_behalf_of_phone") {
@@ -240,7 +327,7 @@ pub fn NewCase() -> impl IntoView {
         }
     };
 
-    move || {
+    let page = move || {
         match step.get() {
         0 => view! {
             <h1>{tr("new.for_resident")}</h1>
@@ -273,7 +360,7 @@ pub fn NewCase() -> impl IntoView {
             {back(1)}
             <h1>{tr("new.step2")}</h1>
             <ErrorSummary errors general />
-            <form class="form" on:submit=check_details.clone() novalidate>
+            <form class="form" on:submit=check_details novalidate>
                 <div class="field" class:field--error=move || errors.with(|e| e.contains_key("description"))>
                     <label for="description">{tr("new.description")}</label>
                     <p class="hint" id="description-hint">{tr("new.description_hint")}</p>
@@ -399,5 +486,9 @@ pub fn NewCase() -> impl IntoView {
             <p><A href="/complaints">{tr("cases.mine")}</A></p>
         }.into_any(),
     }
+    };
+    view! {
+        <DraftKept restored on_discard=discard />
+        {page}
     }
 }

@@ -2,6 +2,7 @@
 //! room). Checked here with the same `anju_domain` rules the server enforces.
 
 use crate::api;
+use crate::components::draft::{Draft, DraftKept};
 use crate::components::field::{ErrorSummary, FieldErrors, ShowPassword, TextField};
 use crate::components::sms_code::SmsCodeField;
 use crate::i18n::{page_title, pick, text, tr};
@@ -42,6 +43,18 @@ fn validate(req: &RegisterRequest) -> FieldErrors {
     found
 }
 
+/// What registration keeps on the device until the account exists. Not the password or the
+/// text-message code: a password is never written to the device, and a code expires.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct RegistrationDraft {
+    phone: String,
+    name: String,
+    community: i64,
+    building: i64,
+    unit: String,
+    room: String,
+}
+
 #[component]
 pub fn Register() -> impl IntoView {
     page_title("register.title");
@@ -69,19 +82,61 @@ pub fn Register() -> impl IntoView {
             Err(e) => general.set(Some(FieldError::new(e.message, e.message_en))),
         }
     });
+    // `then_building`: the building to choose once the list has come (a kept draft's).
+    let load_buildings = move |id: i64, then_building: i64| {
+        spawn_local(async move {
+            if let Ok(list) = api::children(id).await {
+                if community.get_untracked() == id {
+                    if list.iter().any(|b| b.id == then_building) {
+                        building.set(then_building);
+                    }
+                    buildings.set(list);
+                }
+            }
+        });
+    };
     let choose_community = move |id: i64| {
         community.set(id);
         building.set(0);
         buildings.set(Vec::new());
         if id > 0 {
-            spawn_local(async move {
-                if let Ok(list) = api::children(id).await {
-                    if community.get_untracked() == id {
-                        buildings.set(list);
-                    }
-                }
-            });
+            load_buildings(id, 0);
         }
+    };
+    let draft = Draft::for_form("registration");
+    let restored = draft.keep(
+        move |d: RegistrationDraft| {
+            phone.set(d.phone);
+            name.set(d.name);
+            unit.set(d.unit);
+            room.set(d.room);
+            community.set(d.community);
+            if d.community > 0 {
+                load_buildings(d.community, d.building);
+            }
+        },
+        move || {
+            let d = RegistrationDraft {
+                phone: phone.get(),
+                name: name.get(),
+                community: community.get(),
+                building: building.get(),
+                unit: unit.get(),
+                room: room.get(),
+            };
+            let typed = !(d.phone.is_empty() && d.name.is_empty() && d.community == 0);
+            typed.then_some(d)
+        },
+    );
+    let discard = {
+        let draft = draft.clone();
+        Callback::new(move |()| {
+            draft.discard();
+            for field in [phone, name, unit, room] {
+                field.set(String::new());
+            }
+            choose_community(0);
+        })
     };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -105,9 +160,11 @@ pub fn Register() -> impl IntoView {
         }
         busy.set(true);
         let navigate = navigate.clone();
+        let draft = draft.clone();
         spawn_local(async move {
             match api::register(&req).await {
                 Ok(account) => {
+                    draft.discard();
                     // The device's display choices become the new account's.
                     let _ = api::set_preferences(&prefs.current()).await;
                     // Saved: a choice made while signed out has nothing left to carry over.
@@ -151,7 +208,9 @@ pub fn Register() -> impl IntoView {
             .map(|(street, cs)| {
                 view! {
                     <optgroup label=street>
-                        {cs.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                        {cs.into_iter().map(|c| view! {
+                            <option value=c.id.to_string() prop:selected=move || community.get() == c.id>{c.name}</option>
+                        }).collect_view()}
                     </optgroup>
                 }
             })
@@ -161,6 +220,7 @@ pub fn Register() -> impl IntoView {
     view! {
         <h1>{tr("register.title")}</h1>
         <p>{tr("register.intro")}</p>
+        <DraftKept restored on_discard=discard note="draft.no_password" />
         <ErrorSummary errors general />
         <form class="form" on:submit=submit novalidate>
             <TextField id="phone" label="register.phone" hint="signin.phone_hint" value=phone errors
@@ -191,7 +251,7 @@ pub fn Register() -> impl IntoView {
                         on:change=move |ev| building.set(event_target_value(&ev).parse().unwrap_or(0))>
                         <option value="0">{tr("register.choose_building")}</option>
                         {move || buildings.get().into_iter().map(|b| view! {
-                            <option value=b.id.to_string()>{b.name}</option>
+                            <option value=b.id.to_string() prop:selected=move || building.get() == b.id>{b.name}</option>
                         }).collect_view()}
                     </select>
                 </div>

@@ -4,9 +4,10 @@
 //! browser; the result shown is the server's (the same code, with the county's settings).
 
 use crate::api;
+use crate::components::draft::{Draft, DraftKept};
 use crate::components::outcome::OutcomePanel;
 use crate::components::questions::QuestionScreen;
-use crate::components::screen::scroll_to_top;
+use crate::components::screen::focus_new_step;
 use crate::i18n::{page_title, tr};
 use anju_domain::eligibility::{
     check, CountyRules, EligibilityAnswers, EligibilityCheckRequest, Outcome, Question,
@@ -26,6 +27,43 @@ pub fn today_shanghai() -> chrono::NaiveDate {
     )
     .unwrap_or_default()
 }
+
+/// The answers so far, kept on the device: a reload or Back resumes the check where it was.
+/// Not the ID number or the answers about health and disability: those are asked again (a
+/// phone may be shared, and such data is kept only encrypted, on the server).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CheckDraft {
+    answers: EligibilityAnswers,
+    community: Option<i64>,
+    history: Vec<Question>,
+}
+
+/// The county's settings for the chosen community (they decide some questions).
+fn load_rules(
+    answers: EligibilityAnswers,
+    community: Option<i64>,
+    rules: RwSignal<Option<CountyRules>>,
+) {
+    let req = EligibilityCheckRequest {
+        answers,
+        community_id: community,
+    };
+    spawn_local(async move {
+        match api::eligibility(&req).await {
+            Ok(view) => rules.set(view.rules),
+            // Offline: assume the county does not cover 低保; the result says so.
+            Err(_) => rules.set(Some(CountyRules::default())),
+        }
+    });
+}
+
+/// The questions whose answers are not kept on the device.
+const NOT_KEPT: [Question; 4] = [
+    Question::IdNumber,
+    Question::AlreadyRecognised,
+    Question::Activities,
+    Question::DisabilityCertificate,
+];
 
 #[component]
 pub fn RetrofitCheck() -> impl IntoView {
@@ -68,30 +106,63 @@ pub fn RetrofitCheck() -> impl IntoView {
             h.push(q);
         });
         if q == Question::Place {
-            let req = EligibilityCheckRequest {
-                answers: answers.get_untracked(),
-                community_id: community.get_untracked(),
-            };
-            spawn_local(async move {
-                match api::eligibility(&req).await {
-                    Ok(view) => rules.set(view.rules),
-                    // Offline: assume the county does not cover 低保; the result says so.
-                    Err(_) => rules.set(Some(CountyRules::default())),
-                }
-            });
+            load_rules(answers.get_untracked(), community.get_untracked(), rules);
         }
-        scroll_to_top();
+        focus_new_step();
     };
+    let draft = Draft::for_form("eligibility");
+    let restored = draft.keep(
+        move |d: CheckDraft| {
+            if d.history.contains(&Question::Place) {
+                load_rules(d.answers.clone(), d.community, rules);
+            }
+            answers.set(d.answers);
+            community.set(d.community);
+            history.set(d.history);
+            started.set(true);
+        },
+        move || {
+            started.get().then(|| {
+                let mut kept = answers.get();
+                kept.id_number = None;
+                kept.activities_needing_help = None;
+                kept.already_recognised_disabled = None;
+                kept.disability_certificate = None;
+                let history = history.with(|h| {
+                    h.iter()
+                        .copied()
+                        .filter(|q| !NOT_KEPT.contains(q))
+                        .collect()
+                });
+                CheckDraft {
+                    answers: kept,
+                    community: community.get(),
+                    history,
+                }
+            })
+        },
+    );
+    let discard = Callback::new(move |()| {
+        draft.discard();
+        answers.set(EligibilityAnswers::default());
+        community.set(None);
+        history.set(Vec::new());
+        revisit.set(None);
+        outcome.set(None);
+        started.set(false);
+        focus_new_step();
+    });
     let back = move |_| {
         let previous = history.try_update(|h| h.pop()).flatten();
         match previous {
             Some(q) => revisit.set(Some(q)),
             None => started.set(false),
         }
-        scroll_to_top();
+        focus_new_step();
     };
 
     view! {
+        <DraftKept restored on_discard=discard note="draft.not_sensitive" />
         {move || if !started.get() {
             view! {
                 <h1>{tr("check.title")}</h1>
@@ -100,7 +171,7 @@ pub fn RetrofitCheck() -> impl IntoView {
                     <li>{tr("check.need_id")}</li>
                     <li>{tr("check.takes")}</li>
                 </ul>
-                <button type="button" class="button button--large" on:click=move |_| started.set(true)>{tr("check.start")}</button>
+                <button type="button" class="button button--large" on:click=move |_| { started.set(true); focus_new_step(); }>{tr("check.start")}</button>
             }.into_any()
         } else {
             view! {

@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors};
-use crate::components::screen::scroll_to_top;
+use crate::components::screen::focus_new_step;
 use crate::components::survey_question::SurveyQuestionInput;
 use crate::i18n::{page_title, tr};
 use crate::state::{submission_key, Prefs};
@@ -107,7 +107,7 @@ pub fn SurveyAnswer() -> impl IntoView {
         errors.set(FieldErrors::new());
         if i + 1 < all.len() {
             step.set(i + 1);
-            scroll_to_top();
+            focus_new_step();
             return;
         }
         if busy.get_untracked() {
@@ -127,7 +127,7 @@ pub fn SurveyAnswer() -> impl IntoView {
                     }
                     survey.set(Some(updated));
                     done.set(true);
-                    scroll_to_top();
+                    focus_new_step();
                 }
                 Err(e) => {
                     errors.set(e.fields.clone());
@@ -140,6 +140,7 @@ pub fn SurveyAnswer() -> impl IntoView {
     let back = move |_| {
         step.update(|s| *s = s.saturating_sub(1));
         errors.set(FieldErrors::new());
+        focus_new_step();
     };
     view! {
         <ErrorSummary errors=errors general=general />
@@ -152,7 +153,7 @@ pub fn SurveyAnswer() -> impl IntoView {
                         <p>{tr("survey.thanks_detail")}</p>
                     </div>
                     <p class="actions">
-                        <button type="button" class="button button--secondary" on:click=move |_| { done.set(false); step.set(0); }>{tr("survey.change")}</button>
+                        <button type="button" class="button button--secondary" on:click=move |_| { done.set(false); step.set(0); focus_new_step(); }>{tr("survey.change")}</button>
                         <a href="/surveys" class="button">{tr("survey.back_to_list")}</a>
                     </p>
                 }.into_any();

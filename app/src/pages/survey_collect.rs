@@ -44,6 +44,28 @@ fn store_queue(q: &[Pending]) {
     }
 }
 
+/// What the page needs to work without a network, kept from its last online visit: the
+/// survey and the community's buildings (no personal data).
+fn keep<T: Serialize>(key: &str, value: &T) {
+    if let (Some(s), Ok(text)) = (
+        window().local_storage().ok().flatten(),
+        serde_json::to_string(value),
+    ) {
+        let _ = s.set_item(key, &text);
+    }
+}
+
+fn kept<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    let text = window()
+        .local_storage()
+        .ok()
+        .flatten()?
+        .get_item(key)
+        .ok()
+        .flatten()?;
+    serde_json::from_str(&text).ok()
+}
+
 #[component]
 pub fn SurveyCollect() -> impl IntoView {
     page_title("collect.title");
@@ -64,8 +86,17 @@ pub fn SurveyCollect() -> impl IntoView {
 
     Effect::new(move |_| {
         if let Some(id) = params.read().get("id").and_then(|s| s.parse::<i64>().ok()) {
+            let key = format!("anju.collect.survey.{id}");
             spawn_local(async move {
-                match api::survey(id).await {
+                let found = match api::survey(id).await {
+                    Ok(v) => {
+                        keep(&key, &v);
+                        Ok(v)
+                    }
+                    Err(e) if e.code == "network" => kept::<SurveyView>(&key).ok_or(e),
+                    Err(e) => Err(e),
+                };
+                match found {
                     Ok(v) => {
                         if let Some(c) = v.communities.first() {
                             community.set(c.id);
@@ -80,9 +111,18 @@ pub fn SurveyCollect() -> impl IntoView {
     Effect::new(move |_| {
         let c = community.get();
         if c > 0 {
+            let key = format!("anju.collect.buildings.{c}");
             spawn_local(async move {
-                if let Ok(list) = api::children(c).await {
-                    buildings.set(list);
+                match api::children(c).await {
+                    Ok(list) => {
+                        keep(&key, &list);
+                        buildings.set(list);
+                    }
+                    Err(_) => {
+                        if let Some(list) = kept(&key) {
+                            buildings.set(list);
+                        }
+                    }
                 }
             });
         }

@@ -5,7 +5,7 @@ use crate::api;
 use crate::components::application_ctx::{Ctx, Screen};
 use crate::components::field::TextField;
 use crate::components::questions::QuestionScreen;
-use crate::components::screen::scroll_to_top;
+use crate::components::screen::focus_new_step;
 use crate::i18n::tr;
 use anju_domain::application::{HomeSection, SectionUpdate, Task};
 use anju_domain::eligibility::{EligibilityAnswers, Question};
@@ -147,7 +147,7 @@ pub(super) fn FactsScreen() -> impl IntoView {
                     ctx.app.set(Some(view));
                     if more {
                         index.set(at + 1);
-                        scroll_to_top();
+                        focus_new_step();
                     } else {
                         ctx.go(Screen::Tasks);
                     }

@@ -17,6 +17,7 @@ mod works;
 
 use crate::api;
 use crate::components::application_ctx::{Ctx, Screen};
+use crate::components::draft::{DraftKept, KeptFields};
 use crate::components::field::{ErrorSummary, FieldErrors};
 use crate::components::retrofit_parts::DocumentsScreen;
 use crate::i18n::{page_title, pick, tr};
@@ -68,6 +69,7 @@ pub fn RetrofitApplication() -> impl IntoView {
         errors: RwSignal::new(FieldErrors::new()),
         general: RwSignal::new(None),
         busy: RwSignal::new(false),
+        account: session.user.with_untracked(|u| u.as_ref().map(|u| u.id)),
     };
     provide_context(ctx);
     Effect::new(move |_| {
@@ -97,12 +99,7 @@ pub fn RetrofitApplication() -> impl IntoView {
             if editable {
                 return match ctx.screen.get() {
                     Screen::Tasks => view! { <TaskList /> }.into_any(),
-                    Screen::Task(Task::Elder) => view! { <ElderScreen /> }.into_any(),
-                    Screen::Task(Task::Home) => view! { <HomeScreen /> }.into_any(),
-                    Screen::Task(Task::Facts) => view! { <FactsScreen /> }.into_any(),
-                    Screen::Task(Task::Documents) => view! { <DocumentsScreen /> }.into_any(),
-                    Screen::Task(Task::Guardian) => view! { <GuardianScreen /> }.into_any(),
-                    Screen::Task(Task::Consent) => view! { <ConsentScreen /> }.into_any(),
+                    Screen::Task(task) => view! { <TaskScreen task /> }.into_any(),
                     Screen::Check | Screen::Done => view! { <CheckAnswers /> }.into_any(),
                 };
             }
@@ -113,6 +110,31 @@ pub fn RetrofitApplication() -> impl IntoView {
             } else {
                 view! { <StatusView /> }.into_any()
             }
+        }}
+    }
+}
+
+/// One task's screen. What is typed into its text fields is kept on the device until the
+/// screen is saved (`Ctx::save` forgets it then), so Back or a reload does not lose it.
+#[component]
+fn TaskScreen(task: Task) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let kept = KeptFields::provide(ctx.kept_draft(task));
+    let discard = Callback::new(move |()| {
+        kept.forget();
+        ctx.kept_draft(task).discard();
+        // Opened afresh, with what was last saved.
+        ctx.screen.set(Screen::Task(task));
+    });
+    view! {
+        <DraftKept restored=kept.restored on_discard=discard />
+        {match task {
+            Task::Elder => view! { <ElderScreen /> }.into_any(),
+            Task::Home => view! { <HomeScreen /> }.into_any(),
+            Task::Facts => view! { <FactsScreen /> }.into_any(),
+            Task::Documents => view! { <DocumentsScreen /> }.into_any(),
+            Task::Guardian => view! { <GuardianScreen /> }.into_any(),
+            Task::Consent => view! { <ConsentScreen /> }.into_any(),
         }}
     }
 }

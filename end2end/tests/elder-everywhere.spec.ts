@@ -1,0 +1,319 @@
+import { chromium, expect, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { appReady, chooseElderMode, expectAccessible, freshIdNumber, freshPhone, register, test } from './support';
+
+/**
+ * The browser's speech synthesis, observed: what the page asks it to say is recorded (text and
+ * language) and spoken out at a steady pace (this machine's headless Chromium has no voices).
+ * Installed before the app starts, in place of `window.speechSynthesis`.
+ */
+function observeSpeech(voices: { lang: string; name: string }[]) {
+  const w = window as unknown as Record<string, unknown>;
+  const spoken: { text: string; lang: string }[] = [];
+  const queue: SpeechSynthesisUtterance[] = [];
+  let current: SpeechSynthesisUtterance | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const synth = {
+    paused: false,
+    cancelled: 0,
+    get speaking() { return current !== null; },
+    getVoices: () => voices,
+    speak(u: SpeechSynthesisUtterance) { spoken.push({ text: u.text, lang: u.lang }); queue.push(u); pump(); },
+    cancel() { synth.cancelled++; queue.length = 0; current = null; clearTimeout(timer); },
+    pause() { synth.paused = true; },
+    resume() { synth.paused = false; pump(); },
+    addEventListener() {},
+    removeEventListener() {},
+  };
+  function pump() {
+    if (current || synth.paused || queue.length === 0) return;
+    const u = queue.shift()!;
+    current = u;
+    u.onstart?.(new Event('start') as SpeechSynthesisEvent);
+    timer = setTimeout(function finish() {
+      if (synth.paused) { timer = setTimeout(finish, 100); return; }
+      current = null;
+      u.onend?.(new Event('end') as SpeechSynthesisEvent);
+      pump();
+    }, 1500);
+  }
+  Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
+  w.__spoken = spoken;
+  w.__speech = synth;
+}
+
+const spoken = (page: Page) => page.evaluate(() => (window as unknown as { __spoken: { text: string; lang: string }[] }).__spoken);
+
+test('朗读 reads the page aloud in its language, shows the part being read, pauses and stops, and stops when the page changes', async ({ page }) => {
+  await page.addInitScript(observeSpeech, [{ lang: 'zh-CN', name: '中文' }, { lang: 'en-US', name: 'English' }]);
+  await page.goto('/retrofit/check');
+  await appReady(page);
+  const heading = await page.getByRole('heading', { level: 1 }).innerText();
+
+  await page.getByRole('button', { name: '朗读' }).click();
+  await expect.poll(async () => (await spoken(page)).length).toBeGreaterThan(1);
+  const said = await spoken(page);
+  expect(said[0]).toEqual({ text: heading, lang: 'zh-CN' });
+  expect(said.every(s => s.lang === 'zh-CN')).toBe(true);
+  // The controls themselves are not read.
+  expect(said.some(s => s.text.includes('暂停朗读'))).toBe(false);
+  // The part being read is marked and named above the page.
+  await expect(page.locator('.read-aloud__current')).toHaveText(heading);
+  await expect(page.getByText('正在朗读：')).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: '暂停朗读' }).click();
+  await expect(page.getByText('已暂停：')).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __speech: { paused: boolean } }).__speech.paused)).toBe(true);
+  await page.getByRole('button', { name: '继续朗读' }).click();
+  await expect(page.getByText('正在朗读：')).toBeVisible();
+  await page.getByRole('button', { name: '停止' }).click();
+  await expect(page.locator('.read-aloud__current')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: '朗读' })).toBeFocused();
+
+  // In English the page is read with an English voice; moving to another page stops it.
+  await page.getByRole('button', { name: 'English', exact: true }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.getByRole('button', { name: 'Read aloud' }).click();
+  await expect.poll(async () => (await spoken(page)).some(s => s.lang === 'en-US')).toBe(true);
+  const english = (await spoken(page)).filter(s => s.lang === 'en-US');
+  expect(english[0].text).toBe(await page.getByRole('heading', { level: 1 }).innerText());
+  await expect(page.getByRole('button', { name: 'Pause reading' })).toBeVisible();
+  const cancelledBefore = await page.evaluate(() => (window as unknown as { __speech: { cancelled: number } }).__speech.cancelled);
+  await page.getByRole('link', { name: 'Home', exact: true }).click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __speech: { cancelled: number } }).__speech.cancelled)).toBeGreaterThan(cancelledBefore);
+  await expect(page.getByRole('button', { name: 'Read aloud' })).toBeVisible();
+  await expect(page.locator('.read-aloud__current')).toHaveCount(0);
+});
+
+test('朗读 says so where the browser has no voice for the page\'s language', async ({ page }) => {
+  await page.addInitScript(observeSpeech, [{ lang: 'en-US', name: 'English only' }]);
+  await page.goto('/');
+  await appReady(page);
+  await page.getByRole('button', { name: '朗读' }).click();
+  await expect(page.getByRole('alert')).toContainText('没有可用的朗读语音');
+  expect(await spoken(page)).toEqual([]);
+  await expectAccessible(page);
+});
+
+test('signed in on a phone, the 长辈版 header keeps to a fifth of the screen and opens its menu', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'the compact header is for phone screens');
+  await register(page, freshPhone());
+  await chooseElderMode(page);
+  const header = page.locator('header.site-header');
+  const height = await header.evaluate(el => el.getBoundingClientRect().height);
+  expect(height).toBeLessThanOrEqual(844 / 5);
+
+  const menu = page.getByRole('button', { name: '菜单' });
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByRole('navigation', { name: '主导航' })).toBeHidden();
+  expect(await menu.evaluate(el => el.getBoundingClientRect().height)).toBeGreaterThanOrEqual(60);
+  await expectAccessible(page);
+
+  await menu.click();
+  await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  const nav = page.getByRole('navigation', { name: '主导航' });
+  await expect(nav).toBeVisible();
+  await expect(page.getByRole('button', { name: 'English', exact: true })).toBeVisible();
+  for (const link of await nav.getByRole('link').all()) {
+    expect(await link.evaluate(el => el.getBoundingClientRect().height)).toBeGreaterThanOrEqual(60);
+  }
+  await expectAccessible(page);
+  await nav.getByRole('link', { name: '投诉与咨询' }).click();
+  await expect(page).toHaveURL(/\/complaints$/);
+  // The menu closes on the new page, whose heading has the focus.
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+});
+
+test('a complaint being written survives a reload and Back, and is gone once sent', async ({ page }) => {
+  await register(page, freshPhone());
+  await page.goto('/complaints/new');
+  await appReady(page);
+  await page.getByRole('button', { name: '小区公共部分维修' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('请说一说具体情况');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  const words = '楼道的灯坏了三天，晚上看不清台阶。';
+  await page.getByLabel('发生了什么？').fill(words);
+
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByRole('status').filter({ hasText: '我们保留了您上次写下' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('请说一说具体情况');
+  await expect(page.getByLabel('发生了什么？')).toHaveValue(words);
+  await expectAccessible(page);
+
+  // Away and Back again.
+  await page.getByRole('link', { name: '首页' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/complaints\/new$/);
+  await expect(page.getByLabel('发生了什么？')).toHaveValue(words);
+
+  await page.getByLabel('在小区公共区域').check();
+  await page.getByLabel('具体地点').fill('3号楼楼道');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('有照片吗？');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '确认提交' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('已提交');
+
+  await page.goto('/complaints/new');
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您要反映什么事？');
+  await expect(page.getByText('我们保留了您上次写下')).toHaveCount(0);
+});
+
+test('a kept complaint can be discarded, and another account on the phone does not see it', async ({ page }) => {
+  await register(page, freshPhone());
+  await page.goto('/complaints/new');
+  await appReady(page);
+  await page.getByRole('button', { name: '小区公共部分维修' }).click();
+  await page.getByLabel('发生了什么？').fill('电梯按钮不亮。');
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByLabel('发生了什么？')).toHaveValue('电梯按钮不亮。');
+  await page.getByRole('button', { name: '清空，重新填写' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您要反映什么事？');
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您要反映什么事？');
+  await expect(page.getByText('我们保留了您上次写下')).toHaveCount(0);
+
+  await page.getByRole('button', { name: '小区公共部分维修' }).click();
+  await page.getByLabel('发生了什么？').fill('只属于第一个账户的草稿');
+  // Someone else signs up on the same phone.
+  await page.context().clearCookies();
+  await register(page, freshPhone());
+  await page.goto('/complaints/new');
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您要反映什么事？');
+  await expect(page.getByText('我们保留了您上次写下')).toHaveCount(0);
+});
+
+/** Press Tab (up to 40 times) until `target` has the focus: it is reachable by keyboard. */
+async function tabTo(page: Page, target: ReturnType<Page['getByRole']>) {
+  for (let i = 0; i < 40; i++) {
+    if (await target.evaluate(el => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}
+
+test('a complaint can be filed with the keyboard alone', async ({ page }) => {
+  await register(page, freshPhone());
+  await page.goto('/complaints/new');
+  await appReady(page);
+  await tabTo(page, page.getByRole('button', { name: '小区公共部分维修' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('请说一说具体情况');
+  await tabTo(page, page.getByLabel('发生了什么？'));
+  await page.keyboard.type('垃圾桶满了没人清。');
+  // A radio group is one Tab stop; the arrow keys choose within it.
+  await tabTo(page, page.getByRole('radio', { checked: true }));
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByLabel('在小区公共区域')).toBeChecked();
+  await tabTo(page, page.getByLabel('具体地点'));
+  await page.keyboard.type('2号楼东侧');
+  await tabTo(page, page.getByRole('button', { name: '下一步' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('有照片吗？');
+  await tabTo(page, page.getByRole('button', { name: '下一步' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('什么时间方便联系您？');
+  await tabTo(page, page.getByRole('button', { name: '下一步' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('请核对您填写的内容');
+  await tabTo(page, page.getByRole('button', { name: '确认提交' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('已提交');
+});
+
+test.describe('with the service worker', () => {
+  test.use({ serviceWorkers: 'allow' });
+
+  test('the app passes Chromium\'s installability check', async ({ baseURL }) => {
+    // Chromium offers no installing in an incognito-like context: a profile on disk.
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-install-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu'],
+      baseURL,
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.goto('/');
+    await appReady(page);
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    const cdp = await page.context().newCDPSession(page);
+    await expect.poll(async () => (await cdp.send('Page.getInstallabilityErrors')).installabilityErrors).toEqual([]);
+    const manifest = await cdp.send('Page.getAppManifest');
+    expect(manifest.errors).toEqual([]);
+    await context.close();
+  });
+});
+
+test('the eligibility check resumes after a reload, asking again only for the ID number', async ({ page }) => {
+  await page.goto('/retrofit/check');
+  await appReady(page);
+  await page.getByRole('button', { name: '开始' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('老人的身份证号是多少？');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await expect(page).toHaveTitle(/^老人的身份证号是多少？ - 安居$/);
+  const idNumber = freshIdNumber();
+  await page.getByLabel('老人的身份证号是多少？').fill(idNumber);
+  await page.getByRole('button', { name: '继续' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('这套房子是自己的，或者有长期使用权吗？');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await page.getByLabel('是', { exact: true }).check();
+  await page.getByRole('button', { name: '继续' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('房子本身安全，可以施工吗？');
+
+  await page.reload();
+  await appReady(page);
+  // The ID number was never written to the device.
+  expect(await page.evaluate(() => JSON.stringify(window.localStorage))).not.toContain(idNumber.slice(0, 14));
+  await expect(page.getByRole('status').filter({ hasText: '身份证号和身体状况的回答不会保存在手机上' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('老人的身份证号是多少？');
+  await page.getByLabel('老人的身份证号是多少？').fill(idNumber);
+  await page.getByRole('button', { name: '继续' }).click();
+  // The ownership answer was kept.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('房子本身安全，可以施工吗？');
+  await expectAccessible(page);
+});
+
+test('what is typed on an application screen is kept until it is saved', async ({ page }) => {
+  await register(page, freshPhone());
+  await page.goto('/retrofit');
+  await appReady(page);
+  await page.getByRole('button', { name: '为自己申请改造' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('改造申请');
+  await page.getByRole('button', { name: '老人信息', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await page.getByLabel('老人姓名').fill('王秀英');
+  await page.getByLabel('老人的手机号（选填）').fill('13912345678');
+  const idNumber = freshIdNumber();
+  await page.getByLabel('身份证号').fill(idNumber);
+
+  await page.reload();
+  await appReady(page);
+  await page.getByRole('button', { name: '老人信息', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: '我们保留了您上次写下' })).toBeVisible();
+  await expect(page.getByLabel('老人姓名')).toHaveValue('王秀英');
+  await expect(page.getByLabel('老人的手机号（选填）')).toHaveValue('13912345678');
+  // Never the ID number.
+  await expect(page.getByLabel('身份证号')).toHaveValue('');
+  expect(await page.evaluate(() => JSON.stringify(window.localStorage))).not.toContain(idNumber.slice(0, 14));
+  await expectAccessible(page);
+  await page.getByLabel('身份证号').fill(idNumber);
+  await page.getByRole('button', { name: '保存并继续' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('改造申请');
+
+  await page.reload();
+  await appReady(page);
+  await page.getByRole('button', { name: '老人信息', exact: true }).click();
+  await expect(page.getByLabel('老人姓名')).toHaveValue('王秀英');
+  await expect(page.getByText('我们保留了您上次写下')).toHaveCount(0);
+});
