@@ -2,6 +2,7 @@ import { chromium, expect, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { appReady, chooseElderMode, expectAccessible, freshIdNumber, freshPhone, register, test } from './support';
 
 /**
@@ -316,4 +317,29 @@ test('what is typed on an application screen is kept until it is saved', async (
   await page.getByRole('button', { name: '老人信息', exact: true }).click();
   await expect(page.getByLabel('老人姓名')).toHaveValue('王秀英');
   await expect(page.getByText('我们保留了您上次写下')).toHaveCount(0);
+});
+
+test('in 长辈版 every page a resident opens keeps MIIT\'s elder-mode rules: large type, loose lines, 60 px targets, 7:1 contrast', async ({ page }) => {
+  test.setTimeout(120_000);
+  await register(page, freshPhone());
+  await chooseElderMode(page);
+  for (const route of ['/', '/account', '/notifications', '/complaints', '/complaints/new', '/retrofit', '/retrofit/check', '/surveys']) {
+    await page.goto(route);
+    await appReady(page);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.getByRole('button', { name: '朗读' })).toBeVisible();
+    const found = await page.evaluate(() => {
+      const px = (el: Element, p: string) => parseFloat(getComputedStyle(el).getPropertyValue(p));
+      const visible = (el: Element) => el.getClientRects().length > 0;
+      const text = Array.from(document.querySelectorAll('main p, main li, main label, main dd, main td')).filter(visible);
+      const smallText = text.filter(el => px(el, 'font-size') < 22).map(el => el.textContent?.trim().slice(0, 20));
+      const tightLines = text.filter(el => px(el, 'line-height') / px(el, 'font-size') < 1.5).map(el => el.textContent?.trim().slice(0, 20));
+      const targets = Array.from(document.querySelectorAll('button, .button, input:not([type=radio]):not([type=checkbox]):not([type=file]), select, textarea, .site-nav a')).filter(visible);
+      const smallTargets = targets.filter(el => el.getBoundingClientRect().height < 60).map(el => (el.textContent || el.id).trim().slice(0, 20));
+      return { body: px(document.body, 'font-size'), smallText, tightLines, smallTargets };
+    });
+    expect({ route, ...found }).toEqual({ route, body: 24, smallText: [], tightLines: [], smallTargets: [] });
+    const contrast = await new AxeBuilder({ page }).withRules(['color-contrast-enhanced']).analyze();
+    expect(contrast.violations.map(v => v.nodes.map(n => n.target.join(' '))).flat(), `7:1 contrast on ${route}`).toEqual([]);
+  }
 });
