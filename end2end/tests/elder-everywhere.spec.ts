@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { appReady, chooseElderMode, expectAccessible, freshIdNumber, freshPhone, register, test } from './support';
+import { appReady, chooseElderMode, expectAccessible, freshIdNumber, freshPhone, PASSWORD, register, test, textsTo } from './support';
 
 /**
  * The browser's speech synthesis, observed: what the page asks it to say is recorded (text and
@@ -342,4 +342,69 @@ test('in 长辈版 every page a resident opens keeps MIIT\'s elder-mode rules: l
     const contrast = await new AxeBuilder({ page }).withRules(['color-contrast-enhanced']).analyze();
     expect(contrast.violations.map(v => v.nodes.map(n => n.target.join(' '))).flat(), `7:1 contrast on ${route}`).toEqual([]);
   }
+});
+
+test('registration and the eligibility check can be completed with the keyboard alone', async ({ page }) => {
+  const phone = freshPhone();
+  await page.goto('/register');
+  await appReady(page);
+  await tabTo(page, page.getByLabel('手机号'));
+  await page.keyboard.type(phone);
+  const before = (await textsTo(phone)).length;
+  await tabTo(page, page.getByRole('button', { name: '获取验证码' }));
+  await page.keyboard.press('Enter');
+  let code = '';
+  await expect.poll(async () => {
+    const texts = await textsTo(phone);
+    code = texts.length > before ? (texts[texts.length - 1].text.match(/\d{6}/)?.[0] ?? '') : '';
+    return code;
+  }).toMatch(/^\d{6}$/);
+  await tabTo(page, page.getByLabel('短信验证码'));
+  await page.keyboard.type(code);
+  await tabTo(page, page.getByLabel('设置密码'));
+  await page.keyboard.type(PASSWORD);
+  await tabTo(page, page.getByLabel('您的称呼'));
+  await page.keyboard.type('李大爷');
+  // A select: the arrow keys choose, as a keyboard user would.
+  await tabTo(page, page.getByLabel('所在社区'));
+  await page.getByLabel('所在社区').press('ArrowDown');
+  await expect(page.getByLabel('所在社区')).not.toHaveValue('0');
+  const building = page.getByLabel('楼栋');
+  await expect(building.locator('option')).not.toHaveCount(1);
+  await tabTo(page, building);
+  await building.press('ArrowDown');
+  await expect(building).not.toHaveValue('0');
+  await tabTo(page, page.getByLabel('单元'));
+  await page.keyboard.type('1');
+  await tabTo(page, page.getByLabel('门牌号'));
+  await page.keyboard.type('502');
+  await tabTo(page, page.getByRole('button', { name: '注册', exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/account$/);
+
+  await page.goto('/retrofit/check');
+  await appReady(page);
+  await tabTo(page, page.getByRole('button', { name: '开始' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await tabTo(page, page.getByLabel('老人的身份证号是多少？'));
+  await page.keyboard.type(freshIdNumber());
+  await page.keyboard.press('Enter');
+  for (const [question, choice] of [
+    ['这套房子是自己的，或者有长期使用权吗？', '是'],
+    ['房子本身安全，可以施工吗？', '是'],
+    ['房子在近期征收拆迁范围内吗？', '否'],
+  ]) {
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(question);
+    // One Tab stop for the group; Space takes the first answer, the arrow keys move on.
+    await tabTo(page, page.getByRole('radio').first());
+    await page.keyboard.press('Space');
+    for (let i = 0; i < 10 && !(await page.getByLabel(choice, { exact: true }).isChecked()); i++) {
+      await page.keyboard.press('ArrowDown');
+    }
+    await expect(page.getByLabel(choice, { exact: true })).toBeChecked();
+    await tabTo(page, page.getByRole('button', { name: '继续' }));
+    await page.keyboard.press('Enter');
+  }
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('老人属于下面哪一类？');
 });

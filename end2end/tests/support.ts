@@ -42,7 +42,7 @@ export async function appReady(page: Page) {
 
 const smsPeer = `http://127.0.0.1:${process.env.ANJU_E2E_SMS_PORT ?? 3918}`;
 
-async function textsTo(phone: string): Promise<{ text: string }[]> {
+export async function textsTo(phone: string): Promise<{ text: string }[]> {
   const r = await fetch(`${smsPeer}/messages?phone=${phone}`);
   return r.json();
 }
