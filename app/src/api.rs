@@ -226,10 +226,25 @@ pub async fn staff_communities() -> ApiResult<Vec<JurisdictionView>> {
     get("/api/staff/communities").await
 }
 
+#[derive(serde::Deserialize)]
+pub struct ResidentPhone {
+    pub phone: String,
+}
+
+/// Staff: the resident's full number (the server records who asked).
+pub async fn resident_phone(case_id: i64) -> ApiResult<ResidentPhone> {
+    send_json(
+        Request::post(&format!("/api/cases/{case_id}/resident-phone")),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// The month's call-back list; `None` before it is drawn.
 pub async fn callback_draw(
     community_id: i64,
     month: &str,
-) -> ApiResult<anju_domain::callback::DrawView> {
+) -> ApiResult<Option<anju_domain::callback::DrawView>> {
     get(&format!(
         "/api/callbacks/draws?community_id={community_id}&month={month}"
     ))

@@ -173,9 +173,33 @@ pub fn find_category<'a>(categories: &'a [Category], code: &str) -> Option<&'a C
     categories.iter().find(|c| c.code == code)
 }
 
+/// Where the problem of a category usually is, for the complaint form's place question: a
+/// shared-area repair is in the shared area, a home repair at home; `None` where it depends.
+pub fn usually_in_shared_area(code: &str) -> Option<bool> {
+    match code {
+        "common-area-repair" => Some(true),
+        "home-repair" => Some(false),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_place_follows_the_repair_categories_that_exist() {
+        let codes: Vec<String> = default_categories().into_iter().map(|c| c.code).collect();
+        for code in ["common-area-repair", "home-repair"] {
+            assert!(
+                codes.iter().any(|c| c == code),
+                "{code} is a seeded category"
+            );
+        }
+        assert_eq!(usually_in_shared_area("common-area-repair"), Some(true));
+        assert_eq!(usually_in_shared_area("home-repair"), Some(false));
+        assert_eq!(usually_in_shared_area("inquiry-fees"), None);
+    }
 
     #[test]
     fn edited_categories_are_checked() {

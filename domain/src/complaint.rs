@@ -356,6 +356,13 @@ pub struct CaseView {
     pub timeline: Vec<CaseEventView>,
     #[serde(default)]
     pub photos: Vec<PhotoView>,
+    /// Staff only: where the resident lives (楼栋 单元 门牌), so a repair at home can be found.
+    #[serde(default)]
+    pub resident_home: Option<String>,
+    /// Staff only: the resident's number, masked; the full one comes from the recorded
+    /// `POST /api/cases/{id}/resident-phone`.
+    #[serde(default)]
+    pub resident_phone_masked: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -213,9 +213,7 @@ test('a complaint can be filed with the keyboard alone', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('请说一说具体情况');
   await tabTo(page, page.getByLabel('发生了什么？'));
   await page.keyboard.type('垃圾桶满了没人清。');
-  // A radio group is one Tab stop; the arrow keys choose within it.
-  await tabTo(page, page.getByRole('radio', { checked: true }));
-  await page.keyboard.press('ArrowDown');
+  // A shared-area repair starts in the shared area (a radio group is one Tab stop).
   await expect(page.getByLabel('在小区公共区域')).toBeChecked();
   await tabTo(page, page.getByLabel('具体地点'));
   await page.keyboard.type('2号楼东侧');
@@ -407,4 +405,18 @@ test('registration and the eligibility check can be completed with the keyboard 
     await page.keyboard.press('Enter');
   }
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('老人属于下面哪一类？');
+});
+
+test('the complaint form asks where the problem is starting from the category', async ({ page }) => {
+  await register(page, freshPhone());
+  await page.goto('/complaints/new');
+  await appReady(page);
+  await page.getByRole('button', { name: '户内维修' }).click();
+  await expect(page.getByLabel('在我家里')).toBeChecked();
+  await page.getByRole('button', { name: '上一步', exact: true }).click();
+  await page.getByRole('button', { name: '小区公共部分维修' }).click();
+  await expect(page.getByLabel('在小区公共区域')).toBeChecked();
+  // The limit of the description is said while writing.
+  await page.getByLabel('发生了什么？').fill('路灯不亮');
+  await expect(page.getByText('已写 4 字，最多 1000 字。')).toBeVisible();
 });

@@ -49,7 +49,7 @@ test('registration errors are listed, linked to their fields and keep what was t
   await expect(summary).toBeFocused();
   await expect(summary.getByRole('link', { name: '手机号应为 11 位数字' })).toHaveAttribute('href', '#phone');
   await expect(summary.getByRole('link', { name: /太常见/ })).toBeVisible();
-  await expect(summary.getByRole('link', { name: '请选择您住的楼栋' })).toHaveAttribute('href', '#building');
+  await expect(summary.getByRole('link', { name: '请选择您住的社区' })).toHaveAttribute('href', '#community');
   await expect(page.getByLabel('手机号')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('手机号')).toHaveValue('12345');
   await expectAccessible(page);

@@ -106,11 +106,14 @@ test('a resident files a repair, staff handle it, the resident sees the deadline
   await appReady(page);
   await expect(page.getByRole('heading', { name: '问题解决了吗？' })).toBeVisible();
   await expectAccessible(page);
+  // Both ends of the scale say what they mean.
+  await expect(page.getByRole('group', { name: '到场速度' }).getByLabel('1 分（很不满意）')).toBeVisible();
   for (const group of ['到场速度', '处理结果', '服务态度']) {
-    await page.getByRole('group', { name: group }).getByLabel('5').check();
+    await page.getByRole('group', { name: group }).getByLabel('5 分（很满意）').check();
   }
   await page.getByRole('button', { name: '已解决，提交评价' }).click();
   await expect(page.getByTestId('state')).toHaveText('已完成');
+  await expect(page.getByRole('status').filter({ hasText: '谢谢您的评价' })).toBeVisible();
   await expect(page.getByText('已重新固定扶手。')).toBeVisible();
 });
 

@@ -237,6 +237,10 @@ test('a guardian applies for an elder; the street returns it, the family fixes i
   await expect(county.getByRole('link', { name: reference })).toBeVisible();
   await expectAccessible(county);
   await county.getByRole('button', { name: new RegExp(`确认列入名单 ${reference}`) }).click();
+  // Asked once more, with the focus on the answer.
+  await expect(county.getByText('不能在这里撤回')).toBeVisible();
+  await expect(county.getByRole('button', { name: new RegExp(`确定列入 ${reference}`) })).toBeFocused();
+  await county.getByRole('button', { name: new RegExp(`确定列入 ${reference}`) }).click();
   // Confirmed: off the proposed list, on the confirmed one, waiting for an assessment organisation.
   await expect(county.getByRole('button', { name: new RegExp(`确认列入名单 ${reference}`) })).toHaveCount(0);
   await expect(county.getByRole('row', { name: new RegExp(reference) }).getByLabel(new RegExp(`评估机构 ${reference}`))).toBeVisible();

@@ -48,7 +48,7 @@ pub fn ApplicationCard(item: ApplicationSummary, #[prop(optional)] staff: bool) 
     let grounds = staff.then(|| grounds_label(&item));
     view! {
         <div class="case-card">
-            <h3 class="case-card__title"><A href=href>{item.reference.clone()} " · " {name}</A></h3>
+            <h3 class="case-card__title"><A href=href><span class="nowrap">{item.reference.clone()}</span> " · " {name}</A></h3>
             <p class="case-card__meta">{item.community_name.clone()}</p>
             <p class="case-card__state">{tr(state_key(item.state))}</p>
             {grounds.map(|g| view! { <p class="case-card__meta">{g}</p> })}

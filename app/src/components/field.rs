@@ -82,6 +82,9 @@ pub fn TextField(
 pub fn ErrorSummary(
     errors: RwSignal<FieldErrors>,
     general: RwSignal<Option<FieldError>>,
+    /// The form's fields in the order it shows them; errors are listed so (others after).
+    #[prop(optional)]
+    order: &'static [&'static str],
 ) -> impl IntoView {
     let locale = expect_context::<Prefs>().locale;
     let node = NodeRef::<html::Div>::new();
@@ -97,7 +100,12 @@ pub fn ErrorSummary(
         let has_errors = errors.with(|e| !e.is_empty()) || general.with(Option::is_some);
         has_errors.then(|| {
             let items = errors.with(|e| {
-                e.iter()
+                let mut listed: Vec<_> = e.iter().collect();
+                listed.sort_by_key(|(field, _)| {
+                    order.iter().position(|f| f == field).unwrap_or(order.len())
+                });
+                listed
+                    .into_iter()
                     .map(|(field, err)| {
                         let href = format!("#{}", field_anchor(field));
                         view! { <li><a href=href>{pick(locale.get(), err)}</a></li> }

@@ -1,7 +1,7 @@
 //! Route guards: signed-out visitors go to sign-in (and come back after), signed-in accounts
 //! without the role see a plain refusal.
 
-use crate::i18n::tr;
+use crate::i18n::{page_title, tr};
 use crate::state::Session;
 use anju_domain::Role;
 use leptos::prelude::*;
@@ -21,11 +21,16 @@ pub fn Guard(allow: fn(Role) -> bool, children: ChildrenFn) -> impl IntoView {
                 let next = location.pathname.get_untracked();
                 view! { <Redirect path=format!("/sign-in?next={next}") /> }.into_any()
             }
-            Some(user) if !allow(user.role) => view! {
-                <h1>{tr("guard.forbidden_title")}</h1>
-                <p>{tr("guard.forbidden")}</p>
+            Some(user) if !allow(user.role) => {
+                // The window title says it too, not the page's own name.
+                page_title("guard.forbidden_title");
+                view! {
+                    <h1>{tr("guard.forbidden_title")}</h1>
+                    <p>{tr("guard.forbidden")}</p>
+                    <p><a href="/" class="button button--secondary">{tr("notfound.home")}</a></p>
+                }
+                .into_any()
             }
-            .into_any(),
             Some(_) => children().into_any(),
         }
     }

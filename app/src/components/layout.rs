@@ -38,18 +38,24 @@ fn links_for(role: Option<anju_domain::Role>, part: NavPart) -> Vec<(&'static st
         links.extend([("/", "nav.home"), ("/account", "nav.account")]);
         return links;
     }
-    if role.can(Capability::WorkCases) {
-        links.extend([
-            ("/staff/queue", "nav.queue"),
-            ("/retrofit", "nav.retrofit"),
-            ("/staff/callbacks", "nav.callbacks"),
-        ]);
-    } else {
+    if !role.is_staff() {
         links.extend([
             ("/complaints", "nav.complaints"),
             ("/retrofit", "nav.retrofit"),
             ("/surveys", "nav.surveys"),
         ]);
+        return links;
+    }
+    if role.can(Capability::WorkCases) {
+        links.push(("/staff/queue", "nav.queue"));
+    }
+    // Assessors, builders and the province find their retrofit work there too.
+    links.push(("/retrofit", "nav.retrofit"));
+    if role.can(Capability::WorkCases) {
+        links.push(("/staff/callbacks", "nav.callbacks"));
+    }
+    if role.can(Capability::RunSurveys) {
+        links.push(("/surveys", "nav.surveys"));
     }
     for (capability, link) in [
         (Capability::ManageAccounts, ("/admin/accounts", "nav.admin")),

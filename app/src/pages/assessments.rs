@@ -33,7 +33,7 @@ fn Household(h: AssessmentSummary) -> impl IntoView {
     view! {
         <li class="case-card" aria-labelledby=heading.clone()>
             <h2 id=heading.clone() class="case-card__title">
-                <A href=format!("/retrofit/applications/{}", h.id)>{h.elder_name_masked.clone()} " · " {h.reference.clone()}</A>
+                <A href=format!("/retrofit/applications/{}", h.id)>{h.elder_name_masked.clone()} " · " <span class="nowrap">{h.reference.clone()}</span></A>
             </h2>
             <p class="case-card__state">{tr(state_key(h.state))}</p>
             <dl class="summary-list">

@@ -135,7 +135,12 @@ pub fn Callbacks() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            draw.set(Some(api::callback_draw(c, &m).await.map_err(|e| e.code)));
+            draw.set(Some(
+                api::callback_draw(c, &m)
+                    .await
+                    .map_err(|e| e.code)
+                    .and_then(|d| d.ok_or_else(|| "not_drawn".to_owned())),
+            ));
             report.set(api::complaint_report(c, &m).await.ok());
         });
     };

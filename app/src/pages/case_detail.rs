@@ -72,11 +72,21 @@ pub fn CaseDetail() -> impl IntoView {
     let locale = expect_context::<Prefs>().locale;
     let session = expect_context::<Session>();
     let case = RwSignal::new(None::<CaseView>);
+    // Another resident's case, or none: a not-found page, not a form error and "loading".
+    let missing = RwSignal::new(false);
+    let works_cases = session.user.with_untracked(|u| {
+        u.as_ref()
+            .is_some_and(|u| u.role.can(anju_domain::access::Capability::WorkCases))
+    });
     let photos = RwSignal::new(Vec::<PhotoView>::new());
     let colleagues = RwSignal::new(Vec::<api::Assignee>::new());
     let assignee = RwSignal::new(0i64);
     let note = RwSignal::new(String::new());
     let ratings = [RwSignal::new(0u8), RwSignal::new(0u8), RwSignal::new(0u8)];
+    // The resident's full number, once staff have asked for it (on the record).
+    let phone = RwSignal::new(None::<String>);
+    // Said once the resident has confirmed and rated.
+    let thanked = RwSignal::new(false);
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
     let busy = RwSignal::new(false);
@@ -89,6 +99,10 @@ pub fn CaseDetail() -> impl IntoView {
                     Ok(c) => {
                         photos.set(c.photos.clone());
                         case.set(Some(c));
+                        // Only staff may hand a case on: a resident's page does not ask.
+                        if !works_cases {
+                            return;
+                        }
                         if let Ok(list) = api::assignees(id).await {
                             if let Some(first) = list.first() {
                                 assignee.set(first.id);
@@ -96,6 +110,7 @@ pub fn CaseDetail() -> impl IntoView {
                             colleagues.set(list);
                         }
                     }
+                    Err(e) if e.code == "not_found" || e.code == "forbidden" => missing.set(true),
                     Err(e) => general.set(Some(FieldError::new(e.message, e.message_en))),
                 }
             });
@@ -112,13 +127,15 @@ pub fn CaseDetail() -> impl IntoView {
         let text_note = note.get_untracked();
         if needs_note(action) && text_note.trim().is_empty() {
             let mut e = FieldErrors::new();
-            e.insert(
-                "note".into(),
-                FieldError::new(
+            let (zh, en) = if works_cases {
+                (
                     "请写明原因或处理情况",
                     "Add a note saying why or what was done",
-                ),
-            );
+                )
+            } else {
+                ("请说一说还有什么问题", "Say what is still wrong")
+            };
+            e.insert("note".into(), FieldError::new(zh, en));
             errors.set(e);
             return;
         }
@@ -140,6 +157,7 @@ pub fn CaseDetail() -> impl IntoView {
                     photos.set(c.photos.clone());
                     case.set(Some(c));
                     note.set(String::new());
+                    thanked.set(action == CaseAction::Confirm);
                 }
                 Err(e) => {
                     errors.set(e.fields.clone());
@@ -156,7 +174,7 @@ pub fn CaseDetail() -> impl IntoView {
         view! {
             <div class="field" class:field--error=move || errors.with(|e| e.contains_key("note"))>
                 <label for="note">{tr(label)}</label>
-                <p class="hint" id="note-hint">{tr("case.note_hint")}</p>
+                <p class="hint" id="note-hint">{tr(if works_cases { "case.note_hint" } else { "case.note_hint_resident" })}</p>
                 <textarea id="note" rows="3" aria-describedby="note-hint"
                     prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </div>
@@ -164,6 +182,9 @@ pub fn CaseDetail() -> impl IntoView {
     };
 
     move || {
+        if missing.get() {
+            return view! { <crate::pages::not_found::NotFound /> }.into_any();
+        }
         let Some(c) = case.get() else {
             return view! { <ErrorSummary errors general /><p role="status">{tr("app.loading")}</p> }.into_any();
         };
@@ -193,6 +214,30 @@ pub fn CaseDetail() -> impl IntoView {
                 <div><dt>{tr("case.description")}</dt><dd class="prewrap">{c.description.clone()}</dd></div>
                 <div><dt>{tr("case.place")}</dt><dd>{c.public_place.clone().unwrap_or_else(|| text(locale.get(), "case.home").to_owned())}</dd></div>
                 {as_staff.then(|| view! { <div><dt>{tr("case.resident")}</dt><dd>{format!("{} · {}", c.resident_name, c.community)}</dd></div> })}
+                {c.resident_home.clone().map(|home| view! { <div><dt>{tr("case.resident_home")}</dt><dd data-testid="resident-home">{home}</dd></div> })}
+                {c.resident_phone_masked.clone().map(|masked| {
+                    let case_id = c.id;
+                    view! {
+                        <div>
+                            <dt>{tr("case.resident_phone")}</dt>
+                            <dd>{move || match phone.get() {
+                                // Shown once asked for (and recorded): a link that dials it.
+                                Some(full) => view! { <a href=format!("tel:{full}") class="mono">{full.clone()}</a> }.into_any(),
+                                None => view! {
+                                    <span class="mono">{masked.clone()}</span> " "
+                                    <button type="button" class="link-button" on:click=move |_| {
+                                        spawn_local(async move {
+                                            match api::resident_phone(case_id).await {
+                                                Ok(p) => phone.set(Some(p.phone)),
+                                                Err(e) => general.set(Some(FieldError::new(e.message, e.message_en))),
+                                            }
+                                        });
+                                    }>{tr("case.show_phone")}</button>
+                                }.into_any(),
+                            }}</dd>
+                        </div>
+                    }
+                })}
                 {c.contact_time.clone().map(|t| view! { <div><dt>{tr("case.contact_time")}</dt><dd>{t}</dd></div> })}
                 {c.assignee_name.clone().map(|n| view! { <div><dt>{tr("case.assignee")}</dt><dd>{n}</dd></div> })}
                 {c.rating.map(|r| view! { <div><dt>{tr("case.rating")}</dt><dd>{format!("{} / {} / {}", r.speed, r.result, r.attitude)}</dd></div> })}
@@ -237,6 +282,9 @@ pub fn CaseDetail() -> impl IntoView {
                 </section>
             })}
 
+            <Show when=move || thanked.get()>
+                <p class="panel-confirmation" role="status">{tr("case.thanks")}</p>
+            </Show>
             {resolved.then(|| view! {
                 <section aria-labelledby="confirm-title">
                     <h2 id="confirm-title">{tr("case.confirm_title")}</h2>
@@ -250,7 +298,12 @@ pub fn CaseDetail() -> impl IntoView {
                                         <span class="radio">
                                             <input type="radio" id=id.clone() name=format!("rate-{i}") prop:checked=move || sig.get() == v
                                                 on:change=move |_| sig.set(v) />
-                                            <label for=id>{v.to_string()}</label>
+                                            // Both ends say what they mean, as in the surveys.
+                                            <label for=id>{move || match v {
+                                                1 => format!("1 {}", tr("case.rate_lowest")()),
+                                                5 => format!("5 {}", tr("case.rate_highest")()),
+                                                v => format!("{v} {}", tr("case.rate_points")()),
+                                            }}</label>
                                         </span>
                                     }}).collect_view()}
                                 </div>

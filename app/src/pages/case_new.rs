@@ -11,10 +11,11 @@ use crate::components::field::{ErrorSummary, FieldErrors};
 use crate::components::photos::{check_file, shrink, upload_with_retry};
 use crate::i18n::{page_title, pick, text, tr};
 use crate::state::{Prefs, Session};
-use anju_domain::category::{CaseKind, Category};
+use anju_domain::category::{usually_in_shared_area, CaseKind, Category};
 use anju_domain::complaint::Channel;
 use anju_domain::complaint::{
-    check_case_text, CaseView, CreateCaseRequest, PhotoStage, MAX_PHOTOS_PER_STAGE,
+    check_case_text, CaseView, CreateCaseRequest, PhotoStage, DESCRIPTION_MAX_CHARS,
+    MAX_PHOTOS_PER_STAGE,
 };
 use anju_domain::PhoneNumber;
 use anju_domain::{FieldError, Locale};
@@ -295,7 +296,14 @@ pub fn NewCase() -> impl IntoView {
                 view! {
                     <li>
                         <button type="button" class="choice" data-code=label
-                            on:click=move |_| { category.set(Some(chosen.clone())); go(2); }>
+                            on:click=move |_| {
+                                // The place question starts where this kind of problem usually is.
+                                if let Some(shared) = usually_in_shared_area(&chosen.code) {
+                                    public.set(shared);
+                                }
+                                category.set(Some(chosen.clone()));
+                                go(2);
+                            }>
                             {category_label(&c, locale.get())}
                         </button>
                     </li>
@@ -365,9 +373,19 @@ pub fn NewCase() -> impl IntoView {
                     <label for="description">{tr("new.description")}</label>
                     <p class="hint" id="description-hint">{tr("new.description_hint")}</p>
                     {field_error("description")}
-                    <textarea id="description" name="description" rows="5" aria-describedby="description-hint"
+                    <textarea id="description" name="description" rows="5" aria-describedby="description-hint description-count"
                         prop:value=move || description.get()
                         on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                    // The limit is said while writing, not only after 下一步.
+                    <p class="hint" id="description-count"
+                        class:field-error=move || description.with(|d| d.chars().count() > DESCRIPTION_MAX_CHARS)>
+                        {move || {
+                            let written = description.with(|d| d.chars().count());
+                            text(locale.get(), "new.description_count")
+                                .replace("{n}", &written.to_string())
+                                .replace("{max}", &DESCRIPTION_MAX_CHARS.to_string())
+                        }}
+                    </p>
                 </div>
                 <fieldset class="fieldset">
                     <legend>{tr("new.where")}</legend>
@@ -442,27 +460,27 @@ pub fn NewCase() -> impl IntoView {
                 <div>
                     <dt>{tr("new.category")}</dt>
                     <dd>{move || category.get().map(|c| category_label(&c, locale.get()))}</dd>
-                    <dd><button type="button" class="link-button" on:click=move |_| go(1)>{tr("new.change")}</button></dd>
+                    <dd><button type="button" class="link-button" on:click=move |_| go(1)>{tr("new.change")} " " <span class="visually-hidden">{tr("new.category")}</span></button></dd>
                 </div>
                 <div>
                     <dt>{tr("case.description")}</dt>
                     <dd class="prewrap">{move || description.get()}</dd>
-                    <dd><button type="button" class="link-button" on:click=move |_| go(2)>{tr("new.change")}</button></dd>
+                    <dd><button type="button" class="link-button" on:click=move |_| go(2)>{tr("new.change")} " " <span class="visually-hidden">{tr("case.description")}</span></button></dd>
                 </div>
                 <div>
                     <dt>{tr("case.place")}</dt>
                     <dd>{move || if public.get() { place.get() } else { text(locale.get(), "case.home").to_owned() }}</dd>
-                    <dd><button type="button" class="link-button" on:click=move |_| go(2)>{tr("new.change")}</button></dd>
+                    <dd><button type="button" class="link-button" on:click=move |_| go(2)>{tr("new.change")} " " <span class="visually-hidden">{tr("case.place")}</span></button></dd>
                 </div>
                 <div>
                     <dt>{tr("photos.title")}</dt>
                     <dd>{move || photo_urls.with(Vec::len)}</dd>
-                    <dd><button type="button" class="link-button" on:click=move |_| go(PHOTOS)>{tr("new.change")}</button></dd>
+                    <dd><button type="button" class="link-button" on:click=move |_| go(PHOTOS)>{tr("new.change")} " " <span class="visually-hidden">{tr("photos.title")}</span></button></dd>
                 </div>
                 <div>
                     <dt>{tr("case.contact_time")}</dt>
                     <dd>{move || text(locale.get(), contact.get())}</dd>
-                    <dd><button type="button" class="link-button" on:click=move |_| go(3)>{tr("new.change")}</button></dd>
+                    <dd><button type="button" class="link-button" on:click=move |_| go(3)>{tr("new.change")} " " <span class="visually-hidden">{tr("case.contact_time")}</span></button></dd>
                 </div>
             </dl>
             <button type="button" class="button" prop:disabled=move || busy.get() on:click=submit.clone()>

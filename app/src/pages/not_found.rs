@@ -8,6 +8,6 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <h1>{tr("notfound.title")}</h1>
         <p>{tr("notfound.body")}</p>
-        <p><A href="/" attr:class="button">{tr("service.back")}</A></p>
+        <p><A href="/" attr:class="button">{tr("notfound.home")}</A></p>
     }
 }

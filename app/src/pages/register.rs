@@ -16,7 +16,19 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-fn validate(req: &RegisterRequest) -> FieldErrors {
+/// The fields in the order the form shows them: the error summary lists them so.
+const FORM_ORDER: &[&str] = &[
+    "phone",
+    "sms_code",
+    "password",
+    "display_name",
+    "community",
+    "building_id",
+    "unit",
+    "room",
+];
+
+fn validate(req: &RegisterRequest, community: i64) -> FieldErrors {
     let mut found = FieldErrors::new();
     let phone = PhoneNumber::parse(&req.phone);
     if let Err(e) = &phone {
@@ -31,7 +43,15 @@ fn validate(req: &RegisterRequest) -> FieldErrors {
     for (field, zh, en) in check_registration_text(req) {
         found.insert(field.into(), FieldError::new(zh, en));
     }
-    if req.building_id <= 0 {
+    if community <= 0 {
+        found.insert(
+            "community".into(),
+            FieldError::new(
+                text(anju_domain::Locale::ZhCn, "errors.choose_community"),
+                text(anju_domain::Locale::En, "errors.choose_community"),
+            ),
+        );
+    } else if req.building_id <= 0 {
         found.insert(
             "building_id".into(),
             FieldError::new(
@@ -154,7 +174,7 @@ pub fn Register() -> impl IntoView {
             sms_code: sms_code.get_untracked(),
         };
         general.set(None);
-        errors.set(validate(&req));
+        errors.set(validate(&req, community.get_untracked()));
         if !errors.with_untracked(FieldErrors::is_empty) {
             return;
         }
@@ -187,7 +207,8 @@ pub fn Register() -> impl IntoView {
     let select_error = move |field: &'static str| {
         move || errors.with(|e| e.get(field).map(|err| pick(locale.get(), err)))
     };
-    let community_error = select_error("building_id");
+    let community_error = select_error("community");
+    let building_error = select_error("building_id");
 
     let community_options = move || {
         let list = communities.get();
@@ -221,7 +242,7 @@ pub fn Register() -> impl IntoView {
         <h1>{tr("register.title")}</h1>
         <p>{tr("register.intro")}</p>
         <DraftKept restored on_discard=discard note="draft.no_password" />
-        <ErrorSummary errors general />
+        <ErrorSummary errors general order=FORM_ORDER />
         <form class="form" on:submit=submit novalidate>
             <TextField id="phone" label="register.phone" hint="signin.phone_hint" value=phone errors
                 kind="tel" autocomplete="tel" inputmode="tel" />
@@ -233,23 +254,27 @@ pub fn Register() -> impl IntoView {
                 autocomplete="name" />
             <fieldset class="fieldset">
                 <legend>{tr("register.home")}</legend>
-                <div class="field">
+                <div class="field" class:field--error=move || community_error().is_some()>
                     <label for="community">{tr("register.community")}</label>
+                    {move || community_error().map(|m| view! { <p class="field-error" id="community-error">{m}</p> })}
                     <select id="community" name="community"
+                        aria-invalid=move || community_error().is_some().then_some("true")
+                        aria-describedby=move || community_error().is_some().then_some("community-error")
                         on:change=move |ev| choose_community(event_target_value(&ev).parse().unwrap_or(0))>
                         <option value="0">{tr("register.choose_community")}</option>
                         {community_options}
                     </select>
                 </div>
-                <div class="field" class:field--error=move || community_error().is_some()>
+                <div class="field" class:field--error=move || building_error().is_some()>
                     <label for="building">{tr("register.building")}</label>
-                    {move || community_error().map(|m| view! { <p class="field-error" id="building-error">{m}</p> })}
+                    {move || building_error().map(|m| view! { <p class="field-error" id="building-error">{m}</p> })}
                     <select id="building" name="building"
-                        aria-invalid=move || community_error().is_some().then_some("true")
-                        aria-describedby=move || community_error().is_some().then_some("building-error")
+                        aria-invalid=move || building_error().is_some().then_some("true")
+                        aria-describedby=move || building_error().is_some().then_some("building-error")
                         prop:value=move || building.get().to_string()
                         on:change=move |ev| building.set(event_target_value(&ev).parse().unwrap_or(0))>
-                        <option value="0">{tr("register.choose_building")}</option>
+                        // Until a community is chosen the list is empty and says why.
+                        <option value="0">{move || tr(if community.get() > 0 { "register.choose_building_now" } else { "register.choose_building" })()}</option>
                         {move || buildings.get().into_iter().map(|b| view! {
                             <option value=b.id.to_string() prop:selected=move || building.get() == b.id>{b.name}</option>
                         }).collect_view()}

@@ -151,7 +151,21 @@ pub fn RetrofitCounty() -> impl IntoView {
             }
         });
     };
+    // Confirming is asked twice (it cannot be taken back here): the row asks "确定？" first.
+    let asking = RwSignal::new(None::<i64>);
+    let ask = move |id: i64| {
+        asking.set(Some(id));
+        request_animation_frame(move || {
+            if let Some(yes) = document().get_element_by_id(&format!("confirm-yes-{id}")) {
+                use wasm_bindgen::JsCast;
+                if let Ok(yes) = yes.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = yes.focus();
+                }
+            }
+        });
+    };
     let confirm = move |id: i64| {
+        asking.set(None);
         spawn_local(async move {
             match api::act_plainly(id, RetrofitAction::Confirm).await {
                 Ok(_) => {
@@ -224,11 +238,26 @@ pub fn RetrofitCounty() -> impl IntoView {
                                     let grounds = grounds_label(&item);
                                     view! {
                                         <tr>
-                                            <td><A href=format!("/retrofit/applications/{id}")>{item.reference.clone()}</A></td>
+                                            <td><A href=format!("/retrofit/applications/{id}")><span class="nowrap">{item.reference.clone()}</span></A></td>
                                             <td>{item.elder_name.clone()}</td>
                                             <td>{item.community_name.clone()}</td>
                                             <td>{grounds}</td>
-                                            <td><button type="button" class="button" on:click=move |_| confirm(id)>{tr("review.confirm")}<span class="visually-hidden">{label}</span></button></td>
+                                            <td>{move || {
+                                                let label = label.clone();
+                                                if asking.get() == Some(id) {
+                                                    view! {
+                                                        <p class="confirm-ask">{tr("county.confirm_ask")}</p>
+                                                        <p class="actions">
+                                                            <button type="button" class="button" id=format!("confirm-yes-{id}") on:click=move |_| confirm(id)>{tr("county.confirm_yes")} " " <span class="visually-hidden">{label.clone()}</span></button>
+                                                            <button type="button" class="button button--secondary" on:click=move |_| asking.set(None)>{tr("county.confirm_no")}</button>
+                                                        </p>
+                                                    }.into_any()
+                                                } else {
+                                                    view! {
+                                                        <button type="button" class="button" on:click=move |_| ask(id)>{tr("review.confirm")} " " <span class="visually-hidden">{label}</span></button>
+                                                    }.into_any()
+                                                }
+                                            }}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -249,7 +278,7 @@ pub fn RetrofitCounty() -> impl IntoView {
                                     let label = format!("{} {}", item.reference, item.elder_name);
                                     view! {
                                         <tr>
-                                            <td><A href=format!("/retrofit/applications/{id}")>{item.reference.clone()}</A></td>
+                                            <td><A href=format!("/retrofit/applications/{id}")><span class="nowrap">{item.reference.clone()}</span></A></td>
                                             <td>{item.elder_name.clone()}</td>
                                             <td>{item.community_name.clone()}</td>
                                             <td>{tr(crate::components::application_card::state_key(item.state))}</td>

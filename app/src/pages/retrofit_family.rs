@@ -109,7 +109,7 @@ pub fn RetrofitFamily() -> impl IntoView {
             <li class="case-card">
                 <p class="case-card__title">{who.clone()}</p>
                 <p>{tr(link_state_key(l.state))} {l.relationship.map(|r| view! { " · " {tr(relationship_key(r))} })}</p>
-                {l.proof_url.clone().map(|u| view! { <p><a href=u target="_blank" rel="noopener">{tr("family.proof")}</a></p> })}
+                {l.proof_url.clone().map(|u| view! { <p><a href=u target="_blank" rel="noopener" class="button button--secondary">{tr("family.proof")}</a></p> })}
                 {to_confirm.then(|| {
                     let who = who.clone();
                     view! {

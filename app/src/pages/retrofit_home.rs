@@ -131,7 +131,7 @@ pub fn RetrofitHome() -> impl IntoView {
                             }
                         }).collect_view()
                     }}
-                    <p><A href="/retrofit/family">{tr("retrofit.family_link")}</A></p>
+                    <p><A href="/retrofit/family" attr:class="button button--secondary">{tr("retrofit.family_link")}</A></p>
                     <h2>{tr("retrofit.mine")}</h2>
                     {move || match mine.get() {
                         None => view! { <p role="status">{tr("app.loading")}</p> }.into_any(),

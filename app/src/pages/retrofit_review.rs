@@ -189,7 +189,7 @@ fn ReviewBody(app: ApplicationView) -> impl IntoView {
     let outcome = RwSignal::new(app.outcome.clone());
     let masked = app.id_number_masked.clone().unwrap_or_default();
     view! {
-        <p class="caption">{app.reference.clone()}</p>
+        <p class="caption"><span class="nowrap">{app.reference.clone()}</span> {(!app.elder_name.is_empty()).then(|| format!("· {}", app.elder_name))}</p>
         <h1>{app.elder_name.clone()}</h1>
         <p class="status-line"><strong>{tr(state_key(app.state))}</strong></p>
         <dl class="summary-list">
@@ -267,7 +267,7 @@ fn FamilyLinks(links: Vec<anju_domain::application::GuardianLinkView>) -> impl I
                         <strong>{name.clone()}</strong>
                         {l.relationship.map(|r| view! { " · " {tr(relationship_key(r))} })}
                         " · " {tr(link_state_key(l.state))}
-                        {l.proof_url.clone().map(|u| view! { " · " <a href=u>{tr("family.proof")}</a> })}
+                        {l.proof_url.clone().map(|u| view! { " " <a href=u class="button button--secondary">{tr("family.proof")}</a> })}
                         {waiting.then(|| view! {
                             " " <button type="button" class="link-button" on:click=move |_| confirm(id)>
                                 {tr("review.confirm_family")}<span class="visually-hidden">{name.clone()}</span>

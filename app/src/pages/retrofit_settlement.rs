@@ -58,7 +58,7 @@ pub fn RetrofitSettlement() -> impl IntoView {
                                 let (accepted, settled) = (i.accepted_at, i.settled_at);
                                 view! {
                                     <tr>
-                                        <td><A href=format!("/retrofit/applications/{}", i.application_id)>{i.reference.clone()}</A></td>
+                                        <td><A href=format!("/retrofit/applications/{}", i.application_id)><span class="nowrap">{i.reference.clone()}</span></A></td>
                                         <td>{i.elder_name.clone()}</td>
                                         <td>{i.street_name.clone()} " " {i.community_name.clone()}</td>
                                         <td>{i.contractor.clone().unwrap_or_default()}</td>

@@ -105,6 +105,7 @@ pub fn SignIn() -> impl IntoView {
             </button>
         </form>
         <p><A href="/forgot-password">{tr("signin.forgot")}</A></p>
-        <p>{tr("signin.no_account")} " " <A href="/register">{tr("signin.register_link")}</A></p>
+        <p>{tr("signin.no_account")}</p>
+        <p><A href="/register" attr:class="button button--secondary">{tr("signin.register_link")}</A></p>
     }
 }

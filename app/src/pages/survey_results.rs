@@ -54,6 +54,8 @@ fn BarChart(
     let scale = |v: f64| if max > 0.0 { v / max * bar_w } else { 0.0 };
     view! {
         <figure class="chart">
+            // The title above its bars, where it is read first.
+            <figcaption class="chart__title">{title.clone()}</figcaption>
             <svg role="img" aria-label=title.clone() viewBox=format!("0 0 {} {}", label_w + bar_w + 110.0, height) width="100%">
                 <title>{title.clone()}</title>
                 {rows.into_iter().enumerate().map(|(i, (label, value, text))| {
@@ -72,7 +74,6 @@ fn BarChart(
                     }
                 })}
             </svg>
-            <figcaption>{title}</figcaption>
         </figure>
     }
 }

@@ -6,6 +6,7 @@ use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors};
 use crate::i18n::{page_title, tr};
 use crate::state::Session;
+use anju_domain::access::Capability;
 use anju_domain::survey_api::{SaveSurveyRequest, SurveyStatus, SurveySummary};
 use anju_domain::FieldError;
 use leptos::prelude::*;
@@ -43,9 +44,21 @@ pub fn SurveysHome() -> impl IntoView {
     let list = RwSignal::new(None::<Vec<SurveySummary>>);
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
-    let staff = move || session.user.with(|u| u.as_ref().map(|u| u.role.is_staff()));
+    // Staff who run surveys (community, street, county) see the organiser's list; residents
+    // their own; other staff (assessors, builders) are told who runs them.
+    let staff = move || {
+        session
+            .user
+            .with(|u| u.as_ref().map(|u| u.role.can(Capability::RunSurveys)))
+    };
+    let other_staff = move || {
+        session.user.with(|u| {
+            u.as_ref()
+                .is_some_and(|u| u.role.is_staff() && !u.role.can(Capability::RunSurveys))
+        })
+    };
     Effect::new(move |_| {
-        if staff().is_some() {
+        if staff().is_some() && !other_staff() {
             spawn_local(async move {
                 if let Ok(l) = api::surveys().await {
                     list.set(Some(l));
@@ -93,6 +106,7 @@ pub fn SurveysHome() -> impl IntoView {
             Some(true) => view! {
                 <p><button type="button" class="button" on:click=from_template.clone()>{tr("survey.new_from_template")}</button></p>
             }.into_any(),
+            Some(false) if other_staff() => view! { <p>{tr("survey.not_for_role")}</p> }.into_any(),
             Some(false) => ().into_any(),
         }}
         {move || list.get().map(|items| {
@@ -112,9 +126,9 @@ pub fn SurveysHome() -> impl IntoView {
                                 {if is_staff {
                                     view! {
                                         <p class="actions">
-                                            <A href=format!("/surveys/{id}/edit")>{tr("survey.edit")}<span class="visually-hidden">{t1}</span></A>
-                                            <A href=format!("/surveys/{id}/collect")>{tr("survey.collect")}<span class="visually-hidden">{t2}</span></A>
-                                            <A href=format!("/surveys/{id}/results")>{tr("survey.results")}<span class="visually-hidden">{t3}</span></A>
+                                            <A href=format!("/surveys/{id}/edit") attr:class="button button--secondary">{tr("survey.edit")}<span class="visually-hidden">{t1}</span></A>
+                                            <A href=format!("/surveys/{id}/collect") attr:class="button button--secondary">{tr("survey.collect")}<span class="visually-hidden">{t2}</span></A>
+                                            <A href=format!("/surveys/{id}/results") attr:class="button button--secondary">{tr("survey.results")}<span class="visually-hidden">{t3}</span></A>
                                         </p>
                                     }.into_any()
                                 } else {

@@ -10,6 +10,11 @@ on_both_backends!(
     draws_and_reports_are_for_staff_of_that_community_and_real_months,
 );
 
+/// A month as a query value ("next month" has a space).
+fn urlencode(month: &str) -> String {
+    month.replace(' ', "%20")
+}
+
 fn this_month(app: &TestApp) -> String {
     chrono::DateTime::from_timestamp(app.state.clock.now(), 0)
         .unwrap()
@@ -65,6 +70,19 @@ async fn the_monthly_draw_is_seeded_stored_and_reproducible(app: TestApp) {
     assert_eq!(r.status, StatusCode::NO_CONTENT);
 
     let request = json!({ "community_id": app.places.community.id, "month": this_month(&app) });
+    // Before the month's draw there is none: said plainly, not as a 404 in the browser's console.
+    let before = app
+        .get(
+            &format!(
+                "/api/callbacks/draws?community_id={}&month={}",
+                app.places.community.id,
+                this_month(&app)
+            ),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    assert!(before.body.is_null(), "{}", before.body);
     let first = app
         .post("/api/callbacks/draws", Some(&staff), request.clone())
         .await;
@@ -209,6 +227,26 @@ async fn draws_and_reports_are_for_staff_of_that_community_and_real_months(app: 
             )
             .await;
         assert!(r.body["fields"]["month"].is_object(), "{month}: {}", r.body);
+        let shown = app
+            .get(
+                &format!(
+                    "/api/callbacks/draws?community_id={community}&month={}",
+                    urlencode(month)
+                ),
+                Some(&staff),
+            )
+            .await;
+        assert_eq!(
+            shown.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{month}: {}",
+            shown.body
+        );
+        assert!(
+            shown.body["fields"]["month"].is_object(),
+            "{month}: {}",
+            shown.body
+        );
     }
     let other = app
         .state

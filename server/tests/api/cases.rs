@@ -404,7 +404,39 @@ async fn cases_are_visible_only_to_their_resident_and_jurisdiction(app: TestApp)
 
     // The street office above the community does see it; assessors do not work cases.
     let street = app.sign_in_demo(Role::StreetReviewer).await;
-    assert_eq!(app.get(&path, Some(&street)).await.status, StatusCode::OK);
+    let seen = app.get(&path, Some(&street)).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    // Staff see where the resident lives and a masked number; the full number only on asking,
+    // and the asking is recorded. The resident's own view carries neither; outsiders get none.
+    let building = app.places.building.name.clone();
+    assert_eq!(seen.body["resident_home"], format!("{building} 2单元 301"));
+    assert_eq!(seen.body["resident_phone_masked"], "139****0104");
+    assert!(
+        !seen.body.to_string().contains("13900000104"),
+        "masked by default"
+    );
+    let own = app.get(&path, Some(&alice)).await;
+    assert!(own.body["resident_home"].is_null() && own.body["resident_phone_masked"].is_null());
+    let phone_path = format!("{path}/resident-phone");
+    assert_envelope(
+        &app.post(&phone_path, Some(&alice), json!({})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    assert_envelope(
+        &app.post(&phone_path, Some(&outsider), json!({})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert!(app.audit_details("case.reveal_phone").await.is_empty());
+    let shown = app.post(&phone_path, Some(&street), json!({})).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert_eq!(shown.body["phone"], "13900000104");
+    assert_eq!(
+        app.audit_details("case.reveal_phone").await.len(),
+        1,
+        "who and when is recorded"
+    );
     let assessor = app.sign_in_demo(Role::Assessor).await;
     assert_eq!(
         app.get(&path, Some(&assessor)).await.status,

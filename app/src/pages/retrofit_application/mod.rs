@@ -72,11 +72,14 @@ pub fn RetrofitApplication() -> impl IntoView {
         account: session.user.with_untracked(|u| u.as_ref().map(|u| u.id)),
     };
     provide_context(ctx);
+    // Someone else's application, or none: a not-found page rather than "loading" for ever.
+    let missing = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(id) = params.read().get("id").and_then(|s| s.parse::<i64>().ok()) {
             spawn_local(async move {
                 match api::application(id).await {
                     Ok(v) => ctx.app.set(Some(v)),
+                    Err(e) if e.code == "not_found" || e.code == "forbidden" => missing.set(true),
                     Err(e) => ctx.fail(e),
                 }
             });
@@ -90,6 +93,9 @@ pub fn RetrofitApplication() -> impl IntoView {
     view! {
         <ErrorSummary errors=ctx.errors general=ctx.general />
         {move || {
+            if missing.get() {
+                return view! { <crate::pages::not_found::NotFound /> }.into_any();
+            }
             let Some(editable) = editable.get() else {
                 return view! { <p class="loading" role="status">{tr("app.loading")}</p> }.into_any();
             };
@@ -178,7 +184,7 @@ fn TaskList() -> impl IntoView {
         *s == TaskStatus::Completed || (*s == TaskStatus::ToFix && *t != Task::Documents)
     });
     view! {
-        <p class="caption">{app.reference.clone()}</p>
+        <p class="caption"><span class="nowrap">{app.reference.clone()}</span> {(!app.elder_name.is_empty()).then(|| format!("· {}", app.elder_name))}</p>
         <h1>{tr("tasks.title")}</h1>
         <p class="lead">{tr("tasks.intro")}</p>
         <ReturnBanner app=app.clone() />

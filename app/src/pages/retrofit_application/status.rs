@@ -33,7 +33,7 @@ pub(super) fn StatusView() -> impl IntoView {
         };
         let can_withdraw = app.actions.contains(&RetrofitAction::Withdraw);
         view! {
-        <p class="caption">{app.reference.clone()}</p>
+        <p class="caption"><span class="nowrap">{app.reference.clone()}</span> {(!app.elder_name.is_empty()).then(|| format!("· {}", app.elder_name))}</p>
         <h1>{tr("status.title")}</h1>
         <p class="status-line"><strong>{tr(state_key(app.state))}</strong></p>
         <p>{tr(match app.state {

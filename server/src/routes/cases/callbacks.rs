@@ -136,9 +136,15 @@ pub async fn get_draw(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Query(q): Query<DrawQuery>,
-) -> ApiResult<Json<DrawView>> {
+) -> ApiResult<Json<Option<DrawView>>> {
     let community = community_in_scope(&state, &user, q.community_id).await?;
-    Ok(Json(draw_view(&state, &community, &q.month).await?))
+    // A month that cannot be (or not yet) is refused, naming the field, as when drawing.
+    month_range(&state, &q.month)?;
+    // Not drawn yet: `null` (the page offers to draw), not an error.
+    if state.db.draw(community.id, &q.month).await?.is_none() {
+        return Ok(Json(None));
+    }
+    Ok(Json(Some(draw_view(&state, &community, &q.month).await?)))
 }
 
 async fn draw_view(

@@ -133,6 +133,34 @@ pub async fn get(
     Ok(Json(case_view(&state, &case, staff).await?))
 }
 
+/// The resident's full number, for staff who press "show number" to call about the case;
+/// recorded (who, when, which case) before it is sent.
+pub async fn resident_phone(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let (case, staff) = visible_case(&state, &user, &id).await?;
+    if !staff {
+        return Err(ApiError::Forbidden);
+    }
+    let resident = state
+        .db
+        .account(case.resident_account_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    crate::routes::audit::record_view(
+        &state,
+        &user,
+        "case.reveal_phone",
+        &format!("case:{}", case.id),
+        &case.scope_path,
+        "",
+    )
+    .await?;
+    Ok(Json(serde_json::json!({ "phone": resident.phone })))
+}
+
 #[derive(serde::Serialize)]
 pub struct Assignee {
     id: i64,

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{id}/photos/{photo}", get(photos::download))
         .route("/cases/{id}/assignees", get(lists::assignees))
+        .route("/cases/{id}/resident-phone", post(lists::resident_phone))
         .route("/cases/{id}/callbacks", post(call_records::record))
         .route("/cases/{id}/major", post(call_records::set_major))
         .route(

@@ -190,6 +190,22 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
         .await?
         .map(|j| j.name)
         .unwrap_or_default();
+    // Staff go to the home and call: the address, and the number masked until they ask.
+    let (resident_home, resident_phone_masked) = if as_staff {
+        match state.db.account(case.resident_account_id).await? {
+            Some(resident) => (
+                resident_home(state, &resident).await?,
+                Some(
+                    anju_domain::PhoneNumber::parse(&resident.phone)
+                        .map(|p| p.masked())
+                        .unwrap_or_else(|_| "***".into()),
+                ),
+            ),
+            None => (None, None),
+        }
+    } else {
+        (None, None)
+    };
     Ok(CaseView {
         id: case.id,
         reference: case.reference.clone(),
@@ -219,6 +235,8 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
         rating: case.rating,
         major: case.major,
         timeline,
+        resident_home,
+        resident_phone_masked,
         photos: state
             .db
             .case_photos(case.id)
@@ -227,4 +245,28 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
             .map(|p| super::photos::view(case.id, p))
             .collect(),
     })
+}
+
+/// "1号楼 2单元 301": the resident's registered home, as staff read it out.
+async fn resident_home(
+    state: &AppState,
+    resident: &crate::db::accounts::AccountRow,
+) -> ApiResult<Option<String>> {
+    let Some(building) = resident.home_building_id else {
+        return Ok(None);
+    };
+    let building = state
+        .db
+        .jurisdiction(building)
+        .await?
+        .map(|b| b.name)
+        .unwrap_or_default();
+    let mut parts = vec![building];
+    if let Some(unit) = resident.home_unit.as_deref().filter(|u| !u.is_empty()) {
+        parts.push(format!("{unit}单元"));
+    }
+    if let Some(room) = resident.home_room.as_deref().filter(|r| !r.is_empty()) {
+        parts.push(room.to_owned());
+    }
+    Ok(Some(parts.join(" ")))
 }
