@@ -71,52 +71,26 @@ async function fromCacheOrNetwork(request) {
   return response;
 }
 
-async function pageFromNetworkOrKept(request) {
+// From the network, kept (as `keepAs`) when `keepIf` likes the answer; without a network,
+// what was kept.
+async function networkOrKept(request, keepAs = request, keepIf = (response) => response.ok) {
   try {
     const response = await fetch(request);
-    if (response.ok && (response.headers.get("content-type") || "").startsWith("text/html")) {
+    if (keepIf(response)) {
       const page = await caches.open(PAGE_CACHE);
-      await page.put("/", response.clone());
+      await page.put(keepAs, response.clone());
     }
     return response;
   } catch (offline) {
-    const kept = await caches.match("/", { cacheName: PAGE_CACHE });
+    const kept = await caches.match(keepAs);
     if (kept) return kept;
     throw offline;
   }
 }
 
-async function networkThenKept(request) {
-  try {
-    const response = await fetch(request);
-    if (response.ok) {
-      const page = await caches.open(PAGE_CACHE);
-      await page.put(request, response.clone());
-    }
-    return response;
-  } catch (offline) {
-    const kept = await caches.match(request);
-    if (kept) return kept;
-    throw offline;
-  }
-}
-
-// Who is signed in, as the server last said: without a network the app opens for them (their
-// kept drafts, the door-to-door queue) instead of at the sign-in page.
-async function sessionFromNetworkOrKept(request) {
-  try {
-    const response = await fetch(request);
-    if (response.ok) {
-      const page = await caches.open(PAGE_CACHE);
-      await page.put("/api/session", response.clone());
-    }
-    return response;
-  } catch (offline) {
-    const kept = await caches.match("/api/session", { cacheName: PAGE_CACHE });
-    if (kept) return kept;
-    throw offline;
-  }
-}
+// Every path of the app is the same page: kept as "/".
+const isPage = (response) =>
+  response.ok && (response.headers.get("content-type") || "").startsWith("text/html");
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -129,16 +103,18 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.method !== "GET") return;
   if (url.pathname === "/api/session") {
-    event.respondWith(sessionFromNetworkOrKept(request));
+    // Who is signed in, as the server last said: without a network the app opens for them
+    // (their kept drafts, the door-to-door queue) instead of at the sign-in page.
+    event.respondWith(networkOrKept(request, "/api/session"));
     return;
   }
   if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return;
   if (request.mode === "navigate") {
-    event.respondWith(pageFromNetworkOrKept(request));
+    event.respondWith(networkOrKept(request, "/", isPage));
   } else if (HASHED.test(url.pathname)) {
     event.respondWith(fromCacheOrNetwork(request));
   } else {
     // prefs.js, the manifest, the icons, the chunk map: fresh when online, kept for offline.
-    event.respondWith(networkThenKept(request));
+    event.respondWith(networkOrKept(request));
   }
 });

@@ -462,6 +462,12 @@ pub struct ApplicationSummary {
     /// The construction company the county assigned (signed households).
     #[serde(default)]
     pub contractor_org_id: Option<i64>,
+    /// The elder's account, when the elder has one: the family's page tells whose it is.
+    #[serde(default)]
+    pub elder_account_id: Option<i64>,
+    /// The programme year (one application per elder a year).
+    #[serde(default)]
+    pub year: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

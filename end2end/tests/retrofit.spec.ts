@@ -138,9 +138,10 @@ test('an elder in 长辈版 checks eligibility on a phone and applies with docum
   await expectAccessible(page);
   await page.goto('/retrofit');
   await appReady(page);
-  await expect(page.getByRole('link', { name: new RegExp(reference) })).toBeVisible();
-  // A second application for the same elder this year leads back to the first one.
-  await page.getByRole('button', { name: '为自己申请改造' }).click();
+  await expect(page.getByRole('listitem').getByRole('link', { name: new RegExp(reference) })).toBeVisible();
+  // This year's application is offered instead of a second one.
+  await expect(page.getByRole('button', { name: '为自己申请改造' })).toHaveCount(0);
+  await page.getByRole('link', { name: `查看我今年的申请 ${reference}` }).click();
   await expect(page).toHaveURL(/\/retrofit\/applications\/\d+$/);
   await expect(page.getByText(reference)).toBeVisible();
 });
@@ -248,7 +249,7 @@ test('a guardian applies for an elder; the street returns it, the family fixes i
 
   await page.goto('/retrofit');
   await appReady(page);
-  await page.getByRole('link', { name: new RegExp(reference) }).click();
+  await page.getByRole('listitem').getByRole('link', { name: new RegExp(reference) }).click();
   await expect(page.getByText('已列入改造名单').first()).toBeVisible();
   await expect(page.getByText('区县确认列入名单')).toBeVisible();
   await expectAccessible(page);

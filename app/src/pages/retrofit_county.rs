@@ -322,16 +322,19 @@ fn OrgChoice(
             return view! { <span>{name.unwrap_or_default()}</span> }.into_any();
         }
         let label = label.clone();
+        // One above the other, in the cell's own width: a long organisation name must not push
+        // the select over the next cell (on a phone it covered the "assign" button).
         view! {
-            <label class="visually-hidden" for=select_id.clone()>{tr(column)} " " {label.clone()}</label>
-            <select id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
-                <option value="" selected=current.is_none()>{tr("county.choose_org")}</option>
-                {list.into_iter().map(|(oid, oname)| view! { <option value=oid.to_string() selected=current == Some(oid)>{oname}</option> }).collect_view()}
-            </select>
-            " "
-            <button type="button" class="button button--secondary" on:click=move |_| assign(kind, id, chosen.get_untracked())>
-                {tr("county.assign")}<span class="visually-hidden">{label}</span>
-            </button>
+            <div class="org-choice">
+                <label class="visually-hidden" for=select_id.clone()>{tr(column)} " " {label.clone()}</label>
+                <select id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                    <option value="" selected=current.is_none()>{tr("county.choose_org")}</option>
+                    {list.into_iter().map(|(oid, oname)| view! { <option value=oid.to_string() selected=current == Some(oid)>{oname}</option> }).collect_view()}
+                </select>
+                <button type="button" class="button button--secondary" on:click=move |_| assign(kind, id, chosen.get_untracked())>
+                    {tr("county.assign")}<span class="visually-hidden">{label}</span>
+                </button>
+            </div>
         }.into_any()
     }
 }

@@ -9,6 +9,7 @@ use crate::state::{submission_key, Session};
 use anju_domain::application::{
     ApplicationSummary, CreateApplicationRequest, GuardianLinkState, GuardianLinkView,
 };
+use anju_domain::retrofit::RetrofitState;
 use anju_domain::{FieldError, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -115,9 +116,37 @@ pub fn RetrofitHome() -> impl IntoView {
             Some(_) => {
                 let start_self = start_self.clone();
                 let start_for = start_self.clone();
+                // This year's own application, once there is one: shown instead of "apply".
+                let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.id));
+                let year = i64::from(chrono::Datelike::year(&crate::pages::retrofit_check::today_shanghai()));
+                let this_years = move || {
+                    mine.with(|m| {
+                        m.as_ref().and_then(|list| {
+                            list.iter()
+                                .find(|a| {
+                                    a.elder_account_id == me
+                                        && a.year == year
+                                        && !matches!(a.state, RetrofitState::Rejected | RetrofitState::Withdrawn)
+                                })
+                                .map(|a| (a.id, a.reference.clone()))
+                        })
+                    })
+                };
                 view! {
                     <p class="actions">
-                        <button type="button" class="button button--large" on:click=move |_| start_self(None)>{tr("retrofit.apply_self")}</button>
+                        {move || match this_years() {
+                            Some((id, reference)) => view! {
+                                <A href=format!("/retrofit/applications/{id}") attr:class="button button--large">
+                                    {tr("retrofit.open_mine")} " " <span class="nowrap">{reference}</span>
+                                </A>
+                            }.into_any(),
+                            None => {
+                                let start_self = start_self.clone();
+                                view! {
+                                    <button type="button" class="button button--large" on:click=move |_| start_self(None)>{tr("retrofit.apply_self")}</button>
+                                }.into_any()
+                            }
+                        }}
                     </p>
                     {move || {
                         let start_for = start_for.clone();

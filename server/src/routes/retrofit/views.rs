@@ -365,5 +365,7 @@ pub fn summary(
         created_at: app.created_at,
         assessment_org_id: app.assessment_org_id,
         contractor_org_id: app.contractor_org_id,
+        elder_account_id: app.elder_account_id,
+        year: app.year,
     }
 }
