@@ -139,3 +139,51 @@ test.describe('with the service worker', () => {
     await expect(page.getByRole('alert')).toContainText('请写明问题或原因');
   });
 });
+
+/** Press Tab (up to 40 times) until `target` has the focus: it is reachable by keyboard. */
+async function tabTo(page: Page, target: ReturnType<Page['getByRole']>) {
+  for (let i = 0; i < 40; i++) {
+    if (await target.evaluate(el => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}
+
+/** In a radio group (one Tab stop): Space takes the first answer, the arrow keys move on. */
+async function chooseByKeyboard(page: Page, answer: string) {
+  await tabTo(page, page.getByRole('radio').first());
+  await page.keyboard.press('Space');
+  for (let i = 0; i < 10 && !(await page.getByLabel(answer, { exact: true }).isChecked()); i++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  await expect(page.getByLabel(answer, { exact: true })).toBeChecked();
+}
+
+test('a resident answers a survey in 长辈版 with the keyboard alone', async ({ page, playwright, baseURL }) => {
+  test.setTimeout(120_000);
+  const api = await staffApi(playwright, baseURL!);
+  const survey = await publishSurvey(api);
+  await register(page, freshPhone());
+  // One question per screen.
+  await chooseElderMode(page);
+  await page.goto('/surveys');
+  await appReady(page);
+  await tabTo(page, page.getByRole('link', { name: `开始填写 ${survey.title}` }));
+  await page.keyboard.press('Enter');
+  for (const question of RATINGS) {
+    await expect(heading(page)).toHaveText(question);
+    await chooseByKeyboard(page, '4 分');
+    await tabTo(page, page.getByRole('button', { name: '继续' }));
+    await page.keyboard.press('Enter');
+  }
+  await expect(heading(page)).toHaveText('总体上，您对物业服务满意吗？');
+  await expect(heading(page)).toBeFocused();
+  await chooseByKeyboard(page, '基本满意');
+  await tabTo(page, page.getByRole('button', { name: '继续' }));
+  await page.keyboard.press('Enter');
+  await expect(heading(page)).toHaveText(/还有什么意见或建议？/);
+  await tabTo(page, page.getByRole('button', { name: '提交' }));
+  await page.keyboard.press('Enter');
+  await expect(heading(page)).toHaveText('已提交，谢谢您！');
+  await api.dispose();
+});

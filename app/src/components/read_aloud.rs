@@ -6,8 +6,9 @@
 //! The utterance gets the page's language, and the browser picks its voice for that language;
 //! where it has none, the button says so instead of staying silent.
 //!
-//! The controls and what reads are a small wasm chunk of their own, fetched right after the
-//! first page has appeared ([`ReadAloudSlot`]): not part of every visitor's first download.
+//! The controls and what reads are a wasm chunk of their own, fetched once the first page has
+//! appeared and the phone is idle ([`ReadAloudSlot`]): not part of every visitor's first
+//! download.
 
 use crate::i18n::tr;
 use crate::state::Prefs;
