@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { appReady, chooseElderMode, expectAccessible, freshIdNumber, freshPhone, PASSWORD, register, test, textsTo } from './support';
+import { appReady, chooseElderMode, expectAccessible, freshIdNumber, freshPhone, PASSWORD, register, tabTo, test, textsTo } from './support';
 
 /**
  * The browser's speech synthesis, observed: what the page asks it to say is recorded (text and
@@ -194,15 +194,6 @@ test('a kept complaint can be discarded, and another account on the phone does n
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('您要反映什么事？');
   await expect(page.getByText('我们保留了您上次写下')).toHaveCount(0);
 });
-
-/** Press Tab (up to 40 times) until `target` has the focus: it is reachable by keyboard. */
-async function tabTo(page: Page, target: ReturnType<Page['getByRole']>) {
-  for (let i = 0; i < 40; i++) {
-    if (await target.evaluate(el => el === document.activeElement).catch(() => false)) return;
-    await page.keyboard.press('Tab');
-  }
-  await expect(target).toBeFocused();
-}
 
 test('a complaint can be filed with the keyboard alone', async ({ page }) => {
   await register(page, freshPhone());

@@ -166,3 +166,12 @@ export async function submitThroughApi(page: Page, idNumber: string): Promise<{ 
   expect(submitted.status(), await submitted.text()).toBe(200);
   return { id, reference: (await submitted.json()).reference };
 }
+
+/** Press Tab (up to 40 times) until `target` has the focus: it is reachable by keyboard. */
+export async function tabTo(page: Page, target: ReturnType<Page['getByRole']>) {
+  for (let i = 0; i < 40; i++) {
+    if (await target.evaluate(el => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}

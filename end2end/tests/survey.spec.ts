@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
-import { appReady, freshPhone, register, signIn, test, expectAccessible, chooseElderMode } from './support';
+import { appReady, freshPhone, register, signIn, tabTo, test, expectAccessible, chooseElderMode } from './support';
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 const RATINGS = ['小区环境卫生', '安全秩序（门岗、巡逻）', '报修维修（速度和质量）', '绿化养护', '工作人员服务态度'];
@@ -139,15 +139,6 @@ test.describe('with the service worker', () => {
     await expect(page.getByRole('alert')).toContainText('请写明问题或原因');
   });
 });
-
-/** Press Tab (up to 40 times) until `target` has the focus: it is reachable by keyboard. */
-async function tabTo(page: Page, target: ReturnType<Page['getByRole']>) {
-  for (let i = 0; i < 40; i++) {
-    if (await target.evaluate(el => el === document.activeElement).catch(() => false)) return;
-    await page.keyboard.press('Tab');
-  }
-  await expect(target).toBeFocused();
-}
 
 /** In a radio group (one Tab stop): Space takes the first answer, the arrow keys move on. */
 async function chooseByKeyboard(page: Page, answer: string) {
