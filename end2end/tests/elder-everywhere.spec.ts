@@ -202,6 +202,7 @@ test('a complaint can be filed with the keyboard alone', async ({ page }) => {
   await tabTo(page, page.getByRole('button', { name: '小区公共部分维修' }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('请说一说具体情况');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await tabTo(page, page.getByLabel('发生了什么？'));
   await page.keyboard.type('垃圾桶满了没人清。');
   // A shared-area repair starts in the shared area (a radio group is one Tab stop).
@@ -211,12 +212,15 @@ test('a complaint can be filed with the keyboard alone', async ({ page }) => {
   await tabTo(page, page.getByRole('button', { name: '下一步' }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('有照片吗？');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await tabTo(page, page.getByRole('button', { name: '下一步' }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('什么时间方便联系您？');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await tabTo(page, page.getByRole('button', { name: '下一步' }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('请核对您填写的内容');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await tabTo(page, page.getByRole('button', { name: '确认提交' }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('已提交');
@@ -385,6 +389,7 @@ test('registration and the eligibility check can be completed with the keyboard 
     ['房子在近期征收拆迁范围内吗？', '否'],
   ]) {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(question);
+    await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
     // One Tab stop for the group; Space takes the first answer, the arrow keys move on.
     await tabTo(page, page.getByRole('radio').first());
     await page.keyboard.press('Space');

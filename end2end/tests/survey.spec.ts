@@ -163,6 +163,8 @@ test('a resident answers a survey in 长辈版 with the keyboard alone', async (
   await page.keyboard.press('Enter');
   for (const question of RATINGS) {
     await expect(heading(page)).toHaveText(question);
+    // Each new screen puts the focus on its heading first; the keyboard starts from there.
+    await expect(heading(page)).toBeFocused();
     await chooseByKeyboard(page, '4 分');
     await tabTo(page, page.getByRole('button', { name: '继续' }));
     await page.keyboard.press('Enter');
@@ -173,6 +175,7 @@ test('a resident answers a survey in 长辈版 with the keyboard alone', async (
   await tabTo(page, page.getByRole('button', { name: '继续' }));
   await page.keyboard.press('Enter');
   await expect(heading(page)).toHaveText(/还有什么意见或建议？/);
+  await expect(heading(page)).toBeFocused();
   await tabTo(page, page.getByRole('button', { name: '提交' }));
   await page.keyboard.press('Enter');
   await expect(heading(page)).toHaveText('已提交，谢谢您！');
