@@ -360,6 +360,39 @@ pub async fn save_section(id: i64, update: &SectionUpdate) -> ApiResult<Applicat
     .await
 }
 
+/// The family's reply to one item of a return.
+pub async fn reply_to_return_item(
+    id: i64,
+    item: anju_domain::application::ReturnItem,
+    reply: &str,
+) -> ApiResult<ApplicationView> {
+    send_json(
+        Request::put(&format!(
+            "/api/retrofit/applications/{id}/return-items/{}",
+            item.as_str()
+        )),
+        &anju_domain::application::ReturnReplyRequest {
+            reply: reply.to_owned(),
+        },
+    )
+    .await
+}
+
+pub async fn take_back_return_reply(
+    id: i64,
+    item: anju_domain::application::ReturnItem,
+) -> ApiResult<ApplicationView> {
+    read(
+        with_client_header(Request::delete(&format!(
+            "/api/retrofit/applications/{id}/return-items/{}",
+            item.as_str()
+        )))
+        .send()
+        .await,
+    )
+    .await
+}
+
 /// An action that needs nothing but itself (no note, checklist or reason).
 pub async fn act_plainly(
     id: i64,

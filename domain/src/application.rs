@@ -114,6 +114,183 @@ impl ReturnItem {
             ),
         }
     }
+
+    /// The task (screen) where the family deals with this item.
+    pub fn task(self) -> Task {
+        match self {
+            Self::ElderDetails => Task::Elder,
+            Self::Home => Task::Home,
+            Self::Facts => Task::Facts,
+            Self::IdCard
+            | Self::DisabilityCertificate
+            | Self::OwnershipProof
+            | Self::OtherDocument => Task::Documents,
+        }
+    }
+
+    /// What the family still has to do for this item, in words that name the screen. Each
+    /// can also be answered in words instead (the reviewer reads the reply).
+    pub fn still_needed(self) -> (&'static str, &'static str) {
+        match self {
+            Self::ElderDetails => (
+                "打开“老人信息”，核对姓名和身份证号后点保存",
+                "Open “The elder”, check the name and ID number, then save",
+            ),
+            Self::Home => (
+                "打开“住址”，核对后点保存",
+                "Open “Home address”, check it, then save",
+            ),
+            Self::Facts => (
+                "打开“补贴条件”，核对回答后保存",
+                "Open “Eligibility”, check the answers, then save",
+            ),
+            Self::IdCard => (
+                "在“证明材料”里重新上传身份证照片：街道说明里提到的那一面，或正反两面",
+                "In “Documents”, upload the ID card again: the side the note names, or both",
+            ),
+            Self::DisabilityCertificate => (
+                "在“证明材料”里上传残疾人证",
+                "In “Documents”, upload the disability certificate",
+            ),
+            Self::OwnershipProof => (
+                "在“证明材料”里重新上传房产证或长期使用权证明",
+                "In “Documents”, upload the proof of ownership or long-term use again",
+            ),
+            Self::OtherDocument => (
+                "在“证明材料”里上传街道说明里要的材料",
+                "In “Documents”, upload what the note asks for",
+            ),
+        }
+    }
+
+    /// Whether a document of this kind, added after the return, answers the item. Either side
+    /// of the ID card does: a reviewer often finds just one side unreadable.
+    pub fn answered_by_document(self, kind: DocumentKind) -> bool {
+        match self {
+            Self::IdCard => matches!(kind, DocumentKind::IdFront | DocumentKind::IdBack),
+            Self::DisabilityCertificate => kind == DocumentKind::DisabilityCertificate,
+            Self::OwnershipProof => kind == DocumentKind::OwnershipProof,
+            Self::OtherDocument => kind == DocumentKind::Other,
+            Self::ElderDetails | Self::Home | Self::Facts => false,
+        }
+    }
+
+    /// Whether saving this task's screen again answers the item.
+    pub fn answered_by_saving(self, task: Task) -> bool {
+        !matches!(self.task(), Task::Documents) && self.task() == task
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ElderDetails => "elder_details",
+            Self::Home => "home",
+            Self::Facts => "facts",
+            Self::IdCard => "id_card",
+            Self::DisabilityCertificate => "disability_certificate",
+            Self::OwnershipProof => "ownership_proof",
+            Self::OtherDocument => "other_document",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.as_str() == s)
+    }
+}
+
+/// Where the family stands with one item of the latest return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnAnswer {
+    /// Nothing done yet: the application cannot go back until it is answered.
+    Open,
+    /// The screen was saved again since the return.
+    Changed,
+    /// A new document of the kind asked for was added since the return.
+    Uploaded,
+    /// Answered in words only (the reviewer decides whether that is enough).
+    Replied,
+}
+
+/// One item of the latest return with what the family did about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnItemProgress {
+    pub item: ReturnItem,
+    pub answer: ReturnAnswer,
+    /// The family's words to the reviewer, if any.
+    pub reply: Option<String>,
+    pub replied_at: Option<i64>,
+}
+
+/// The latest return and the family's answers: shown to the family while it is open and to
+/// the reviewer once the application comes back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnRound {
+    pub returned_at: i64,
+    pub note: Option<String>,
+    pub items: Vec<ReturnItemProgress>,
+}
+
+/// The family's reply to one returned item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnReplyRequest {
+    pub reply: String,
+}
+
+pub const RETURN_REPLY_MAX_CHARS: usize = 300;
+
+pub fn check_return_reply(r: &ReturnReplyRequest) -> Problems {
+    let mut p = Problems::new();
+    let n = r.reply.trim().chars().count();
+    if n == 0 {
+        add(
+            &mut p,
+            "reply",
+            "请写下您的答复，例如“信息无误”",
+            "Write your reply, for example “The details are correct”",
+        );
+    } else if n > RETURN_REPLY_MAX_CHARS {
+        add(
+            &mut p,
+            "reply",
+            "答复不能超过 300 个字",
+            "The reply must be 300 characters or fewer",
+        );
+    }
+    p
+}
+
+/// What the family did about each returned item: the screens saved since the return, the
+/// documents added since it, and the replies.
+pub fn return_progress(
+    checklist: &[ReturnItem],
+    documents_since_return: &[DocumentKind],
+    saved_since_return: &[ReturnItem],
+    replies: &[(ReturnItem, String, i64)],
+) -> Vec<ReturnItemProgress> {
+    checklist
+        .iter()
+        .map(|&item| {
+            let reply = replies.iter().find(|r| r.0 == item);
+            let answer = if documents_since_return
+                .iter()
+                .any(|k| item.answered_by_document(*k))
+            {
+                ReturnAnswer::Uploaded
+            } else if saved_since_return.contains(&item) {
+                ReturnAnswer::Changed
+            } else if reply.is_some() {
+                ReturnAnswer::Replied
+            } else {
+                ReturnAnswer::Open
+            };
+            ReturnItemProgress {
+                item,
+                answer,
+                reply: reply.map(|r| r.1.clone()),
+                replied_at: reply.map(|r| r.2),
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -341,6 +518,18 @@ pub enum Task {
     Consent,
 }
 
+/// The field a task's problems are filed under (its JSON name).
+pub fn task_field(t: Task) -> &'static str {
+    match t {
+        Task::Elder => "elder",
+        Task::Home => "home",
+        Task::Facts => "facts",
+        Task::Documents => "documents",
+        Task::Guardian => "guardian",
+        Task::Consent => "consent",
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
@@ -424,6 +613,10 @@ pub struct ApplicationView {
     /// The latest return: what the family must fix.
     pub return_checklist: Vec<ReturnItem>,
     pub return_note: Option<String>,
+    /// The latest return with the family's answer to each item (also after it came back, for
+    /// the reviewer); `None` when it was never returned.
+    #[serde(default)]
+    pub last_return: Option<ReturnRound>,
     pub reject_reason: Option<RejectReason>,
     pub reject_note: Option<String>,
     pub events: Vec<RetrofitEventView>,
@@ -614,13 +807,17 @@ pub struct Filled<'a> {
     pub documents: &'a [DocumentKind],
     pub guardian_answered: bool,
     pub consent_version: Option<&'a str>,
-    pub return_checklist: &'a [ReturnItem],
-    /// Documents added since the last return (for "to fix" document items).
-    pub documents_since_return: &'a [DocumentKind],
+    /// The items of an open return and what the family did about each (empty otherwise).
+    pub return_items: &'a [ReturnItemProgress],
 }
 
 pub fn task_statuses(f: &Filled<'_>) -> Vec<(Task, TaskStatus)> {
-    let asked = |items: &[ReturnItem]| items.iter().any(|i| f.return_checklist.contains(i));
+    // A task with a returned item nobody has answered yet is to fix, whatever else it holds.
+    let open = |task: Task| {
+        f.return_items
+            .iter()
+            .any(|i| i.item.task() == task && i.answer == ReturnAnswer::Open)
+    };
     let simple = |done: bool, fix: bool| match (done, fix) {
         (_, true) => TaskStatus::ToFix,
         (true, false) => TaskStatus::Completed,
@@ -628,11 +825,7 @@ pub fn task_statuses(f: &Filled<'_>) -> Vec<(Task, TaskStatus)> {
     };
     let needed = required_documents(f.facts);
     let have = needed.iter().filter(|k| f.documents.contains(k)).count();
-    let docs_fix = f.return_checklist.iter().any(|i| match document_for(*i) {
-        Some(kind) => !f.documents_since_return.contains(&kind),
-        None => false,
-    });
-    let documents = if docs_fix {
+    let documents = if open(Task::Documents) {
         TaskStatus::ToFix
     } else if have == needed.len() {
         TaskStatus::Completed
@@ -641,7 +834,7 @@ pub fn task_statuses(f: &Filled<'_>) -> Vec<(Task, TaskStatus)> {
     } else {
         TaskStatus::NotStarted
     };
-    let facts = if asked(&[ReturnItem::Facts]) {
+    let facts = if open(Task::Facts) {
         TaskStatus::ToFix
     } else if f.facts_complete {
         TaskStatus::Completed
@@ -651,11 +844,8 @@ pub fn task_statuses(f: &Filled<'_>) -> Vec<(Task, TaskStatus)> {
         TaskStatus::NotStarted
     };
     vec![
-        (
-            Task::Elder,
-            simple(f.elder, asked(&[ReturnItem::ElderDetails])),
-        ),
-        (Task::Home, simple(f.home, asked(&[ReturnItem::Home]))),
+        (Task::Elder, simple(f.elder, open(Task::Elder))),
+        (Task::Home, simple(f.home, open(Task::Home))),
         (Task::Facts, facts),
         (Task::Documents, documents),
         (Task::Guardian, simple(f.guardian_answered, false)),
@@ -666,53 +856,45 @@ pub fn task_statuses(f: &Filled<'_>) -> Vec<(Task, TaskStatus)> {
     ]
 }
 
-/// The document a checklist item asks for, if it asks for one.
-pub fn document_for(item: ReturnItem) -> Option<DocumentKind> {
-    match item {
-        ReturnItem::IdCard => Some(DocumentKind::IdFront),
-        ReturnItem::DisabilityCertificate => Some(DocumentKind::DisabilityCertificate),
-        ReturnItem::OwnershipProof => Some(DocumentKind::OwnershipProof),
-        ReturnItem::OtherDocument => Some(DocumentKind::Other),
-        _ => None,
-    }
-}
-
-/// Why the application cannot be submitted yet, per task (field = task name). Fixing
-/// answers the reviewer asked about is the family's call: a "to fix" item that was not
-/// changed does not block, except documents the reviewer asked for, which must be added.
+/// Why the application cannot be submitted yet, per task (field = task name). Every item of
+/// a return must be answered first — by fixing it or by a reply the reviewer reads — so that
+/// nothing comes back to the street office unexplained; the message names the first one.
 pub fn check_submit(f: &Filled<'_>, outcome: Option<&Outcome>) -> Problems {
     let mut p = Problems::new();
     for (task, status) in task_statuses(f) {
-        let blocked = match task {
-            Task::Documents => status != TaskStatus::Completed,
-            _ => status == TaskStatus::NotStarted || status == TaskStatus::InProgress,
-        };
-        if blocked {
-            let (field, zh, en) = match task {
-                Task::Elder => ("elder", "请填写老人信息", "Fill in the elder's details"),
-                Task::Home => ("home", "请填写住址", "Fill in the home address"),
-                Task::Facts => (
-                    "facts",
-                    "请回答补贴条件的问题",
-                    "Answer the eligibility questions",
-                ),
-                Task::Documents => (
-                    "documents",
-                    "请上传需要的证明材料",
-                    "Upload the documents needed",
-                ),
+        if status == TaskStatus::ToFix {
+            if let Some(open) = f
+                .return_items
+                .iter()
+                .find(|i| i.item.task() == task && i.answer == ReturnAnswer::Open)
+            {
+                let (zh, en) = open.item.still_needed();
+                p.insert(
+                    task_field(task).to_owned(),
+                    FieldError::new(
+                        format!("街道退回的事项还没有处理：{zh}，或写下答复"),
+                        format!("A returned item is not answered yet: {en}, or write a reply"),
+                    ),
+                );
+                continue;
+            }
+        }
+        if status != TaskStatus::Completed {
+            let (zh, en) = match task {
+                Task::Elder => ("请填写老人信息", "Fill in the elder's details"),
+                Task::Home => ("请填写住址", "Fill in the home address"),
+                Task::Facts => ("请回答补贴条件的问题", "Answer the eligibility questions"),
+                Task::Documents => ("请上传需要的证明材料", "Upload the documents needed"),
                 Task::Guardian => (
-                    "guardian",
                     "请说明是否由家属代办",
                     "Say whether a family member acts for the elder",
                 ),
                 Task::Consent => (
-                    "consent",
                     "请阅读并同意个人信息使用说明",
                     "Read and agree to how personal information is used",
                 ),
             };
-            add(&mut p, field, zh, en);
+            add(&mut p, task_field(task), zh, en);
         }
     }
     if let Some(Outcome::NotEligible { reasons }) = outcome {
@@ -796,7 +978,7 @@ mod tests {
         );
     }
 
-    fn filled<'a>(docs: &'a [DocumentKind], checklist: &'a [ReturnItem]) -> Filled<'a> {
+    fn filled<'a>(docs: &'a [DocumentKind], return_items: &'a [ReturnItemProgress]) -> Filled<'a> {
         Filled {
             elder: true,
             home: true,
@@ -805,8 +987,7 @@ mod tests {
             documents: docs,
             guardian_answered: true,
             consent_version: Some(CONSENT_VERSION),
-            return_checklist: checklist,
-            documents_since_return: &[],
+            return_items,
         }
     }
 
@@ -841,26 +1022,86 @@ mod tests {
         assert!(!required_documents(None).contains(&DocumentKind::DisabilityCertificate));
     }
 
+    const ALL_DOCUMENTS: [DocumentKind; 3] = [
+        DocumentKind::IdFront,
+        DocumentKind::IdBack,
+        DocumentKind::OwnershipProof,
+    ];
+
     #[test]
-    fn a_returned_document_item_stays_to_fix_until_a_new_one_is_added() {
-        let all = [
-            DocumentKind::IdFront,
-            DocumentKind::IdBack,
-            DocumentKind::OwnershipProof,
-        ];
+    fn every_returned_item_must_be_fixed_or_answered_before_submitting_again() {
         let checklist = [ReturnItem::OwnershipProof, ReturnItem::Home];
-        let f = filled(&all, &checklist);
+        let nothing_done = return_progress(&checklist, &[], &[], &[]);
+        let f = filled(&ALL_DOCUMENTS, &nothing_done);
         let statuses = task_statuses(&f);
         assert!(statuses.contains(&(Task::Documents, TaskStatus::ToFix)));
         assert!(statuses.contains(&(Task::Home, TaskStatus::ToFix)));
-        assert!(check_submit(&f, None).contains_key("documents"));
-        let added = [DocumentKind::OwnershipProof];
-        let fixed = Filled {
-            documents_since_return: &added,
-            ..filled(&all, &checklist)
-        };
-        assert!(task_statuses(&fixed).contains(&(Task::Documents, TaskStatus::Completed)));
-        assert!(check_submit(&fixed, None).is_empty());
+        let p = check_submit(&f, None);
+        assert!(p["documents"].message.contains("房产证"), "{p:?}");
+        assert!(p["home"].message.contains("住址"), "{p:?}");
+
+        // A new deed, and the address saved again: both answered.
+        let fixed = return_progress(
+            &checklist,
+            &[DocumentKind::OwnershipProof],
+            &[ReturnItem::Home],
+            &[],
+        );
+        assert_eq!(
+            fixed.iter().map(|i| i.answer).collect::<Vec<_>>(),
+            [ReturnAnswer::Uploaded, ReturnAnswer::Changed]
+        );
+        assert!(task_statuses(&filled(&ALL_DOCUMENTS, &fixed))
+            .contains(&(Task::Documents, TaskStatus::Completed)));
+        assert!(check_submit(&filled(&ALL_DOCUMENTS, &fixed), None).is_empty());
+
+        // Or answered in words: the reviewer decides.
+        let replied = return_progress(
+            &checklist,
+            &[],
+            &[],
+            &[
+                (ReturnItem::OwnershipProof, "房产证原件在社区".into(), 5),
+                (ReturnItem::Home, "地址无误".into(), 6),
+            ],
+        );
+        assert!(replied.iter().all(|i| i.answer == ReturnAnswer::Replied));
+        assert_eq!(replied[1].reply.as_deref(), Some("地址无误"));
+        assert!(check_submit(&filled(&ALL_DOCUMENTS, &replied), None).is_empty());
+    }
+
+    #[test]
+    fn either_side_of_the_id_card_answers_an_id_card_return() {
+        for side in [DocumentKind::IdBack, DocumentKind::IdFront] {
+            let progress = return_progress(&[ReturnItem::IdCard], &[side], &[], &[]);
+            assert_eq!(progress[0].answer, ReturnAnswer::Uploaded, "{side:?}");
+        }
+        let other = return_progress(
+            &[ReturnItem::IdCard],
+            &[DocumentKind::OwnershipProof],
+            &[],
+            &[],
+        );
+        assert_eq!(other[0].answer, ReturnAnswer::Open);
+        // Saving a screen never answers a document item.
+        assert!(!ReturnItem::IdCard.answered_by_saving(Task::Documents));
+        assert!(ReturnItem::Facts.answered_by_saving(Task::Facts));
+    }
+
+    #[test]
+    fn a_reply_is_needed_and_bounded() {
+        let reply = |s: &str| check_return_reply(&ReturnReplyRequest { reply: s.into() });
+        assert!(reply("  ").contains_key("reply"));
+        assert!(reply("信息无误").is_empty());
+        assert!(reply(&"字".repeat(RETURN_REPLY_MAX_CHARS)).is_empty());
+        assert!(reply(&"字".repeat(RETURN_REPLY_MAX_CHARS + 1)).contains_key("reply"));
+        for item in ReturnItem::ALL {
+            assert_eq!(ReturnItem::parse(item.as_str()), Some(item));
+            assert_eq!(
+                serde_json::to_value(item).unwrap(),
+                serde_json::json!(item.as_str())
+            );
+        }
     }
 
     #[test]

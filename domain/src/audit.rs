@@ -154,6 +154,16 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "Chose the family member",
     ),
     ("retrofit.save_consent", "同意说明", "Agreed to the terms"),
+    (
+        "retrofit.reply_return_item",
+        "答复退回事项",
+        "Replied to a returned item",
+    ),
+    (
+        "retrofit.take_back_reply",
+        "撤回对退回事项的答复",
+        "Took back a reply to a returned item",
+    ),
     ("retrofit.submit", "提交申请", "Submitted an application"),
     ("retrofit.approve", "街道审核通过", "Street office approved"),
     ("retrofit.return", "退回补充", "Returned for changes"),

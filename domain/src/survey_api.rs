@@ -13,6 +13,9 @@ pub struct SaveSurveyRequest {
     /// Percent; 90 when not given.
     #[serde(default)]
     pub target_percent: Option<u32>,
+    /// The fewest counted answers a community's month needs for a verdict; 30 when not given.
+    #[serde(default)]
+    pub min_sample: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +46,8 @@ pub struct SurveyView {
     pub opens_on: String,
     pub closes_on: String,
     pub target_percent: u32,
+    #[serde(default)]
+    pub min_sample: u32,
     /// A draft newer than the published version, for staff editing it.
     pub has_draft: bool,
     /// For a resident: their household's answers to this version, if any.
@@ -91,7 +96,8 @@ pub enum Channel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewState {
-    /// Not reviewed yet (door-to-door responses); counts unless flagged.
+    /// Not reviewed yet. A door-to-door (or flagged) response does not count until a reviewer
+    /// approves it or marks it with issues; a resident's own answer counts as it is.
     Pending,
     Approved,
     HasIssues,
@@ -169,6 +175,12 @@ pub struct CommunityResult {
     pub satisfaction_rate: Option<f64>,
     pub target_percent: u32,
     pub verdict: Verdict,
+    /// Door-to-door answers waiting for review: not counted until approved.
+    #[serde(default)]
+    pub pending_review: u64,
+    /// Fewer counted answers than the survey's minimum sample: the verdict is `NoData`.
+    #[serde(default)]
+    pub below_min_sample: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,4 +214,7 @@ pub struct SurveyResults {
     pub questions: Vec<QuestionResult>,
     /// All communities together, month by month.
     pub trend: Vec<MonthPoint>,
+    /// The fewest counted answers a month needs for a verdict.
+    #[serde(default)]
+    pub min_sample: u32,
 }

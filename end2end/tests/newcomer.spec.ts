@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshPhone, register, signIn, test } from './support';
+import { appReady, expectAccessible, freshIdNumber, freshPhone, linkGuardian, PHOTO, register, signIn, submitThroughApi, test } from './support';
 
 // What a newcomer tripped on (#17): pages that are not there, who sees which links, what the
 // browser's console says.
@@ -125,4 +125,106 @@ test('staff see where an in-home repair is, and the resident\'s number when they
   await staff.getByRole('button', { name: /显示号码/ }).click();
   await expect(staff.getByRole('link', { name: phone })).toHaveAttribute('href', `tel:${phone}`);
   await staffContext.close();
+});
+
+test('a returned application says what each item still needs; the back of the ID card alone answers it, a reply answers the rest, and the reviewer reads both', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  await register(page, freshPhone());
+  const { id } = await submitThroughApi(page, freshIdNumber());
+  const streetContext = await browser.newContext();
+  const street = await streetContext.newPage();
+  await signIn(street, '13800000004', 'anju-street-2026');
+  await expect(street).toHaveURL(/\/account$/);
+  const returned = await street.request.post(`/api/retrofit/applications/${id}/actions`, {
+    headers: { 'x-anju-client': '1' },
+    data: { action: 'return', checklist: ['id_card', 'facts'], note: '身份证背面模糊，正面是清楚的。' },
+  });
+  expect(returned.status(), await returned.text()).toBe(200);
+
+  await page.goto(`/retrofit/applications/${id}`);
+  await appReady(page);
+  await expect(page.getByRole('heading', { name: '街道退回了申请，请补充或修改：' })).toBeVisible();
+  const idItem = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: '请重新上传清晰的身份证正反面' }) });
+  const factsItem = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: '补贴条件的回答需要核对' }) });
+  await expect(idItem).toContainText('还需要：');
+  await expect(idItem).toContainText('街道说明里提到的那一面，或正反两面');
+  await expect(factsItem).toContainText('打开“补贴条件”');
+  // The button says why it is closed, task by task.
+  const submit = page.getByRole('button', { name: '检查并提交' });
+  await expect(submit).toBeDisabled();
+  await expect(page.locator('#not-ready')).toContainText('证明材料：街道退回的事项还没有处理');
+  await expect(page.locator('#not-ready')).toContainText('补贴条件：街道退回的事项还没有处理');
+  await expectAccessible(page);
+
+  // Only the back was blurry: uploading the back is enough.
+  await page.getByRole('button', { name: '证明材料', exact: true }).click();
+  await page.getByLabel('上传 身份证反面（国徽面）').setInputFiles({ ...PHOTO, name: 'back.png' });
+  await expect(page.getByRole('region', { name: /身份证反面/ }).getByRole('link', { name: /查看文件/ })).toHaveCount(2);
+  await page.getByRole('button', { name: '材料传好了' }).click();
+  await expect(idItem).toContainText('已处理：已上传新的材料');
+  await expect(page.getByRole('listitem').filter({ has: page.getByRole('button', { name: '证明材料', exact: true }) }).locator('.task-status')).toHaveText('已完成');
+  await expect(submit).toBeDisabled();
+
+  // The answers were right: say so instead of changing them.
+  await factsItem.getByRole('button', { name: '写答复' }).click();
+  const reply = page.getByRole('textbox', { name: /给街道的答复/ });
+  await expect(reply).toBeFocused();
+  await page.getByRole('button', { name: '保存答复' }).click();
+  await expect(factsItem).toContainText('请写下您的答复');
+  await reply.fill('家里情况没有变化，回答无误。');
+  await page.getByRole('button', { name: '保存答复' }).click();
+  await expect(factsItem.getByRole('heading')).toBeFocused();
+  await expect(factsItem).toContainText('已答复街道');
+  await expect(factsItem).toContainText('您的答复： 家里情况没有变化，回答无误。');
+  await expect(submit).toBeEnabled();
+  await expect(page.locator('#not-ready')).toBeEmpty();
+  await expectAccessible(page);
+  await submit.click();
+  await page.getByRole('button', { name: '确认提交' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('申请已提交');
+
+  // Back with the street office: each returned item with what the family did.
+  await street.goto(`/retrofit/applications/${id}`);
+  await appReady(street);
+  const answered = street.getByRole('region', { name: '上次退回的事项和家属的处理' });
+  await expect(answered).toContainText('身份证背面模糊，正面是清楚的。');
+  await expect(answered).toContainText('请重新上传清晰的身份证正反面');
+  await expect(answered).toContainText('已处理：已上传新的材料');
+  await expect(answered).toContainText('已答复街道：家里情况没有变化，回答无误。');
+  await expectAccessible(street);
+  await streetContext.close();
+});
+
+test('a guardian acting for two elders tells their applications apart: each card and each page names its elder', async ({ page, browser }, testInfo) => {
+  // On the phone only: the second link waits out the minute between two SMS codes.
+  test.skip(testInfo.project.name !== 'phone', 'the cards are the same on the desktop');
+  test.setTimeout(180_000);
+  const headers = { 'x-anju-client': '1' };
+  const sonPhone = freshPhone();
+  await register(page, sonPhone);
+  const names = ['陈桂兰', '李秀英'];
+  const references: string[] = [];
+  for (const name of names) {
+    const context = await browser.newContext();
+    const elder = await context.newPage();
+    await register(elder, freshPhone());
+    await linkGuardian(elder, page, sonPhone);
+    const elderId = (await (await elder.request.get('/api/me')).json()).id;
+    const created = await page.request.post('/api/retrofit/applications', { headers, data: { client_key: `two-${name}-${Date.now()}`, elder_account_id: elderId } });
+    expect(created.status(), await created.text()).toBe(201);
+    const application = await created.json();
+    const saved = await page.request.put(`/api/retrofit/applications/${application.id}/sections`, { headers, data: { section: 'elder', name, id_number: freshIdNumber() } });
+    expect(saved.status(), await saved.text()).toBe(200);
+    references.push(application.reference);
+    await context.close();
+  }
+  await page.goto('/retrofit');
+  await appReady(page);
+  for (const [i, name] of names.entries()) {
+    await expect(page.getByRole('link', { name: `${references[i]} · ${name}` })).toBeVisible();
+  }
+  await expectAccessible(page);
+  await page.getByRole('link', { name: `${references[1]} · ${names[1]}` }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('改造申请');
+  await expect(page.locator('#main .caption')).toHaveText(new RegExp(`^${references[1]}\\s*· ${names[1]}$`));
 });

@@ -1,31 +1,8 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { appReady, expectAccessible, freshPhone, PASSWORD, PHOTO, register, test, chooseElderMode } from './support';
+import { appReady, expectAccessible, freshPhone, linkGuardian, PASSWORD, PHOTO, register, test, chooseElderMode } from './support';
 import { assessedHousehold, recordEverything, signedIn } from './retrofit-support';
 
 const headers = { 'x-anju-client': '1' };
-
-const smsPeer = `http://127.0.0.1:${process.env.ANJU_E2E_SMS_PORT ?? 3918}`;
-
-/** The son becomes the elder's guardian (relationship 子女), through the API as the app does. */
-async function linkGuardian(elder: Page, son: Page, sonPhone: string) {
-  const invite = await elder.request.post('/api/guardians/invitations', { headers, data: { phone: sonPhone } });
-  expect(invite.status(), await invite.text()).toBe(201);
-  const link = (await invite.json()).id;
-  const before = (await (await fetch(`${smsPeer}/messages?phone=${sonPhone}`)).json()).length;
-  expect((await son.request.post('/api/auth/sms-codes', { headers, data: { purpose: 'guardian_accept' } })).status()).toBe(202);
-  let code = '';
-  await expect.poll(async () => {
-    const texts: { text: string }[] = await (await fetch(`${smsPeer}/messages?phone=${sonPhone}`)).json();
-    code = texts.length > before ? (texts[texts.length - 1].text.match(/\d{6}/)?.[0] ?? '') : '';
-    return code;
-  }).toMatch(/^\d{6}$/);
-  const accepted = await son.request.post(`/api/guardians/${link}/accept?relationship=child&code=${code}`, {
-    headers: { ...headers, 'content-type': 'image/png' },
-    data: PHOTO.buffer,
-  });
-  expect(accepted.status(), await accepted.text()).toBe(200);
-  expect((await elder.request.post(`/api/guardians/${link}/confirm`, { headers, data: {} })).status()).toBe(200);
-}
 
 // The assessor writes the plan from the county's catalogue and sends it; the elder's son, her
 // guardian, reads on his phone in 长辈版 what will be done and what they pay, and signs it by

@@ -129,14 +129,35 @@ test.describe('with the service worker', () => {
 
     await page.goto(`/surveys/${survey.id}/results`);
     await appReady(page);
+    // The rule is stated where the numbers are read.
+    await expect(page.getByText(/上门调查的答卷经过审核/)).toBeVisible();
+    await expect(page.getByText(/计入的答卷少于\s*30\s*份时/)).toBeVisible();
     const row = page.getByRole('row', { name: /柳岸社区/ });
-    await expect(row.getByRole('cell').nth(1)).toHaveText('2');
-    await expect(row).toContainText('100.0%');
-    await expect(row).toContainText('✓ 达标');
-    await expect(page.getByRole('img', { name: '各社区满意率和目标' })).toContainText('100.0% ✓ 达标');
+    const cells = row.getByRole('cell');
+    // Door-to-door records wait for review: apart, not in the rate.
+    await expect(cells.nth(1)).toHaveText('0');
+    await expect(cells.nth(3)).toHaveText('2');
+    await expect(row).not.toContainText('✓ 达标');
     await expectAccessible(page);
     await page.getByRole('button', { name: /作废.*1号楼 9单元/ }).first().click();
     await expect(page.getByRole('alert')).toContainText('请写明问题或原因');
+    for (const room of rooms) {
+      await page.getByRole('button', { name: new RegExp(`^通过.*1号楼 9单元 ${room}$`) }).click();
+      await expect(page.getByRole('listitem').filter({ hasText: `1号楼 9单元 ${room}` })).toContainText('已通过');
+    }
+    // Approved, they count: two happy households are 100 %, but too few for a verdict.
+    await expect(cells.nth(1)).toHaveText('2');
+    await expect(cells.nth(3)).toHaveText('0');
+    await expect(row).toContainText('100.0%');
+    await expect(row).toContainText('样本不足，暂不判定 (2/30)');
+    await expect(row).not.toContainText('✓ 达标');
+    const chart = page.getByRole('list', { name: '各社区满意率和目标' });
+    await expect(chart).toContainText('100.0% 样本不足，暂不判定');
+    // The chart's words are body text, never shrunk below 18 px.
+    for (const part of [chart.locator('.meter__label').first(), chart.locator('.meter__value').first()]) {
+      expect(await part.evaluate(el => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(18);
+    }
+    await expectAccessible(page);
   });
 });
 

@@ -223,6 +223,7 @@ fn ReviewBody(app: ApplicationView) -> impl IntoView {
             </ul>
         })}
         <FamilyLinks links=app.family_links.clone() />
+        <crate::pages::retrofit_application::LastReturn round=app.last_return.clone() state=app.state />
         <ReviewActions actions=app.actions.clone() />
         <crate::pages::retrofit_application::AssessmentPanel app=app.clone() />
         <crate::pages::retrofit_application::WorksPanel app=app.clone() />

@@ -52,6 +52,7 @@ pub fn SurveyEdit() -> impl IntoView {
     let opens = RwSignal::new(String::new());
     let closes = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
+    let min_sample = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<i64>::new());
     let communities = RwSignal::new(Vec::<JurisdictionView>::new());
     let new_kind = RwSignal::new("rating".to_owned());
@@ -70,6 +71,7 @@ pub fn SurveyEdit() -> impl IntoView {
         opens.set(v.opens_on.clone());
         closes.set(v.closes_on.clone());
         target.set(v.target_percent.to_string());
+        min_sample.set(v.min_sample.to_string());
         chosen.set(v.communities.iter().map(|c| c.id).collect());
         definition.set(Some(v.definition.clone()));
         view_sig.set(Some(v));
@@ -99,6 +101,12 @@ pub fn SurveyEdit() -> impl IntoView {
             opens_on: opens.get_untracked(),
             closes_on: closes.get_untracked(),
             target_percent: target.get_untracked().trim().parse().ok(),
+            // Blank takes the default; anything else that is not a count is sent as 0, which
+            // the server refuses with the field named.
+            min_sample: match min_sample.get_untracked().trim() {
+                "" => None,
+                n => Some(n.parse().unwrap_or(0)),
+            },
         }
     };
     let save = move |then_publish: bool| {
@@ -181,6 +189,7 @@ pub fn SurveyEdit() -> impl IntoView {
                     <input id="closes_on" type="date" prop:value=move || closes.get() on:change=move |ev| closes.set(event_target_value(&ev)) /></div>
             </div>
             <TextField id="target_percent" label="builder.target" value=target errors=errors inputmode="numeric" hint="builder.target_hint" />
+            <TextField id="min_sample" label="builder.min_sample" value=min_sample errors=errors inputmode="numeric" hint="builder.min_sample_hint" />
             <fieldset class="fieldset" id="community_ids">
                 <legend>{tr("builder.communities")}</legend>
                 {move || communities.get().into_iter().map(|c| {

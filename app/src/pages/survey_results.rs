@@ -37,8 +37,9 @@ fn review_key(r: ReviewState) -> &'static str {
     }
 }
 
-/// Horizontal bars, one per row, each with its number written beside it; an optional target
-/// drawn as a dashed line with its value in words.
+/// Horizontal bars in HTML, one per row: the label and its number written in body-size text
+/// above the bar (readable on a phone, where a scaled SVG shrank them), an optional target
+/// drawn as a dashed mark on every bar and named in words under the chart.
 #[component]
 fn BarChart(
     title: String,
@@ -47,33 +48,32 @@ fn BarChart(
     #[prop(optional)] target: Option<f64>,
     #[prop(optional)] target_label: String,
 ) -> impl IntoView {
-    let row_h = 34.0;
-    let label_w = 150.0;
-    let bar_w = 260.0;
-    let height = row_h * rows.len() as f64 + 30.0;
-    let scale = |v: f64| if max > 0.0 { v / max * bar_w } else { 0.0 };
+    let share = move |v: f64| {
+        if max > 0.0 {
+            (v / max * 100.0).clamp(0.0, 100.0)
+        } else {
+            0.0
+        }
+    };
     view! {
         <figure class="chart">
             // The title above its bars, where it is read first.
             <figcaption class="chart__title">{title.clone()}</figcaption>
-            <svg role="img" aria-label=title.clone() viewBox=format!("0 0 {} {}", label_w + bar_w + 110.0, height) width="100%">
-                <title>{title.clone()}</title>
-                {rows.into_iter().enumerate().map(|(i, (label, value, text))| {
-                    let y = 10.0 + i as f64 * row_h;
-                    view! {
-                        <text x="0" y=y + 20.0 class="chart__label">{label}</text>
-                        <rect x=label_w y=y + 4.0 width=scale(value).max(1.0) height=row_h - 12.0 class="chart__bar" />
-                        <text x=label_w + scale(value) + 6.0 y=y + 20.0 class="chart__value">{text}</text>
-                    }
+            <ul class="meter-list" aria-label=title>
+                {rows.into_iter().map(|(label, value, text)| view! {
+                    <li class="meter">
+                        <span class="meter__label">{label}</span>
+                        <span class="meter__value">{text}</span>
+                        <span class="meter__track" aria-hidden="true">
+                            // Through the CSSOM (`style:`), which the content security policy
+                            // allows; a `style` attribute it refuses.
+                            <span class="meter__bar" style:inline-size=format!("{:.1}%", share(value))></span>
+                            {target.map(|t| view! { <span class="meter__target" style:inset-inline-start=format!("{:.1}%", share(t))></span> })}
+                        </span>
+                    </li>
                 }).collect_view()}
-                {target.map(|t| {
-                    let x = label_w + scale(t);
-                    view! {
-                        <line x1=x x2=x y1="4" y2=height - 20.0 class="chart__target" />
-                        <text x=x y=height - 4.0 class="chart__value" text-anchor="middle">{format!("{target_label} {t:.0}%")}</text>
-                    }
-                })}
-            </svg>
+            </ul>
+            {target.map(|t| view! { <p class="hint">{format!("{target_label} {t:.0}%")}</p> })}
         </figure>
     }
 }
@@ -140,8 +140,13 @@ pub fn SurveyResultsPage() -> impl IntoView {
             <input id="month" type="month" prop:value=move || month.get() on:change=move |ev| month.set(event_target_value(&ev)) />
         </div>
         {move || results.get().map(|r| {
+            let min_sample = r.min_sample;
             let rate_rows: Vec<(String, f64, String)> = r.communities.iter().map(|c| {
-                let verdict = crate::i18n::text(locale.get(), verdict_key(c.verdict));
+                let verdict = if c.below_min_sample && c.counted > 0 {
+                    crate::i18n::text(locale.get(), "results.too_few")
+                } else {
+                    crate::i18n::text(locale.get(), verdict_key(c.verdict))
+                };
                 (c.community.name.clone(), c.satisfaction_rate.unwrap_or(0.0), format!("{} {verdict}", pct(c.satisfaction_rate)))
             }).collect();
             let target = r.communities.first().map(|c| f64::from(c.target_percent));
@@ -151,12 +156,15 @@ pub fn SurveyResultsPage() -> impl IntoView {
             view! {
                 <p class="lead">{r.title.clone()} " · " {r.month.clone()}</p>
                 <h2>{tr("results.by_community")}</h2>
-                <div class="table-wrap" tabindex="0" role="region" aria-label=crate::i18n::text(locale.get(), "results.by_community")><table>
+                // How the numbers are counted, where they are read.
+                <p class="hint" id="counting-rule">{tr("results.rule")} " " {tr("results.rule_min_before")} {min_sample} {tr("results.rule_min_after")}</p>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=crate::i18n::text(locale.get(), "results.by_community") aria-describedby="counting-rule"><table>
                     <thead><tr>
                         <th scope="col">{tr("queue.filter_community")}</th>
                         <th scope="col">{tr("results.households")}</th>
                         <th scope="col">{tr("results.responses")}</th>
                         <th scope="col">{tr("results.response_rate")}</th>
+                        <th scope="col">{tr("results.pending")}</th>
                         <th scope="col">{tr("results.satisfied")}</th>
                         <th scope="col">{tr("results.satisfaction_rate")}</th>
                         <th scope="col">{tr("results.target")}</th>
@@ -169,10 +177,16 @@ pub fn SurveyResultsPage() -> impl IntoView {
                                 <td>{c.households}</td>
                                 <td>{c.responses}</td>
                                 <td>{pct(c.response_rate)}</td>
+                                <td>{c.pending_review}</td>
                                 <td>{c.satisfied} " / " {c.counted}</td>
                                 <td>{pct(c.satisfaction_rate)}</td>
                                 <td>{c.target_percent} "%"</td>
-                                <td><strong class=match c.verdict { Verdict::Pass => "verdict verdict--pass", Verdict::NeedsRedo => "verdict verdict--redo", Verdict::NoData => "verdict" }>{tr(verdict_key(c.verdict))}</strong></td>
+                                <td>{if c.below_min_sample && c.counted > 0 {
+                                    // A verdict from a handful of answers would mislead: say why there is none.
+                                    view! { <strong class="verdict">{tr("results.too_few")}</strong> " " <span class="nowrap">{format!("({}/{min_sample})", c.counted)}</span> }.into_any()
+                                } else {
+                                    view! { <strong class=match c.verdict { Verdict::Pass => "verdict verdict--pass", Verdict::NeedsRedo => "verdict verdict--redo", Verdict::NoData => "verdict" }>{tr(verdict_key(c.verdict))}</strong> }.into_any()
+                                }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

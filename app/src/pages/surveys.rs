@@ -84,6 +84,7 @@ pub fn SurveysHome() -> impl IntoView {
                 opens_on: day_after(0),
                 closes_on: day_after(30),
                 target_percent: None,
+                min_sample: None,
             };
             match api::create_survey(&req).await {
                 Ok(s) => navigate(&format!("/surveys/{}/edit", s.id), Default::default()),

@@ -11,6 +11,7 @@ on_both_backends!(
     elder_applies_street_approves_and_county_confirms,
     guardian_applies_for_a_linked_elder_until_the_elder_ends_the_link,
     returned_application_is_fixed_and_resubmitted,
+    each_returned_item_is_answered_by_a_fix_or_a_reply_the_reviewer_reads,
     confirming_beyond_the_county_quota_is_refused,
     one_open_application_per_elder_per_year_and_retries_never_duplicate,
     id_numbers_are_masked_sealed_and_revealed_only_on_record,
@@ -492,6 +493,23 @@ async fn returned_application_is_fixed_and_resubmitted(app: TestApp) {
         "{}",
         fixed["tasks"]
     );
+    // The address is checked and saved again: that item is answered too.
+    let home = fixed["home"].clone();
+    let r = section(
+        &app,
+        &elder,
+        &id,
+        json!({ "section": "home", "building_id": home["building_id"], "unit": home["unit"], "room": home["room"] }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.body["last_return"]["items"],
+        json!([
+            { "item": "ownership_proof", "answer": "uploaded", "reply": null, "replied_at": null },
+            { "item": "home", "answer": "changed", "reply": null, "replied_at": null },
+        ])
+    );
     let again = act(&app, &elder, &id, json!({ "action": "submit" })).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert_eq!(again.body["state"], "submitted");
@@ -526,6 +544,164 @@ async fn returned_application_is_fixed_and_resubmitted(app: TestApp) {
         start(&app, &elder2, "again", None).await.status,
         StatusCode::CREATED
     );
+}
+
+async fn each_returned_item_is_answered_by_a_fix_or_a_reply_the_reviewer_reads(app: TestApp) {
+    let (elder, id) = submitted(&app, "13900000723", "19380909").await;
+    let street = app.sign_in_demo(Role::StreetReviewer).await;
+    let returned = act(
+        &app,
+        &street,
+        &id,
+        json!({ "action": "return", "checklist": ["id_card", "elder_details", "facts"], "note": "身份证背面模糊" }),
+    )
+    .await;
+    assert_eq!(returned.status, StatusCode::OK, "{}", returned.body);
+    let reply = |item: &str| format!("/api/retrofit/applications/{id}/return-items/{item}");
+
+    // Only the back was blurry: uploading the back alone answers the ID card item.
+    let r = add_document(&app, &elder, &id, "id_back", png(41)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // The elder's name is corrected on the elder screen (the ID number left as it was).
+    let r = section(
+        &app,
+        &elder,
+        &id,
+        json!({ "section": "elder", "name": "王秀英", "id_number": "" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = |v: &Value| {
+        v["last_return"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["item"].as_str().unwrap().to_owned(),
+                    i["answer"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(
+        items(&r.body),
+        [
+            pair("id_card", "uploaded"),
+            pair("elder_details", "changed"),
+            pair("facts", "open")
+        ]
+    );
+    assert!(r.body["tasks"]
+        .as_array()
+        .unwrap()
+        .contains(&json!(["documents", "completed"])));
+    // The answers about eligibility were right: still to fix, and submitting says what is left.
+    let early = act(&app, &elder, &id, json!({ "action": "submit" })).await;
+    assert_envelope(&early, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let left = early.body["fields"]["facts"]["message"].as_str().unwrap();
+    assert!(left.contains("补贴条件") && left.contains("答复"), "{left}");
+    assert_eq!(
+        early.body["fields"].as_object().unwrap().len(),
+        1,
+        "{}",
+        early.body
+    );
+
+    // Bad replies are refused, naming the field; nothing is kept.
+    let empty = app
+        .put(&reply("facts"), Some(&elder), json!({ "reply": "  " }))
+        .await;
+    assert_envelope(&empty, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(empty.body["fields"]["reply"].is_object());
+    let long = app
+        .put(
+            &reply("facts"),
+            Some(&elder),
+            json!({ "reply": "字".repeat(301) }),
+        )
+        .await;
+    assert!(long.body["fields"]["reply"].is_object(), "{}", long.body);
+    for item in ["home", "no_such_item"] {
+        let wrong = app
+            .put(&reply(item), Some(&elder), json!({ "reply": "无误" }))
+            .await;
+        assert_envelope(&wrong, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        assert!(
+            wrong.body["fields"]["item"].is_object(),
+            "{item}: {}",
+            wrong.body
+        );
+    }
+    // The reviewer cannot answer for the family.
+    let theirs = app
+        .put(&reply("facts"), Some(&street), json!({ "reply": "无误" }))
+        .await;
+    assert_envelope(&theirs, StatusCode::FORBIDDEN, "forbidden");
+
+    let replied = app
+        .put(
+            &reply("facts"),
+            Some(&elder),
+            json!({ "reply": " 收入情况没有变化，回答无误 " }),
+        )
+        .await;
+    assert_eq!(replied.status, StatusCode::OK, "{}", replied.body);
+    assert_eq!(replied.body["last_return"]["items"][2]["answer"], "replied");
+    assert_eq!(
+        replied.body["last_return"]["items"][2]["reply"],
+        "收入情况没有变化，回答无误"
+    );
+    assert!(replied.body["tasks"]
+        .as_array()
+        .unwrap()
+        .contains(&json!(["facts", "completed"])));
+    // Taken back, the item is open again; replied once more, it is answered.
+    let back = app.delete(&reply("facts"), Some(&elder)).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert_eq!(back.body["last_return"]["items"][2]["answer"], "open");
+    let replied = app
+        .put(
+            &reply("facts"),
+            Some(&elder),
+            json!({ "reply": "收入情况没有变化，回答无误" }),
+        )
+        .await;
+    assert_eq!(replied.status, StatusCode::OK, "{}", replied.body);
+
+    let again = act(&app, &elder, &id, json!({ "action": "submit" })).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    // Back with the street office: the return and the family's answers, item by item.
+    let seen = app
+        .get(&format!("/api/retrofit/applications/{id}"), Some(&street))
+        .await
+        .body;
+    assert_eq!(seen["last_return"]["note"], "身份证背面模糊");
+    assert_eq!(
+        items(&seen),
+        [
+            pair("id_card", "uploaded"),
+            pair("elder_details", "changed"),
+            pair("facts", "replied")
+        ]
+    );
+    assert_eq!(
+        seen["last_return"]["items"][2]["reply"],
+        "收入情况没有变化，回答无误"
+    );
+    // No more replies once it went back.
+    let late = app
+        .put(&reply("facts"), Some(&elder), json!({ "reply": "补充" }))
+        .await;
+    assert_envelope(&late, StatusCode::CONFLICT, "conflict");
+    // The replies are on the record, by item (not by their words).
+    let recorded = app.audit_details("retrofit.reply_return_item").await;
+    assert_eq!(recorded.len(), 2, "{recorded:?}");
+    assert!(recorded
+        .iter()
+        .all(|d| d.contains("facts") && !d.contains("收入")));
+    assert_eq!(app.audit_details("retrofit.take_back_reply").await.len(), 1);
 }
 
 async fn confirming_beyond_the_county_quota_is_refused(app: TestApp) {

@@ -28,18 +28,24 @@ fn month() -> String {
 }
 
 async fn publish_template(app: &TestApp, staff: &str) -> Value {
+    publish_template_with(app, staff, json!({})).await
+}
+
+/// The template published with `extra` fields in the request (e.g. the minimum sample).
+async fn publish_template_with(app: &TestApp, staff: &str, extra: Value) -> Value {
     let template = app.get("/api/surveys/template", Some(staff)).await.body;
-    let created = app
-        .post(
-            "/api/surveys",
-            Some(staff),
-            json!({ "definition": template, "community_ids": [app.places.community.id],
-                    "opens_on": "2020-01-01", "closes_on": "2099-12-31" }),
-        )
-        .await;
+    let mut request = json!({ "definition": template, "community_ids": [app.places.community.id],
+                    "opens_on": "2020-01-01", "closes_on": "2099-12-31" });
+    for (k, v) in extra.as_object().unwrap() {
+        request[k] = v.clone();
+    }
+    let created = app.post("/api/surveys", Some(staff), request).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     assert_eq!(created.body["status"], "draft");
     assert_eq!(created.body["target_percent"], 90, "default target");
+    if extra.get("min_sample").is_none() {
+        assert_eq!(created.body["min_sample"], 30, "default minimum sample");
+    }
     let published = publish(app, staff, &created.body["id"]).await;
     assert_eq!(published["status"], "open");
     published
@@ -171,8 +177,9 @@ async fn door_to_door_sync_is_idempotent_and_a_second_collector_is_flagged(app: 
         .await
         .body;
     let c = &results["communities"][0];
-    assert_eq!(c["responses"], 2, "{results}");
-    assert_eq!(c["satisfied"], 1);
+    // Door-to-door records wait for a reviewer before they count: shown apart.
+    assert_eq!(c["responses"], 0, "{results}");
+    assert_eq!(c["pending_review"], 2, "rooms 101 and 102: {results}");
 
     // Review: rejected responses stop counting; a flagged one counts once accepted.
     let bad = app
@@ -224,6 +231,7 @@ async fn door_to_door_sync_is_idempotent_and_a_second_collector_is_flagged(app: 
         c["satisfied"], 0,
         "the latest accepted record of room 101 says 不满意"
     );
+    assert_eq!(c["pending_review"], 0, "all reviewed: {results}");
 }
 
 async fn editing_a_published_survey_makes_a_new_version(app: TestApp) {
@@ -302,8 +310,35 @@ async fn editing_a_published_survey_makes_a_new_version(app: TestApp) {
 
 async fn results_give_rates_and_the_verdict_at_the_target(app: TestApp) {
     let staff = app.sign_in_demo(Role::CommunityStaff).await;
-    let survey = publish_template(&app, &staff).await;
-    // 10 households: 9 satisfied is exactly 90 %: a pass.
+    let street = app.sign_in_demo(Role::StreetReviewer).await;
+    let survey = publish_template_with(&app, &staff, json!({ "min_sample": 10 })).await;
+    assert_eq!(survey["min_sample"], 10);
+    let results_now = || async {
+        let r = app
+            .get(
+                &format!("/api/surveys/{}/results?month={}", survey["id"], month()),
+                Some(&staff),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body
+    };
+    let approve = |id: Value| {
+        let street = street.clone();
+        let app = &app;
+        async move {
+            let r = app
+                .post(
+                    &format!("/api/survey-responses/{id}/review"),
+                    Some(&street),
+                    json!({ "review": "approved" }),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    };
+    // 10 households door to door: 9 satisfied is exactly 90 %.
+    let mut collected = Vec::new();
     for n in 0..10 {
         let overall = if n == 0 {
             "不满意"
@@ -322,25 +357,40 @@ async fn results_give_rates_and_the_verdict_at_the_target(app: TestApp) {
         )
         .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        collected.push(r.body["id"].clone());
     }
-    let results = app
-        .get(
-            &format!("/api/surveys/{}/results?month={}", survey["id"], month()),
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(results.status, StatusCode::OK, "{}", results.body);
-    let c = &results.body["communities"][0];
+    // Not reviewed yet: nothing counts, all ten wait apart, no verdict.
+    let results = results_now().await;
+    let c = &results["communities"][0];
+    assert_eq!(c["counted"], 0, "{results}");
+    assert_eq!(c["pending_review"], 10);
+    assert_eq!(c["verdict"], "no_data");
+    assert_eq!(results["min_sample"], 10);
+    // Nine approved: one short of the minimum sample, so still no verdict.
+    for id in &collected[..9] {
+        approve(id.clone()).await;
+    }
+    let results = results_now().await;
+    let c = &results["communities"][0];
+    assert_eq!(c["counted"], 9);
+    assert_eq!(c["pending_review"], 1);
+    assert_eq!(c["below_min_sample"], true);
+    assert_eq!(c["verdict"], "no_data", "{results}");
+    approve(collected[9].clone()).await;
+    let results = results_now().await;
+    let c = &results["communities"][0];
     assert_eq!(c["responses"], 10);
     assert_eq!(c["counted"], 10);
     assert_eq!(c["satisfied"], 9);
     assert_eq!(c["satisfaction_rate"], 90.0);
+    assert_eq!(c["below_min_sample"], false);
+    assert_eq!(c["pending_review"], 0);
     assert_eq!(c["verdict"], "pass");
     assert_eq!(
         c["households"], 10,
         "no registered homes: the households that answered"
     );
-    let overall = results.body["questions"]
+    let overall = results["questions"]
         .as_array()
         .unwrap()
         .iter()
@@ -351,36 +401,31 @@ async fn results_give_rates_and_the_verdict_at_the_target(app: TestApp) {
         overall["counts"],
         json!([{ "label": "满意", "count": 4 }, { "label": "基本满意", "count": 5 }, { "label": "不满意", "count": 1 }])
     );
-    let trend = results.body["trend"].as_array().unwrap();
+    let trend = results["trend"].as_array().unwrap();
     assert_eq!(trend.len(), 6);
     assert_eq!(trend[5]["month"], month());
     assert_eq!(trend[5]["verdict"], "pass");
     assert_eq!(trend[4]["verdict"], "no_data");
-    // One more unhappy household: 9 of 11 is below 90 %.
-    collect(&app, &staff, &survey, "k10", "310", answers("不满意")).await;
-    let c = app
-        .get(
-            &format!("/api/surveys/{}/results", survey["id"]),
-            Some(&staff),
-        )
-        .await
-        .body["communities"][0]
-        .clone();
+    // One more unhappy household: 9 of 11 is below 90 %, once it is reviewed.
+    let r = collect(&app, &staff, &survey, "k10", "310", answers("不满意")).await;
+    assert_eq!(results_now().await["communities"][0]["verdict"], "pass");
+    approve(r.body["id"].clone()).await;
+    let c = results_now().await["communities"][0].clone();
     assert_eq!(c["verdict"], "needs_redo");
     // A registered home raises the household count.
-    app.register("13900000921").await;
-    let c = app
-        .get(
-            &format!("/api/surveys/{}/results", survey["id"]),
-            Some(&staff),
-        )
-        .await
-        .body["communities"][0]
-        .clone();
+    let resident = app.register("13900000921").await;
+    let c = results_now().await["communities"][0].clone();
     assert_eq!(
         c["households"], 11,
         "max(registered homes, households that answered)"
     );
+    // A resident's own answer counts at once, with no review.
+    let r = answer(&app, &resident, &survey, "own", answers("满意")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let c = results_now().await["communities"][0].clone();
+    assert_eq!(c["counted"], 12, "{c}");
+    assert_eq!(c["satisfied"], 10);
+    assert_eq!(c["pending_review"], 0);
 
     let csv = app
         .get(

@@ -11,6 +11,7 @@ mod contract;
 mod home;
 mod people;
 mod record;
+mod returned;
 mod status;
 mod supervision;
 mod works;
@@ -20,12 +21,10 @@ use crate::components::application_ctx::{Ctx, Screen};
 use crate::components::draft::{DraftKept, KeptFields};
 use crate::components::field::{ErrorSummary, FieldErrors};
 use crate::components::retrofit_parts::DocumentsScreen;
-use crate::i18n::{page_title, pick, tr};
+use crate::i18n::{page_title, tr};
 use crate::pages::retrofit_review::ReviewPanel;
-use crate::state::{Prefs, Session};
-use anju_domain::application::{ApplicationView, Task, TaskStatus};
-use anju_domain::retrofit::RetrofitState;
-use anju_domain::FieldError;
+use crate::state::Session;
+use anju_domain::application::{Task, TaskStatus};
 use check::{CheckAnswers, Submitted};
 use home::{FactsScreen, HomeScreen};
 use leptos::prelude::*;
@@ -36,6 +35,7 @@ use status::StatusView;
 
 pub use aftercare::{SettlementPanel, WarrantyPanel};
 pub use assessment::AssessmentPanel;
+pub use returned::LastReturn;
 pub use works::WorksPanel;
 
 fn task_key(t: Task) -> &'static str {
@@ -154,43 +154,25 @@ fn BackToTasks() -> impl IntoView {
 }
 
 #[component]
-fn ReturnBanner(app: ApplicationView) -> impl IntoView {
-    let locale = expect_context::<Prefs>().locale;
-    (app.state == RetrofitState::Returned).then(|| {
-        view! {
-            <div class="panel-notice" role="region" aria-labelledby="returned-heading">
-                <h2 id="returned-heading">{tr("returned.heading")}</h2>
-                <ul>
-                    {app.return_checklist.iter().map(|i| {
-                        let (zh, en) = i.message();
-                        let e = FieldError::new(zh, en);
-                        view! { <li>{move || pick(locale.get(), &e)}</li> }
-                    }).collect_view()}
-                </ul>
-                {app.return_note.clone().map(|n| view! { <p class="prewrap"><strong>{tr("returned.note")}</strong> " " {n}</p> })}
-            </div>
-        }
-    })
-}
-
-#[component]
 fn TaskList() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let app = ctx
         .app
         .get_untracked()
         .unwrap_or_else(|| unreachable!("loaded before the list"));
-    let ready = app.tasks.iter().all(|(t, s)| {
-        *s == TaskStatus::Completed || (*s == TaskStatus::ToFix && *t != Task::Documents)
+    // Follows the application: a reply on this page can make it ready.
+    let tasks = Memo::new(move |_| {
+        ctx.app
+            .with(|a| a.as_ref().map(|a| a.tasks.clone()).unwrap_or_default())
     });
+    let ready = move || tasks.with(|t| t.iter().all(|(_, s)| *s == TaskStatus::Completed));
     view! {
         <p class="caption"><span class="nowrap">{app.reference.clone()}</span> {(!app.elder_name.is_empty()).then(|| format!("· {}", app.elder_name))}</p>
         <h1>{tr("tasks.title")}</h1>
         <p class="lead">{tr("tasks.intro")}</p>
-        <ReturnBanner app=app.clone() />
+        <returned::ReturnedItems />
         <ol class="task-list">
-            {app.tasks.iter().map(|(task, status)| {
-                let (task, status) = (*task, *status);
+            {move || tasks.get().into_iter().map(|(task, status)| {
                 let status_id = format!("task-status-{}", task_key(task).trim_start_matches("task."));
                 view! {
                     <li class="task-list__item">
@@ -201,8 +183,18 @@ fn TaskList() -> impl IntoView {
             }).collect_view()}
         </ol>
         <p>
-            <button type="button" class="button button--large" disabled=!ready on:click=move |_| ctx.go(Screen::Check)>{tr("tasks.check")}</button>
+            <button type="button" class="button button--large" disabled=move || !ready() aria-describedby="not-ready" on:click=move |_| ctx.go(Screen::Check)>{tr("tasks.check")}</button>
         </p>
-        {(!ready).then(|| view! { <p class="hint">{tr("tasks.not_ready")}</p> })}
+        // Why the button is not open yet, task by task.
+        <div id="not-ready">
+            {move || (!ready()).then(|| view! {
+                <p class="hint">{tr("tasks.not_ready")}</p>
+                <ul class="hint">
+                    {tasks.get().into_iter().filter(|(_, s)| *s != TaskStatus::Completed).map(|(task, status)| view! {
+                        <li>{tr(task_key(task))} "：" {tr(if status == TaskStatus::ToFix { "tasks.unanswered" } else { "tasks.unfinished" })}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </div>
     }
 }

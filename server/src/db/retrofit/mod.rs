@@ -269,5 +269,6 @@ mod drafts;
 pub mod plans;
 mod reads;
 pub mod report;
+pub mod return_answers;
 pub mod settlement;
 pub mod warranty;

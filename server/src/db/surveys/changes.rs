@@ -40,13 +40,14 @@ impl Tx {
                     let version_id: i64 = match draft {
                         Some(id) => {
                             sqlx::query(
-                                "UPDATE survey_versions SET definition = $1, opens_on = $2, closes_on = $3, target_percent = $4 WHERE id = $5",
+                                "UPDATE survey_versions SET definition = $1, opens_on = $2, closes_on = $3, target_percent = $4, min_sample = $6 WHERE id = $5",
                             )
                             .bind(v.definition)
                             .bind(v.opens_on)
                             .bind(v.closes_on)
                             .bind(v.target_percent)
                             .bind(id)
+                            .bind(v.min_sample)
                             .execute(&mut *conn)
                             .await?;
                             sqlx::query("DELETE FROM survey_targets WHERE version_id = $1")
@@ -61,8 +62,8 @@ impl Tx {
                                 None => 1,
                             };
                             sqlx::query(
-                                "INSERT INTO survey_versions (survey_id, version, definition, opens_on, closes_on, target_percent, created_at)
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                                "INSERT INTO survey_versions (survey_id, version, definition, opens_on, closes_on, target_percent, created_at, min_sample)
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                             )
                             .bind(survey_id)
                             .bind(next)
@@ -71,6 +72,7 @@ impl Tx {
                             .bind(v.closes_on)
                             .bind(v.target_percent)
                             .bind(v.now)
+                            .bind(v.min_sample)
                             .fetch_one(&mut *conn)
                             .await?
                             .try_get("id")?

@@ -16,6 +16,7 @@ pub struct VersionRow {
     pub opens_on: String,
     pub closes_on: String,
     pub target_percent: i64,
+    pub min_sample: i64,
     pub published_at: Option<i64>,
 }
 
@@ -41,7 +42,7 @@ pub struct ResponseRow {
 }
 
 const VERSION_COLUMNS: &str =
-    "id, survey_id, version, definition, opens_on, closes_on, target_percent, published_at";
+    "id, survey_id, version, definition, opens_on, closes_on, target_percent, min_sample, published_at";
 const RESPONSE_COLUMNS: &str = "id, survey_id, version_id, community_id, building_id, unit, room, household_key, channel, collector_account_id, answers, satisfied, review, review_note, flagged, collected_at, month";
 
 fn version_row<R: Row>(r: &R) -> Result<VersionRow, sqlx::Error>
@@ -59,6 +60,7 @@ where
         opens_on: r.try_get("opens_on")?,
         closes_on: r.try_get("closes_on")?,
         target_percent: r.try_get("target_percent")?,
+        min_sample: r.try_get("min_sample")?,
         published_at: r.try_get("published_at")?,
     })
 }
@@ -99,6 +101,7 @@ pub struct NewVersion<'a> {
     pub opens_on: &'a str,
     pub closes_on: &'a str,
     pub target_percent: i64,
+    pub min_sample: i64,
     pub communities: &'a [i64],
     pub now: i64,
 }

@@ -104,8 +104,13 @@ pub(crate) fn actor_for(
     }
 }
 
+/// Who fills the application in (and answers a return): the family, or the street office for
+/// one it entered at the counter.
+pub(crate) fn fills_in(app: &ApplicationRow, viewer: Viewer) -> bool {
+    viewer == Viewer::Family
+        || (viewer == Viewer::Street && app.channel == ApplicationChannel::Office)
+}
+
 pub(crate) fn may_edit(app: &ApplicationRow, viewer: Viewer) -> bool {
-    let filler = viewer == Viewer::Family
-        || (viewer == Viewer::Street && app.channel == ApplicationChannel::Office);
-    filler && app.state.family_can_edit()
+    fills_in(app, viewer) && app.state.family_can_edit()
 }

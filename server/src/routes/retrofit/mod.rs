@@ -22,6 +22,7 @@ mod place;
 pub(crate) mod plan;
 mod record;
 pub(crate) mod report;
+mod return_replies;
 mod sections;
 mod settlement;
 mod supervision;
@@ -50,6 +51,10 @@ pub fn router() -> Router<AppState> {
             put(sections::save_section),
         )
         .route("/retrofit/applications/{id}/actions", post(actions::act))
+        .route(
+            "/retrofit/applications/{id}/return-items/{item}",
+            put(return_replies::reply).delete(return_replies::take_back),
+        )
         .route(
             "/retrofit/applications/{id}/id-number",
             post(applications::reveal_id_number),

@@ -2,7 +2,7 @@
 //! may edit.
 
 use super::access::Viewer;
-use super::access::{may_edit, staff_scope, visible_application};
+use super::access::{fills_in, may_edit, staff_scope, visible_application};
 use super::create::held_elsewhere;
 use super::place::place_of_building;
 use super::views::{application_view, load_id_number};
@@ -13,10 +13,10 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::AppState;
 use anju_domain::application::{
-    check_elder, check_home_text, ApplicationChannel, ApplicationView, SectionUpdate,
-    CONSENT_VERSION,
+    check_elder, check_home_text, ApplicationView, SectionUpdate, Task, CONSENT_VERSION,
 };
 use anju_domain::id_number::IdNumber;
+use anju_domain::retrofit::RetrofitState;
 use anju_domain::PhoneNumber;
 use axum::extract::State;
 use axum::Json;
@@ -37,9 +37,7 @@ pub async fn save_section(
     ApiJson(update): ApiJson<SectionUpdate>,
 ) -> ApiResult<Json<ApplicationView>> {
     let (app, viewer) = visible_application(&state, &user, &id).await?;
-    let filler = viewer == Viewer::Family
-        || (viewer == Viewer::Street && app.channel == ApplicationChannel::Office);
-    if !filler {
+    if !fills_in(&app, viewer) {
         return Err(ApiError::Forbidden);
     }
     if !may_edit(&app, viewer) {
@@ -47,12 +45,12 @@ pub async fn save_section(
     }
     let now = state.clock.now();
     let keys = &state.settings.keys;
-    let section = match &update {
-        SectionUpdate::Elder(_) => "retrofit.save_elder",
-        SectionUpdate::Home(_) => "retrofit.save_home",
-        SectionUpdate::Facts(_) => "retrofit.save_facts",
-        SectionUpdate::Guardian(_) => "retrofit.save_guardian",
-        SectionUpdate::Consent(_) => "retrofit.save_consent",
+    let (section, task) = match &update {
+        SectionUpdate::Elder(_) => ("retrofit.save_elder", Task::Elder),
+        SectionUpdate::Home(_) => ("retrofit.save_home", Task::Home),
+        SectionUpdate::Facts(_) => ("retrofit.save_facts", Task::Facts),
+        SectionUpdate::Guardian(_) => ("retrofit.save_guardian", Task::Guardian),
+        SectionUpdate::Consent(_) => ("retrofit.save_consent", Task::Consent),
     };
     let mut tx = state.db.begin().await?;
     let saved = match update {
@@ -181,6 +179,17 @@ pub async fn save_section(
     };
     if !saved {
         return Err(not_editable());
+    }
+    // Saving a screen the reviewer asked about answers that item of the return.
+    if let (RetrofitState::Returned, Some(returned_at)) = (app.state, app.returned_at) {
+        for item in app
+            .return_checklist
+            .iter()
+            .filter(|i| i.answered_by_saving(task))
+        {
+            tx.mark_return_item_saved(app.id, returned_at, *item, now)
+                .await?;
+        }
     }
     // The section's name only: its content is personal data and stays in its own columns.
     tx.audit(&Audit::new(

@@ -9,12 +9,13 @@ use crate::error::{ApiError, ApiResult};
 use crate::shanghai::today;
 use crate::AppState;
 use anju_domain::application::{
-    task_statuses, ApplicationSummary, ApplicationView, DocumentKind, DocumentView, Filled,
-    HomeSection, PersonRef, RetrofitEventView,
+    return_progress, task_statuses, ApplicationSummary, ApplicationView, DocumentKind,
+    DocumentView, Filled, HomeSection, PersonRef, RetrofitEventView, ReturnItem,
+    ReturnItemProgress, ReturnRound,
 };
 use anju_domain::eligibility::{check, EligibilityAnswers};
 use anju_domain::id_number::IdNumber;
-use anju_domain::retrofit::{next_state, RetrofitAction};
+use anju_domain::retrofit::{next_state, RetrofitAction, RetrofitState};
 use anju_domain::retrofit_assessment::{may_book, AssessmentInfo, VisitState, VisitView};
 
 /// The actions the API carries out so far; the later stages come with their own screens.
@@ -66,10 +67,11 @@ pub struct FilledParts {
     home: bool,
     facts_complete: bool,
     documents: Vec<DocumentKind>,
-    since_return: Vec<DocumentKind>,
     guardian_answered: bool,
     consent_version: Option<String>,
-    checklist: Vec<anju_domain::application::ReturnItem>,
+    returned: bool,
+    /// The latest return's items with the family's answers (see `last_return`).
+    last_return: Option<ReturnRound>,
 }
 
 impl FilledParts {
@@ -82,8 +84,15 @@ impl FilledParts {
             documents: &self.documents,
             guardian_answered: self.guardian_answered,
             consent_version: self.consent_version.as_deref(),
-            return_checklist: &self.checklist,
-            documents_since_return: &self.since_return,
+            return_items: self.open_return_items(),
+        }
+    }
+
+    /// The items of a return the family is answering now (none once it went back).
+    fn open_return_items(&self) -> &[ReturnItemProgress] {
+        match &self.last_return {
+            Some(round) if self.returned => &round.items,
+            _ => &[],
         }
     }
 }
@@ -121,6 +130,7 @@ pub async fn filled_parts(
         (None, Some(at)) => kinds(&mut docs.iter().filter(|d| d.uploaded_at > at)),
         (None, None) => Vec::new(),
     };
+    let last_return = last_return(state, app, &since_return).await?;
     let rules = county_rules(state, app.county_id).await?;
     let facts_complete = match answers_with_id(state, app, facts)? {
         Some(a) => check(&a, rules, today(state.clock.now()))
@@ -135,11 +145,52 @@ pub async fn filled_parts(
             && app.home_room.as_deref().is_some_and(|r| !r.is_empty()),
         facts_complete,
         documents,
-        since_return,
         guardian_answered: app.guardian_answered,
         consent_version: app.consent_version.clone(),
-        checklist: app.return_checklist.clone(),
+        returned: app.state == RetrofitState::Returned,
+        last_return,
     })
+}
+
+/// The latest return and what the family did about each item. While the application is
+/// returned its checklist and note are on the row; after it went back they are on the return's
+/// timeline event (the row's are cleared on submitting).
+async fn last_return(
+    state: &AppState,
+    app: &ApplicationRow,
+    documents_since_return: &[DocumentKind],
+) -> ApiResult<Option<ReturnRound>> {
+    let Some(returned_at) = app.returned_at else {
+        return Ok(None);
+    };
+    let (checklist, note) = if app.state == RetrofitState::Returned {
+        (app.return_checklist.clone(), app.return_note.clone())
+    } else {
+        let events = state.db.retrofit_events(app.id).await?;
+        let Some(event) = events.iter().rev().find(|e| e.action == "return") else {
+            return Ok(None);
+        };
+        let detail: serde_json::Value =
+            serde_json::from_str(&event.detail).unwrap_or(serde_json::Value::Null);
+        let checklist: Vec<ReturnItem> =
+            serde_json::from_value(detail["checklist"].clone()).unwrap_or_default();
+        (checklist, event.note.clone())
+    };
+    let answers = state.db.return_answers(app.id, returned_at).await?;
+    let saved: Vec<ReturnItem> = answers
+        .iter()
+        .filter(|a| a.saved_at.is_some())
+        .map(|a| a.item)
+        .collect();
+    let replies: Vec<(ReturnItem, String, i64)> = answers
+        .into_iter()
+        .filter_map(|a| Some((a.item, a.reply?, a.replied_at?)))
+        .collect();
+    Ok(Some(ReturnRound {
+        returned_at,
+        note,
+        items: return_progress(&checklist, documents_since_return, &saved, &replies),
+    }))
 }
 
 async fn person(state: &AppState, id: Option<i64>) -> ApiResult<Option<PersonRef>> {
@@ -284,6 +335,12 @@ pub async fn application_view(
         submitted_at: app.submitted_at,
         return_checklist: app.return_checklist.clone(),
         return_note: app.return_note.clone(),
+        // The builder and the assessor see neither the return nor the family's words.
+        last_return: if matches!(viewer, Viewer::Assessor | Viewer::Contractor) {
+            None
+        } else {
+            filled.last_return.clone()
+        },
         reject_reason: app.reject_reason,
         reject_note: app.reject_note.clone(),
         events,

@@ -25,7 +25,7 @@ pub(super) async fn checked_version(
     state: &AppState,
     user: &AccountRow,
     req: &SaveSurveyRequest,
-) -> ApiResult<(String, i64)> {
+) -> ApiResult<Checked> {
     let scope = survey_staff(state, user)
         .await?
         .ok_or(ApiError::Forbidden)?;
@@ -67,6 +67,16 @@ pub(super) async fn checked_version(
             ),
         );
     }
+    let min_sample = req.min_sample.unwrap_or(DEFAULT_MIN_SAMPLE);
+    if !(1..=MAX_MIN_SAMPLE).contains(&min_sample) {
+        problems.insert(
+            "min_sample".into(),
+            anju_domain::FieldError::new(
+                "最少样本数应在 1 到 10000 份之间",
+                "The minimum sample must be 1 to 10,000 answers",
+            ),
+        );
+    }
     if req.community_ids.is_empty() {
         problems.insert(
             "community_ids".into(),
@@ -92,20 +102,36 @@ pub(super) async fn checked_version(
         return Err(ApiError::Validation(problems));
     }
     let json = serde_json::to_string(&req.definition).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok((json, i64::from(target)))
+    Ok(Checked {
+        definition: json,
+        target: i64::from(target),
+        min_sample: i64::from(min_sample),
+    })
+}
+
+/// The fewest counted answers for a verdict when the survey does not say: a rate from fewer
+/// households says little about a community.
+const DEFAULT_MIN_SAMPLE: u32 = 30;
+const MAX_MIN_SAMPLE: u32 = 10_000;
+
+/// A survey version that passed the checks, ready to store.
+pub(super) struct Checked {
+    definition: String,
+    target: i64,
+    min_sample: i64,
 }
 
 pub(super) fn version_of<'a>(
     req: &'a SaveSurveyRequest,
-    definition: &'a str,
-    target: i64,
+    checked: &'a Checked,
     now: i64,
 ) -> NewVersion<'a> {
     NewVersion {
-        definition,
+        definition: &checked.definition,
         opens_on: req.opens_on.trim(),
         closes_on: req.closes_on.trim(),
-        target_percent: target,
+        target_percent: checked.target,
+        min_sample: checked.min_sample,
         communities: &req.community_ids,
         now,
     }
@@ -116,11 +142,11 @@ pub async fn create(
     CurrentUser(user): CurrentUser,
     ApiJson(req): ApiJson<SaveSurveyRequest>,
 ) -> ApiResult<(StatusCode, Json<SurveyView>)> {
-    let (definition, target) = checked_version(&state, &user, &req).await?;
+    let checked = checked_version(&state, &user, &req).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let id = tx
-        .create_survey(user.id, &version_of(&req, &definition, target, now))
+        .create_survey(user.id, &version_of(&req, &checked, now))
         .await?;
     tx.audit(&Audit::new(
         now,
@@ -147,11 +173,11 @@ pub async fn update(
 ) -> ApiResult<Json<SurveyView>> {
     let (id, loaded) = load(&state, &id).await?;
     require_whole_reach(&state, &user, &loaded).await?;
-    let (definition, target) = checked_version(&state, &user, &req).await?;
+    let checked = checked_version(&state, &user, &req).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let version = tx
-        .save_draft_version(id, &version_of(&req, &definition, target, now))
+        .save_draft_version(id, &version_of(&req, &checked, now))
         .await?;
     tx.audit(
         &Audit::new(

@@ -3,10 +3,13 @@
 //! per-question distributions; the trend over six months; and the responses as CSV or XLSX,
 //! optionally without household identifiers.
 //!
-//! Counting: one response per household a month (its latest); rejected door-to-door
-//! responses never count, and a flagged second record counts only once a reviewer has
-//! accepted it. Households = homes registered in the portal for the community (or the
-//! households that answered, if more).
+//! Counting: one response per household a month (its latest that counts). A resident's own
+//! answer counts at once; a door-to-door record counts once a reviewer has looked at it (approved,
+//! or marked with issues but not rejected), and is shown apart as waiting until then; a flagged
+//! second record counts only once reviewed; a rejected one never. Households = homes
+//! registered in the portal for the community (or the households that answered, if more).
+//! Below the survey's minimum sample a community's month has no verdict (`NoData`), only a
+//! note: one satisfied household is not a satisfied community.
 
 use super::reach::{survey_staff, Loaded};
 use crate::access::Scope;
@@ -45,13 +48,18 @@ pub(crate) fn checked_month(state: &AppState, month: Option<&str>) -> ApiResult<
     }
 }
 
-/// The responses that count: one per household (its latest), none rejected, flagged ones only
-/// once accepted by a reviewer.
+/// A record a reviewer has still to look at before it counts: a door-to-door one, or a
+/// flagged second record of a household.
+fn waits_for_review(r: &ResponseRow) -> bool {
+    r.review == "pending" && (r.channel == "door_to_door" || r.flagged)
+}
+
+/// The responses that count: one per household (its latest), none rejected, none waiting for
+/// review.
 pub(super) fn counted(rows: &[ResponseRow]) -> Vec<&ResponseRow> {
     let mut latest: BTreeMap<&str, &ResponseRow> = BTreeMap::new();
     for r in rows {
-        let counts = r.review != "rejected" && !(r.flagged && r.review == "pending");
-        if !counts {
+        if r.review == "rejected" || waits_for_review(r) {
             continue;
         }
         match latest.get(r.household_key.as_str()) {
@@ -135,6 +143,7 @@ async fn compute(
         .ok_or(ApiError::NotFound)?;
     let def = decode_definition(&published.definition)?;
     let target = u32::try_from(published.target_percent).unwrap_or(90);
+    let min_sample = u32::try_from(published.min_sample).unwrap_or(30);
     // Only the trend's months: the results never read the survey's older history.
     let months = previous_months(month, TREND_MONTHS);
     let all = match (months.first(), months.last()) {
@@ -170,6 +179,16 @@ async fn compute(
             .collect();
         let responses = rows.len() as u64;
         let counted_n = rows.iter().filter(|r| r.satisfied.is_some()).count() as u64;
+        // Households with a record waiting for review and none that counts yet.
+        let mut pending: Vec<&str> = this_month
+            .iter()
+            .filter(|r| r.community_id == c && waits_for_review(r))
+            .map(|r| r.household_key.as_str())
+            .filter(|k| !rows.iter().any(|r| r.household_key == *k))
+            .collect();
+        pending.sort_unstable();
+        pending.dedup();
+        let below_min_sample = counted_n < u64::from(min_sample);
         let satisfied = rows.iter().filter(|r| r.satisfied == Some(true)).count() as u64;
         let households =
             (state.db.registered_households(&j.id_path).await?.max(0) as u64).max(responses);
@@ -185,7 +204,13 @@ async fn compute(
             satisfied,
             satisfaction_rate: percent(satisfied, counted_n),
             target_percent: target,
-            verdict: verdict(satisfied, counted_n, target),
+            verdict: if below_min_sample {
+                anju_domain::survey::Verdict::NoData
+            } else {
+                verdict(satisfied, counted_n, target)
+            },
+            pending_review: pending.len() as u64,
+            below_min_sample,
         });
     }
     let trend = months
@@ -200,7 +225,11 @@ async fn compute(
                 counted: n,
                 satisfied: s,
                 satisfaction_rate: percent(s, n),
-                verdict: verdict(s, n, target),
+                verdict: if n < u64::from(min_sample) {
+                    anju_domain::survey::Verdict::NoData
+                } else {
+                    verdict(s, n, target)
+                },
             }
         })
         .collect();
@@ -211,6 +240,7 @@ async fn compute(
         questions: distribution(&def, &month_counted),
         communities,
         trend,
+        min_sample,
     })
 }
 

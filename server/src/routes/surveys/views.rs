@@ -51,6 +51,7 @@ pub(super) async fn view(
         opens_on: shown.opens_on.clone(),
         closes_on: shown.closes_on.clone(),
         target_percent: u32::try_from(shown.target_percent).unwrap_or(90),
+        min_sample: u32::try_from(shown.min_sample).unwrap_or(30),
         has_draft: loaded.draft().is_some(),
         my_answers,
     })
