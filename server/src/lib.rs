@@ -5,6 +5,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod calendars;
 pub mod cli;
 pub mod config;
@@ -61,7 +62,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         Self {
-            blobs: photos::BlobStore::local(&settings.upload_dir),
+            blobs: photos::BlobStore::for_database(&db, &settings.upload_dir),
             db,
             settings: Arc::new(settings),
             clock: Clock::default(),

@@ -72,6 +72,22 @@ enum Command {
         /// The code printed on the certificate, e.g. ABCD-EFGH-JKMN.
         code: String,
     },
+    /// Write a consistent copy of the SQLite database, the uploads and the key file into DIR
+    /// (new or empty), while the server keeps serving. Store the key file apart from the rest.
+    Backup {
+        dir: PathBuf,
+        /// The key file to copy; defaults to `<data-dir>/anju-data.key`.
+        #[arg(long, env = "ANJU_KEY_FILE")]
+        key_file: Option<PathBuf>,
+    },
+    /// Put a backup (from `anju backup`) in place as the data directory. Refused while a
+    /// server uses it; what it replaces is kept, renamed `*.before-restore-<time>`.
+    Restore {
+        dir: PathBuf,
+        /// Where the backup's key file goes; defaults to `<data-dir>/anju-data.key`.
+        #[arg(long, env = "ANJU_KEY_FILE")]
+        key_file: Option<PathBuf>,
+    },
     /// Create a system admin; the password is read from ANJU_ADMIN_PASSWORD or stdin.
     CreateAdmin {
         #[arg(long)]
@@ -169,6 +185,34 @@ async fn main() -> anyhow::Result<()> {
     }
     anju_server::files::private_dir(&cli.common.data_dir)
         .with_context(|| format!("cannot prepare {}", cli.common.data_dir.display()))?;
+    let default_key = cli.common.data_dir.join(anju_server::backup::KEY_FILE);
+    // Before the database is opened: a restore replaces it.
+    if let Command::Restore { dir, key_file } = &command {
+        if cli.common.database_url.is_some() {
+            anyhow::bail!("anju restore puts back the embedded SQLite database of --data-dir; for PostgreSQL use pg_restore (README)");
+        }
+        let key_file = key_file.clone().unwrap_or(default_key);
+        let report = anju_server::backup::restore(dir, &cli.common.data_dir, &key_file)?;
+        for kept in &report.kept {
+            println!("kept the replaced {}", kept.display());
+        }
+        println!(
+            "restored {} into {} ({} uploaded files){}",
+            dir.display(),
+            cli.common.data_dir.display(),
+            report.uploads,
+            if report.key_restored {
+                ", with its key file"
+            } else {
+                "; the backup has no key file: put the keys back (the key file or ANJU_DATA_KEYS) before serving"
+            }
+        );
+        let db = Db::connect(&url).await?;
+        db.migrate().await?;
+        let intact = cli::audit_verify(&db).await?;
+        db.close().await;
+        std::process::exit(if intact { 0 } else { 1 });
+    }
     match anju_server::files::make_tree_private(&cli.common.data_dir.join("uploads")) {
         Ok(0) => {}
         Ok(n) => tracing::info!(entries = n, "uploads made owner-only"),
@@ -210,18 +254,39 @@ async fn main() -> anyhow::Result<()> {
             db.close().await;
             std::process::exit(outcome);
         }
-        Command::Deadline { .. } => {}
+        Command::Deadline { .. } | Command::Restore { .. } => {}
+        Command::Backup { dir, key_file } => {
+            let key_file = key_file.unwrap_or(default_key);
+            let report =
+                anju_server::backup::backup(&db, &cli.common.data_dir, &key_file, &dir).await?;
+            println!(
+                "backup written to {}: database {} bytes, {} uploaded files",
+                dir.display(),
+                report.database_bytes,
+                report.uploads
+            );
+            if report.key_copied {
+                eprintln!(
+                    "warning: {} holds the key that opens the sealed data: store it apart from the rest of the backup (whoever has both can read ID numbers and health details)",
+                    dir.join(anju_server::backup::KEY_FILE).display()
+                );
+            } else {
+                eprintln!(
+                    "warning: no key file at {}: the backup cannot be read without the keys (ANJU_DATA_KEYS): keep them safe, apart",
+                    key_file.display()
+                );
+            }
+        }
         Command::Serve(args) => {
+            // Held while serving: `anju restore` refuses to replace a database in use.
+            let _serving = anju_server::backup::hold_while_serving(&cli.common.data_dir)?;
             cli::audit_chain_at_start(&db).await?;
             let keys = match std::env::var("ANJU_DATA_KEYS") {
                 Ok(text) if !text.trim().is_empty() => {
                     anju_server::crypto::Keyring::parse(&text).context("ANJU_DATA_KEYS")?
                 }
                 _ => anju_server::crypto::Keyring::load_or_create(
-                    &args
-                        .key_file
-                        .clone()
-                        .unwrap_or_else(|| cli.common.data_dir.join("anju-data.key")),
+                    &args.key_file.clone().unwrap_or_else(|| default_key.clone()),
                 )?,
             };
             let sms = match &args.sms_url {

@@ -118,18 +118,31 @@ pub fn clean(bytes: &[u8], limits: &PhotoLimits) -> Result<CleanPhoto, PhotoErro
     })
 }
 
-/// Where photo bytes live, by content hash. One implementation today (a local directory);
-/// an object store can implement the same two calls.
+/// Where uploaded bytes live, by content hash: a local directory for the embedded SQLite
+/// deployment; the database itself on PostgreSQL, so that several instances on one database
+/// serve each other's files without a shared disk (files an earlier version wrote to the
+/// directory are still read from there).
 #[derive(Clone, Debug)]
 pub struct BlobStore {
     /// Shared: the state is cloned for every request.
     dir: Arc<Path>,
+    /// Set on PostgreSQL: files are kept in its `stored_files` table.
+    db: Option<crate::db::Db>,
 }
 
 impl BlobStore {
     pub fn local(dir: impl Into<PathBuf>) -> Self {
         Self {
             dir: Arc::from(dir.into()),
+            db: None,
+        }
+    }
+
+    /// The store a deployment on `db` uses.
+    pub fn for_database(db: &crate::db::Db, dir: impl Into<PathBuf>) -> Self {
+        Self {
+            db: db.is_postgres().then(|| db.clone()),
+            ..Self::local(dir)
         }
     }
 
@@ -153,6 +166,11 @@ impl BlobStore {
         let path = self
             .path(hash, ext)
             .ok_or_else(|| anyhow::anyhow!("bad hash"))?;
+        if let Some(db) = &self.db {
+            db.put_stored_file(hash, ext, bytes, chrono::Utc::now().timestamp())
+                .await?;
+            return Ok(());
+        }
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
             return Ok(());
         }
@@ -170,6 +188,11 @@ impl BlobStore {
         let Some(path) = self.path(hash, ext) else {
             return Ok(None);
         };
+        if let Some(db) = &self.db {
+            if let Some(bytes) = db.stored_file(hash, ext).await? {
+                return Ok(Some(bytes));
+            }
+        }
         match tokio::fs::read(&path).await {
             Ok(b) => Ok(Some(b)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

@@ -285,3 +285,121 @@ async fn serve_warns_loudly_at_start_when_the_chain_is_broken() {
     let line = warned.expect("a warning on stderr");
     assert!(line.contains("entry 2 (row id 2) was changed"), "{line}");
 }
+
+/// A local port nobody listens on (bound, then let go).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// `GET path` over plain HTTP/1.1: the status and the raw body.
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).ok()?;
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    let body = text.split_once("\r\n\r\n")?.1.to_owned();
+    Some((status, body))
+}
+
+/// `anju serve` on a data directory, stopped when dropped.
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(data_dir: &std::path::Path, port: u16) -> Serving {
+    let child = Command::new(env!("CARGO_BIN_EXE_anju"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--dist-dir",
+        ])
+        .arg(data_dir.join("no-dist"))
+        .env("ANJU_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start anju serve");
+    let serving = Serving(child);
+    for _ in 0..300 {
+        if http_get(port, "/api/health").is_some_and(|(s, _)| s == 200) {
+            return serving;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("anju serve did not answer on port {port}");
+}
+
+#[test]
+fn a_backup_taken_while_serving_restores_to_the_same_data_and_a_live_database_is_never_overwritten()
+{
+    let root = std::env::temp_dir().join(format!("anju-backup-{}", uuid::Uuid::new_v4().simple()));
+    let (data, backup, restored) = (
+        root.join("data"),
+        root.join("backup"),
+        root.join("restored"),
+    );
+    let (ok, _, err) = anju_in(&data, &["demo-data"]);
+    assert!(ok, "{err}");
+    let port = free_port();
+    let server = serve(&data, port);
+    let feed = "/open311/v2/requests.json?status=open,closed";
+    let before = http_get(port, feed).expect("feed");
+    assert_eq!(before.0, 200);
+    assert!(
+        before.1.contains("service_request_id"),
+        "demo cases: {}",
+        before.1
+    );
+
+    // Taken while the server runs; the key file comes along, with the warning.
+    let (ok, out, err) = anju_in(&data, &["backup", backup.to_str().unwrap()]);
+    assert!(ok, "{out} {err}");
+    assert!(out.contains("backup written"), "{out}");
+    assert!(err.contains("store it apart"), "{err}");
+    for file in ["anju.db", "anju-data.key"] {
+        assert!(backup.join(file).is_file(), "{file} in the backup");
+    }
+    // A backup never mixes with an earlier one.
+    let (ok, _, err) = anju_in(&data, &["backup", backup.to_str().unwrap()]);
+    assert!(!ok && err.contains("not empty"), "{err}");
+    // The server's own data directory is not overwritten while it serves.
+    let (ok, _, err) = anju_in(&data, &["restore", backup.to_str().unwrap()]);
+    assert!(!ok, "a restore over a live database was allowed");
+    assert!(err.contains("stop it before restoring"), "{err}");
+    assert_eq!(http_get(port, feed).expect("still serving"), before);
+
+    // Restored elsewhere: the audit chain verifies and ends where the original's does.
+    let (ok, out, err) = anju_in(&restored, &["restore", backup.to_str().unwrap()]);
+    assert!(ok, "{out} {err}");
+    assert!(out.contains("audit chain intact"), "{out}");
+    drop(server);
+    let head = |dir: &std::path::Path| {
+        let (ok, out, err) = anju_in(dir, &["audit", "verify"]);
+        assert!(ok, "{out} {err}");
+        out
+    };
+    assert_eq!(head(&data), head(&restored));
+    // And serves the same data.
+    let port = free_port();
+    let _copy = serve(&restored, port);
+    assert_eq!(http_get(port, feed).expect("restored feed"), before);
+    std::fs::remove_dir_all(&root).ok();
+}

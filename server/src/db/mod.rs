@@ -25,6 +25,7 @@ pub mod retrofit;
 pub mod scope;
 pub mod sessions;
 pub mod sms_codes;
+pub mod stored_files;
 pub mod surveys;
 pub mod tx;
 
@@ -126,6 +127,22 @@ impl Db {
             .await
             .with_context(|| format!("cannot open {url} for reading"))?;
         Ok(Db::Sqlite { writer, reader })
+    }
+
+    /// Write a consistent copy of the SQLite database to `path` (`VACUUM INTO`: a snapshot
+    /// taken in one read transaction, so writers carry on meanwhile). SQLite only.
+    pub async fn snapshot_into(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        let Db::Sqlite { writer, .. } = self else {
+            anyhow::bail!("a snapshot is for the embedded SQLite database");
+        };
+        let path = path
+            .to_str()
+            .context("the backup path must be valid UTF-8")?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(writer)
+            .await?;
+        Ok(())
     }
 
     pub fn is_postgres(&self) -> bool {

@@ -2,6 +2,13 @@
 //! systems. Our richer states map to `open`/`closed`; `expected_datetime` is the deadline once
 //! staff have accepted the case. No personal data: no names, phone numbers, rooms or the
 //! resident's own words — only the category, the community and the times.
+//!
+//! The read side of the specification in full: `services`, a service's definition (no
+//! category has extra attributes, so the list is empty), `requests` with its filters (a
+//! comma-separated `service_request_id` list overrides the others; `service_code` and `status`
+//! take lists too), one request, each as `.json` or `.xml` (XML when no format is named, as the
+//! specification has it), errors in the specification's error format, and `jurisdiction_id`
+//! accepted (this endpoint serves one jurisdiction, so it does not narrow anything).
 
 use super::cases::views::ClockData;
 use crate::db::cases::{CaseRow, NO_DUE};
@@ -9,29 +16,98 @@ use crate::extract::{Path, Query};
 use crate::shanghai::rfc3339;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 const MAX_REQUESTS: i64 = 1000;
+/// The most ids one `service_request_id` list may name.
+const MAX_IDS: usize = 100;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/services.json", get(services))
-        .route("/requests.json", get(requests))
-        .route("/requests/{id}", get(request))
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "not found") })
+        .route("/{file}", get(collection))
+        .route("/services/{file}", get(service_definition))
+        .route("/requests/{file}", get(request))
+        .fallback(|| async { error(Format::Json, StatusCode::NOT_FOUND, "not found") })
 }
 
-fn error(status: StatusCode, description: &str) -> Response {
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Format {
+    Json,
+    Xml,
+}
+
+/// `requests.json` → (`requests`, JSON). No extension is XML, the specification's default;
+/// an extension other than the two is `None`.
+fn split_format(file: &str) -> Option<(&str, Format)> {
+    match file.rsplit_once('.') {
+        Some((name, "json")) => Some((name, Format::Json)),
+        Some((name, "xml")) => Some((name, Format::Xml)),
+        Some(_) => None,
+        None => Some((file, Format::Xml)),
+    }
+}
+
+/// The body in the asked format: JSON as it is, XML under `root` with each item as `item`.
+fn answer<T: Serialize>(format: Format, root: &str, item: &str, items: &[T]) -> Response {
+    match format {
+        Format::Json => Json(items).into_response(),
+        Format::Xml => {
+            let body = items
+                .iter()
+                .map(|i| quick_xml::se::to_string_with_root(item, i))
+                .collect::<Result<Vec<_>, _>>();
+            match body {
+                Ok(parts) => xml(
+                    StatusCode::OK,
+                    format!("<{root}>{}</{root}>", parts.concat()),
+                ),
+                Err(e) => {
+                    tracing::error!(error = %e, "open311 xml");
+                    error(format, StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+                }
+            }
+        }
+    }
+}
+
+fn xml(status: StatusCode, body: String) -> Response {
     (
         status,
-        Json(json!([{ "code": status.as_u16(), "description": description }])),
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>{body}"),
     )
         .into_response()
+}
+
+#[derive(Serialize)]
+struct ErrorItem<'a> {
+    code: u16,
+    description: &'a str,
+}
+
+/// The specification's error list: `[{"code":404,"description":"…"}]`, or
+/// `<errors><error><code>404</code><description>…</description></error></errors>`.
+fn error(format: Format, status: StatusCode, description: &str) -> Response {
+    let item = ErrorItem {
+        code: status.as_u16(),
+        description,
+    };
+    match format {
+        Format::Json => (status, Json(vec![item])).into_response(),
+        Format::Xml => match quick_xml::se::to_string_with_root("error", &item) {
+            Ok(e) => xml(status, format!("<errors>{e}</errors>")),
+            Err(_) => (status, Json(vec![item])).into_response(),
+        },
+    }
+}
+
+fn internal(format: Format, what: &str, e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "open311 {what}");
+    error(format, StatusCode::INTERNAL_SERVER_ERROR, "internal error")
 }
 
 #[derive(Serialize)]
@@ -46,29 +122,98 @@ struct Service {
     group: &'static str,
 }
 
-async fn services(State(state): State<AppState>) -> Response {
-    match state.db.categories().await {
-        Ok(categories) => Json(
-            categories
-                .into_iter()
-                .map(|c| Service {
-                    description: c.name_en.clone(),
-                    keywords: c.code.clone(),
-                    group: match c.kind {
-                        anju_domain::category::CaseKind::Complaint => "complaint",
-                        anju_domain::category::CaseKind::Inquiry => "inquiry",
-                    },
-                    service_code: c.code,
-                    service_name: c.name,
-                    metadata: false,
-                    kind: "realtime",
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "open311 services");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+#[derive(Deserialize)]
+struct CollectionQuery {
+    /// Accepted (the specification lets a client name it); one jurisdiction is served here.
+    #[serde(default)]
+    #[allow(dead_code)]
+    jurisdiction_id: Option<String>,
+    service_request_id: Option<String>,
+    service_code: Option<String>,
+    status: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+}
+
+/// `services.{json,xml}` and `requests.{json,xml}`.
+async fn collection(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<CollectionQuery>,
+) -> Response {
+    match split_format(&file) {
+        Some(("services", format)) => services(&state, format).await,
+        Some(("requests", format)) => requests(&state, format, &q).await,
+        Some((_, format)) => error(format, StatusCode::NOT_FOUND, "not found"),
+        None => error(
+            Format::Json,
+            StatusCode::NOT_FOUND,
+            "format must be json or xml",
+        ),
+    }
+}
+
+async fn services(state: &AppState, format: Format) -> Response {
+    let categories = match state.db.categories().await {
+        Ok(c) => c,
+        Err(e) => return internal(format, "services", e),
+    };
+    let list: Vec<Service> = categories
+        .into_iter()
+        .map(|c| Service {
+            description: c.name_en.clone(),
+            keywords: c.code.clone(),
+            group: match c.kind {
+                anju_domain::category::CaseKind::Complaint => "complaint",
+                anju_domain::category::CaseKind::Inquiry => "inquiry",
+            },
+            service_code: c.code,
+            service_name: c.name,
+            metadata: false,
+            kind: "realtime",
+        })
+        .collect();
+    answer(format, "services", "service", &list)
+}
+
+/// A service's definition. No category asks for more than the core fields, so each answers
+/// with an empty attribute list (the specification's shape, which clients expect).
+#[derive(Serialize)]
+struct ServiceDefinition {
+    service_code: String,
+    attributes: Vec<()>,
+}
+
+async fn service_definition(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some((code, format)) = split_format(&file) else {
+        return error(
+            Format::Json,
+            StatusCode::NOT_FOUND,
+            "format must be json or xml",
+        );
+    };
+    let categories = match state.db.categories().await {
+        Ok(c) => c,
+        Err(e) => return internal(format, "service definition", e),
+    };
+    if !categories.iter().any(|c| c.code == code) {
+        return error(
+            format,
+            StatusCode::NOT_FOUND,
+            "no service with that service_code",
+        );
+    }
+    let definition = ServiceDefinition {
+        service_code: code.to_owned(),
+        attributes: Vec::new(),
+    };
+    match format {
+        Format::Json => Json(definition).into_response(),
+        Format::Xml => {
+            match quick_xml::se::to_string_with_root("service_definition", &definition) {
+                Ok(body) => xml(StatusCode::OK, body),
+                Err(e) => internal(format, "service definition", e),
+            }
         }
     }
 }
@@ -122,14 +267,6 @@ async fn to_open311(state: &AppState, case: &CaseRow) -> anyhow::Result<ServiceR
     })
 }
 
-#[derive(Deserialize)]
-struct RequestsQuery {
-    service_code: Option<String>,
-    status: Option<String>,
-    start_date: Option<String>,
-    end_date: Option<String>,
-}
-
 /// `None` when the date is not RFC3339.
 fn parse_date(s: Option<&str>, default: i64) -> Option<i64> {
     match s {
@@ -140,65 +277,163 @@ fn parse_date(s: Option<&str>, default: i64) -> Option<i64> {
     }
 }
 
-async fn requests(State(state): State<AppState>, Query(q): Query<RequestsQuery>) -> Response {
-    let status = match q.status.as_deref() {
-        None => None,
-        Some(s @ ("open" | "closed")) => Some(s),
-        Some(_) => return error(StatusCode::BAD_REQUEST, "status must be open or closed"),
-    };
-    let now = state.clock.now();
-    // Open311's default window is the last 90 days.
-    let (Some(from), Some(to)) = (
-        parse_date(q.start_date.as_deref(), now - 90 * 86400),
-        parse_date(q.end_date.as_deref(), now + 1),
-    ) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "dates must be RFC3339 (w3c) date-times",
-        );
-    };
-    let rows = match state
-        .db
-        .cases_public(q.service_code.as_deref(), status, from, to, MAX_REQUESTS)
-        .await
-    {
-        Ok(rows) => rows,
-        Err(e) => {
-            tracing::error!(error = %e, "open311 requests");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
-        }
-    };
-    let mut out = Vec::with_capacity(rows.len());
-    for case in &rows {
-        match to_open311(&state, case).await {
-            Ok(r) => out.push(r),
-            Err(e) => {
-                tracing::error!(error = %e, "open311 request");
-                return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
-            }
-        }
-    }
-    Json(out).into_response()
+/// A comma-separated list, blanks dropped.
+fn list(s: Option<&str>) -> Vec<&str> {
+    s.map(|s| {
+        s.split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
-/// `/requests/{reference}.json`: our reference number is the public request id.
-async fn request(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some(reference) = file.strip_suffix(".json") else {
-        return error(StatusCode::NOT_FOUND, "not found");
-    };
+/// The case a public reference names (`TS20261206-000123` → case 123, if its reference is that).
+async fn case_by_reference(state: &AppState, reference: &str) -> anyhow::Result<Option<CaseRow>> {
     let Some(id) = reference
         .rsplit('-')
         .next()
         .and_then(|n| n.parse::<i64>().ok())
     else {
-        return error(StatusCode::NOT_FOUND, "not found");
+        return Ok(None);
     };
-    match state.db.case(id).await {
-        Ok(Some(case)) if case.reference == reference => match to_open311(&state, &case).await {
-            Ok(r) => Json(vec![r]).into_response(),
-            Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
+    Ok(state
+        .db
+        .case(id)
+        .await?
+        .filter(|case| case.reference == reference))
+}
+
+async fn requests(state: &AppState, format: Format, q: &CollectionQuery) -> Response {
+    let ids = list(q.service_request_id.as_deref());
+    let rows = if !ids.is_empty() {
+        // The id list overrides every other filter (GeoReport v2); unknown ids are left out.
+        if ids.len() > MAX_IDS {
+            return error(
+                format,
+                StatusCode::BAD_REQUEST,
+                "service_request_id names at most 100 requests",
+            );
+        }
+        let mut rows = Vec::new();
+        for id in ids {
+            match case_by_reference(state, id).await {
+                Ok(Some(case)) if !rows.iter().any(|r: &CaseRow| r.id == case.id) => {
+                    rows.push(case)
+                }
+                Ok(_) => {}
+                Err(e) => return internal(format, "requests", e),
+            }
+        }
+        rows
+    } else {
+        let statuses = list(q.status.as_deref());
+        if statuses.iter().any(|s| !matches!(*s, "open" | "closed")) {
+            return error(
+                format,
+                StatusCode::BAD_REQUEST,
+                "status must be open or closed",
+            );
+        }
+        // Both named is no filter.
+        let status = match statuses.as_slice() {
+            [one] => Some(*one),
+            [a, b] if a == b => Some(*a),
+            _ => None,
+        };
+        let codes = list(q.service_code.as_deref());
+        if !codes.is_empty() {
+            let known = match state.db.categories().await {
+                Ok(c) => c,
+                Err(e) => return internal(format, "requests", e),
+            };
+            if let Some(unknown) = codes.iter().find(|c| !known.iter().any(|k| k.code == **c)) {
+                return error(
+                    format,
+                    StatusCode::BAD_REQUEST,
+                    &format!("unknown service_code {unknown}"),
+                );
+            }
+        }
+        let now = state.clock.now();
+        // Open311's default window is the last 90 days.
+        let (Some(from), Some(to)) = (
+            parse_date(q.start_date.as_deref(), now - 90 * 86400),
+            parse_date(q.end_date.as_deref(), now + 1),
+        ) else {
+            return error(
+                format,
+                StatusCode::BAD_REQUEST,
+                "dates must be RFC3339 (w3c) date-times",
+            );
+        };
+        match state
+            .db
+            .cases_public(&codes, status, from, to, MAX_REQUESTS)
+            .await
+        {
+            Ok(rows) => rows,
+            Err(e) => return internal(format, "requests", e),
+        }
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for case in &rows {
+        match to_open311(state, case).await {
+            Ok(r) => out.push(r),
+            Err(e) => return internal(format, "request", e),
+        }
+    }
+    answer(format, "service_requests", "request", &out)
+}
+
+/// `/requests/{reference}.{json,xml}`: our reference number is the public request id.
+async fn request(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some((reference, format)) = split_format(&file) else {
+        return error(
+            Format::Json,
+            StatusCode::NOT_FOUND,
+            "format must be json or xml",
+        );
+    };
+    match case_by_reference(&state, reference).await {
+        Ok(Some(case)) => match to_open311(&state, &case).await {
+            Ok(r) => answer(format, "service_requests", "request", &[r]),
+            Err(e) => internal(format, "request", e),
         },
-        Ok(_) => error(StatusCode::NOT_FOUND, "not found"),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
+        Ok(None) => error(
+            format,
+            StatusCode::NOT_FOUND,
+            "no request with that service_request_id",
+        ),
+        Err(e) => internal(format, "request", e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_format_is_the_extension_and_xml_without_one() {
+        assert_eq!(
+            split_format("requests.json"),
+            Some(("requests", Format::Json))
+        );
+        assert_eq!(
+            split_format("services.xml"),
+            Some(("services", Format::Xml))
+        );
+        assert_eq!(split_format("services"), Some(("services", Format::Xml)));
+        assert_eq!(
+            split_format("TS20261206-000001.json"),
+            Some(("TS20261206-000001", Format::Json))
+        );
+        assert_eq!(split_format("services.csv"), None);
+    }
+
+    #[test]
+    fn lists_are_comma_separated_without_blanks() {
+        assert_eq!(list(Some("a, b,,c ")), vec!["a", "b", "c"]);
+        assert!(list(None).is_empty());
     }
 }

@@ -114,3 +114,61 @@ async fn photos_are_checked_cleaned_deduplicated_and_private(app: TestApp) {
         .iter()
         .any(|p| p["stage"] == "after"));
 }
+
+/// PostgreSQL deployments run several instances, each on its own machine: a photo or a sealed
+/// document uploaded through one is served by another that never saw it on disk.
+#[tokio::test]
+#[ignore = "needs ANJU_TEST_POSTGRES_URL; run with --ignored"]
+async fn instances_on_one_postgresql_serve_each_others_files_without_a_shared_disk() {
+    let app = TestApp::postgres().await;
+    let resident = app.register("13900000510").await;
+    let case = app
+        .post(
+            "/api/cases",
+            Some(&resident),
+            json!({ "client_key": "p-2", "category": "home-repair", "description": "窗户关不上" }),
+        )
+        .await
+        .body;
+    let photo = app
+        .send(upload(
+            &format!("/api/cases/{}/photos", case["id"]),
+            &resident,
+            png(12),
+        ))
+        .await;
+    assert_eq!(photo.status, StatusCode::CREATED, "{}", photo.body);
+    let photo_url = photo.body[0]["url"].as_str().unwrap().to_owned();
+    let draft = crate::retrofit::start(&app, &resident, "disk-1", None).await;
+    let id = draft.body["id"].clone();
+    let document = crate::retrofit::add_document(&app, &resident, &id, "id_front", png(13)).await;
+    assert_eq!(document.status, StatusCode::CREATED, "{}", document.body);
+    let document_url = document.body["documents"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Nothing went to this instance's disk.
+    let uploads = &app.state.settings.upload_dir;
+    assert!(
+        !uploads.exists() || std::fs::read_dir(uploads).unwrap().next().is_none(),
+        "files written to {}",
+        uploads.display()
+    );
+
+    let (other, _other_disk) = app.second_instance_with_own_disk().await;
+    for url in [photo_url, document_url] {
+        let here = app.get(&url, Some(&resident)).await;
+        let there = TestApp::send_to(
+            &other,
+            TestApp::request(axum::http::Method::GET, &url, Some(&resident), None),
+        )
+        .await;
+        assert_eq!(here.status, StatusCode::OK, "{url}");
+        assert_eq!(
+            there.status,
+            StatusCode::OK,
+            "{url} from the other instance"
+        );
+        assert_eq!(there.body, here.body, "{url}: the same bytes");
+    }
+}

@@ -153,6 +153,20 @@ impl TestApp {
         router(AppState::new(db, (*self.state.settings).clone()))
     }
 
+    /// Another instance on the same database with a data directory of its own, as on a
+    /// second machine: nothing on this instance's disk is visible to it.
+    pub async fn second_instance_with_own_disk(&self) -> (Router, TempDir) {
+        let db = match &self.reopen {
+            Reopen::Sqlite(url) => Db::connect(&DatabaseUrl::new(url)).await,
+            Reopen::Postgres(options) => Db::connect_postgres((**options).clone()).await,
+        }
+        .expect("second connection");
+        let dir = temp_dir();
+        let mut settings = (*self.state.settings).clone();
+        settings.upload_dir = dir.0.join("uploads");
+        (router(AppState::new(db, settings)), dir)
+    }
+
     /// The SQLite database's URL, for running the `anju` binary on the same file.
     pub fn sqlite_url(&self) -> Option<&str> {
         match &self.reopen {

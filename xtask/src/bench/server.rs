@@ -113,7 +113,7 @@ pub(super) fn ensure_wrk() -> Result<PathBuf> {
 }
 
 /// A small build: the shell, and one content-hashed file with its brotli sibling.
-pub(super) fn small_dist(work: &Path) -> Result<PathBuf> {
+pub(crate) fn small_dist(work: &Path) -> Result<PathBuf> {
     let dist = work.join("dist");
     std::fs::create_dir_all(&dist)?;
     std::fs::write(
@@ -131,13 +131,13 @@ pub(super) fn small_dist(work: &Path) -> Result<PathBuf> {
     Ok(dist)
 }
 
-fn free_port() -> Result<u16> {
+pub(crate) fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
 }
 
-fn wait_healthy(base: &str) -> Result<()> {
+pub(crate) fn wait_healthy(base: &str) -> Result<()> {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(60) {
         // Quiet: refused connections are expected until the server listens.
@@ -181,7 +181,7 @@ pub(crate) fn sign_in(base: &str, (phone, password): (&str, &str)) -> Result<Str
         .with_context(|| format!("signing in {phone} gave no session cookie: {headers}"))
 }
 
-pub(super) fn first_category(base: &str) -> Result<String> {
+pub(crate) fn first_category(base: &str) -> Result<String> {
     let out = Command::new("curl")
         .args(["-fsS", &format!("{base}/api/complaint-categories")])
         .output()?;

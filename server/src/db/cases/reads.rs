@@ -141,34 +141,41 @@ impl Db {
     /// Newest cases for the public Open311 feed, filtered by category, open/closed and dates.
     pub async fn cases_public(
         &self,
-        category: Option<&str>,
+        categories: &[&str],
         status: Option<&str>,
         from: i64,
         to: i64,
         limit: i64,
     ) -> Result<Vec<CaseRow>, sqlx::Error> {
+        // Any of the categories (none named: all), each its own bound parameter.
+        let in_categories = if categories.is_empty() {
+            "TRUE".to_owned()
+        } else {
+            format!(
+                "category_code IN ({})",
+                crate::db::in_list(5, categories.len())
+            )
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM cases
+             WHERE {in_categories}
+               AND ($1 IS NULL OR (CASE WHEN state IN ('resolved', 'closed') THEN 'closed' ELSE 'open' END) = $1)
+               AND created_at >= $2 AND created_at < $3
+             ORDER BY id DESC LIMIT $4"
+        );
         with_db!(
             self,
-            read | pool
-                | {
-                    sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM cases
-                 WHERE ($1 IS NULL OR category_code = $1)
-                   AND ($2 IS NULL OR (CASE WHEN state IN ('resolved', 'closed') THEN 'closed' ELSE 'open' END) = $2)
-                   AND created_at >= $3 AND created_at < $4
-                 ORDER BY id DESC LIMIT $5"
-            ))
-            .bind(category)
-            .bind(status)
-            .bind(from)
-            .bind(to)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(from_row)
-            .collect()
+            read | pool | {
+                let mut query = sqlx::query(&sql)
+                    .bind(status)
+                    .bind(from)
+                    .bind(to)
+                    .bind(limit);
+                for c in categories {
+                    query = query.bind(*c);
                 }
+                query.fetch_all(pool).await?.iter().map(from_row).collect()
+            }
         )
     }
 
