@@ -82,6 +82,23 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+/// The database cannot be reached (stopped, restarting, the network between): no connection
+/// in the pool's wait, a broken or refused connection, PostgreSQL's connection errors (class
+/// 08) and shutdowns (57P01–57P03). The request is answered 503 at once, not 500.
+pub fn database_unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
 impl ApiError {
     pub fn field(name: &str, message: &str, message_en: &str) -> Self {
         let mut fields = BTreeMap::new();
@@ -240,6 +257,27 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let unreachable = match &self {
+            ApiError::Internal(e) => e.chain().any(|c| {
+                c.downcast_ref::<sqlx::Error>()
+                    .is_some_and(database_unreachable)
+            }),
+            _ => false,
+        };
+        let this = if unreachable {
+            if let ApiError::Internal(e) = &self {
+                tracing::warn!(error = format!("{e:#}"), "database unreachable");
+            }
+            ApiError::Unavailable
+        } else {
+            self
+        };
+        this.respond()
+    }
+}
+
+impl ApiError {
+    fn respond(self) -> Response {
         if let ApiError::Internal(e) = &self {
             tracing::error!(error = format!("{e:#}"), "internal error");
         }
@@ -316,3 +354,33 @@ impl From<JsonRejection> for ApiError {
 pub struct ApiJson<T>(pub T);
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_a_503_with_the_envelope_and_other_faults_stay_500() {
+        let away: ApiError = sqlx::Error::PoolTimedOut.into();
+        assert_eq!(
+            away.into_response().status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        // Also when it comes wrapped, as `?` on an anyhow result leaves it.
+        let wrapped = ApiError::Internal(
+            anyhow::Error::from(sqlx::Error::Io(std::io::Error::from(
+                std::io::ErrorKind::ConnectionRefused,
+            )))
+            .context("loading the case"),
+        );
+        assert_eq!(
+            wrapped.into_response().status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        let bug: ApiError = sqlx::Error::RowNotFound.into();
+        assert_eq!(
+            bug.into_response().status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+}

@@ -67,24 +67,21 @@ fn jitter(max_ms: u64) -> u64 {
     u64::from(nanos) % max_ms.max(1)
 }
 
-/// One complaint sent once: `Some(true)` acknowledged (2xx), `Some(false)` refused for good
-/// (4xx other than a rate limit), `None` no answer or a server error (send again).
-fn send_complaint(base: &str, cookie: &str, key: &str, category: &str) -> Option<bool> {
+/// One complaint sent once: the HTTP status (`None` when no answer came: refused, reset or
+/// over `timeout_secs`).
+pub(crate) fn post_complaint(
+    base: &str,
+    cookie: &str,
+    key: &str,
+    category: &str,
+    timeout_secs: u32,
+) -> Option<u16> {
     let body = format!(
         r#"{{"client_key":"{key}","category":"{category}","description":"压力测试 {key}"}}"#
     );
     let out = Command::new("curl")
-        .args([
-            "-sS",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            "-m",
-            "5",
-            "-X",
-            "POST",
-        ])
+        .args(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST"])
+        .args(["-m", &timeout_secs.to_string()])
         .args([
             "-H",
             "Content-Type: application/json",
@@ -96,9 +93,15 @@ fn send_complaint(base: &str, cookie: &str, key: &str, category: &str) -> Option
         .output()
         .ok()?;
     let code: u16 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
-    match code {
+    (code != 0).then_some(code)
+}
+
+/// `Some(true)` acknowledged (2xx), `Some(false)` refused for good (a 4xx other than a rate
+/// limit), `None` send the same key again (no answer, a rate limit or a server error).
+pub(crate) fn settled(code: Option<u16>) -> Option<bool> {
+    match code? {
         200..=299 => Some(true),
-        429 | 500..=599 | 0 => None,
+        429 | 500..=599 => None,
         _ => Some(false),
     }
 }
@@ -148,7 +151,7 @@ pub fn chaos(root: &Path, cycles: usize) -> Result<Report> {
                     // kept draft does after a lost answer.
                     loop {
                         *attempts.lock().unwrap() += 1;
-                        match send_complaint(&base, &cookie, &key, &category) {
+                        match settled(post_complaint(&base, &cookie, &key, &category, 5)) {
                             Some(true) => {
                                 acknowledged.lock().unwrap().push(key);
                                 break;

@@ -7,6 +7,7 @@ mod dist;
 mod fuzz;
 mod i18n_check;
 mod lighthouse;
+mod outage;
 mod tools;
 
 use anyhow::{bail, Result};
@@ -48,6 +49,15 @@ fn real_main() -> Result<()> {
                 .unwrap_or(200);
             chaos::chaos(&root, cycles).map(|_| ())
         }
+        Some("outage") => {
+            let seconds = args
+                .get(1)
+                .map(|s| s.parse::<u64>())
+                .transpose()
+                .map_err(|_| anyhow::anyhow!("usage: cargo xtask outage [seconds]"))?
+                .unwrap_or(30);
+            outage::outage(&root, seconds).map(|_| ())
+        }
         Some("fuzz") => {
             let seconds = args
                 .get(1)
@@ -58,7 +68,7 @@ fn real_main() -> Result<()> {
             fuzz::fuzz(&root, seconds)
         }
         _ => {
-            eprintln!("usage: cargo xtask <run|test|dist|fuzz|bench|lighthouse>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), a short fuzz run, i18n, end-to-end\n  fuzz  [seconds] fuzz the text parsers (default 300 s)\n  bench [--short|--scale] the server under load with wrk: /api/health, the month-end mix, each list, static files\n  lighthouse  Lighthouse mobile performance of the first pages (release server, built app)\n  chaos [cycles] SIGKILL the server under submissions (default 200 cycles): nothing acknowledged is lost or doubled");
+            eprintln!("usage: cargo xtask <run|test|dist|fuzz|bench|lighthouse>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), a short fuzz run, i18n, end-to-end\n  fuzz  [seconds] fuzz the text parsers (default 300 s)\n  bench [--short|--scale] the server under load with wrk: /api/health, the month-end mix, each list, static files\n  lighthouse  Lighthouse mobile performance of the first pages (release server, built app)\n  chaos [cycles] SIGKILL the server under submissions (default 200 cycles): nothing acknowledged is lost or doubled\n  outage [seconds] PostgreSQL stopped under load (default 30 s): 503 within 5 s, recovery without a restart");
             bail!("unknown command")
         }
     }
@@ -166,6 +176,16 @@ fn test(root: &std::path::Path) -> Result<()> {
         "chaos ({} SIGKILLs under submissions): {} complaints acknowledged of {} sends, each stored once; integrity_check ok; audit chain intact",
         chaos.cycles, chaos.acknowledged, chaos.attempts
     ));
+
+    // The database away and back: a short outage here, `cargo xtask outage` stops it 30 s.
+    const SHORT_OUTAGE_SECS: u64 = 5;
+    summary.push(match outage::outage(root, SHORT_OUTAGE_SECS)? {
+        Some(o) => format!(
+            "outage (PostgreSQL stopped {} s under load): {} requests answered 503, slowest {} ms, recovered {} ms after its return without a restart, {} complaints acknowledged, each stored once",
+            o.outage_secs, o.during, o.slowest_ms, o.recovered_ms, o.acknowledged
+        ),
+        None => "outage: SKIPPED (no PostgreSQL server binaries on this machine)".into(),
+    });
 
     // The load runs once, briefly, on the debug server: every endpoint answers under 64
     // connections without an error. Figures come from `cargo xtask bench` (release).

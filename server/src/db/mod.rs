@@ -91,7 +91,9 @@ impl Db {
     pub async fn connect_postgres(options: PgConnectOptions) -> anyhow::Result<Db> {
         let pool = PgPoolOptions::new()
             .max_connections(10)
-            .acquire_timeout(Duration::from_secs(5))
+            // With the database away a request waits this long for a connection, then is
+            // answered 503: within the 5 s a client is promised (`cargo xtask outage`).
+            .acquire_timeout(Duration::from_secs(3))
             .connect_with(options)
             .await
             .context("cannot connect to PostgreSQL")?;
