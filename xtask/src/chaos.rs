@@ -144,13 +144,12 @@ fn png(n: usize) -> Vec<u8> {
         out.extend_from_slice(&crc.sum().to_be_bytes());
     }
     let side = 16u32;
-    let mut raw = Vec::new();
-    for _ in 0..side {
-        raw.push(0); // no filter
-        for _ in 0..side {
-            raw.extend_from_slice(&[(n % 251) as u8, (n / 251 % 251) as u8, 77]);
-        }
-    }
+    // Each row: filter byte 0 (none), then its pixels.
+    let pixel = [(n % 251) as u8, (n / 251 % 251) as u8, 77];
+    let row: Vec<u8> = std::iter::once(0)
+        .chain(pixel.repeat(side as usize))
+        .collect();
+    let raw = row.repeat(side as usize);
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     std::io::Write::write_all(&mut z, &raw).expect("in memory");
     let idat = z.finish().expect("in memory");
