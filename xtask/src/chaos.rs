@@ -73,8 +73,52 @@ fn jitter(max_ms: u64) -> u64 {
     u64::from(nanos) % max_ms.max(1)
 }
 
-/// One complaint sent once: the HTTP status (`None` when no answer came: refused, reset or
-/// over `timeout_secs`).
+/// `POST path` once as a client of ours: the status and the body (`None`: no answer — refused,
+/// reset, or over `timeout_secs`). `data` is curl's `--data-binary` argument.
+fn post(
+    base: &str,
+    cookie: &str,
+    path: &str,
+    content_type: &str,
+    data: &str,
+    timeout_secs: u32,
+) -> Option<(u16, String)> {
+    let out = Command::new("curl")
+        .args(["-sS", "-w", "\n%{http_code}", "-X", "POST"])
+        .args(["-m", &timeout_secs.to_string()])
+        .args(["-H", &format!("Content-Type: {content_type}")])
+        .args(["-H", "X-Anju-Client: chaos"])
+        .args(["-H", &format!("Cookie: {cookie}"), "--data-binary", data])
+        .arg(format!("{base}{path}"))
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (body, code) = text.rsplit_once('\n')?;
+    let code: u16 = code.trim().parse().ok()?;
+    (code != 0).then(|| (code, body.to_owned()))
+}
+
+fn complaint(
+    base: &str,
+    cookie: &str,
+    key: &str,
+    category: &str,
+    timeout_secs: u32,
+) -> Option<(u16, String)> {
+    let body = format!(
+        r#"{{"client_key":"{key}","category":"{category}","description":"压力测试 {key}"}}"#
+    );
+    post(
+        base,
+        cookie,
+        "/api/cases",
+        "application/json",
+        &body,
+        timeout_secs,
+    )
+}
+
+/// One complaint sent once: the HTTP status (`None` when no answer came).
 pub(crate) fn post_complaint(
     base: &str,
     cookie: &str,
@@ -82,46 +126,13 @@ pub(crate) fn post_complaint(
     category: &str,
     timeout_secs: u32,
 ) -> Option<u16> {
-    let body = format!(
-        r#"{{"client_key":"{key}","category":"{category}","description":"压力测试 {key}"}}"#
-    );
-    let out = Command::new("curl")
-        .args(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST"])
-        .args(["-m", &timeout_secs.to_string()])
-        .args([
-            "-H",
-            "Content-Type: application/json",
-            "-H",
-            "X-Anju-Client: chaos",
-        ])
-        .args(["-H", &format!("Cookie: {cookie}"), "--data", &body])
-        .arg(format!("{base}/api/cases"))
-        .output()
-        .ok()?;
-    let code: u16 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
-    (code != 0).then_some(code)
+    complaint(base, cookie, key, category, timeout_secs).map(|(code, _)| code)
 }
 
 /// A new case's id from its 2xx answer, `None` otherwise (send again).
 fn file_case(base: &str, cookie: &str, key: &str, category: &str) -> Option<i64> {
-    let body = format!(
-        r#"{{"client_key":"{key}","category":"{category}","description":"压力测试 {key}"}}"#
-    );
-    let out = Command::new("curl")
-        .args(["-sS", "-m", "5", "-w", "\n%{http_code}", "-X", "POST"])
-        .args([
-            "-H",
-            "Content-Type: application/json",
-            "-H",
-            "X-Anju-Client: chaos",
-        ])
-        .args(["-H", &format!("Cookie: {cookie}"), "--data", &body])
-        .arg(format!("{base}/api/cases"))
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let (json, code) = text.rsplit_once('\n')?;
-    if !code.trim().starts_with('2') {
+    let (code, json) = complaint(base, cookie, key, category, 5)?;
+    if !(200..300).contains(&code) {
         return None;
     }
     json.split("\"id\":")
@@ -166,31 +177,16 @@ fn png(n: usize) -> Vec<u8> {
 
 /// One photo sent once: its HTTP status, `None` without an answer.
 fn post_photo(base: &str, cookie: &str, case: i64, file: &Path) -> Option<u16> {
-    let out = Command::new("curl")
-        .args([
-            "-sS",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            "-m",
-            "5",
-            "-X",
-            "POST",
-        ])
-        .args([
-            "-H",
-            "Content-Type: image/png",
-            "-H",
-            "X-Anju-Client: chaos",
-        ])
-        .args(["-H", &format!("Cookie: {cookie}"), "--data-binary"])
-        .arg(format!("@{}", file.display()))
-        .arg(format!("{base}/api/cases/{case}/photos"))
-        .output()
-        .ok()?;
-    let code: u16 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
-    (code != 0).then_some(code)
+    let path = format!("/api/cases/{case}/photos");
+    post(
+        base,
+        cookie,
+        &path,
+        "image/png",
+        &format!("@{}", file.display()),
+        5,
+    )
+    .map(|(code, _)| code)
 }
 
 /// `Some(true)` acknowledged (2xx), `Some(false)` refused for good (a 4xx other than a rate
