@@ -6,9 +6,9 @@
 //! there is one, the key file that opens the sealed data. Whoever holds both the data and the
 //! key reads the ID numbers: the key must be stored apart, and the command says so.
 //!
-//! `anju serve` holds a shared lock on `<data-dir>/anju.lock` while it runs; a restore takes it
-//! exclusively, so it refuses to overwrite a database a server is using, and a server cannot
-//! start in the middle of a restore. What a restore replaces is kept beside it, renamed
+//! Every command that opens the database (`anju serve` for as long as it runs) holds a shared
+//! lock on `<data-dir>/anju.lock`; a restore takes it exclusively, so it refuses to overwrite a
+//! database in use, and no server starts (nor migrates) in the middle of a restore. What a restore replaces is kept beside it, renamed
 //! `*.before-restore-<time>`. PostgreSQL deployments use `pg_dump` (see the README).
 
 use crate::db::Db;
@@ -30,9 +30,9 @@ fn lock_file(data_dir: &Path) -> std::io::Result<File> {
         .open(data_dir.join(LOCK_FILE))
 }
 
-/// Taken by `anju serve` for as long as the returned file is open. Shared: several servers may
-/// use one data directory; a restore may not.
-pub fn hold_while_serving(data_dir: &Path) -> anyhow::Result<File> {
+/// Held by a command that opens the database for as long as the returned file is open.
+/// Shared: several servers (and a backup) may use one data directory at once; a restore may not.
+pub fn hold_data_dir(data_dir: &Path) -> anyhow::Result<File> {
     let file = lock_file(data_dir)
         .with_context(|| format!("cannot open {}", data_dir.join(LOCK_FILE).display()))?;
     match file.try_lock_shared() {
@@ -212,7 +212,7 @@ mod tests {
         std::fs::write(backup.join(DB_FILE), b"not really a database").unwrap();
         let data = dir.join("data");
         crate::files::private_dir(&data).unwrap();
-        let serving = hold_while_serving(&data).unwrap();
+        let serving = hold_data_dir(&data).unwrap();
         let refused = restore(&backup, &data, &data.join(KEY_FILE)).unwrap_err();
         assert!(refused.to_string().contains("stop it"), "{refused}");
         assert!(!data.join(DB_FILE).exists(), "nothing was changed");
@@ -225,7 +225,7 @@ mod tests {
         // A second server-start during a restore is refused the same way.
         let restoring = lock_file(&data).unwrap();
         restoring.try_lock().unwrap();
-        assert!(hold_while_serving(&data).is_err());
+        assert!(hold_data_dir(&data).is_err());
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -213,6 +213,9 @@ async fn main() -> anyhow::Result<()> {
         db.close().await;
         std::process::exit(if intact { 0 } else { 1 });
     }
+    // Held while this command has the database open (a server, for as long as it serves):
+    // `anju restore` refuses to replace a database in use.
+    let _in_use = anju_server::backup::hold_data_dir(&cli.common.data_dir)?;
     match anju_server::files::make_tree_private(&cli.common.data_dir.join("uploads")) {
         Ok(0) => {}
         Ok(n) => tracing::info!(entries = n, "uploads made owner-only"),
@@ -278,8 +281,6 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Serve(args) => {
-            // Held while serving: `anju restore` refuses to replace a database in use.
-            let _serving = anju_server::backup::hold_while_serving(&cli.common.data_dir)?;
             cli::audit_chain_at_start(&db).await?;
             let keys = match std::env::var("ANJU_DATA_KEYS") {
                 Ok(text) if !text.trim().is_empty() => {

@@ -1,6 +1,6 @@
 //! `cargo xtask outage [SECONDS]`: PostgreSQL goes away under load and comes back. A private
 //! PostgreSQL (initdb in a temporary directory, its own port: the machine's own cluster and the
-//! other tests are left alone) serves `anju`; complaints keep arriving from two threads (the
+//! other tests are left alone) serves `anju`; complaints keep arriving from four threads (the
 //! same key again after a failure, as the app does); the database is stopped (`pg_ctl stop -m
 //! immediate`) for SECONDS (default 30; `cargo xtask test` runs 5) and started again, without
 //! restarting `anju`. Checked: while it is away every request is answered 503 with the envelope
@@ -197,7 +197,7 @@ pub fn outage(root: &Path, seconds: u64) -> Result<Option<Report>> {
     let stop = Arc::new(AtomicBool::new(false));
     let sent = Arc::new(Mutex::new(Vec::<Sent>::new()));
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
-    let threads: Vec<_> = (0..2)
+    let threads: Vec<_> = (0..4)
         .map(|t| {
             let (stop, sent, acknowledged) = (stop.clone(), sent.clone(), acknowledged.clone());
             let (base, cookie, category) = (base.clone(), cookie.clone(), category.clone());
