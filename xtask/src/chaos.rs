@@ -9,7 +9,11 @@
 //! failure; at most `PHOTOS` in a run, under the per-account upload limit): every acknowledged
 //! photo is on its complaint exactly once and its file is on disk.
 //!
-//! Not yet in the mix: survey answers and application saves.
+//! One more saves the resident's retrofit application again and again (the elder's name
+//! numbered `陈桂兰N`, each save waiting for the last to be acknowledged): the name stored at the
+//! end is the last acknowledged one or the one in flight when the run stopped, never an older.
+//!
+//! Not yet in the mix: survey answers.
 
 use crate::bench::server::{free_port, sign_in, small_dist, wait_healthy};
 use crate::tools::{self, step};
@@ -34,6 +38,37 @@ pub struct Report {
     pub acknowledged: usize,
     pub attempts: usize,
     pub photos: usize,
+    pub application_saves: usize,
+}
+
+/// The application thread's state: the application, the last acknowledged save, the last sent.
+#[derive(Clone, Copy, Default)]
+struct Saves {
+    application: Option<i64>,
+    acknowledged: usize,
+    sent: usize,
+}
+
+/// A valid ID number (its check digit computed) for the application's elder, born 1940.
+fn id_number() -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let body = "11010519400101012";
+    let sum: u32 = body
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+/// The number after `"id":` in a JSON answer.
+fn id_in(json: &str) -> Option<i64> {
+    json.split("\"id\":")
+        .nth(1)?
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 struct Server {
@@ -73,9 +108,10 @@ fn jitter(max_ms: u64) -> u64 {
     u64::from(nanos) % max_ms.max(1)
 }
 
-/// `POST path` once as a client of ours: the status and the body (`None`: no answer — refused,
+/// `method path` once as a client of ours: the status and the body (`None`: no answer — refused,
 /// reset, or over `timeout_secs`). `data` is curl's `--data-binary` argument.
-fn post(
+fn request(
+    method: &str,
     base: &str,
     cookie: &str,
     path: &str,
@@ -84,7 +120,7 @@ fn post(
     timeout_secs: u32,
 ) -> Option<(u16, String)> {
     let out = Command::new("curl")
-        .args(["-sS", "-w", "\n%{http_code}", "-X", "POST"])
+        .args(["-sS", "-w", "\n%{http_code}", "-X", method])
         .args(["-m", &timeout_secs.to_string()])
         .args(["-H", &format!("Content-Type: {content_type}")])
         .args(["-H", "X-Anju-Client: chaos"])
@@ -108,7 +144,8 @@ fn complaint(
     let body = format!(
         r#"{{"client_key":"{key}","category":"{category}","description":"压力测试 {key}"}}"#
     );
-    post(
+    request(
+        "POST",
         base,
         cookie,
         "/api/cases",
@@ -135,12 +172,7 @@ fn file_case(base: &str, cookie: &str, key: &str, category: &str) -> Option<i64>
     if !(200..300).contains(&code) {
         return None;
     }
-    json.split("\"id\":")
-        .nth(1)?
-        .split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
+    id_in(&json)
 }
 
 /// A small PNG, its colour from `n`: a distinct picture for each number.
@@ -178,7 +210,8 @@ fn png(n: usize) -> Vec<u8> {
 /// One photo sent once: its HTTP status, `None` without an answer.
 fn post_photo(base: &str, cookie: &str, case: i64, file: &Path) -> Option<u16> {
     let path = format!("/api/cases/{case}/photos");
-    post(
+    request(
+        "POST",
         base,
         cookie,
         &path,
@@ -297,6 +330,59 @@ pub fn chaos(root: &Path, cycles: usize) -> Result<Report> {
             }
         }));
     }
+    // The application thread: one application, its elder screen saved again and again.
+    let saves = Arc::new(Mutex::new(Saves::default()));
+    {
+        let (stop, saves) = (stop.clone(), saves.clone());
+        let (base, cookie) = (base.clone(), cookies[0].clone());
+        threads.push(std::thread::spawn(move || {
+            let again = || std::thread::sleep(Duration::from_millis(50));
+            let application = loop {
+                let created = request(
+                    "POST",
+                    &base,
+                    &cookie,
+                    "/api/retrofit/applications",
+                    "application/json",
+                    r#"{"client_key":"chaos-application"}"#,
+                    5,
+                );
+                if let Some((200..=299, json)) = created {
+                    break id_in(&json);
+                }
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                again();
+            };
+            let Some(application) = application else {
+                return;
+            };
+            saves.lock().unwrap().application = Some(application);
+            let path = format!("/api/retrofit/applications/{application}/sections");
+            let id = id_number();
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                saves.lock().unwrap().sent = n;
+                let body =
+                    format!(r#"{{"section":"elder","name":"陈桂兰{n}","id_number":"{id}"}}"#);
+                loop {
+                    let code = request("PUT", &base, &cookie, &path, "application/json", &body, 5)
+                        .map(|(code, _)| code);
+                    match settled(code) {
+                        Some(true) => {
+                            saves.lock().unwrap().acknowledged = n;
+                            break;
+                        }
+                        Some(false) => return,
+                        None if stop.load(Ordering::Relaxed) => return,
+                        None => again(),
+                    }
+                }
+            }
+        }));
+    }
     let started = Instant::now();
     let mut outcome = Ok(());
     for cycle in 0..cycles {
@@ -320,24 +406,33 @@ pub fn chaos(root: &Path, cycles: usize) -> Result<Report> {
     let acknowledged = acknowledged.lock().unwrap().clone();
     let photos = photos_acknowledged.lock().unwrap().clone();
     let attempts = *attempts.lock().unwrap();
-    check(&anju, &data, &acknowledged, &photos)?;
+    let saves = *saves.lock().unwrap();
+    check(&anju, &data, &acknowledged, &photos, saves)?;
     println!(
-        "chaos: {cycles} SIGKILLs in {:.0} s, {attempts} sends, {} complaints acknowledged: each stored exactly once; {} photos acknowledged: each on its complaint once, its file on disk; integrity_check ok; audit chain intact",
+        "chaos: {cycles} SIGKILLs in {:.0} s, {attempts} sends, {} complaints acknowledged: each stored exactly once; {} photos acknowledged: each on its complaint once, its file on disk; {} application saves acknowledged, the last one kept; integrity_check ok; audit chain intact",
         started.elapsed().as_secs_f64(),
         acknowledged.len(),
-        photos.len()
+        photos.len(),
+        saves.acknowledged
     );
     Ok(Report {
         cycles,
         acknowledged: acknowledged.len(),
         attempts,
         photos: photos.len(),
+        application_saves: saves.acknowledged,
     })
 }
 
 /// Read the stopped database (Python's sqlite3: no server, no migrations) and verify the audit
 /// chain with the binary.
-fn check(anju: &Path, data: &Path, acknowledged: &[String], photos: &[String]) -> Result<()> {
+fn check(
+    anju: &Path,
+    data: &Path,
+    acknowledged: &[String],
+    photos: &[String],
+    saves: Saves,
+) -> Result<()> {
     let db: PathBuf = data.join("anju.db");
     let script = r#"
 import sqlite3, sys
@@ -348,10 +443,14 @@ for key, n in db.execute("SELECT client_key, COUNT(*) FROM cases WHERE client_ke
 print("photos")
 for key, n, hashes in db.execute("SELECT c.client_key, COUNT(p.id), GROUP_CONCAT(p.hash) FROM cases c JOIN case_photos p ON p.case_id = c.id WHERE c.client_key LIKE 'chaos-photo-%' GROUP BY c.id"):
     print(key, n, hashes)
+print("application")
+for (name,) in db.execute("SELECT elder_name FROM retrofit_applications WHERE id = ?", (int(sys.argv[2]),)):
+    print(name)
 "#;
     let out = Command::new("python3")
         .args(["-c", script])
         .arg(&db)
+        .arg(saves.application.unwrap_or(0).to_string())
         .output()
         .context("python3 (for sqlite3) is needed to read the database")?;
     if !out.status.success() {
@@ -388,7 +487,7 @@ for key, n, hashes in db.execute("SELECT c.client_key, COUNT(p.id), GROUP_CONCAT
         );
     }
     let mut with_photo = std::collections::HashMap::new();
-    for line in lines {
+    for line in lines.by_ref().take_while(|l| *l != "application") {
         let mut parts = line.split(' ');
         let (Some(key), Some(n), Some(hash)) = (parts.next(), parts.next(), parts.next()) else {
             bail!("a photo row: {line}");
@@ -410,6 +509,20 @@ for key, n, hashes in db.execute("SELECT c.client_key, COUNT(p.id), GROUP_CONCAT
     }
     if let Some(lost) = photos.iter().find(|k| !with_photo.contains_key(*k)) {
         bail!("the acknowledged photo of {lost} is missing");
+    }
+    if saves.acknowledged > 0 {
+        let name = lines.next().unwrap_or_default();
+        let n: usize = name
+            .strip_prefix("陈桂兰")
+            .and_then(|n| n.parse().ok())
+            .with_context(|| format!("the application's elder is {name:?}"))?;
+        if n < saves.acknowledged || n > saves.sent {
+            bail!(
+                "the application keeps save {n}; save {} was acknowledged and {} the last sent",
+                saves.acknowledged,
+                saves.sent
+            );
+        }
     }
     let verify = Command::new(anju)
         .arg("--data-dir")
