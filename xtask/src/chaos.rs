@@ -13,7 +13,9 @@
 //! numbered `陈桂兰N`, each save waiting for the last to be acknowledged): the name stored at the
 //! end is the last acknowledged one or the one in flight when the run stopped, never an older.
 //!
-//! Not yet in the mix: survey answers.
+//! And one answers a survey for the resident's household again and again (the comment numbered
+//! `第N次`, a fresh client key each): one response for the household, holding the last
+//! acknowledged answer or the one in flight.
 
 use crate::bench::server::{free_port, sign_in, small_dist, wait_healthy};
 use crate::tools::{self, step};
@@ -39,14 +41,98 @@ pub struct Report {
     pub attempts: usize,
     pub photos: usize,
     pub application_saves: usize,
+    pub survey_answers: usize,
 }
 
-/// The application thread's state: the application, the last acknowledged save, the last sent.
+/// A repeated save's state: what it saves into, the last acknowledged save, the last sent.
 #[derive(Clone, Copy, Default)]
 struct Saves {
-    application: Option<i64>,
+    into: Option<i64>,
     acknowledged: usize,
     sent: usize,
+}
+
+/// A survey of the demo community, published by the demo community staff: (id, version).
+fn publish_survey(base: &str) -> Result<(i64, i64)> {
+    let staff = sign_in(base, ("13800000003", "anju-community-2026"))?;
+    let get = |path: &str| -> Result<serde_json::Value> {
+        let out = Command::new("curl")
+            .args(["-fsS", "-H", &format!("Cookie: {staff}")])
+            .arg(format!("{base}{path}"))
+            .output()?;
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+    let template = get("/api/surveys/template")?;
+    let communities = get("/api/places/communities")?;
+    let community = communities
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["name"] == "柳岸社区"))
+        .and_then(|c| c["id"].as_i64())
+        .context("no 柳岸社区 in the demo data")?;
+    let body = serde_json::json!({ "definition": template, "community_ids": [community],
+        "opens_on": "2020-01-01", "closes_on": "2099-12-31" });
+    let (code, created) = request(
+        "POST",
+        base,
+        &staff,
+        "/api/surveys",
+        "application/json",
+        &body.to_string(),
+        10,
+    )
+    .context("creating the survey")?;
+    if code != 201 {
+        bail!("creating the survey: {code} {created}");
+    }
+    let id = id_in(&created).context("the new survey's id")?;
+    let (code, published) = request(
+        "POST",
+        base,
+        &staff,
+        &format!("/api/surveys/{id}/publish"),
+        "application/json",
+        "{}",
+        10,
+    )
+    .context("publishing the survey")?;
+    let published: serde_json::Value = serde_json::from_str(&published)?;
+    let version = published["version"]
+        .as_i64()
+        .filter(|_| code == 200)
+        .with_context(|| format!("publishing the survey: {code}"))?;
+    Ok((id, version))
+}
+
+/// Send `body(n)` to `path` for n = 1, 2, …, each after the last was acknowledged, until
+/// `stop`; `saves` follows along.
+fn save_again_and_again(
+    base: &str,
+    cookie: &str,
+    method: &str,
+    path: &str,
+    body: impl Fn(usize) -> String,
+    stop: &AtomicBool,
+    saves: &Mutex<Saves>,
+) {
+    let mut n = 0;
+    while !stop.load(Ordering::Relaxed) {
+        n += 1;
+        saves.lock().unwrap().sent = n;
+        let body = body(n);
+        loop {
+            let code = request(method, base, cookie, path, "application/json", &body, 5)
+                .map(|(code, _)| code);
+            match settled(code) {
+                Some(true) => {
+                    saves.lock().unwrap().acknowledged = n;
+                    break;
+                }
+                Some(false) => return,
+                None if stop.load(Ordering::Relaxed) => return,
+                None => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
 }
 
 /// A valid ID number (its check digit computed) for the application's elder, born 1940.
@@ -358,29 +444,44 @@ pub fn chaos(root: &Path, cycles: usize) -> Result<Report> {
             let Some(application) = application else {
                 return;
             };
-            saves.lock().unwrap().application = Some(application);
+            saves.lock().unwrap().into = Some(application);
             let path = format!("/api/retrofit/applications/{application}/sections");
             let id = id_number();
-            let mut n = 0;
-            while !stop.load(Ordering::Relaxed) {
-                n += 1;
-                saves.lock().unwrap().sent = n;
-                let body =
-                    format!(r#"{{"section":"elder","name":"陈桂兰{n}","id_number":"{id}"}}"#);
-                loop {
-                    let code = request("PUT", &base, &cookie, &path, "application/json", &body, 5)
-                        .map(|(code, _)| code);
-                    match settled(code) {
-                        Some(true) => {
-                            saves.lock().unwrap().acknowledged = n;
-                            break;
-                        }
-                        Some(false) => return,
-                        None if stop.load(Ordering::Relaxed) => return,
-                        None => again(),
-                    }
-                }
-            }
+            save_again_and_again(
+                &base,
+                &cookie,
+                "PUT",
+                &path,
+                |n| format!(r#"{{"section":"elder","name":"陈桂兰{n}","id_number":"{id}"}}"#),
+                &stop,
+                &saves,
+            );
+        }));
+    }
+    // The survey thread: the household's answer, sent again and again.
+    let (survey, version) = publish_survey(&base)?;
+    let answers = Arc::new(Mutex::new(Saves {
+        into: Some(survey),
+        ..Saves::default()
+    }));
+    {
+        let (stop, answers) = (stop.clone(), answers.clone());
+        let (base, cookie) = (base.clone(), cookies[0].clone());
+        threads.push(std::thread::spawn(move || {
+            save_again_and_again(
+                &base,
+                &cookie,
+                "PUT",
+                &format!("/api/surveys/{survey}/my-response"),
+                |n| {
+                    serde_json::json!({ "client_key": format!("chaos-survey-{n}"), "version": version,
+                        "answers": { "cleanliness": 4, "security": 5, "repairs": 3, "green": 4, "attitude": 5,
+                            "overall": "满意", "comment": format!("第{n}次") } })
+                    .to_string()
+                },
+                &stop,
+                &answers,
+            );
         }));
     }
     let started = Instant::now();
@@ -407,13 +508,15 @@ pub fn chaos(root: &Path, cycles: usize) -> Result<Report> {
     let photos = photos_acknowledged.lock().unwrap().clone();
     let attempts = *attempts.lock().unwrap();
     let saves = *saves.lock().unwrap();
-    check(&anju, &data, &acknowledged, &photos, saves)?;
+    let answers = *answers.lock().unwrap();
+    check(&anju, &data, &acknowledged, &photos, saves, answers)?;
     println!(
-        "chaos: {cycles} SIGKILLs in {:.0} s, {attempts} sends, {} complaints acknowledged: each stored exactly once; {} photos acknowledged: each on its complaint once, its file on disk; {} application saves acknowledged, the last one kept; integrity_check ok; audit chain intact",
+        "chaos: {cycles} SIGKILLs in {:.0} s, {attempts} sends, {} complaints acknowledged: each stored exactly once; {} photos acknowledged: each on its complaint once, its file on disk; {} application saves acknowledged, the last one kept; {} survey answers acknowledged, one response with the last; integrity_check ok; audit chain intact",
         started.elapsed().as_secs_f64(),
         acknowledged.len(),
         photos.len(),
-        saves.acknowledged
+        saves.acknowledged,
+        answers.acknowledged
     );
     Ok(Report {
         cycles,
@@ -421,6 +524,7 @@ pub fn chaos(root: &Path, cycles: usize) -> Result<Report> {
         attempts,
         photos: photos.len(),
         application_saves: saves.acknowledged,
+        survey_answers: answers.acknowledged,
     })
 }
 
@@ -432,10 +536,11 @@ fn check(
     acknowledged: &[String],
     photos: &[String],
     saves: Saves,
+    answers: Saves,
 ) -> Result<()> {
     let db: PathBuf = data.join("anju.db");
     let script = r#"
-import sqlite3, sys
+import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 print(db.execute("PRAGMA integrity_check").fetchone()[0])
 for key, n in db.execute("SELECT client_key, COUNT(*) FROM cases WHERE client_key LIKE 'chaos-%' GROUP BY filed_by_account_id, client_key"):
@@ -446,11 +551,15 @@ for key, n, hashes in db.execute("SELECT c.client_key, COUNT(p.id), GROUP_CONCAT
 print("application")
 for (name,) in db.execute("SELECT elder_name FROM retrofit_applications WHERE id = ?", (int(sys.argv[2]),)):
     print(name)
+print("survey")
+for (answers,) in db.execute("SELECT answers FROM survey_responses WHERE survey_id = ?", (int(sys.argv[3]),)):
+    print(json.loads(answers).get("comment", ""))
 "#;
     let out = Command::new("python3")
         .args(["-c", script])
         .arg(&db)
-        .arg(saves.application.unwrap_or(0).to_string())
+        .arg(saves.into.unwrap_or(0).to_string())
+        .arg(answers.into.unwrap_or(0).to_string())
         .output()
         .context("python3 (for sqlite3) is needed to read the database")?;
     if !out.status.success() {
@@ -510,19 +619,48 @@ for (name,) in db.execute("SELECT elder_name FROM retrofit_applications WHERE id
     if let Some(lost) = photos.iter().find(|k| !with_photo.contains_key(*k)) {
         bail!("the acknowledged photo of {lost} is missing");
     }
+    let kept =
+        |what: &str, line: Option<&str>, prefix: &str, suffix: &str, saves: Saves| -> Result<()> {
+            let line = line.unwrap_or_default();
+            let n: usize = line
+                .strip_prefix(prefix)
+                .and_then(|l| l.strip_suffix(suffix))
+                .and_then(|n| n.parse().ok())
+                .with_context(|| format!("{what} holds {line:?}"))?;
+            if n < saves.acknowledged || n > saves.sent {
+                bail!(
+                    "{what} keeps save {n}; save {} was acknowledged and {} the last sent",
+                    saves.acknowledged,
+                    saves.sent
+                );
+            }
+            Ok(())
+        };
+    let application: Vec<&str> = lines.by_ref().take_while(|l| *l != "survey").collect();
     if saves.acknowledged > 0 {
-        let name = lines.next().unwrap_or_default();
-        let n: usize = name
-            .strip_prefix("陈桂兰")
-            .and_then(|n| n.parse().ok())
-            .with_context(|| format!("the application's elder is {name:?}"))?;
-        if n < saves.acknowledged || n > saves.sent {
+        kept(
+            "the application",
+            application.first().copied(),
+            "陈桂兰",
+            "",
+            saves,
+        )?;
+    }
+    let responses: Vec<&str> = lines.collect();
+    if answers.acknowledged > 0 {
+        if responses.len() != 1 {
             bail!(
-                "the application keeps save {n}; save {} was acknowledged and {} the last sent",
-                saves.acknowledged,
-                saves.sent
+                "the household has {} responses to the survey, not one",
+                responses.len()
             );
         }
+        kept(
+            "the household's response",
+            responses.first().copied(),
+            "第",
+            "次",
+            answers,
+        )?;
     }
     let verify = Command::new(anju)
         .arg("--data-dir")

@@ -173,8 +173,8 @@ fn test(root: &std::path::Path) -> Result<()> {
     const SHORT_CHAOS_CYCLES: usize = 20;
     let chaos = chaos::chaos(root, SHORT_CHAOS_CYCLES)?;
     summary.push(format!(
-        "chaos ({} SIGKILLs under submissions): {} complaints acknowledged of {} sends, each stored once; {} photos acknowledged, each once with its file; {} application saves acknowledged, the last kept; integrity_check ok; audit chain intact",
-        chaos.cycles, chaos.acknowledged, chaos.attempts, chaos.photos, chaos.application_saves
+        "chaos ({} SIGKILLs under submissions): {} complaints acknowledged of {} sends, each stored once; {} photos acknowledged, each once with its file; {} application saves and {} survey answers acknowledged, the last kept; integrity_check ok; audit chain intact",
+        chaos.cycles, chaos.acknowledged, chaos.attempts, chaos.photos, chaos.application_saves, chaos.survey_answers
     ));
 
     // The database away and back: a short outage here, `cargo xtask outage` stops it 30 s.
