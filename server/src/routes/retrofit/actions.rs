@@ -3,7 +3,7 @@
 
 use super::access::Viewer;
 use super::access::{actor_for, visible_application};
-use super::views::{application_view, load_facts};
+use super::views::{application_view, load_facts, view_after_change};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::{ApplicationRow, Transition, TransitionOutcome};
 use crate::error::{ApiError, ApiJson, ApiResult};
@@ -202,12 +202,7 @@ pub async fn act(
             return Err(ApiError::QuotaFull { quota });
         }
     }
-    let app = state
-        .db
-        .application(app.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(application_view(&state, &app, viewer).await?))
+    Ok(Json(view_after_change(&state, app.id, viewer).await?))
 }
 
 /// What the family (and, when the works are done, the street office) is told.

@@ -5,7 +5,7 @@
 
 use super::access::Viewer;
 use super::access::{may_edit, visible_application};
-use super::views::application_view;
+use super::views::{application_view, view_after_change};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::NewDocument;
 use crate::db::Audit;
@@ -130,14 +130,9 @@ pub async fn upload(
         .await?;
     }
     tx.commit().await?;
-    let app = state
-        .db
-        .application(app.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
     Ok((
         StatusCode::CREATED,
-        Json(application_view(&state, &app, viewer).await?),
+        Json(view_after_change(&state, app.id, viewer).await?),
     ))
 }
 

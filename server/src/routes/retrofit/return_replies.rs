@@ -2,7 +2,7 @@
 //! the answer back. The reviewer reads it beside the item when the application comes back.
 
 use super::access::{fills_in, visible_application};
-use super::views::application_view;
+use super::views::view_after_change;
 use crate::auth::CurrentUser;
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
@@ -85,10 +85,5 @@ async fn answer(
     )
     .await?;
     tx.commit().await?;
-    let app = state
-        .db
-        .application(app.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(application_view(&state, &app, viewer).await?))
+    Ok(Json(view_after_change(&state, app.id, viewer).await?))
 }

@@ -5,7 +5,7 @@ use super::access::Viewer;
 use super::access::{fills_in, may_edit, staff_scope, visible_application};
 use super::create::held_elsewhere;
 use super::place::place_of_building;
-use super::views::{application_view, load_id_number};
+use super::views::{load_id_number, view_after_change};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::{ElderUpdate, Placement, SaveError};
 use crate::db::Audit;
@@ -201,10 +201,5 @@ pub async fn save_section(
     ))
     .await?;
     tx.commit().await?;
-    let app = state
-        .db
-        .application(app.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(application_view(&state, &app, viewer).await?))
+    Ok(Json(view_after_change(&state, app.id, viewer).await?))
 }

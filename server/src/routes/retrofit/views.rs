@@ -357,6 +357,16 @@ pub async fn application_view(
     })
 }
 
+/// The application as it is after a change the caller just committed, as the caller sees it.
+pub async fn view_after_change(
+    state: &AppState,
+    id: i64,
+    viewer: Viewer,
+) -> ApiResult<ApplicationView> {
+    let app = state.db.application(id).await?.ok_or(ApiError::NotFound)?;
+    application_view(state, &app, viewer).await
+}
+
 async fn assessment_info(
     state: &AppState,
     app: &ApplicationRow,
