@@ -7,6 +7,7 @@ mod dist;
 mod fuzz;
 mod i18n_check;
 mod lighthouse;
+mod open311_client;
 mod outage;
 mod tools;
 
@@ -40,6 +41,10 @@ fn real_main() -> Result<()> {
         )
         .map(|_| ()),
         Some("lighthouse") => lighthouse::lighthouse(&root).map(|_| ()),
+        Some("open311-client") => {
+            let anju = tools::build_server(&root)?;
+            open311_client::open311_client(&root, &anju)
+        }
         Some("chaos") => {
             let cycles = args
                 .get(1)
@@ -161,6 +166,10 @@ fn test(root: &std::path::Path) -> Result<()> {
     let counts = tools::playwright(root, &anju)?;
     total += counts;
     summary.push(format!("end-to-end (Playwright, Chromium): {counts}"));
+    open311_client::open311_client(root, &anju)?;
+    summary.push(
+        "Open311 read by the GeoReport v2 client (PyPI georeport 0.3.1), JSON and XML: ok".into(),
+    );
     summary.push(format!(
         "first-load bundle: {} bytes brotli (budget {}), {} lazy chunks",
         bundle.first_load_brotli,
