@@ -257,22 +257,18 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let unreachable = match &self {
-            ApiError::Internal(e) => e.chain().any(|c| {
-                c.downcast_ref::<sqlx::Error>()
-                    .is_some_and(database_unreachable)
-            }),
-            _ => false,
-        };
-        let this = if unreachable {
-            if let ApiError::Internal(e) = &self {
+        match self {
+            ApiError::Internal(e)
+                if e.chain().any(|c| {
+                    c.downcast_ref::<sqlx::Error>()
+                        .is_some_and(database_unreachable)
+                }) =>
+            {
                 tracing::warn!(error = format!("{e:#}"), "database unreachable");
+                ApiError::Unavailable.respond()
             }
-            ApiError::Unavailable
-        } else {
-            self
-        };
-        this.respond()
+            other => other.respond(),
+        }
     }
 }
 

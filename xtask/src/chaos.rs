@@ -17,11 +17,11 @@
 //! `第N次`, a fresh client key each): one response for the household, holding the last
 //! acknowledged answer or the one in flight.
 
-use crate::bench::server::{free_port, sign_in, small_dist, wait_healthy};
+use crate::bench::server::{free_port, sign_in, small_dist, wait_healthy, Server};
 use crate::tools::{self, step};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -157,32 +157,21 @@ fn id_in(json: &str) -> Option<i64> {
         .ok()
 }
 
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    fn start(anju: &Path, data: &Path, dist: &Path, port: u16) -> Result<Server> {
-        let child = Command::new(anju)
-            .arg("--data-dir")
-            .arg(data)
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .arg("--dist-dir")
-            .arg(dist)
-            .env("ANJU_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("starting the server")?;
-        Ok(Server { child })
-    }
-
-    /// SIGKILL: no shutdown, no flush, as when the power goes.
-    fn kill(mut self) -> Result<()> {
-        self.child.kill()?;
-        self.child.wait()?;
-        Ok(())
-    }
+/// `anju serve` on the run's data; dropping it is the SIGKILL (no shutdown, no flush, as when
+/// the power goes).
+fn serve(anju: &Path, data: &Path, dist: &Path, port: u16) -> Result<Server> {
+    let child = Command::new(anju)
+        .arg("--data-dir")
+        .arg(data)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .arg("--dist-dir")
+        .arg(dist)
+        .env("ANJU_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting the server")?;
+    Ok(Server(child))
 }
 
 /// A pseudo-random number from the clock: enough to spread the kills.
@@ -334,7 +323,7 @@ pub fn chaos(root: &Path, cycles: usize) -> Result<Report> {
     )?;
     let port = free_port()?;
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = Server::start(&anju, &data, &dist, port)?;
+    let mut server = serve(&anju, &data, &dist, port)?;
     wait_healthy(&base)?;
     let category = crate::bench::server::first_category(&base)?;
     let cookies = SUBMITTERS
@@ -488,8 +477,8 @@ pub fn chaos(root: &Path, cycles: usize) -> Result<Report> {
     let mut outcome = Ok(());
     for cycle in 0..cycles {
         std::thread::sleep(Duration::from_millis(150 + jitter(600)));
-        server.kill()?;
-        server = Server::start(&anju, &data, &dist, port)?;
+        drop(server);
+        server = serve(&anju, &data, &dist, port)?;
         if let Err(e) = wait_healthy(&base) {
             outcome = Err(e.context(format!("restart after cycle {}", cycle + 1)));
             break;
@@ -501,7 +490,7 @@ pub fn chaos(root: &Path, cycles: usize) -> Result<Report> {
     for t in threads {
         let _ = t.join();
     }
-    server.kill()?;
+    drop(server);
     outcome?;
 
     let acknowledged = acknowledged.lock().unwrap().clone();

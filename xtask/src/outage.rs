@@ -9,12 +9,12 @@
 //!
 //! Skipped, saying so, when this machine has no PostgreSQL server binaries (initdb, pg_ctl).
 
-use crate::bench::server::{free_port, sign_in, small_dist, wait_healthy};
+use crate::bench::server::{free_port, sign_in, small_dist, wait_healthy, Server};
 use crate::chaos::{post_complaint, settled};
 use crate::tools::{self, step};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -127,15 +127,6 @@ impl Drop for Postgres {
     }
 }
 
-struct Anju(Child);
-
-impl Drop for Anju {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// One send: when it started, how long it took, what came back.
 struct Sent {
     at: Instant,
@@ -176,7 +167,7 @@ pub fn outage(root: &Path, seconds: u64) -> Result<Option<Report>> {
     ]))?;
     let port = free_port()?;
     let base = format!("http://127.0.0.1:{port}");
-    let _server = Anju(
+    let _server = Server(
         Command::new(&anju)
             .arg("--data-dir")
             .arg(&data)

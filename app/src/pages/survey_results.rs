@@ -158,7 +158,7 @@ pub fn SurveyResultsPage() -> impl IntoView {
                 <h2>{tr("results.by_community")}</h2>
                 // How the numbers are counted, where they are read.
                 <p class="hint" id="counting-rule">{tr("results.rule")} " " {tr("results.rule_min_before")} {min_sample} {tr("results.rule_min_after")}</p>
-                <div class="table-wrap" tabindex="0" role="region" aria-label=crate::i18n::text(locale.get(), "results.by_community") aria-describedby="counting-rule"><table>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=crate::i18n::text(locale.get(), "results.by_community") aria-describedby="counting-rule"><table class="table--wide">
                     <thead><tr>
                         <th scope="col">{tr("queue.filter_community")}</th>
                         <th scope="col">{tr("results.households")}</th>

@@ -145,26 +145,28 @@ impl TestApp {
     /// Another server on the same database (its own pools, its own router), as a second
     /// `anju` instance behind a load balancer would be.
     pub async fn second_instance(&self) -> Router {
-        let db = match &self.reopen {
+        router(AppState::new(
+            self.reopen_db().await,
+            (*self.state.settings).clone(),
+        ))
+    }
+
+    /// The same database through new pools, as another process would open it.
+    async fn reopen_db(&self) -> Db {
+        match &self.reopen {
             Reopen::Sqlite(url) => Db::connect(&DatabaseUrl::new(url)).await,
             Reopen::Postgres(options) => Db::connect_postgres((**options).clone()).await,
         }
-        .expect("second connection");
-        router(AppState::new(db, (*self.state.settings).clone()))
+        .expect("second connection")
     }
 
     /// Another instance on the same database with a data directory of its own, as on a
     /// second machine: nothing on this instance's disk is visible to it.
     pub async fn second_instance_with_own_disk(&self) -> (Router, TempDir) {
-        let db = match &self.reopen {
-            Reopen::Sqlite(url) => Db::connect(&DatabaseUrl::new(url)).await,
-            Reopen::Postgres(options) => Db::connect_postgres((**options).clone()).await,
-        }
-        .expect("second connection");
         let dir = temp_dir();
         let mut settings = (*self.state.settings).clone();
         settings.upload_dir = dir.0.join("uploads");
-        (router(AppState::new(db, settings)), dir)
+        (router(AppState::new(self.reopen_db().await, settings)), dir)
     }
 
     /// The SQLite database's URL, for running the `anju` binary on the same file.

@@ -89,7 +89,8 @@ fn reset_postgres(url: &str) -> Result<()> {
     ]))
 }
 
-pub(crate) struct Server(Child);
+/// A running `anju`, stopped with SIGKILL when dropped.
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
