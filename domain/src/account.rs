@@ -4,6 +4,7 @@ use crate::{JurisdictionView, Role};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Locale {
     #[default]
     #[serde(rename = "zh-CN")]
@@ -30,12 +31,14 @@ impl Locale {
 
 /// Per-account display preferences (also remembered per device by the app).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Preferences {
     pub elder_mode: bool,
     pub locale: Locale,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
     /// Raw input; validated with [`crate::PhoneNumber`] so errors can name the field.
     pub phone: String,
@@ -51,6 +54,7 @@ pub struct RegisterRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInRequest {
     pub phone: String,
     pub password: String,
@@ -61,6 +65,7 @@ pub struct SignInRequest {
 
 /// What a one-time SMS code is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SmsPurpose {
     Register,
@@ -71,6 +76,7 @@ pub enum SmsPurpose {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SmsCodeRequest {
     /// Ignored for `guardian_accept`: the code goes to the signed-in account's number.
     #[serde(default)]
@@ -79,6 +85,7 @@ pub struct SmsCodeRequest {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SmsCodeSent {
     pub expires_in_secs: i64,
     pub resend_after_secs: i64,
@@ -86,6 +93,7 @@ pub struct SmsCodeSent {
 
 /// Forgotten password, by SMS code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetPasswordRequest {
     pub phone: String,
     pub sms_code: String,
@@ -93,6 +101,7 @@ pub struct ResetPasswordRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
@@ -100,6 +109,7 @@ pub struct ChangePasswordRequest {
 
 /// Community staff reset a resident's password after checking their identity in person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffResetRequest {
     pub phone: String,
     /// How the identity was checked (e.g. "身份证原件，本人到场").
@@ -109,6 +119,7 @@ pub struct StaffResetRequest {
 /// A one-off password to hand to the resident: it works for a day, and they are asked to
 /// choose their own when they sign in with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffResetView {
     pub display_name: String,
     pub phone_masked: String,
@@ -116,11 +127,13 @@ pub struct StaffResetView {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionsEnded {
     pub ended: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateStaffRequest {
     pub phone: String,
     pub password: String,
@@ -130,6 +143,7 @@ pub struct CreateStaffRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HomeView {
     pub building: JurisdictionView,
     pub unit: String,
@@ -138,6 +152,7 @@ pub struct HomeView {
 
 /// What `/api/me` and sign-in return. The phone number is masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountView {
     pub id: i64,
     pub phone_masked: String,
@@ -154,11 +169,13 @@ pub struct AccountView {
 
 /// `GET /api/session`: who is signed in, if anyone (200 either way, unlike `/api/me`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     pub account: Option<AccountView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountPage {
     pub items: Vec<AccountView>,
     /// Pass as `after` to get the next page; absent on the last page.

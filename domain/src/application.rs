@@ -33,6 +33,7 @@ pub const NAME_MAX_CHARS: usize = 40;
 pub const NOTE_MAX_CHARS: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     IdFront,
@@ -67,6 +68,7 @@ impl DocumentKind {
 
 /// What a reviewer can say is missing when returning an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnItem {
     ElderDetails,
@@ -199,6 +201,7 @@ impl ReturnItem {
 
 /// Where the family stands with one item of the latest return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnAnswer {
     /// Nothing done yet: the application cannot go back until it is answered.
@@ -213,6 +216,7 @@ pub enum ReturnAnswer {
 
 /// One item of the latest return with what the family did about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnItemProgress {
     pub item: ReturnItem,
     pub answer: ReturnAnswer,
@@ -224,6 +228,7 @@ pub struct ReturnItemProgress {
 /// The latest return and the family's answers: shown to the family while it is open and to
 /// the reviewer once the application comes back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnRound {
     pub returned_at: i64,
     pub note: Option<String>,
@@ -232,6 +237,7 @@ pub struct ReturnRound {
 
 /// The family's reply to one returned item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnReplyRequest {
     pub reply: String,
 }
@@ -294,6 +300,7 @@ pub fn return_progress(
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectReason {
     NotInCoveredGroup,
@@ -329,6 +336,7 @@ impl RejectReason {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Relationship {
     Child,
@@ -364,6 +372,7 @@ impl Relationship {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationChannel {
     App,
@@ -374,6 +383,7 @@ pub enum ApplicationChannel {
 // ---- requests ----
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateApplicationRequest {
     /// One per "start" press; a retry returns the draft the first attempt created.
     pub client_key: String,
@@ -384,6 +394,7 @@ pub struct CreateApplicationRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ElderSection {
     pub name: String,
     pub id_number: String,
@@ -392,6 +403,7 @@ pub struct ElderSection {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HomeSection {
     pub building_id: i64,
     pub unit: String,
@@ -399,18 +411,21 @@ pub struct HomeSection {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuardianSection {
     /// A guardian linked to the elder, named on the application; `None`: nobody.
     pub guardian_account_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentSection {
     pub version: String,
     pub agreed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "section", rename_all = "snake_case")]
 pub enum SectionUpdate {
     Elder(ElderSection),
@@ -422,6 +437,7 @@ pub enum SectionUpdate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RetrofitActionRequest {
     pub action: RetrofitAction,
     #[serde(default)]
@@ -435,6 +451,7 @@ pub struct RetrofitActionRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountySettings {
     pub year: i32,
     pub quota: i64,
@@ -461,6 +478,8 @@ fn default_claim_days() -> i64 {
 
 /// The most households a county's yearly quota may name.
 pub const QUOTA_MAX: i64 = 1_000_000;
+/// The programme years settings, lists and reports can be asked for.
+pub const PROGRAMME_YEARS: std::ops::RangeInclusive<i64> = 2000..=2100;
 
 impl CountySettings {
     /// The ranges a county admin may set; returns `(field, zh, en)` for each problem. That the
@@ -475,7 +494,7 @@ impl CountySettings {
                 "The quota must be a whole number from 0 to 1,000,000",
             ));
         }
-        if !(2000..=2100).contains(&self.year) {
+        if !PROGRAMME_YEARS.contains(&i64::from(self.year)) {
             problems.push(("year", "年份无效", "Invalid year"));
         }
         use crate::retrofit_warranty as w;
@@ -508,6 +527,7 @@ pub const QUOTA_BELOW_CONFIRMED: (&str, &str) = (
 // ---- views ----
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Task {
     Elder,
@@ -531,6 +551,7 @@ pub fn task_field(t: Task) -> &'static str {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     NotStarted,
@@ -541,6 +562,7 @@ pub enum TaskStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentView {
     pub id: i64,
     pub kind: DocumentKind,
@@ -551,6 +573,7 @@ pub struct DocumentView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RetrofitEventView {
     pub at: i64,
     pub action: String,
@@ -568,12 +591,14 @@ pub struct RetrofitEventView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonRef {
     pub account_id: i64,
     pub display_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationView {
     pub id: i64,
     pub reference: String,
@@ -639,6 +664,7 @@ pub struct ApplicationView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationSummary {
     pub id: i64,
     pub reference: String,
@@ -664,12 +690,14 @@ pub struct ApplicationSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationPage {
     pub items: Vec<ApplicationSummary>,
     pub next_after: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StreetList {
     pub street_id: i64,
     pub street_name: String,
@@ -678,6 +706,7 @@ pub struct StreetList {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountyListView {
     pub county_id: i64,
     pub county_name: String,
@@ -688,6 +717,7 @@ pub struct CountyListView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuardianLinkView {
     pub id: i64,
     pub state: GuardianLinkState,
@@ -700,6 +730,7 @@ pub struct GuardianLinkView {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GuardianLinkState {
     Invited,
@@ -711,6 +742,7 @@ pub enum GuardianLinkState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuardianOverview {
     /// People who act for me (I am the elder), and my invitations.
     pub my_guardians: Vec<GuardianLinkView>,
@@ -721,6 +753,7 @@ pub struct GuardianOverview {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InviteGuardianRequest {
     pub phone: String,
 }

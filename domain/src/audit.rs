@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Who did it, as the admin search shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditActor {
     pub id: i64,
     pub name: String,
@@ -16,6 +17,7 @@ pub struct AuditActor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntryView {
     /// Place in the hash chain; pages go by it.
     pub seq: i64,
@@ -31,6 +33,7 @@ pub struct AuditEntryView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub items: Vec<AuditEntryView>,
     /// Pass as `before` for the next (older) page.
@@ -39,6 +42,7 @@ pub struct AuditPage {
 
 /// What an office did with a family's data, in the family's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccessKind {
     ViewedApplication,
@@ -82,6 +86,7 @@ impl AccessKind {
 
 /// One line of "who viewed my data": an office, never a staff member's name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessLogEntry {
     /// `临江街道`: the jurisdiction the viewer works for.
     pub place: String,

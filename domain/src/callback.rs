@@ -50,6 +50,7 @@ pub fn month_bounds(month: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrawRequest {
     pub community_id: i64,
     /// `YYYY-MM`.
@@ -57,6 +58,7 @@ pub struct DrawRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallbackView {
     pub called_at: String,
     pub called_by: String,
@@ -66,6 +68,7 @@ pub struct CallbackView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallbackItemView {
     pub case_id: i64,
     pub reference: String,
@@ -75,6 +78,7 @@ pub struct CallbackItemView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrawView {
     pub id: i64,
     pub community: String,
@@ -88,6 +92,7 @@ pub struct DrawView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordCallbackRequest {
     pub reached: bool,
     /// Only when reached.
@@ -98,6 +103,7 @@ pub struct RecordCallbackRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryCount {
     pub code: String,
     pub name: String,
@@ -105,6 +111,7 @@ pub struct CategoryCount {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetCompliance {
     pub target: String,
     /// Targets that fell due in the month.
@@ -114,6 +121,7 @@ pub struct TargetCompliance {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthlyReport {
     pub community: String,
     pub month: String,

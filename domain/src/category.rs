@@ -5,6 +5,7 @@ use crate::deadline::{ClockKind, Target, TargetName};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     Complaint,
@@ -12,6 +13,7 @@ pub enum CaseKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     pub code: String,
     pub kind: CaseKind,
@@ -109,6 +111,7 @@ pub fn default_categories() -> Vec<Category> {
 
 /// What an admin may change about a category: its names and targets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateCategoryRequest {
     pub name: String,
     pub name_en: String,

@@ -6,6 +6,7 @@ use crate::deadline::TargetName;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     /// Filed; nobody has looked at it yet.
@@ -75,6 +76,7 @@ pub enum Actor {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseAction {
     Acknowledge,
@@ -184,6 +186,7 @@ pub fn next_state(
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CaseChannel))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     App,
@@ -211,6 +214,7 @@ pub const PLACE_MAX_CHARS: usize = 100;
 pub const NOTE_MAX_CHARS: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateCaseRequest {
     /// Chosen by the client once per submission; a retry with the same key returns the case
     /// already created instead of a second one.
@@ -285,6 +289,7 @@ pub fn check_case_text(req: &CreateCaseRequest) -> Vec<(&'static str, &'static s
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseActionRequest {
     pub action: CaseAction,
     #[serde(default)]
@@ -298,6 +303,7 @@ pub struct CaseActionRequest {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rating {
     pub speed: u8,
     pub result: u8,
@@ -313,6 +319,7 @@ impl Rating {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueView {
     pub target: TargetName,
     /// RFC3339 in +08:00; absent before staff acknowledged the case or while its clock stops.
@@ -322,6 +329,7 @@ pub struct DueView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseEventView {
     pub at: String,
     pub action: String,
@@ -332,6 +340,7 @@ pub struct CaseEventView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
     pub id: i64,
     pub reference: String,
@@ -366,6 +375,7 @@ pub struct CaseView {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CasePhotoStage))]
 #[serde(rename_all = "snake_case")]
 pub enum PhotoStage {
     /// What is wrong, from the resident (or staff filing for them).
@@ -384,6 +394,7 @@ impl PhotoStage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhotoView {
     pub id: i64,
     pub stage: PhotoStage,
@@ -399,6 +410,7 @@ pub const MAX_PHOTOS_PER_STAGE: usize = 6;
 /// A case in a list: what its card shows, built from one query per page (the timeline, the
 /// photos and every target's clock are on the case's own endpoint).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     pub id: i64,
     pub reference: String,
@@ -418,6 +430,7 @@ pub struct CaseSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CasePage {
     pub items: Vec<CaseSummary>,
     /// Pass as `after` for the next page.

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CoveredGroup {
     /// 分散供养特困人员
@@ -20,6 +21,7 @@ pub enum CoveredGroup {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Ground {
     /// 高龄: 80 or older on the day of the check.
@@ -32,6 +34,7 @@ pub enum Ground {
 
 /// Answers so far; `None` means not asked yet.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EligibilityAnswers {
     pub id_number: Option<String>,
     pub group: Option<CoveredGroup>,
@@ -49,11 +52,13 @@ pub struct EligibilityAnswers {
 
 /// A county's switches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountyRules {
     pub minimum_living_allowance_covered: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Question {
     IdNumber,
@@ -71,6 +76,7 @@ pub enum Question {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     NoUseRight,
@@ -97,6 +103,7 @@ impl Reason {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Outcome {
     Subsidised {
@@ -115,6 +122,7 @@ pub enum Outcome {
 
 /// The public check: the answers so far and, once known, where the elder lives.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EligibilityCheckRequest {
     pub answers: EligibilityAnswers,
     #[serde(default)]
@@ -122,6 +130,7 @@ pub struct EligibilityCheckRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EligibilityCheckView {
     pub next_question: Option<Question>,
     /// Set once no question is left.

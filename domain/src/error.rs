@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 /// A bilingual message about one field of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub message: String,
     pub message_en: String,
@@ -21,6 +22,7 @@ impl FieldError {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorEnvelope {
     /// Stable machine-readable code, e.g. `validation`, `conflict`, `rate_limited`.
     pub code: String,

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanDocument {
     pub schema: u32,
     /// The application's reference (`SL-2026-000123`).
@@ -30,6 +31,7 @@ pub struct PlanDocument {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentLine {
     pub no: u16,
     pub kind: crate::retrofit_catalogue::ItemKind,
@@ -109,6 +111,7 @@ impl PlanDocument {
 /// standard terms, and the signed plan it carries out — by the plan's hash, so the contract
 /// cannot be read against another plan. Same canonical form and hash as [`PlanDocument`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractDocument {
     pub schema: u32,
     pub kind: &'static str,

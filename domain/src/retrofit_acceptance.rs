@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub const REWORK_NOTE_MAX_CHARS: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AcceptanceVerdict))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Passed,
@@ -22,6 +23,7 @@ pub enum Verdict {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemVerdict {
     /// The signed plan's line, from 1.
     pub line: u16,
@@ -34,6 +36,7 @@ pub struct ItemVerdict {
 
 /// The reviewer's verdicts, one per item of the signed plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptanceRequest {
     pub items: Vec<ItemVerdict>,
 }
@@ -143,6 +146,7 @@ pub fn decide_acceptance(
 /// The family's word on the accepting visit: they agree, or they raise a problem (which the
 /// street office reads and follows up; the acceptance stands until it acts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FamilyResponse {
     pub agrees: bool,
     /// What is wrong (required when raising a problem).
@@ -151,6 +155,7 @@ pub struct FamilyResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FamilyResponseView {
     pub agrees: bool,
     pub note: String,
@@ -160,6 +165,7 @@ pub struct FamilyResponseView {
 /// The supervision report (监理报告) of the works: an optional document the street office or
 /// the county adds once the works are finished, for the acceptance and the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupervisionReportView {
     pub url: String,
     pub content_type: String,

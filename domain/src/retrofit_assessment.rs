@@ -22,6 +22,7 @@ pub const VISIT_LAST_HOUR: u32 = 18;
 /// The county's organisations with their assessors, and the county's assessor accounts not
 /// yet in one (whom the county admin can add).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssessmentOrgsView {
     pub county_id: i64,
     pub orgs: Vec<AssessmentOrgView>,
@@ -29,6 +30,7 @@ pub struct AssessmentOrgsView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssessmentOrgView {
     pub id: i64,
     pub name: String,
@@ -38,17 +40,20 @@ pub struct AssessmentOrgView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAssessmentOrg {
     pub name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignAssessmentOrg {
     pub org_id: i64,
 }
 
 /// The assessor proposes when they will come.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposeVisit {
     /// Unix seconds.
     pub at: i64,
@@ -58,11 +63,13 @@ pub struct ProposeVisit {
 
 /// The family asks for another time, saying which suits them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AskAnotherTime {
     pub note: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VisitState {
     /// The assessor proposed this time; the family has not asked for another.
@@ -87,6 +94,7 @@ impl VisitState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitView {
     pub at: i64,
     pub state: VisitState,
@@ -97,6 +105,7 @@ pub struct VisitView {
 
 /// The assessment part of an application, as its viewer may see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssessmentInfo {
     pub org_id: i64,
     pub org_name: String,
@@ -117,6 +126,7 @@ pub struct AssessmentInfo {
 /// One household on an assessor's list: enough to call and go there, the elder's details
 /// masked (the full record is one audited click away).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssessmentSummary {
     pub id: i64,
     pub reference: String,
@@ -132,6 +142,7 @@ pub struct AssessmentSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssessmentList {
     /// `None`: the assessor is in no organisation yet (the county adds them).
     pub org_name: Option<String>,

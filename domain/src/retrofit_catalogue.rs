@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub type Fen = i64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemCategory {
     Floor,
@@ -77,6 +78,7 @@ impl ItemCategory {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// 基础类: subsidised for eligible households, considered first.
@@ -197,6 +199,7 @@ pub fn basic_item_numbers() -> impl Iterator<Item = u8> {
 /// One item of a county's catalogue as the API shows it: the seed line with the county's
 /// changes, or an item the county added (numbers above 30).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogueItem {
     pub no: u16,
     pub category: ItemCategory,
@@ -232,6 +235,7 @@ impl CatalogueItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogueView {
     pub county_id: i64,
     pub county_name: String,
@@ -242,6 +246,7 @@ pub struct CatalogueView {
 /// What a county admin sets on an item (a seed item or one of the county's own). The
 /// category and kind of a national item are the list's and cannot change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogueItemInput {
     pub category: ItemCategory,
     pub kind: ItemKind,

@@ -39,6 +39,7 @@ pub const TERMS_EN: &str = "Home age-friendly retrofit construction contract (ve
 
 /// Who signs a contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContractParty {
     /// The elder, or a family member with an active link (甲方, the household).
@@ -65,6 +66,7 @@ impl ContractParty {
 
 /// The company offers the contract with the works' dates and signs it in the same step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfferContractRequest {
     /// `YYYY-MM-DD`, Beijing time.
     pub planned_start: String,
@@ -77,6 +79,7 @@ pub struct OfferContractRequest {
 
 /// The household signs the contract it was shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignContractRequest {
     /// The hash the signer was shown: a newer offer in between makes the signature fail.
     pub contract_sha256: String,
@@ -86,6 +89,7 @@ pub struct SignContractRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractSignatureView {
     pub party: ContractParty,
     pub signer_masked: String,
@@ -100,6 +104,7 @@ pub struct ContractSignatureView {
 
 /// One offered contract as its readers see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractView {
     pub version: u32,
     pub contractor: String,
@@ -122,6 +127,7 @@ pub struct ContractView {
 
 /// The contract panel of an application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractState {
     /// The contract of the company assigned now (an earlier company's no longer counts).
     pub current: Option<ContractView>,
@@ -137,6 +143,7 @@ pub struct ContractState {
 
 /// One signature as the certificate shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractSignatureEvidence {
     pub signature: ContractSignatureView,
     pub signer_phone_masked: String,
@@ -150,6 +157,7 @@ pub struct ContractSignatureEvidence {
 
 /// The contract both sides signed, for print.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractCertificateView {
     pub reference: String,
     pub elder_masked: String,

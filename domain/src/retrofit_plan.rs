@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Where in the home an item goes. The first six are the rooms the assessment walks through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PlanRoom))]
 #[serde(rename_all = "snake_case")]
 pub enum Room {
     Entrance,
@@ -85,6 +86,7 @@ impl Room {
 /// A catalogue item as the county prices it when the plan is drafted. The plan keeps these
 /// figures, so a later price change does not alter a proposed or signed plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PricedItem {
     /// The national list's number (1–30), or above 30 for an item the county added.
     pub no: u16,
@@ -111,6 +113,7 @@ impl PricedItem {
 
 /// One line of a plan: an item in a room.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanLine {
     pub item: PricedItem,
     pub room: Room,
@@ -122,12 +125,14 @@ pub struct PlanLine {
 
 /// A basic item the assessor found not needed in this home.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotNeeded {
     pub no: u16,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Amounts {
     pub price_fen: Fen,
     pub subsidy_fen: Fen,
@@ -136,6 +141,7 @@ pub struct Amounts {
 
 /// A plan's lines with their amounts, and the totals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Costed {
     pub lines: Vec<Amounts>,
     pub total: Amounts,

@@ -14,6 +14,7 @@ pub const DISABLED_FROM: usize = 4;
 
 /// The six daily activities of the 失能 test (domain.md §2), in the order they are asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Activity {
     Eat,
@@ -36,6 +37,7 @@ impl Activity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Ability {
     CanDo,
@@ -52,6 +54,7 @@ impl Ability {
 
 /// The rooms the assessor walks through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RecordRoom))]
 #[serde(rename_all = "snake_case")]
 pub enum Room {
     Entrance,
@@ -133,6 +136,7 @@ impl Room {
 /// What can make an elder fall or get hurt at home; each maps to catalogue items the plan
 /// may propose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Hazard {
     SlipperyFloor,
@@ -158,6 +162,7 @@ pub enum Hazard {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomRecord {
     pub room: Room,
     pub hazards: Vec<Hazard>,
@@ -166,6 +171,7 @@ pub struct RoomRecord {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssessmentRecord {
     /// In [`Activity::ALL`] order, each at most once.
     pub activities: Vec<(Activity, Ability)>,
@@ -178,6 +184,7 @@ pub struct AssessmentRecord {
 
 /// One screen of the record, saved on its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "screen", rename_all = "snake_case")]
 pub enum RecordUpdate {
     Activities {
@@ -326,6 +333,7 @@ impl AssessmentRecord {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "part", content = "room", rename_all = "snake_case")]
 pub enum RecordPart {
     Activities,
@@ -335,6 +343,7 @@ pub enum RecordPart {
 
 /// The record as the API shows it, with what is still to fill and what the reviewer is told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssessmentRecordView {
     pub record: AssessmentRecord,
     pub missing: Vec<RecordPart>,
@@ -352,6 +361,7 @@ pub const MAX_PHOTOS_PER_ROOM: usize = 6;
 /// A photo of a room taken during the assessment (shrunk on the phone, re-encoded by the
 /// server without its metadata, like complaint photos).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomPhotoView {
     pub id: i64,
     pub room: Room,
@@ -362,6 +372,7 @@ pub struct RoomPhotoView {
 
 /// The record and the application disagree on 失能: the reviewer looks again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DisabilityMismatch {
     /// How many activities the application said the elder cannot do alone.
     pub claimed: u8,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// A county's four dates for one year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearDates {
     pub mobilise_by: NaiveDate,
     pub accept_by: NaiveDate,
@@ -82,6 +83,7 @@ impl YearDates {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Milestone {
     Mobilise,
@@ -143,6 +145,7 @@ impl Milestone {
 
 /// How far behind a household is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Risk {
     NotConfirmed,
@@ -171,6 +174,7 @@ impl Risk {
 
 /// A reminder a month, or a week, ahead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Lead {
     Month,
@@ -238,6 +242,7 @@ pub struct HouseholdNumbers {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageCount {
     pub state: RetrofitState,
     pub households: i64,
@@ -245,6 +250,7 @@ pub struct StageCount {
 
 /// The numbers of a street, a county or all counties.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRow {
     /// Households by their state now, every state listed (drafts not counted).
     pub stages: Vec<StageCount>,
@@ -340,6 +346,7 @@ impl ReportRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StreetReport {
     pub street_id: i64,
     pub name: String,
@@ -347,6 +354,7 @@ pub struct StreetReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountyReport {
     pub county_id: i64,
     pub name: String,
@@ -357,6 +365,7 @@ pub struct CountyReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportView {
     pub year: i32,
     /// The counties the caller sees (one for a county; all of a province's).

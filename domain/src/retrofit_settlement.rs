@@ -16,6 +16,7 @@ pub const VOUCHER_MAX_CHARS: usize = 40;
 
 /// Why a line of the signed plan cannot be settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NotSettleable {
     /// The acceptance did not pass it (not carried out).
@@ -41,6 +42,7 @@ impl NotSettleable {
 
 /// One line of the signed plan as the county sees it when settling.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementLine {
     /// The signed plan's line, from 1.
     pub line: u16,
@@ -96,6 +98,7 @@ pub fn settlement_lines(
 
 /// The county settles these lines of the household.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementRequest {
     pub lines: Vec<u16>,
 }
@@ -177,6 +180,7 @@ pub fn decide_settlement(
 
 /// A payment of the settled subsidy to the builder, as the county's finance records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentRequest {
     /// `YYYY-MM-DD`.
     pub paid_on: String,
@@ -291,6 +295,7 @@ pub fn check_payment(
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentView {
     pub paid_on: String,
     pub voucher_no: String,
@@ -299,6 +304,7 @@ pub struct PaymentView {
 
 /// The household's settlement on its page (county, street office, family, contractor).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementView {
     /// The signed plan's lines with what may be (or was) settled.
     pub lines: Vec<SettlementLine>,
@@ -325,6 +331,7 @@ impl SettlementView {
 
 /// A row of the county's settlement list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementSummary {
     pub application_id: i64,
     pub reference: String,
@@ -340,6 +347,7 @@ pub struct SettlementSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementList {
     pub county_id: i64,
     pub county_name: String,

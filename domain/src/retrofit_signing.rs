@@ -18,6 +18,7 @@ pub const CHANGE_REQUEST_MAX_CHARS: usize = 500;
 /// One line as the assessor drafts it: the item by its catalogue number. Its name and prices
 /// come from the county's catalogue when the draft is saved, never from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftLine {
     pub item_no: u16,
     pub room: Room,
@@ -27,6 +28,7 @@ pub struct DraftLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanDraftRequest {
     pub lines: Vec<DraftLine>,
     #[serde(default)]
@@ -34,6 +36,7 @@ pub struct PlanDraftRequest {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PlanVersionState {
     /// The assessor is still editing it; the family does not see it.
@@ -72,6 +75,7 @@ impl PlanVersionState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanVersionView {
     pub version: u32,
     pub state: PlanVersionState,
@@ -87,6 +91,7 @@ pub struct PlanVersionView {
 
 /// What changed from one version to the next, line by line (an item in a room is one line).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum LineChange {
     Added { after: PlanLine },
@@ -124,6 +129,7 @@ pub fn plan_changes(before: &[PlanLine], after: &[PlanLine]) -> Vec<LineChange> 
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SignerCapacity {
     /// The elder signs for themself (本人).
@@ -156,6 +162,7 @@ impl SignerCapacity {
 
 /// The plan of one application as its reader sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanView {
     /// Whether the household's application qualified for the subsidy (a 自费 household pays all).
     pub subsidised: bool,
@@ -184,6 +191,7 @@ pub struct PlanView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanVersionSummary {
     pub version: u32,
     pub state: PlanVersionState,
@@ -192,6 +200,7 @@ pub struct PlanVersionSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignatureSummary {
     pub version: u32,
     pub signer_masked: String,
@@ -201,24 +210,28 @@ pub struct SignatureSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanChangeRequest {
     pub note: String,
 }
 
 /// The signer confirms who they are again, for this version of the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfirmIdentityRequest {
     pub plan_sha256: String,
     pub password: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityConfirmed {
     /// Until when a signature can use this confirmation (server time).
     pub valid_until: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SignatureMark {
     /// Drawn on the screen: a PNG, base64 without the `data:` prefix.
@@ -228,6 +241,7 @@ pub enum SignatureMark {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignPlanRequest {
     pub version: u32,
     /// The hash the signer was shown: a newer version in between makes the signature fail.
@@ -328,6 +342,7 @@ pub fn check_typed_name(typed: &str, account_name: &str) -> Result<(), SigningRe
 
 /// The certificate of a signed plan version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CertificateView {
     pub code: String,
     pub reference: String,
@@ -361,6 +376,7 @@ pub struct CertificateView {
 
 /// What `/verify` says about a code: nothing personal beyond a masked signer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyView {
     pub code: String,
     /// The stored plan still hashes to what was signed, and matches its document.
@@ -379,6 +395,7 @@ pub struct VerifyView {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VerifiedDocument {
     #[default]

@@ -46,6 +46,7 @@ pub fn claim_due(filed: DateTime<Utc>, days: i64, ctx: &ClockContext<'_>) -> Opt
 
 /// The family's claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimRequest {
     /// What is wrong and where.
     pub description: String,
@@ -53,6 +54,7 @@ pub struct ClaimRequest {
 
 /// The builder's answer: what was done (or when they will come).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimAnswer {
     pub answer: String,
 }
@@ -156,6 +158,7 @@ pub fn ended_message(until: NaiveDate) -> (String, String) {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimPhotoView {
     pub id: i64,
     pub url: String,
@@ -164,6 +167,7 @@ pub struct ClaimPhotoView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimView {
     pub id: i64,
     pub description: String,
@@ -178,6 +182,7 @@ pub struct ClaimView {
 
 /// The warranty on the application's page, once accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WarrantyView {
     /// The last day covered, `YYYY-MM-DD`.
     pub until: String,
@@ -192,6 +197,7 @@ pub struct WarrantyView {
 
 /// A row of the claims list (the builder's, the street office's overdue view).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimSummary {
     pub id: i64,
     pub application_id: i64,
@@ -207,6 +213,7 @@ pub struct ClaimSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimList {
     pub items: Vec<ClaimSummary>,
 }

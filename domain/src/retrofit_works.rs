@@ -14,6 +14,7 @@ pub const MAX_PHOTOS_PER_SLOT: usize = 6;
 
 /// What kind of organisation the county works with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     /// 第三方评估机构: assesses homes and drafts plans.
@@ -40,6 +41,7 @@ impl OrgKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = WorksPhotoStage))]
 #[serde(rename_all = "snake_case")]
 pub enum PhotoStage {
     Before,
@@ -59,6 +61,7 @@ impl PhotoStage {
 /// order) before or after, or the cleared site at the end — the contractor's — or what the
 /// street office's reviewer photographed of an item at the acceptance visit (what is wrong).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorksSlot {
     Item { line: u16, stage: PhotoStage },
@@ -155,6 +158,7 @@ impl PhotoCounts {
 
 /// What a slot still lacks, in the plan's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Missing {
     Before { line: u16 },
@@ -326,6 +330,7 @@ pub fn check_photo(
 
 /// An item as the family follows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemProgress {
     /// Nothing photographed yet.
@@ -345,6 +350,7 @@ pub fn item_progress((before, after): (usize, usize)) -> ItemProgress {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorksPhotoView {
     pub id: i64,
     pub slot: WorksSlot,
@@ -356,6 +362,7 @@ pub struct WorksPhotoView {
 
 /// One line of the signed plan with its photos.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorksItemView {
     /// From 1, in the signed plan's order.
     pub line: u16,
@@ -378,6 +385,7 @@ pub struct WorksItemView {
 
 /// The works on an application's page, once the county assigned a construction company.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorksView {
     pub org_id: i64,
     pub org_name: String,
@@ -416,6 +424,7 @@ pub struct WorksView {
 
 /// A household on the contractor's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorksSummary {
     pub id: i64,
     pub reference: String,
@@ -430,6 +439,7 @@ pub struct WorksSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorksList {
     /// `None`: the contractor is in no organisation yet (the county adds them).
     pub org_name: Option<String>,

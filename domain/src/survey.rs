@@ -17,6 +17,7 @@ pub const MAX_QUESTIONS: usize = 50;
 pub const MAX_OPTIONS: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum QuestionKind {
     SingleChoice {
@@ -35,6 +36,7 @@ pub enum QuestionKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyQuestion {
     /// Stable within a survey (`q1`, `q2`, …): answers refer to it.
     pub id: String,
@@ -47,6 +49,7 @@ pub struct SurveyQuestion {
 
 /// Which answer to which question means "satisfied".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "when", rename_all = "snake_case")]
 pub enum SatisfiedWhen {
     /// A rating at or above this value.
@@ -58,6 +61,7 @@ pub enum SatisfiedWhen {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SatisfactionRule {
     pub question_id: String,
     #[serde(flatten)]
@@ -65,6 +69,7 @@ pub struct SatisfactionRule {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyDefinition {
     pub title: String,
     #[serde(default)]
@@ -74,6 +79,7 @@ pub struct SurveyDefinition {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Answer {
     Rating(u8),
@@ -251,6 +257,7 @@ pub fn is_satisfied(d: &SurveyDefinition, answers: &Answers) -> Option<bool> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SurveyVerdict))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// At or above the target.

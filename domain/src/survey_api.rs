@@ -5,6 +5,7 @@ use crate::survey::{Answers, SurveyDefinition, Verdict};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaveSurveyRequest {
     pub definition: SurveyDefinition,
     pub community_ids: Vec<i64>,
@@ -19,6 +20,7 @@ pub struct SaveSurveyRequest {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SurveyStatus {
     Draft,
@@ -30,12 +32,14 @@ pub enum SurveyStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunityRef {
     pub id: i64,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyView {
     pub id: i64,
     /// The version people answer now (the newest published one), or the draft for staff.
@@ -55,6 +59,7 @@ pub struct SurveyView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveySummary {
     pub id: i64,
     pub title: String,
@@ -66,6 +71,7 @@ pub struct SurveySummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnswerRequest {
     /// One per response on the device: a retried send never counts twice.
     pub client_key: String,
@@ -75,6 +81,7 @@ pub struct AnswerRequest {
 
 /// A household's answers recorded by a collector at the door (maybe offline, sent later).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CollectRequest {
     pub client_key: String,
     pub version: i64,
@@ -87,6 +94,7 @@ pub struct CollectRequest {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SurveyChannel))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Resident,
@@ -94,6 +102,7 @@ pub enum Channel {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewState {
     /// Not reviewed yet. A door-to-door (or flagged) response does not count until a reviewer
@@ -127,6 +136,7 @@ impl ReviewState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseView {
     pub id: i64,
     pub version: i64,
@@ -149,6 +159,7 @@ pub struct ResponseView {
 
 /// One review decision on a response: kept, never overwritten.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewEntry {
     pub review: ReviewState,
     pub note: Option<String>,
@@ -157,6 +168,7 @@ pub struct ReviewEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewRequest {
     pub review: ReviewState,
     #[serde(default)]
@@ -164,6 +176,7 @@ pub struct ReviewRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunityResult {
     pub community: CommunityRef,
     pub households: u64,
@@ -184,12 +197,14 @@ pub struct CommunityResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OptionCount {
     pub label: String,
     pub count: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionResult {
     pub id: String,
     pub text: String,
@@ -197,6 +212,7 @@ pub struct QuestionResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthPoint {
     pub month: String,
     pub counted: u64,
@@ -206,6 +222,7 @@ pub struct MonthPoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyResults {
     pub survey_id: i64,
     pub title: String,

@@ -41,6 +41,10 @@ pub enum ApiError {
     CrossSite,
     #[error("not found")]
     NotFound,
+    /// No route under `/api` has this path: told apart from a missing resource so that a
+    /// client (and the test that walks the API document) can see the difference.
+    #[error("no such route")]
+    NoSuchRoute,
     #[error("conflict on {field}")]
     Conflict {
         field: &'static str,
@@ -179,6 +183,11 @@ impl ApiError {
                 StatusCode::NOT_FOUND,
                 "not_found",
                 s("没有找到您要的内容", "Not found"),
+            ),
+            ApiError::NoSuchRoute => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                s("没有这个接口", "No such API route"),
             ),
             ApiError::Conflict {
                 message,

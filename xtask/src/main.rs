@@ -1,6 +1,7 @@
 //! Build, run and test orchestration behind the README's commands:
 //! `cargo xtask run`, `cargo xtask test`, `cargo xtask dist`, `cargo xtask bench`.
 
+mod api_fuzz;
 mod bench;
 mod chaos;
 mod dist;
@@ -45,6 +46,16 @@ fn real_main() -> Result<()> {
             let anju = tools::build_server(&root)?;
             open311_client::open311_client(&root, &anju)
         }
+        Some("api-fuzz") => {
+            let examples = args
+                .get(1)
+                .map(|s| s.parse::<u32>())
+                .transpose()
+                .map_err(|_| anyhow::anyhow!("usage: cargo xtask api-fuzz [examples]"))?
+                .unwrap_or(50);
+            let anju = tools::build_server(&root)?;
+            api_fuzz::api_fuzz(&root, &anju, examples).map(|_| ())
+        }
         Some("chaos") => {
             let cycles = args
                 .get(1)
@@ -73,7 +84,7 @@ fn real_main() -> Result<()> {
             fuzz::fuzz(&root, seconds)
         }
         _ => {
-            eprintln!("usage: cargo xtask <run|test|dist|fuzz|bench|lighthouse>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), a short fuzz run, i18n, end-to-end\n  fuzz  [seconds] fuzz the text parsers (default 300 s)\n  bench [--short|--scale] the server under load with wrk: /api/health, the month-end mix, each list, static files\n  lighthouse  Lighthouse mobile performance of the first pages (release server, built app)\n  chaos [cycles] SIGKILL the server under submissions (default 200 cycles): nothing acknowledged is lost or doubled\n  outage [seconds] PostgreSQL stopped under load (default 30 s): 503 within 5 s, recovery without a restart");
+            eprintln!("usage: cargo xtask <run|test|dist|fuzz|bench|lighthouse>\n  run   build everything and start anju on http://127.0.0.1:3000 with demo data\n  test  every check: fmt, clippy, domain and API tests (SQLite, PostgreSQL if ANJU_TEST_POSTGRES_URL), a short fuzz run, i18n, end-to-end\n  fuzz  [seconds] fuzz the text parsers (default 300 s)\n  bench [--short|--scale] the server under load with wrk: /api/health, the month-end mix, each list, static files\n  lighthouse  Lighthouse mobile performance of the first pages (release server, built app)\n  api-fuzz [examples] schemathesis against /api/openapi.json as resident, street reviewer and county admin (default 50 per operation)\n  chaos [cycles] SIGKILL the server under submissions (default 200 cycles): nothing acknowledged is lost or doubled\n  outage [seconds] PostgreSQL stopped under load (default 30 s): 503 within 5 s, recovery without a restart");
             bail!("unknown command")
         }
     }
@@ -170,6 +181,18 @@ fn test(root: &std::path::Path) -> Result<()> {
     summary.push(
         "Open311 read by the GeoReport v2 client (PyPI georeport 0.3.1), JSON and XML: ok".into(),
     );
+    // The API against its document: a bounded run here, `cargo xtask api-fuzz` runs 50.
+    const SHORT_API_FUZZ_EXAMPLES: u32 = 10;
+    let fuzzed = api_fuzz::api_fuzz(root, &anju, SHORT_API_FUZZ_EXAMPLES)?;
+    summary.push(format!(
+        "schemathesis {} against /api/openapi.json ({SHORT_API_FUZZ_EXAMPLES} examples per operation): {}; 0 server errors, 0 responses outside the document",
+        api_fuzz::PACKAGE.trim_start_matches("schemathesis=="),
+        fuzzed
+            .iter()
+            .map(|o| format!("{} {} requests", o.role, o.generated))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     summary.push(format!(
         "first-load bundle: {} bytes brotli (budget {}), {} lazy chunks",
         bundle.first_load_brotli,

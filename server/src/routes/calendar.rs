@@ -15,24 +15,25 @@ use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NoticeRequest {
     /// Absent: a national notice (system admin). Present: that community's exceptions.
     community_id: Option<i64>,
     notice: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct NoticeApplied {
     days: usize,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DaysQuery {
     community_id: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CalendarDay {
     day: String,
     working: bool,
@@ -58,6 +59,14 @@ async fn scope_for(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/calendar/days",
+    tag = "calendar",
+    request_body = NoticeRequest,
+    responses((status = 200, description = "OK", body = NoticeApplied)),
+    security(("session" = [])),
+)]
 pub async fn add_notice(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -78,6 +87,14 @@ pub async fn add_notice(
     Ok(Json(NoticeApplied { days: days.len() }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/calendar/days",
+    tag = "calendar",
+    params(DaysQuery),
+    responses((status = 200, description = "OK", body = Vec<CalendarDay>)),
+    security(("session" = [])),
+)]
 pub async fn list_days(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -99,7 +116,7 @@ pub async fn list_days(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct HoursRequest {
     /// `08:30-17:30`.
     hours: String,
@@ -107,6 +124,15 @@ pub struct HoursRequest {
 
 /// County and system admins set a community's working hours; working-day deadlines end at
 /// the close of them, working-hour clocks count within them.
+#[utoipa::path(
+    put,
+    path = "/communities/{id}/working-hours",
+    tag = "calendar",
+    params(("id" = String, Path)),
+    request_body = HoursRequest,
+    responses((status = 204, description = "Done; no content")),
+    security(("session" = [])),
+)]
 pub async fn set_working_hours(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

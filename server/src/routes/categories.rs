@@ -12,11 +12,26 @@ use axum::extract::State;
 use axum::Json;
 use std::collections::BTreeMap;
 
+#[utoipa::path(
+    get,
+    path = "/complaint-categories",
+    tag = "complaints",
+    responses((status = 200, description = "OK", body = Vec<Category>)),
+)]
 pub async fn categories(State(state): State<AppState>) -> ApiResult<Json<Vec<Category>>> {
     Ok(Json(state.db.categories().await?))
 }
 
 /// County and system admins edit categories; cases already filed keep the targets they had.
+#[utoipa::path(
+    put,
+    path = "/complaint-categories/{code}",
+    tag = "complaints",
+    params(("code" = String, Path)),
+    request_body = anju_domain::category::UpdateCategoryRequest,
+    responses((status = 200, description = "OK", body = Category)),
+    security(("session" = [])),
+)]
 pub async fn update_category(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -12,6 +12,13 @@ use axum::extract::State;
 use axum::http::request::Parts;
 use axum::Json;
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "accounts",
+    responses((status = 200, description = "OK", body = AccountView)),
+    security(("session" = [])),
+)]
 pub async fn me(
     State(state): State<AppState>,
     CurrentUser(account): CurrentUser,
@@ -19,6 +26,14 @@ pub async fn me(
     Ok(Json(account_view(&state.db, &account).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/me/preferences",
+    tag = "accounts",
+    request_body = Preferences,
+    responses((status = 200, description = "OK", body = Preferences)),
+    security(("session" = [])),
+)]
 pub async fn set_preferences(
     State(state): State<AppState>,
     CurrentUser(account): CurrentUser,
@@ -48,6 +63,12 @@ pub async fn set_preferences(
 
 /// Who is signed in, for the app's start-up: anonymous visitors get `{ "account": null }`
 /// rather than a 401, so a first visit logs no error.
+#[utoipa::path(
+    get,
+    path = "/session",
+    tag = "accounts",
+    responses((status = 200, description = "OK", body = SessionView)),
+)]
 pub async fn session(
     State(state): State<AppState>,
     mut parts: Parts,

@@ -12,6 +12,7 @@ mod health;
 mod me;
 mod notifications;
 mod open311;
+pub mod openapi;
 mod photo_files;
 mod places;
 pub(crate) mod retrofit;
@@ -25,51 +26,55 @@ use crate::{auth, static_files, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Request};
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/health", get(health::health))
-        .route("/session", get(me::session))
-        .route("/me", get(me::me))
-        .route("/me/preferences", put(me::set_preferences))
-        .route("/places/communities", get(places::communities))
-        .route("/places/{id}/children", get(places::children))
-        .route("/admin/audit", get(audit::search))
-        .route("/complaint-categories", get(categories::categories))
-        .route(
-            "/complaint-categories/{code}",
-            put(categories::update_category),
-        )
-        .route(
-            "/calendar/days",
-            get(calendar::list_days).post(calendar::add_notice),
-        )
-        .route(
-            "/communities/{id}/working-hours",
-            put(calendar::set_working_hours),
-        )
-        .route("/notifications", get(notifications::list))
-        .route("/notifications/unread-count", get(notifications::unread))
-        .route(
-            "/notifications/read-all",
-            post(notifications::mark_all_read),
-        )
-        .route("/notifications/{id}/read", post(notifications::mark_read))
+/// Every route under `/api`, each with its description: the router and the OpenAPI document
+/// (`openapi.rs`) are both built from this one list, so a route cannot exist undescribed.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(openapi::document_json))
+        .routes(routes!(openapi::docs_page))
+        .routes(routes!(health::health))
+        .routes(routes!(me::session))
+        .routes(routes!(me::me))
+        .routes(routes!(me::set_preferences))
+        .routes(routes!(places::communities))
+        .routes(routes!(places::children))
+        .routes(routes!(audit::search::search))
+        .routes(routes!(categories::categories))
+        .routes(routes!(categories::update_category))
+        .routes(routes!(calendar::list_days, calendar::add_notice))
+        .routes(routes!(calendar::set_working_hours))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::unread))
+        .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(notifications::mark_read))
         .merge(accounts::router())
         .merge(cases::router())
         .merge(guardians::router())
         .merge(retrofit::router())
         .merge(surveys::router())
-        .fallback(|| async { ApiError::NotFound })
+}
+
+/// The described routes as served: `/api` and the Open311 feed.
+pub(crate) fn described_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .nest("/api", api_routes())
+        .nest("/open311/v2", open311::router())
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, _) = api_routes().split_for_parts();
+    let api = api
+        .fallback(|| async { ApiError::NoSuchRoute })
         // axum adds the `Allow` header to whatever this answers.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(state.settings.policy.max_body_bytes))
@@ -85,7 +90,7 @@ pub fn router(state: AppState) -> Router {
     let secure = state.settings.secure_cookies;
     let router = Router::new()
         .nest("/api", api)
-        .nest("/open311/v2", open311::router())
+        .nest("/open311/v2", open311::router().split_for_parts().0)
         .merge(static_files::router(
             &state.settings.dist_dir,
             state.settings.asset_archive.as_deref(),

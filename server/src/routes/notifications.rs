@@ -14,11 +14,20 @@ use serde::Deserialize;
 
 const PAGE: PageSize = PageSize(30);
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     before: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/notifications",
+    tag = "notifications",
+    params(PageQuery),
+    responses((status = 200, description = "OK", body = NotificationPage)),
+    security(("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -50,6 +59,13 @@ pub async fn list(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/notifications/unread-count",
+    tag = "notifications",
+    responses((status = 200, description = "OK", body = UnreadCount)),
+    security(("session" = [])),
+)]
 pub async fn unread(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -59,6 +75,14 @@ pub async fn unread(
     }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/notifications/{id}/read",
+    tag = "notifications",
+    params(("id" = String, Path)),
+    responses((status = 204, description = "Done; no content")),
+    security(("session" = [])),
+)]
 pub async fn mark_read(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -72,6 +96,13 @@ pub async fn mark_read(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/notifications/read-all",
+    tag = "notifications",
+    responses((status = 204, description = "Done; no content")),
+    security(("session" = [])),
+)]
 pub async fn mark_all_read(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

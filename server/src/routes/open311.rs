@@ -18,20 +18,29 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 const MAX_REQUESTS: i64 = 1000;
 /// The most ids one `service_request_id` list may name.
 const MAX_IDS: usize = 100;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/{file}", get(collection))
-        .route("/services/{file}", get(service_definition))
-        .route("/requests/{file}", get(request))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(collection))
+        .routes(routes!(service_definition))
+        .routes(routes!(request))
         .fallback(|| async { error(Format::Json, StatusCode::NOT_FOUND, "not found") })
+}
+
+/// What a `.json` collection holds (for the API document; XML carries the same elements).
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum Collection {
+    Services(Vec<Service>),
+    Requests(Vec<ServiceRequest>),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -83,7 +92,7 @@ fn xml(status: StatusCode, body: String) -> Response {
         .into_response()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ErrorItem<'a> {
     code: u16,
     description: &'a str,
@@ -110,7 +119,7 @@ fn internal(format: Format, what: &str, e: impl std::fmt::Display) -> Response {
     error(format, StatusCode::INTERNAL_SERVER_ERROR, "internal error")
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Service {
     service_code: String,
     service_name: String,
@@ -122,7 +131,8 @@ struct Service {
     group: &'static str,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CollectionQuery {
     /// Accepted (the specification lets a client name it); one jurisdiction is served here.
     #[serde(default)]
@@ -136,6 +146,14 @@ struct CollectionQuery {
 }
 
 /// `services.{json,xml}` and `requests.{json,xml}`.
+#[utoipa::path(get, path = "/{file}", tag = "open311",
+    params(("file" = String, Path, description = "`services` or `requests`, with `.json` or `.xml` (XML when no extension is given)"), CollectionQuery),
+    responses(
+        (status = 200, description = "The services or the requests (at most 1000, newest first)", content((Collection = "application/json"), (String = "application/xml"))),
+        (status = 400, description = "A filter that does not parse, in the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml"))),
+        (status = 404, description = "No such file, service or request, in the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml"))),
+        (status = 500, description = "In the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml"))),
+        (status = 503, description = "The database is unreachable, in the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml")))))]
 async fn collection(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -178,12 +196,23 @@ async fn services(state: &AppState, format: Format) -> Response {
 
 /// A service's definition. No category asks for more than the core fields, so each answers
 /// with an empty attribute list (the specification's shape, which clients expect).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ServiceDefinition {
     service_code: String,
+    /// Always empty: no category asks for extra attributes.
+    #[schema(value_type = Vec<Object>)]
     attributes: Vec<()>,
 }
 
+/// `services/{code}.{json,xml}`: a service's definition (its attribute list is empty).
+#[utoipa::path(get, path = "/services/{file}", tag = "open311",
+    params(("file" = String, Path, description = "A service code with `.json` or `.xml`")),
+    responses(
+        (status = 200, description = "The definition", content((ServiceDefinition = "application/json"), (String = "application/xml"))),
+        (status = 400, description = "A filter that does not parse, in the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml"))),
+        (status = 404, description = "No such file, service or request, in the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml"))),
+        (status = 500, description = "In the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml"))),
+        (status = 503, description = "The database is unreachable, in the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml")))))]
 async fn service_definition(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let Some((code, format)) = split_format(&file) else {
         return error(
@@ -218,7 +247,7 @@ async fn service_definition(State(state): State<AppState>, Path(file): Path<Stri
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ServiceRequest {
     service_request_id: String,
     status: &'static str,
@@ -387,6 +416,14 @@ async fn requests(state: &AppState, format: Format, q: &CollectionQuery) -> Resp
 }
 
 /// `/requests/{reference}.{json,xml}`: our reference number is the public request id.
+#[utoipa::path(get, path = "/requests/{file}", tag = "open311",
+    params(("file" = String, Path, description = "A request id (our reference number) with `.json` or `.xml`")),
+    responses(
+        (status = 200, description = "A list holding the one request", content((Vec<ServiceRequest> = "application/json"), (String = "application/xml"))),
+        (status = 400, description = "A filter that does not parse, in the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml"))),
+        (status = 404, description = "No such file, service or request, in the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml"))),
+        (status = 500, description = "In the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml"))),
+        (status = 503, description = "The database is unreachable, in the specification's error format", content((Vec<ErrorItem> = "application/json"), (String = "application/xml")))))]
 async fn request(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let Some((reference, format)) = split_format(&file) else {
         return error(

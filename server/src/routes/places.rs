@@ -7,6 +7,12 @@ use anju_domain::{JurisdictionLevel, JurisdictionView};
 use axum::extract::State;
 use axum::Json;
 
+#[utoipa::path(
+    get,
+    path = "/places/communities",
+    tag = "places",
+    responses((status = 200, description = "OK", body = Vec<JurisdictionView>)),
+)]
 pub async fn communities(State(state): State<AppState>) -> ApiResult<Json<Vec<JurisdictionView>>> {
     let rows = state
         .db
@@ -15,6 +21,13 @@ pub async fn communities(State(state): State<AppState>) -> ApiResult<Json<Vec<Ju
     Ok(Json(rows.iter().map(|r| r.view()).collect()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/places/{id}/children",
+    tag = "places",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = Vec<JurisdictionView>)),
+)]
 pub async fn children(
     State(state): State<AppState>,
     Path(id): Path<String>,

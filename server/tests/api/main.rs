@@ -13,6 +13,7 @@ mod envelope;
 mod holes;
 mod notifications;
 mod open311;
+mod openapi;
 mod photos;
 mod retrofit;
 mod retrofit_assessment;

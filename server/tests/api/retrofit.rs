@@ -757,6 +757,26 @@ async fn confirming_beyond_the_county_quota_is_refused(app: TestApp) {
         )
         .await;
     assert_envelope(&lower, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    // A year outside the programme is refused by name (found by schemathesis: year -1064
+    // answered dates no client could read).
+    for path in [
+        format!(
+            "/api/retrofit/counties/{}/settings?year=-1064",
+            app.places.county.id
+        ),
+        "/api/retrofit/county-list?year=99999".to_owned(),
+        "/api/retrofit/settlements?year=1999".to_owned(),
+        "/api/retrofit/report?year=2101".to_owned(),
+    ] {
+        let r = app.get(&path, Some(&county)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            r.body
+        );
+        assert!(r.body["fields"]["year"].is_object(), "{path}: {}", r.body);
+    }
     // Street reviewers cannot confirm or set quotas.
     assert_envelope(
         &act(&app, &street, &b, json!({ "action": "confirm" })).await,

@@ -13,28 +13,22 @@ use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use anju_domain::{FieldError, Password, PhoneNumber};
 use axum::extract::ConnectInfo;
-use axum::routing::{get, post, put};
-use axum::{Extension, Router};
+use axum::Extension;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(register::register))
-        .route("/auth/sign-in", post(sessions::sign_in))
-        .route("/auth/sign-out", post(sessions::sign_out))
-        .route("/auth/sms-codes", post(register::sms_code))
-        .route("/auth/password-reset", post(password::reset_password))
-        .route("/me/password", put(password::change))
-        .route(
-            "/me/sessions/end-others",
-            post(password::end_other_sessions),
-        )
-        .route("/staff/password-resets", post(password::staff_reset))
-        .route(
-            "/admin/accounts",
-            get(staff::list_accounts).post(staff::create_staff),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register::register))
+        .routes(routes!(sessions::sign_in))
+        .routes(routes!(sessions::sign_out))
+        .routes(routes!(register::sms_code))
+        .routes(routes!(password::reset_password))
+        .routes(routes!(password::change))
+        .routes(routes!(password::end_other_sessions))
+        .routes(routes!(password::staff_reset))
+        .routes(routes!(staff::list_accounts, staff::create_staff))
 }
 
 /// The phone number if valid; a field error for each of phone and password that is not.

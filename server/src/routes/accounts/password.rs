@@ -19,6 +19,13 @@ use axum::Json;
 use rand::Rng;
 
 /// Forgotten password: the SMS code proves the number; every session of the account ends.
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset",
+    tag = "accounts",
+    request_body = ResetPasswordRequest,
+    responses((status = 204, description = "Done; no content")),
+)]
 pub async fn reset_password(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ResetPasswordRequest>,
@@ -61,6 +68,14 @@ fn this_session(state: &AppState, headers: &HeaderMap) -> Option<String> {
     auth::session_token(state, headers).map(|t| auth::token_hash(&t))
 }
 
+#[utoipa::path(
+    put,
+    path = "/me/password",
+    tag = "accounts",
+    request_body = ChangePasswordRequest,
+    responses((status = 200, description = "OK", body = SessionsEnded)),
+    security(("session" = [])),
+)]
 pub async fn change(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -97,6 +112,13 @@ pub async fn change(
     Ok(Json(SessionsEnded { ended }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/me/sessions/end-others",
+    tag = "accounts",
+    responses((status = 200, description = "OK", body = SessionsEnded)),
+    security(("session" = [])),
+)]
 pub async fn end_other_sessions(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -137,6 +159,14 @@ fn temporary_password() -> String {
 
 /// A resident who cannot receive texts comes to the community office with their ID; staff
 /// of that community (or an admin over it) set a one-off password and say how they checked.
+#[utoipa::path(
+    post,
+    path = "/staff/password-resets",
+    tag = "accounts",
+    request_body = StaffResetRequest,
+    responses((status = 201, description = "Created", body = StaffResetView)),
+    security(("session" = [])),
+)]
 pub async fn staff_reset(
     State(state): State<AppState>,
     CurrentUser(staff): CurrentUser,

@@ -21,6 +21,13 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 /// Text a one-time code. Answered the same whether or not the number has an account.
+#[utoipa::path(
+    post,
+    path = "/auth/sms-codes",
+    tag = "accounts",
+    request_body = SmsCodeRequest,
+    responses((status = 202, description = "Accepted", body = SmsCodeSent)),
+)]
 pub async fn sms_code(
     State(state): State<AppState>,
     connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -51,6 +58,13 @@ pub async fn sms_code(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/register",
+    tag = "accounts",
+    request_body = RegisterRequest,
+    responses((status = 201, description = "Registered and signed in; the session cookie is set", body = anju_domain::AccountView, headers(("set-cookie" = String, description = "The session cookie")))),
+)]
 pub async fn register(
     State(state): State<AppState>,
     connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,

@@ -17,6 +17,13 @@ use axum::Extension;
 use axum::Json;
 use std::net::SocketAddr;
 
+#[utoipa::path(
+    post,
+    path = "/auth/sign-in",
+    tag = "accounts",
+    request_body = SignInRequest,
+    responses((status = 200, description = "Signed in; the session cookie is set", body = anju_domain::AccountView, headers(("set-cookie" = String, description = "The session cookie")))),
+)]
 pub async fn sign_in(
     State(state): State<AppState>,
     connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -148,6 +155,12 @@ pub async fn sign_in(
     start_session(&state, tx, &headers, account.id, StatusCode::OK).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/sign-out",
+    tag = "accounts",
+    responses((status = 204, description = "Signed out; the session cookie is cleared")),
+)]
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = auth::session_token(&state, &headers) {
         let hash = auth::token_hash(&token);

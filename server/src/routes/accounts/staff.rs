@@ -21,7 +21,8 @@ use std::collections::BTreeMap;
 
 const PAGE: PageSize = PageSize(50);
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     after: Option<i64>,
 }
@@ -36,6 +37,14 @@ async fn admin_scope(state: &AppState, user: &CurrentUser) -> ApiResult<Scope> {
     .await
 }
 
+#[utoipa::path(
+    get,
+    path = "/admin/accounts",
+    tag = "accounts",
+    params(PageQuery),
+    responses((status = 200, description = "OK", body = AccountPage)),
+    security(("session" = [])),
+)]
 pub async fn list_accounts(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -54,6 +63,14 @@ pub async fn list_accounts(
     Ok(Json(AccountPage { items, next_after }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/admin/accounts",
+    tag = "accounts",
+    request_body = CreateStaffRequest,
+    responses((status = 201, description = "Created", body = AccountView)),
+    security(("session" = [])),
+)]
 pub async fn create_staff(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -2,9 +2,7 @@
 //! admin search and export ([`search`]). What a family is told about views of its own
 //! application lives with the application (`retrofit/access_log.rs`).
 
-mod search;
-
-pub use search::search;
+pub(crate) mod search;
 
 use crate::db::accounts::AccountRow;
 use crate::db::Audit;

@@ -21,7 +21,8 @@ const PAGE: PageSize = PageSize(50);
 /// Rows in one export: a year of a busy county's views fits; more needs narrower filters.
 const EXPORT_MAX: i64 = 20_000;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// A reference (`TS…`, `ZX…`, `SL-…`) or a subject (`retrofit_application:12`).
     subject: Option<String>,
@@ -127,6 +128,14 @@ fn is_subject(s: &str) -> bool {
 
 /// `GET /api/admin/audit`: a county admin searches their county's entries, a system admin
 /// everyone's; with `format=csv|xlsx` the matching entries as a file (itself recorded).
+#[utoipa::path(
+    get,
+    path = "/admin/audit",
+    tag = "audit",
+    params(SearchQuery),
+    responses((status = 200, description = "The matching entries, newest first, a page at a time; `format=csv` or `format=xlsx` as a file (the export itself recorded)", content((AuditPage = "application/json"), (Vec<u8> = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))),
+    security(("session" = [])),
+)]
 pub async fn search(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

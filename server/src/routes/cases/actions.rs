@@ -15,6 +15,15 @@ use anju_domain::complaint_flow::{decide, CaseInput};
 use axum::extract::State;
 use axum::Json;
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/actions",
+    tag = "complaints",
+    params(("id" = String, Path)),
+    request_body = CaseActionRequest,
+    responses((status = 200, description = "OK", body = CaseView)),
+    security(("session" = [])),
+)]
 pub async fn act(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -29,6 +29,15 @@ async fn staff_case(
         .ok_or(ApiError::NotFound)
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/callbacks",
+    tag = "complaints",
+    params(("id" = String, Path)),
+    request_body = RecordCallbackRequest,
+    responses((status = 201, description = "Created")),
+    security(("session" = [])),
+)]
 pub async fn record(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -79,11 +88,20 @@ pub async fn record(
     Ok(StatusCode::CREATED)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct MajorRequest {
     major: bool,
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/major",
+    tag = "complaints",
+    params(("id" = String, Path)),
+    request_body = MajorRequest,
+    responses((status = 204, description = "Done; no content")),
+    security(("session" = [])),
+)]
 pub async fn set_major(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

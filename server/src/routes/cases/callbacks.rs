@@ -17,12 +17,20 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 struct Candidate {
     id: i64,
     major: bool,
 }
 
+#[utoipa::path(
+    post,
+    path = "/callbacks/draws",
+    tag = "complaints",
+    request_body = DrawRequest,
+    responses((status = 200, description = "OK", body = DrawView), (status = 201, description = "Created", body = DrawView)),
+    security(("session" = [])),
+)]
 pub async fn draw(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -126,12 +134,21 @@ pub async fn perform_draw(
     Ok(fresh)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DrawQuery {
     community_id: i64,
     month: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/callbacks/draws",
+    tag = "complaints",
+    params(DrawQuery),
+    responses((status = 200, description = "OK", body = Option<DrawView>)),
+    security(("session" = [])),
+)]
 pub async fn get_draw(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

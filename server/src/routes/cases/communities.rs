@@ -53,6 +53,13 @@ pub(crate) fn month_range(state: &AppState, month: &str) -> ApiResult<(i64, i64)
 }
 
 /// Communities the caller works cases for (for choosing in call-back and report pages).
+#[utoipa::path(
+    get,
+    path = "/staff/communities",
+    tag = "complaints",
+    responses((status = 200, description = "OK", body = Vec<anju_domain::JurisdictionView>)),
+    security(("session" = [])),
+)]
 pub async fn my_communities(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

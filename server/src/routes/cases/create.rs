@@ -16,6 +16,14 @@ use axum::http::StatusCode;
 use axum::Json;
 use std::collections::BTreeMap;
 
+#[utoipa::path(
+    post,
+    path = "/cases",
+    tag = "complaints",
+    request_body = CreateCaseRequest,
+    responses((status = 200, description = "OK", body = CaseView), (status = 201, description = "Created", body = CaseView)),
+    security(("session" = [])),
+)]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -18,13 +18,22 @@ use serde::Deserialize;
 
 const PAGE: PageSize = PageSize(30);
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     after: Option<String>,
     #[serde(default)]
     overdue: bool,
 }
 
+#[utoipa::path(
+    get,
+    path = "/cases",
+    tag = "complaints",
+    params(ListQuery),
+    responses((status = 200, description = "OK", body = CasePage)),
+    security(("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -113,6 +122,14 @@ fn summary(row: CaseListRow, staff: bool, now: i64) -> CaseSummary {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/cases/{id}",
+    tag = "complaints",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = CaseView)),
+    security(("session" = [])),
+)]
 pub async fn get(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -135,6 +152,14 @@ pub async fn get(
 
 /// The resident's full number, for staff who press "show number" to call about the case;
 /// recorded (who, when, which case) before it is sent.
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/resident-phone",
+    tag = "complaints",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = serde_json::Value)),
+    security(("session" = [])),
+)]
 pub async fn resident_phone(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -161,7 +186,7 @@ pub async fn resident_phone(
     Ok(Json(serde_json::json!({ "phone": resident.phone })))
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct Assignee {
     id: i64,
     display_name: String,
@@ -169,6 +194,14 @@ pub struct Assignee {
 }
 
 /// Staff who may take this case: community staff and street reviewers over it.
+#[utoipa::path(
+    get,
+    path = "/cases/{id}/assignees",
+    tag = "complaints",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = Vec<Assignee>)),
+    security(("session" = [])),
+)]
 pub async fn assignees(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

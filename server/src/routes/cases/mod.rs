@@ -18,29 +18,23 @@ pub(crate) use access::staff_scope;
 
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
-use axum::Router;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/cases", get(lists::list).post(create::create))
-        .route("/cases/{id}", get(lists::get))
-        .route("/cases/{id}/actions", post(actions::act))
-        .route(
-            "/cases/{id}/photos",
-            post(photos::upload).layer(DefaultBodyLimit::max(
-                crate::photos::PhotoLimits::default().max_bytes + 1024,
-            )),
-        )
-        .route("/cases/{id}/photos/{photo}", get(photos::download))
-        .route("/cases/{id}/assignees", get(lists::assignees))
-        .route("/cases/{id}/resident-phone", post(lists::resident_phone))
-        .route("/cases/{id}/callbacks", post(call_records::record))
-        .route("/cases/{id}/major", post(call_records::set_major))
-        .route(
-            "/callbacks/draws",
-            get(callbacks::get_draw).post(callbacks::draw),
-        )
-        .route("/staff/communities", get(communities::my_communities))
-        .route("/reports/complaints", get(reports::complaints))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(lists::list, create::create))
+        .routes(routes!(lists::get))
+        .routes(routes!(actions::act))
+        .routes(routes!(photos::upload).layer(DefaultBodyLimit::max(
+            crate::photos::PhotoLimits::default().max_bytes + 1024,
+        )))
+        .routes(routes!(photos::download))
+        .routes(routes!(lists::assignees))
+        .routes(routes!(lists::resident_phone))
+        .routes(routes!(call_records::record))
+        .routes(routes!(call_records::set_major))
+        .routes(routes!(callbacks::get_draw, callbacks::draw))
+        .routes(routes!(communities::my_communities))
+        .routes(routes!(reports::complaints))
 }

@@ -20,7 +20,8 @@ use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     stage: Option<PhotoStage>,
 }
@@ -39,6 +40,15 @@ pub fn view(case_id: i64, row: &crate::db::photos::PhotoRow) -> PhotoView {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/photos",
+    tag = "complaints",
+    params(("id" = String, Path), UploadQuery),
+    request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp")), description = "The photo's bytes (JPEG, PNG or WebP); stored re-encoded without metadata"),
+    responses((status = 201, description = "Created", body = Vec<PhotoView>)),
+    security(("session" = [])),
+)]
 pub async fn upload(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -112,6 +122,14 @@ pub async fn upload(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/cases/{id}/photos/{photo}",
+    tag = "complaints",
+    params(("id" = String, Path), ("photo" = String, Path)),
+    responses((status = 200, description = "The photo (JPEG, re-encoded without metadata)", content_type = "image/jpeg", body = Vec<u8>)),
+    security(("session" = [])),
+)]
 pub async fn download(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

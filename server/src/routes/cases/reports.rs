@@ -18,7 +18,8 @@ use axum::Json;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     community_id: i64,
     month: String,
@@ -29,6 +30,14 @@ pub struct ReportQuery {
 /// Deadlines can fall a few weeks after filing (7 working days around 国庆 or 春节).
 const DUE_LOOKBACK_SECS: i64 = 40 * 24 * 3600;
 
+#[utoipa::path(
+    get,
+    path = "/reports/complaints",
+    tag = "complaints",
+    params(ReportQuery),
+    responses((status = 200, description = "The month's report; `format=csv` or `format=xlsx` as a file", content((MonthlyReport = "application/json"), (Vec<u8> = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))),
+    security(("session" = [])),
+)]
 pub async fn complaints(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -19,7 +19,8 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AcceptQuery {
     relationship: Option<String>,
     /// The code just texted to the family member's own number (purpose `guardian_accept`).
@@ -27,6 +28,15 @@ pub struct AcceptQuery {
 }
 
 /// The invited family member accepts; the body is the proof of the relationship.
+#[utoipa::path(
+    post,
+    path = "/guardians/{id}/accept",
+    tag = "guardians",
+    params(("id" = String, Path), AcceptQuery),
+    request_body(content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png")), description = "The file's bytes (PDF without active content, or a photo)"),
+    responses((status = 200, description = "OK", body = GuardianLinkView)),
+    security(("session" = [])),
+)]
 pub async fn accept(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

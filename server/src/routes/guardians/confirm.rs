@@ -17,6 +17,14 @@ use axum::Json;
 
 /// The elder — or the street office over the elder's home, for an elder who cannot use a
 /// phone — confirms an accepted link. From now on it gives access.
+#[utoipa::path(
+    post,
+    path = "/guardians/{id}/confirm",
+    tag = "guardians",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = GuardianLinkView)),
+    security(("session" = [])),
+)]
 pub async fn confirm(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -46,6 +54,14 @@ pub async fn confirm(
 }
 
 /// The elder ends the link (or the guardian steps back).
+#[utoipa::path(
+    post,
+    path = "/guardians/{id}/end",
+    tag = "guardians",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = GuardianLinkView)),
+    security(("session" = [])),
+)]
 pub async fn end(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

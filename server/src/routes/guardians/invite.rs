@@ -15,6 +15,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
+#[utoipa::path(
+    get,
+    path = "/guardians",
+    tag = "guardians",
+    responses((status = 200, description = "OK", body = GuardianOverview)),
+    security(("session" = [])),
+)]
 pub async fn overview(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -34,6 +41,14 @@ pub async fn overview(
     Ok(Json(out))
 }
 
+#[utoipa::path(
+    post,
+    path = "/guardians/invitations",
+    tag = "guardians",
+    request_body = InviteGuardianRequest,
+    responses((status = 201, description = "Created", body = GuardianLinkView)),
+    security(("session" = [])),
+)]
 pub async fn invite(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -17,20 +17,17 @@ pub(crate) use views::view;
 
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
-use axum::Router;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/guardians", get(invite::overview))
-        .route("/guardians/invitations", post(invite::invite))
-        .route(
-            "/guardians/{id}/accept",
-            post(accept::accept).layer(DefaultBodyLimit::max(
-                crate::documents::MAX_DOCUMENT_BYTES + 1024,
-            )),
-        )
-        .route("/guardians/{id}/end", post(confirm::end))
-        .route("/guardians/{id}/confirm", post(confirm::confirm))
-        .route("/guardians/{id}/proof", get(proof::proof))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(invite::overview))
+        .routes(routes!(invite::invite))
+        .routes(routes!(accept::accept).layer(DefaultBodyLimit::max(
+            crate::documents::MAX_DOCUMENT_BYTES + 1024,
+        )))
+        .routes(routes!(confirm::end))
+        .routes(routes!(confirm::confirm))
+        .routes(routes!(proof::proof))
 }

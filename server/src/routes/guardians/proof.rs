@@ -9,6 +9,14 @@ use crate::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
+#[utoipa::path(
+    get,
+    path = "/guardians/{id}/proof",
+    tag = "guardians",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "The file as an attachment (PDF or JPEG)", content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg")))),
+    security(("session" = [])),
+)]
 pub async fn proof(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

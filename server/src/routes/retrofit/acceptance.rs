@@ -25,6 +25,15 @@ use anju_domain::retrofit_warranty::{warranty_until, YEARS_DEFAULT};
 use axum::extract::State;
 use axum::Json;
 
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/acceptance",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = AcceptanceRequest,
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn accept(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -118,6 +127,15 @@ pub async fn accept(
 
 /// `POST /api/retrofit/applications/{id}/acceptance/response` `{agrees, note}`: the family
 /// agrees with the accepting visit, or raises a problem, which the street office hears.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/acceptance/response",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = FamilyResponse,
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn respond(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

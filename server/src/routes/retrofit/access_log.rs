@@ -12,6 +12,14 @@ use axum::Json;
 /// `GET /api/retrofit/applications/{id}/access-log`: which offices looked at this
 /// application (and the elder's family proofs), for the elder and their confirmed family
 /// (PIPL Art. 45). Offices, not staff names: the family learns who holds their data.
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}/access-log",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = Vec<AccessLogEntry>)),
+    security(("session" = [])),
+)]
 pub async fn access_log(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

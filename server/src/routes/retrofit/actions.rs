@@ -17,6 +17,15 @@ use anju_domain::retrofit_works::WorksRefusal;
 use axum::extract::State;
 use axum::Json;
 
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/actions",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = RetrofitActionRequest,
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn act(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

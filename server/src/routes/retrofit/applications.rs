@@ -23,6 +23,13 @@ const PAGE: PageSize = PageSize(30);
 
 /// The public check: next question and, when none is left, the outcome. The server's answer
 /// is the authority; the app computes the same with the same code for an instant answer.
+#[utoipa::path(
+    post,
+    path = "/retrofit/eligibility",
+    tag = "retrofit",
+    request_body = EligibilityCheckRequest,
+    responses((status = 200, description = "OK", body = EligibilityCheckView)),
+)]
 pub async fn eligibility(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<EligibilityCheckRequest>,
@@ -37,7 +44,8 @@ pub async fn eligibility(
     Ok(Json(check(&req.answers, rules, today(state.clock.now()))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     after: Option<i64>,
     status: Option<String>,
@@ -45,6 +53,14 @@ pub struct ListQuery {
     ground: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications",
+    tag = "retrofit",
+    params(ListQuery),
+    responses((status = 200, description = "OK", body = ApplicationPage)),
+    security(("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -98,6 +114,14 @@ pub(crate) async fn summary_rows(
     Ok(rows.iter().map(|r| summary(r, &names)).collect())
 }
 
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn get(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -120,6 +144,14 @@ pub async fn get(
 }
 
 /// The full ID number, for staff who press "show"; recorded (who, when).
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/id-number",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = serde_json::Value)),
+    security(("session" = [])),
+)]
 pub async fn reveal_id_number(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -437,13 +437,22 @@ pub async fn assign<const K: u8>(
     reloaded(&state, app.id, viewer).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListQuery {
     pub after: Option<i64>,
 }
 
 /// `GET /api/retrofit/assessments`: the households of the caller's organisation, newest
 /// first, with the elder's name masked.
+#[utoipa::path(
+    get,
+    path = "/retrofit/assessments",
+    tag = "retrofit",
+    params(ListQuery),
+    responses((status = 200, description = "OK", body = AssessmentList)),
+    security(("session" = [])),
+)]
 pub async fn assessor_list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -547,6 +556,15 @@ pub(super) async fn org_households(
 }
 
 /// `PUT /api/retrofit/applications/{id}/visit`: the assessor proposes (or moves) the visit.
+#[utoipa::path(
+    put,
+    path = "/retrofit/applications/{id}/visit",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = ProposeVisit,
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn propose_visit(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -606,6 +624,15 @@ pub async fn propose_visit(
 
 /// `POST /api/retrofit/applications/{id}/visit/another-time`: the elder or their guardian asks
 /// for another time, saying which suits them.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/visit/another-time",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = AskAnotherTime,
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn ask_another_time(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -664,3 +691,109 @@ pub async fn ask_another_time(
     tx.commit().await?;
     reloaded(&state, app.id, viewer).await
 }
+
+/// The organisation routes, once for assessment organisations and once for construction
+/// companies: the handlers above are shared, the documented paths are not (an OpenAPI
+/// operation belongs to one path, so each kind gets its own thin, described entry).
+macro_rules! org_routes {
+    (
+        $kind:ident, $orgs:tt, $members:tt, $assign_path:tt,
+        $list:ident, $create:ident, $add:ident, $remove:ident, $assign:ident
+    ) => {
+        /// The county's organisations of this kind with their members.
+        #[utoipa::path(get, path = $orgs, tag = "retrofit",
+            params(("id" = String, Path, description = "County id")),
+            responses((status = 200, description = "The organisations", body = AssessmentOrgsView)),
+            security(("session" = [])))]
+        pub async fn $list(
+            state: State<AppState>,
+            user: CurrentUser,
+            id: Path<String>,
+        ) -> ApiResult<Json<AssessmentOrgsView>> {
+            list_orgs::<$kind>(state, user, id).await
+        }
+
+        /// A new organisation of the county.
+        #[utoipa::path(post, path = $orgs, tag = "retrofit",
+            params(("id" = String, Path, description = "County id")),
+            request_body = NewAssessmentOrg,
+            responses((status = 201, description = "Created; the organisations as they now are", body = AssessmentOrgsView)),
+            security(("session" = [])))]
+        pub async fn $create(
+            state: State<AppState>,
+            user: CurrentUser,
+            id: Path<String>,
+            req: ApiJson<NewAssessmentOrg>,
+        ) -> ApiResult<(StatusCode, Json<AssessmentOrgsView>)> {
+            create_org::<$kind>(state, user, id, req).await
+        }
+
+        /// An account joins the organisation.
+        #[utoipa::path(put, path = $members, tag = "retrofit",
+            params(("id" = String, Path, description = "County id"),
+                ("org" = String, Path, description = "Organisation id"),
+                ("account" = String, Path, description = "Account id")),
+            responses((status = 200, description = "The organisations as they now are", body = AssessmentOrgsView)),
+            security(("session" = [])))]
+        pub async fn $add(
+            state: State<AppState>,
+            user: CurrentUser,
+            path: Path<(String, String, String)>,
+        ) -> ApiResult<Json<AssessmentOrgsView>> {
+            add_member::<$kind>(state, user, path).await
+        }
+
+        /// An account leaves the organisation and no longer sees its households.
+        #[utoipa::path(delete, path = $members, tag = "retrofit",
+            params(("id" = String, Path, description = "County id"),
+                ("org" = String, Path, description = "Organisation id"),
+                ("account" = String, Path, description = "Account id")),
+            responses((status = 200, description = "The organisations as they now are", body = AssessmentOrgsView)),
+            security(("session" = [])))]
+        pub async fn $remove(
+            state: State<AppState>,
+            user: CurrentUser,
+            path: Path<(String, String, String)>,
+        ) -> ApiResult<Json<AssessmentOrgsView>> {
+            remove_member::<$kind>(state, user, path).await
+        }
+
+        /// The county gives the household to one of its organisations of this kind.
+        #[utoipa::path(put, path = $assign_path, tag = "retrofit",
+            params(("id" = String, Path, description = "Application id")),
+            request_body = AssignAssessmentOrg,
+            responses((status = 200, description = "The application as it now is", body = ApplicationView)),
+            security(("session" = [])))]
+        pub async fn $assign(
+            state: State<AppState>,
+            user: CurrentUser,
+            id: Path<String>,
+            req: ApiJson<AssignAssessmentOrg>,
+        ) -> ApiResult<Json<ApplicationView>> {
+            assign::<$kind>(state, user, id, req).await
+        }
+    };
+}
+
+org_routes!(
+    ASSESSMENT,
+    "/retrofit/counties/{id}/assessment-orgs",
+    "/retrofit/counties/{id}/assessment-orgs/{org}/members/{account}",
+    "/retrofit/applications/{id}/assessment-org",
+    list_assessment_orgs,
+    create_assessment_org,
+    add_assessment_member,
+    remove_assessment_member,
+    assign_assessment_org
+);
+org_routes!(
+    CONSTRUCTION,
+    "/retrofit/counties/{id}/contractor-orgs",
+    "/retrofit/counties/{id}/contractor-orgs/{org}/members/{account}",
+    "/retrofit/applications/{id}/contractor-org",
+    list_contractor_orgs,
+    create_contractor_org,
+    add_contractor_member,
+    remove_contractor_member,
+    assign_contractor_org
+);

@@ -38,6 +38,14 @@ fn checked(input: &CatalogueItemInput) -> ApiResult<()> {
 }
 
 /// Read by the county's admins and by the assessors of that county, who draft plans from it.
+#[utoipa::path(
+    get,
+    path = "/retrofit/counties/{id}/catalogue",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = CatalogueView)),
+    security(("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -67,6 +75,15 @@ fn audit_detail(item: &CatalogueItem) -> String {
 }
 
 /// Change an item (price, cap, names, unit) or retire it / bring it back.
+#[utoipa::path(
+    put,
+    path = "/retrofit/counties/{id}/catalogue/{no}",
+    tag = "retrofit",
+    params(("id" = String, Path), ("no" = String, Path)),
+    request_body = CatalogueItemInput,
+    responses((status = 200, description = "OK", body = CatalogueItem)),
+    security(("session" = [])),
+)]
 pub async fn put(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -114,6 +131,15 @@ pub async fn put(
 }
 
 /// Add an item of the county's own; it gets the next number after the national list's.
+#[utoipa::path(
+    post,
+    path = "/retrofit/counties/{id}/catalogue",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = CatalogueItemInput,
+    responses((status = 201, description = "Created", body = CatalogueItem)),
+    security(("session" = [])),
+)]
 pub async fn add(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -171,6 +171,14 @@ async fn readable(
 }
 
 /// `GET /api/retrofit/applications/{id}/contract`.
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}/contract",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = ContractState)),
+    security(("session" = [])),
+)]
 pub async fn get(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -211,6 +219,15 @@ async fn tell(
 /// `POST /api/retrofit/applications/{id}/contract`: the assigned company offers the contract
 /// with the works' dates and signs it. An unsigned earlier offer is superseded (the family
 /// signs only the latest); once the household signed, the contract is closed.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/contract",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = OfferContractRequest,
+    responses((status = 200, description = "OK", body = ContractState)),
+    security(("session" = [])),
+)]
 pub async fn offer(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -368,6 +385,15 @@ pub async fn offer(
 
 /// `POST /api/retrofit/applications/{id}/contract/signature`: the elder or their family signs
 /// the offer they read. A retry after it went through answers with the signed contract.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/contract/signature",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = SignContractRequest,
+    responses((status = 200, description = "OK", body = ContractState)),
+    security(("session" = [])),
+)]
 pub async fn sign(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -473,6 +499,14 @@ pub async fn sign(
 
 /// `GET /api/retrofit/applications/{id}/contract/certificate`: the contract both sides signed,
 /// with each signature, for print. Offices opening it (it shows the signatures) are recorded.
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}/contract/certificate",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = ContractCertificateView)),
+    security(("session" = [])),
+)]
 pub async fn certificate(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -21,7 +21,8 @@ use axum::Json;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     year: Option<i64>,
     county_id: Option<i64>,
@@ -95,6 +96,14 @@ async fn build_list(
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/retrofit/county-list",
+    tag = "retrofit",
+    params(ListQuery),
+    responses((status = 200, description = "The county's list; `format=xlsx` as a spreadsheet", content((CountyListView = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))),
+    security(("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -102,7 +111,7 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let county = county_for(&state, &user, q.county_id).await?;
     let format = list_format(q.format.as_deref())?;
-    let year = q.year.unwrap_or_else(|| year_of(state.clock.now()));
+    let year = checked_year(&state, q.year)?;
     let view = build_list(&state, &county, year).await?;
     if format == ListFormat::Json {
         return Ok(Json(view).into_response());
@@ -197,6 +206,17 @@ fn xlsx(view: &CountyListView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     workbook.save_to_buffer()
 }
 
+/// The year a query names (this year when it names none), refused outside the programme years:
+/// a year like -1064 would make dates no client can read.
+pub(super) fn checked_year(state: &AppState, year: Option<i64>) -> ApiResult<i64> {
+    let year = year.unwrap_or_else(|| year_of(state.clock.now()));
+    if anju_domain::application::PROGRAMME_YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(ApiError::field("year", "年份无效", "Invalid year"))
+    }
+}
+
 /// The county's dates for `year`: its own, or the national ones.
 pub(super) async fn year_dates(
     state: &AppState,
@@ -212,6 +232,14 @@ pub(super) async fn year_dates(
         .ok_or_else(|| ApiError::field("year", "年份无效", "Invalid year"))
 }
 
+#[utoipa::path(
+    get,
+    path = "/retrofit/counties/{id}/settings",
+    tag = "retrofit",
+    params(("id" = String, Path), ListQuery),
+    responses((status = 200, description = "OK", body = CountySettings)),
+    security(("session" = [])),
+)]
 pub async fn get_settings(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -220,7 +248,7 @@ pub async fn get_settings(
 ) -> ApiResult<Json<CountySettings>> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let county = county_for(&state, &user, Some(id)).await?;
-    let year = q.year.unwrap_or_else(|| year_of(state.clock.now()));
+    let year = checked_year(&state, q.year)?;
     let (quota, _) = state.db.county_quota(county.id, year).await?;
     let (warranty_years, claim_working_days) = state.db.county_warranty_rules(county.id).await?;
     Ok(Json(CountySettings {
@@ -233,6 +261,15 @@ pub async fn get_settings(
     }))
 }
 
+#[utoipa::path(
+    put,
+    path = "/retrofit/counties/{id}/settings",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = CountySettings,
+    responses((status = 200, description = "OK", body = CountySettings)),
+    security(("session" = [])),
+)]
 pub async fn put_settings(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

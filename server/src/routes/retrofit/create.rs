@@ -47,6 +47,14 @@ pub(super) fn existing(id: i64) -> ApiError {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications",
+    tag = "retrofit",
+    request_body = CreateApplicationRequest,
+    responses((status = 200, description = "OK", body = ApplicationView), (status = 201, description = "Created", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -25,7 +25,8 @@ use serde::Deserialize;
 /// Enough for every required document plus what a reviewer asks for, with retakes.
 const MAX_DOCUMENTS: i64 = 20;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     kind: Option<String>,
 }
@@ -64,6 +65,15 @@ pub(crate) async fn store_document(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/documents",
+    tag = "retrofit",
+    params(("id" = String, Path), UploadQuery),
+    request_body(content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png")), description = "The file's bytes (PDF without active content, or a photo)"),
+    responses((status = 201, description = "Created", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn upload(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -136,6 +146,14 @@ pub async fn upload(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}/documents/{doc}",
+    tag = "retrofit",
+    params(("id" = String, Path), ("doc" = String, Path)),
+    responses((status = 200, description = "The file as an attachment (PDF or JPEG)", content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg")))),
+    security(("session" = [])),
+)]
 pub async fn download(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -179,6 +197,14 @@ pub async fn download(
         .into_response())
 }
 
+#[utoipa::path(
+    delete,
+    path = "/retrofit/applications/{id}/documents/{doc}",
+    tag = "retrofit",
+    params(("id" = String, Path), ("doc" = String, Path)),
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn remove(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -33,199 +33,86 @@ mod works;
 pub(crate) use documents::{body_or_error, store_document};
 
 use crate::AppState;
-use assessment::{ASSESSMENT, CONSTRUCTION};
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
-use axum::Router;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/retrofit/eligibility", post(applications::eligibility))
-        .route(
-            "/retrofit/applications",
-            get(applications::list).post(create::create),
-        )
-        .route("/retrofit/applications/{id}", get(applications::get))
-        .route(
-            "/retrofit/applications/{id}/sections",
-            put(sections::save_section),
-        )
-        .route("/retrofit/applications/{id}/actions", post(actions::act))
-        .route(
-            "/retrofit/applications/{id}/return-items/{item}",
-            put(return_replies::reply).delete(return_replies::take_back),
-        )
-        .route(
-            "/retrofit/applications/{id}/id-number",
-            post(applications::reveal_id_number),
-        )
-        .route(
-            "/retrofit/applications/{id}/documents",
-            post(documents::upload).layer(DefaultBodyLimit::max(
+use axum::extract::DefaultBodyLimit;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(applications::eligibility))
+        .routes(routes!(applications::list, create::create))
+        .routes(routes!(applications::get))
+        .routes(routes!(sections::save_section))
+        .routes(routes!(actions::act))
+        .routes(routes!(return_replies::reply, return_replies::take_back))
+        .routes(routes!(applications::reveal_id_number))
+        .routes(routes!(documents::upload).layer(DefaultBodyLimit::max(
+            crate::documents::MAX_DOCUMENT_BYTES + 1024,
+        )))
+        .routes(routes!(documents::download, documents::remove))
+        .routes(routes!(access_log::access_log))
+        .routes(routes!(county::list))
+        .routes(routes!(county::get_settings, county::put_settings))
+        .routes(routes!(catalogue::list, catalogue::add))
+        .routes(routes!(catalogue::put))
+        .routes(routes!(
+            assessment::list_assessment_orgs,
+            assessment::create_assessment_org
+        ))
+        .routes(routes!(
+            assessment::add_assessment_member,
+            assessment::remove_assessment_member
+        ))
+        .routes(routes!(
+            assessment::list_contractor_orgs,
+            assessment::create_contractor_org
+        ))
+        .routes(routes!(
+            assessment::add_contractor_member,
+            assessment::remove_contractor_member
+        ))
+        .routes(routes!(assessment::assign_contractor_org))
+        .routes(routes!(works::contractor_list))
+        .routes(routes!(contract::get, contract::offer))
+        .routes(routes!(contract::sign))
+        .routes(routes!(contract::certificate))
+        .routes(routes!(settlement::settle))
+        .routes(routes!(settlement::pay))
+        .routes(routes!(settlement::list))
+        .routes(routes!(report::report))
+        .routes(routes!(warranty::file))
+        .routes(routes!(warranty::list))
+        .routes(routes!(warranty::answer))
+        .routes(routes!(warranty::upload_photo).layer(DefaultBodyLimit::max(
+            crate::photos::PhotoLimits::default().max_bytes + 1024,
+        )))
+        .routes(routes!(warranty::download_photo))
+        .routes(routes!(acceptance::accept))
+        .routes(routes!(acceptance::respond))
+        .routes(
+            routes!(supervision::download, supervision::upload).layer(DefaultBodyLimit::max(
                 crate::documents::MAX_DOCUMENT_BYTES + 1024,
             )),
         )
-        .route(
-            "/retrofit/applications/{id}/documents/{doc}",
-            get(documents::download).delete(documents::remove),
-        )
-        .route(
-            "/retrofit/applications/{id}/access-log",
-            get(access_log::access_log),
-        )
-        .route("/retrofit/county-list", get(county::list))
-        .route(
-            "/retrofit/counties/{id}/settings",
-            get(county::get_settings).put(county::put_settings),
-        )
-        .route(
-            "/retrofit/counties/{id}/catalogue",
-            get(catalogue::list).post(catalogue::add),
-        )
-        .route(
-            "/retrofit/counties/{id}/catalogue/{no}",
-            put(catalogue::put),
-        )
-        .route(
-            "/retrofit/counties/{id}/assessment-orgs",
-            get(assessment::list_orgs::<ASSESSMENT>).post(assessment::create_org::<ASSESSMENT>),
-        )
-        .route(
-            "/retrofit/counties/{id}/assessment-orgs/{org}/members/{account}",
-            put(assessment::add_member::<ASSESSMENT>)
-                .delete(assessment::remove_member::<ASSESSMENT>),
-        )
-        .route(
-            "/retrofit/counties/{id}/contractor-orgs",
-            get(assessment::list_orgs::<CONSTRUCTION>).post(assessment::create_org::<CONSTRUCTION>),
-        )
-        .route(
-            "/retrofit/counties/{id}/contractor-orgs/{org}/members/{account}",
-            put(assessment::add_member::<CONSTRUCTION>)
-                .delete(assessment::remove_member::<CONSTRUCTION>),
-        )
-        .route(
-            "/retrofit/applications/{id}/contractor-org",
-            put(assessment::assign::<CONSTRUCTION>),
-        )
-        .route("/retrofit/works", get(works::contractor_list))
-        .route(
-            "/retrofit/applications/{id}/contract",
-            get(contract::get).post(contract::offer),
-        )
-        .route(
-            "/retrofit/applications/{id}/contract/signature",
-            post(contract::sign),
-        )
-        .route(
-            "/retrofit/applications/{id}/contract/certificate",
-            get(contract::certificate),
-        )
-        .route(
-            "/retrofit/applications/{id}/settlement",
-            post(settlement::settle),
-        )
-        .route(
-            "/retrofit/applications/{id}/payments",
-            post(settlement::pay),
-        )
-        .route("/retrofit/settlements", get(settlement::list))
-        .route("/retrofit/report", get(report::report))
-        .route(
-            "/retrofit/applications/{id}/warranty-claims",
-            post(warranty::file),
-        )
-        .route("/retrofit/warranty-claims", get(warranty::list))
-        .route(
-            "/retrofit/warranty-claims/{claim}/answer",
-            post(warranty::answer),
-        )
-        .route(
-            "/retrofit/warranty-claims/{claim}/photos",
-            post(warranty::upload_photo).layer(DefaultBodyLimit::max(
-                crate::photos::PhotoLimits::default().max_bytes + 1024,
-            )),
-        )
-        .route(
-            "/retrofit/warranty-claims/{claim}/photos/{photo}",
-            get(warranty::download_photo),
-        )
-        .route(
-            "/retrofit/applications/{id}/acceptance",
-            post(acceptance::accept),
-        )
-        .route(
-            "/retrofit/applications/{id}/acceptance/response",
-            post(acceptance::respond),
-        )
-        .route(
-            "/retrofit/applications/{id}/supervision-report",
-            get(supervision::download)
-                .post(supervision::upload)
-                .layer(DefaultBodyLimit::max(
-                    crate::documents::MAX_DOCUMENT_BYTES + 1024,
-                )),
-        )
-        .route(
-            "/retrofit/applications/{id}/works-photos",
-            post(works::upload_photo).layer(DefaultBodyLimit::max(
-                crate::photos::PhotoLimits::default().max_bytes + 1024,
-            )),
-        )
-        .route(
-            "/retrofit/applications/{id}/works-photos/{photo}",
-            get(works::download_photo),
-        )
-        .route(
-            "/retrofit/applications/{id}/assessment-org",
-            put(assessment::assign::<ASSESSMENT>),
-        )
-        .route("/retrofit/assessments", get(assessment::assessor_list))
-        .route(
-            "/retrofit/applications/{id}/assessment-record",
-            get(record::get).put(record::save),
-        )
-        .route(
-            "/retrofit/applications/{id}/assessment-photos",
-            post(record::upload_photo).layer(DefaultBodyLimit::max(
-                crate::photos::PhotoLimits::default().max_bytes + 1024,
-            )),
-        )
-        .route(
-            "/retrofit/applications/{id}/assessment-photos/{photo}",
-            get(record::download_photo),
-        )
-        .route(
-            "/retrofit/applications/{id}/visit",
-            put(assessment::propose_visit),
-        )
-        .route(
-            "/retrofit/applications/{id}/visit/another-time",
-            post(assessment::ask_another_time),
-        )
-        .route(
-            "/retrofit/applications/{id}/plan",
-            get(plan::get).put(plan::save_draft),
-        )
-        .route(
-            "/retrofit/applications/{id}/plan/propose",
-            post(plan::propose),
-        )
-        .route(
-            "/retrofit/applications/{id}/plan/changes",
-            post(plan::ask_changes),
-        )
-        .route(
-            "/retrofit/applications/{id}/plan/confirm-identity",
-            post(plan::confirm_identity),
-        )
-        .route(
-            "/retrofit/applications/{id}/plan/signature",
-            post(plan::sign).layer(DefaultBodyLimit::max(512 * 1024)),
-        )
-        .route(
-            "/retrofit/applications/{id}/plan/certificate",
-            get(plan::certificate),
-        )
-        .route("/verify/{code}", get(plan::verify))
+        .routes(routes!(works::upload_photo).layer(DefaultBodyLimit::max(
+            crate::photos::PhotoLimits::default().max_bytes + 1024,
+        )))
+        .routes(routes!(works::download_photo))
+        .routes(routes!(assessment::assign_assessment_org))
+        .routes(routes!(assessment::assessor_list))
+        .routes(routes!(record::get, record::save))
+        .routes(routes!(record::upload_photo).layer(DefaultBodyLimit::max(
+            crate::photos::PhotoLimits::default().max_bytes + 1024,
+        )))
+        .routes(routes!(record::download_photo))
+        .routes(routes!(assessment::propose_visit))
+        .routes(routes!(assessment::ask_another_time))
+        .routes(routes!(plan::get, plan::save_draft))
+        .routes(routes!(plan::propose))
+        .routes(routes!(plan::ask_changes))
+        .routes(routes!(plan::confirm_identity))
+        .routes(routes!(plan::sign).layer(DefaultBodyLimit::max(512 * 1024)))
+        .routes(routes!(plan::certificate))
+        .routes(routes!(plan::verify))
 }

@@ -288,6 +288,14 @@ async fn signature_summary(
 }
 
 /// `GET /api/retrofit/applications/{id}/plan`.
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}/plan",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = PlanView)),
+    security(("session" = [])),
+)]
 pub async fn get(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -301,6 +309,15 @@ pub async fn get(
 /// held (a retried save changes nothing more). Names and prices come from the county's
 /// catalogue now; line-level mistakes are refused, while what is still missing for proposing
 /// (a basic item not settled, an empty plan) is shown as the draft's problems.
+#[utoipa::path(
+    put,
+    path = "/retrofit/applications/{id}/plan",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = PlanDraftRequest,
+    responses((status = 200, description = "OK", body = PlanView)),
+    security(("session" = [])),
+)]
 pub async fn save_draft(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -470,6 +487,14 @@ async fn notify(
 
 /// `POST /api/retrofit/applications/{id}/plan/propose`: freeze the draft as the version the
 /// family reads and signs. A retry after it went through answers with the plan as it is.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/plan/propose",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = PlanView)),
+    security(("session" = [])),
+)]
 pub async fn propose(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -548,6 +573,15 @@ async fn reload(state: &AppState, id: i64) -> ApiResult<ApplicationRow> {
 
 /// `POST /api/retrofit/applications/{id}/plan/changes`: the family asks the assessor to
 /// change the proposed version, saying what.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/plan/changes",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = PlanChangeRequest,
+    responses((status = 200, description = "OK", body = PlanView)),
+    security(("session" = [])),
+)]
 pub async fn ask_changes(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -626,6 +660,15 @@ fn open_version<'a>(
 /// `POST /api/retrofit/applications/{id}/plan/confirm-identity`: the signer's password again,
 /// bound to the version's hash; a signature within five minutes may use it. Wrong passwords
 /// slow down like sign-in.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/plan/confirm-identity",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = ConfirmIdentityRequest,
+    responses((status = 200, description = "OK", body = IdentityConfirmed)),
+    security(("session" = [])),
+)]
 pub async fn confirm_identity(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -797,6 +840,15 @@ fn clean_signature_png(b64: &str) -> Result<Vec<u8>, SigningRefusal> {
 
 /// `POST /api/retrofit/applications/{id}/plan/signature`: the elder or guardian signs the
 /// version they read. A retry after it went through answers with the signed plan.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/plan/signature",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = SignPlanRequest,
+    responses((status = 200, description = "OK", body = PlanView)),
+    security(("session" = [])),
+)]
 pub async fn sign(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -914,6 +966,14 @@ pub async fn sign(
 
 /// `GET /api/retrofit/applications/{id}/plan/certificate`: the signed version with its
 /// signature, for print. Offices opening it (it shows the signature) are recorded.
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}/plan/certificate",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = CertificateView)),
+    security(("session" = [])),
+)]
 pub async fn certificate(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -1026,6 +1086,13 @@ pub async fn verify_code(db: &Db, code: &str) -> anyhow::Result<Option<VerifyVie
 
 /// `GET /api/verify/{code}`: public; says whether the code's plan still matches what was
 /// signed, and nothing about the household beyond a masked signer.
+#[utoipa::path(
+    get,
+    path = "/verify/{code}",
+    tag = "retrofit",
+    params(("code" = String, Path)),
+    responses((status = 200, description = "OK", body = VerifyView)),
+)]
 pub async fn verify(
     State(state): State<AppState>,
     Path(code): Path<String>,

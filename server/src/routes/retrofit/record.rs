@@ -82,7 +82,8 @@ fn photo_view(application_id: i64, row: &RoomPhotoRow) -> Option<RoomPhotoView> 
     })
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PhotoQuery {
     room: Room,
 }
@@ -90,6 +91,15 @@ pub struct PhotoQuery {
 /// `POST /api/retrofit/applications/{id}/assessment-photos?room=bathroom`: a photo of a room,
 /// the image itself as the body; checked by its bytes and re-encoded without metadata. A
 /// retried upload of the same photo is kept once.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/assessment-photos",
+    tag = "retrofit",
+    params(("id" = String, Path), PhotoQuery),
+    request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp")), description = "The photo's bytes (JPEG, PNG or WebP); stored re-encoded without metadata"),
+    responses((status = 201, description = "Created", body = AssessmentRecordView)),
+    security(("session" = [])),
+)]
 pub async fn upload_photo(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -193,6 +203,14 @@ pub(super) async fn store_photo(
 
 /// `GET /api/retrofit/applications/{id}/assessment-photos/{photo}`: for whoever sees the
 /// household's record; an office's look is recorded.
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}/assessment-photos/{photo}",
+    tag = "retrofit",
+    params(("id" = String, Path), ("photo" = String, Path)),
+    responses((status = 200, description = "The photo (JPEG, re-encoded without metadata)", content_type = "image/jpeg", body = Vec<u8>)),
+    security(("session" = [])),
+)]
 pub async fn download_photo(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -251,6 +269,14 @@ pub(super) async fn send_photo(
 }
 
 /// `GET /api/retrofit/applications/{id}/assessment-record`.
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}/assessment-record",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = AssessmentRecordView)),
+    security(("session" = [])),
+)]
 pub async fn get(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -279,6 +305,15 @@ pub async fn get(
 
 /// `PUT /api/retrofit/applications/{id}/assessment-record`: one screen, in place of what it
 /// held; saving the same screen again (a retry after a dropped connection) changes nothing.
+#[utoipa::path(
+    put,
+    path = "/retrofit/applications/{id}/assessment-record",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = RecordUpdate,
+    responses((status = 200, description = "OK", body = AssessmentRecordView)),
+    security(("session" = [])),
+)]
 pub async fn save(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

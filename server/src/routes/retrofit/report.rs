@@ -26,7 +26,8 @@ use axum::Json;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     year: Option<i64>,
     format: Option<String>,
@@ -120,6 +121,14 @@ pub(crate) async fn build(state: &AppState, scope: &str, year: i64) -> ApiResult
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/retrofit/report",
+    tag = "retrofit",
+    params(ReportQuery),
+    responses((status = 200, description = "The report; `format=xlsx` as a spreadsheet", content((ReportView = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))),
+    security(("session" = [])),
+)]
 pub async fn report(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -127,10 +136,7 @@ pub async fn report(
 ) -> ApiResult<Response> {
     let scope = report_scope(&user)?.to_owned();
     let format = list_format(q.format.as_deref())?;
-    let year = q.year.unwrap_or_else(|| year_of(state.clock.now()));
-    if !(2000..=2100).contains(&year) {
-        return Err(ApiError::field("year", "年份无效", "Invalid year"));
-    }
+    let year = super::county::checked_year(&state, q.year)?;
     let view = build(&state, &scope, year).await?;
     if format == ListFormat::Json {
         return Ok(Json(view).into_response());

@@ -15,6 +15,15 @@ use anju_domain::retrofit::RetrofitState;
 use axum::extract::State;
 use axum::Json;
 
+#[utoipa::path(
+    put,
+    path = "/retrofit/applications/{id}/return-items/{item}",
+    tag = "retrofit",
+    params(("id" = String, Path), ("item" = String, Path)),
+    request_body = ReturnReplyRequest,
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn reply(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -28,6 +37,14 @@ pub async fn reply(
     answer(state, user, id, item, Some(request.reply.trim().to_owned())).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/retrofit/applications/{id}/return-items/{item}",
+    tag = "retrofit",
+    params(("id" = String, Path), ("item" = String, Path)),
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn take_back(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

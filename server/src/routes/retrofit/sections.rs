@@ -30,6 +30,15 @@ pub(super) fn not_editable() -> ApiError {
 }
 
 /// Save one screen of the application.
+#[utoipa::path(
+    put,
+    path = "/retrofit/applications/{id}/sections",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = SectionUpdate,
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn save_section(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

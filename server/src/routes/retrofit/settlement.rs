@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::{Path, Query};
 use crate::routes::fields::refused;
 use crate::routes::table_export::{list_format, xlsx_error, ListFormat};
-use crate::shanghai::{today, year_of};
+use crate::shanghai::today;
 use crate::AppState;
 use anju_domain::application::ApplicationView;
 use anju_domain::retrofit::{RetrofitAction, RetrofitActor, RetrofitState};
@@ -145,6 +145,15 @@ async fn tell(
 }
 
 /// `POST /api/retrofit/applications/{id}/settlement` `{lines: [1, 2]}` (the county).
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/settlement",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = SettlementRequest,
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn settle(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -217,6 +226,15 @@ pub async fn settle(
 }
 
 /// `POST /api/retrofit/applications/{id}/payments` `{paid_on, voucher_no, amount}` (the county).
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/payments",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = PaymentRequest,
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn pay(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -304,7 +322,8 @@ pub async fn pay(
     reloaded(&state, app.id, viewer).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     year: Option<i64>,
     county_id: Option<i64>,
@@ -313,6 +332,14 @@ pub struct ListQuery {
 
 /// `GET /api/retrofit/settlements?year=&format=xlsx`: the county's accepted and settled
 /// households with what was settled and paid, in two queries.
+#[utoipa::path(
+    get,
+    path = "/retrofit/settlements",
+    tag = "retrofit",
+    params(ListQuery),
+    responses((status = 200, description = "The settlements; `format=xlsx` as a spreadsheet", content((SettlementList = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))),
+    security(("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -320,10 +347,7 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let county = county_for(&state, &user, q.county_id).await?;
     let format = list_format(q.format.as_deref())?;
-    let year = q.year.unwrap_or_else(|| year_of(state.clock.now()));
-    if !(2000..=2100).contains(&year) {
-        return Err(ApiError::field("year", "年份无效", "Invalid year"));
-    }
+    let year = super::county::checked_year(&state, q.year)?;
     let (rows, payments) = state.db.settlement_list(county.id, year).await?;
     let items: Vec<SettlementSummary> = rows
         .into_iter()

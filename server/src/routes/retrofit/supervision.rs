@@ -43,6 +43,15 @@ pub(super) async fn report_view(
 }
 
 /// `POST /api/retrofit/applications/{id}/supervision-report`, the file itself as the body.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/supervision-report",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body(content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png")), description = "The file's bytes (PDF without active content, or a photo)"),
+    responses((status = 200, description = "OK", body = ApplicationView), (status = 201, description = "Created", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn upload(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -94,6 +103,14 @@ pub async fn upload(
 }
 
 /// `GET /api/retrofit/applications/{id}/supervision-report`: always a download.
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}/supervision-report",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "The supervision report as an attachment (PDF or JPEG)", content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg")))),
+    security(("session" = [])),
+)]
 pub async fn download(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -109,6 +109,15 @@ pub(super) async fn warranty_view(
 }
 
 /// `POST /api/retrofit/applications/{id}/warranty-claims` `{description}` (the family).
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/warranty-claims",
+    tag = "retrofit",
+    params(("id" = String, Path)),
+    request_body = ClaimRequest,
+    responses((status = 201, description = "Created", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn file(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -202,6 +211,15 @@ async fn visible_claim(
 
 /// `POST /api/retrofit/warranty-claims/{claim}/photos`: a photo of what is wrong (the family,
 /// while the claim is open), the image itself as the body.
+#[utoipa::path(
+    post,
+    path = "/retrofit/warranty-claims/{claim}/photos",
+    tag = "retrofit",
+    params(("claim" = String, Path)),
+    request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp")), description = "The photo's bytes (JPEG, PNG or WebP); stored re-encoded without metadata"),
+    responses((status = 201, description = "Created", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn upload_photo(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -232,6 +250,14 @@ pub async fn upload_photo(
 }
 
 /// `GET /api/retrofit/warranty-claims/{claim}/photos/{photo}`; an office's look is recorded.
+#[utoipa::path(
+    get,
+    path = "/retrofit/warranty-claims/{claim}/photos/{photo}",
+    tag = "retrofit",
+    params(("claim" = String, Path), ("photo" = String, Path)),
+    responses((status = 200, description = "The photo (JPEG, re-encoded without metadata)", content_type = "image/jpeg", body = Vec<u8>)),
+    security(("session" = [])),
+)]
 pub async fn download_photo(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -250,6 +276,15 @@ pub async fn download_photo(
 }
 
 /// `POST /api/retrofit/warranty-claims/{claim}/answer` `{answer}` (the builder's staff).
+#[utoipa::path(
+    post,
+    path = "/retrofit/warranty-claims/{claim}/answer",
+    tag = "retrofit",
+    params(("claim" = String, Path)),
+    request_body = ClaimAnswer,
+    responses((status = 200, description = "OK", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn answer(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -293,7 +328,8 @@ pub async fn answer(
     reloaded(&state, app.id, viewer).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ClaimsQuery {
     overdue: Option<bool>,
 }
@@ -301,6 +337,14 @@ pub struct ClaimsQuery {
 /// `GET /api/retrofit/warranty-claims`: the builder's claims, or (street office, county,
 /// `?overdue=true` to keep only those past their deadline) the claims under their place;
 /// newest first, the elder's name masked, in one query.
+#[utoipa::path(
+    get,
+    path = "/retrofit/warranty-claims",
+    tag = "retrofit",
+    params(ClaimsQuery),
+    responses((status = 200, description = "OK", body = ClaimList)),
+    security(("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -224,6 +224,14 @@ pub(super) async fn works_view(
 
 /// `GET /api/retrofit/works`: the households of the caller's construction company, newest
 /// first, with the elder's name masked.
+#[utoipa::path(
+    get,
+    path = "/retrofit/works",
+    tag = "retrofit",
+    params(ListQuery),
+    responses((status = 200, description = "OK", body = WorksList)),
+    security(("session" = [])),
+)]
 pub async fn contractor_list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -263,7 +271,8 @@ pub async fn contractor_list(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SlotQuery {
     slot: String,
 }
@@ -273,6 +282,15 @@ pub struct SlotQuery {
 /// reviewer's photo of an item at the acceptance visit (`slot=inspection:2`), the image itself
 /// as the body;
 /// checked by its bytes and re-encoded without metadata. A retried upload is kept once.
+#[utoipa::path(
+    post,
+    path = "/retrofit/applications/{id}/works-photos",
+    tag = "retrofit",
+    params(("id" = String, Path), SlotQuery),
+    request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp")), description = "The photo's bytes (JPEG, PNG or WebP); stored re-encoded without metadata"),
+    responses((status = 201, description = "Created", body = ApplicationView)),
+    security(("session" = [])),
+)]
 pub async fn upload_photo(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -375,6 +393,14 @@ pub async fn upload_photo(
 
 /// `GET /api/retrofit/applications/{id}/works-photos/{photo}`: for whoever sees the
 /// household's works; an office's look is recorded.
+#[utoipa::path(
+    get,
+    path = "/retrofit/applications/{id}/works-photos/{photo}",
+    tag = "retrofit",
+    params(("id" = String, Path), ("photo" = String, Path)),
+    responses((status = 200, description = "The photo (JPEG, re-encoded without metadata)", content_type = "image/jpeg", body = Vec<u8>)),
+    security(("session" = [])),
+)]
 pub async fn download_photo(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -50,6 +50,15 @@ pub(super) fn unknown_version() -> ApiError {
 }
 
 /// A resident answers (or updates) their household's response to the current version.
+#[utoipa::path(
+    put,
+    path = "/surveys/{id}/my-response",
+    tag = "surveys",
+    params(("id" = String, Path)),
+    request_body = AnswerRequest,
+    responses((status = 200, description = "OK", body = SurveyView)),
+    security(("session" = [])),
+)]
 pub async fn answer(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -137,6 +146,15 @@ pub(super) async fn audit_recorded(
 }
 
 /// A collector records a household's answers at the door. Idempotent by the device's key.
+#[utoipa::path(
+    post,
+    path = "/surveys/{id}/responses",
+    tag = "surveys",
+    params(("id" = String, Path)),
+    request_body = CollectRequest,
+    responses((status = 200, description = "OK", body = ResponseView), (status = 201, description = "Created", body = ResponseView)),
+    security(("session" = [])),
+)]
 pub async fn collect(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

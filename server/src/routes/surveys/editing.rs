@@ -17,6 +17,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
+#[utoipa::path(
+    get,
+    path = "/surveys/template",
+    tag = "surveys",
+    responses((status = 200, description = "OK")),
+)]
 pub async fn template() -> Json<SurveyDefinition> {
     Json(anju_domain::survey::property_service_template())
 }
@@ -137,6 +143,14 @@ pub(super) fn version_of<'a>(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/surveys",
+    tag = "surveys",
+    request_body = SaveSurveyRequest,
+    responses((status = 201, description = "Created", body = SurveyView)),
+    security(("session" = [])),
+)]
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -165,6 +179,15 @@ pub async fn create(
 }
 
 /// Edit the draft, or (once published) start the next version; answers stay with theirs.
+#[utoipa::path(
+    put,
+    path = "/surveys/{id}",
+    tag = "surveys",
+    params(("id" = String, Path)),
+    request_body = SaveSurveyRequest,
+    responses((status = 200, description = "OK", body = SurveyView)),
+    security(("session" = [])),
+)]
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -195,6 +218,14 @@ pub async fn update(
     Ok(Json(view(&state, id, &loaded, None).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/surveys/{id}/publish",
+    tag = "surveys",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = SurveyView)),
+    security(("session" = [])),
+)]
 pub async fn publish(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -23,6 +23,14 @@ fn answer_text(a: Option<&Answer>) -> String {
 }
 
 /// The month's responses as CSV or XLSX; `anonymised` leaves out the household and collector.
+#[utoipa::path(
+    get,
+    path = "/surveys/{id}/export",
+    tag = "surveys",
+    params(("id" = String, Path), MonthQuery),
+    responses((status = 200, description = "The month's answers as CSV (UTF-8 with a BOM), or with `format=xlsx` as a spreadsheet", content((Vec<u8> = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))),
+    security(("session" = [])),
+)]
 pub async fn export(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -13,6 +13,14 @@ use anju_domain::survey_api::{SurveyStatus, SurveySummary, SurveyView};
 use axum::extract::State;
 use axum::Json;
 
+#[utoipa::path(
+    get,
+    path = "/surveys/{id}",
+    tag = "surveys",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = SurveyView)),
+    security(("session" = [])),
+)]
 pub async fn get(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -23,6 +31,13 @@ pub async fn get(
     Ok(Json(view(&state, id, &loaded, home.as_ref()).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/surveys",
+    tag = "surveys",
+    responses((status = 200, description = "OK", body = Vec<SurveySummary>)),
+    security(("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

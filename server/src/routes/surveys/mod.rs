@@ -12,21 +12,17 @@ mod reviewing;
 mod views;
 
 use crate::AppState;
-use axum::routing::{get, post, put};
-use axum::Router;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/surveys", get(listing::list).post(editing::create))
-        .route("/surveys/template", get(editing::template))
-        .route("/surveys/{id}", get(listing::get).put(editing::update))
-        .route("/surveys/{id}/publish", post(editing::publish))
-        .route("/surveys/{id}/my-response", put(answering::answer))
-        .route(
-            "/surveys/{id}/responses",
-            get(reviewing::responses).post(answering::collect),
-        )
-        .route("/surveys/{id}/results", get(results::results))
-        .route("/surveys/{id}/export", get(export::export))
-        .route("/survey-responses/{id}/review", post(reviewing::review))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(listing::list, editing::create))
+        .routes(routes!(editing::template))
+        .routes(routes!(listing::get, editing::update))
+        .routes(routes!(editing::publish))
+        .routes(routes!(answering::answer))
+        .routes(routes!(reviewing::responses, answering::collect))
+        .routes(routes!(results::results))
+        .routes(routes!(export::export))
+        .routes(routes!(reviewing::review))
 }

@@ -28,7 +28,8 @@ use axum::Json;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MonthQuery {
     pub month: Option<String>,
     pub format: Option<String>,
@@ -272,6 +273,14 @@ pub(super) async fn staff_loaded(
     Ok((id, loaded, scope))
 }
 
+#[utoipa::path(
+    get,
+    path = "/surveys/{id}/results",
+    tag = "surveys",
+    params(("id" = String, Path), MonthQuery),
+    responses((status = 200, description = "OK", body = SurveyResults)),
+    security(("session" = [])),
+)]
 pub async fn results(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -15,6 +15,14 @@ use axum::extract::State;
 use axum::Json;
 
 /// Staff list of a survey's responses in their area (for review).
+#[utoipa::path(
+    get,
+    path = "/surveys/{id}/responses",
+    tag = "surveys",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = Vec<ResponseView>)),
+    security(("session" = [])),
+)]
 pub async fn responses(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -45,6 +53,15 @@ pub async fn responses(
     Ok(Json(with_review_history(&state, out).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/survey-responses/{id}/review",
+    tag = "surveys",
+    params(("id" = String, Path)),
+    request_body = ReviewRequest,
+    responses((status = 200, description = "OK", body = ResponseView)),
+    security(("session" = [])),
+)]
 pub async fn review(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
