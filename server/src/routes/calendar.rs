@@ -59,6 +59,7 @@ async fn scope_for(
     }
 }
 
+/// An admin enters the State Council's holiday notice for a year; open deadlines are recomputed.
 #[utoipa::path(
     post,
     path = "/calendar/days",
@@ -87,6 +88,8 @@ pub async fn add_notice(
     Ok(Json(NoticeApplied { days: days.len() }))
 }
 
+/// The working calendar's exceptions (public holidays, working weekends): the national ones,
+/// or with `community_id` that community's.
 #[utoipa::path(
     get,
     path = "/calendar/days",

@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::Json;
 use std::collections::BTreeMap;
 
+/// The complaint and inquiry categories with their deadlines.
 #[utoipa::path(
     get,
     path = "/complaint-categories",

@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::request::Parts;
 use axum::Json;
 
+/// The signed-in account.
 #[utoipa::path(
     get,
     path = "/me",
@@ -26,6 +27,7 @@ pub async fn me(
     Ok(Json(account_view(&state.db, &account).await?))
 }
 
+/// Save the account's display preferences (长辈版, language).
 #[utoipa::path(
     put,
     path = "/me/preferences",

@@ -20,6 +20,7 @@ pub struct PageQuery {
     before: Option<i64>,
 }
 
+/// The caller's notifications, newest first, a page at a time.
 #[utoipa::path(
     get,
     path = "/notifications",
@@ -59,6 +60,7 @@ pub async fn list(
     }))
 }
 
+/// How many notifications are unread.
 #[utoipa::path(
     get,
     path = "/notifications/unread-count",
@@ -75,6 +77,7 @@ pub async fn unread(
     }))
 }
 
+/// Mark one notification read.
 #[utoipa::path(
     post,
     path = "/notifications/{id}/read",
@@ -96,6 +99,7 @@ pub async fn mark_read(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Mark every notification read.
 #[utoipa::path(
     post,
     path = "/notifications/read-all",

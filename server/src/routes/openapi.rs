@@ -197,6 +197,7 @@ fn complete(doc: &mut Value) {
                 continue;
             };
             operation.insert("operationId".into(), operation_id(method, path).into());
+            tidy_text(operation);
             if !ours {
                 continue;
             }
@@ -219,6 +220,55 @@ fn complete(doc: &mut Value) {
                 );
             }
         }
+    }
+}
+
+/// The handler's doc comment, read by people: the method and path it often starts with are
+/// dropped (the document says them), the first sentence becomes the summary and the whole text,
+/// when longer, the description.
+fn tidy_text(operation: &mut Map<String, Value>) {
+    let text: String = [&operation.get("summary"), &operation.get("description")]
+        .into_iter()
+        .filter_map(|v| v.and_then(Value::as_str))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    // Lines joined within a paragraph, paragraphs kept.
+    let text = strip_method_and_path(&text)
+        .split("\n\n")
+        .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    operation.remove("summary");
+    operation.remove("description");
+    let text = text.trim();
+    if text.is_empty() || text == "." {
+        return;
+    }
+    let first = match text.find(". ") {
+        Some(end) => &text[..end],
+        None => text.trim_end_matches('.'),
+    };
+    operation.insert("summary".into(), first.into());
+    if first.len() + 1 < text.len() {
+        operation.insert("description".into(), text.into());
+    }
+}
+
+/// "`GET /api/plan`: the draft" → "The draft"; "`POST /api/x` `{a, b}` (the county)." keeps
+/// the body hint: "`{a, b}` (the county).".
+fn strip_method_and_path(text: &str) -> String {
+    let methods = ["`GET ", "`POST ", "`PUT ", "`DELETE ", "`PATCH "];
+    let Some(rest) = methods.iter().find_map(|m| text.strip_prefix(m)) else {
+        return text.to_owned();
+    };
+    let Some(end) = rest.find('`') else {
+        return text.to_owned();
+    };
+    let rest = rest[end + 1..].trim_start_matches([':', ';', ',', ' ']);
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -515,4 +565,5 @@ margin:.5rem 0}caption{text-align:left;font-weight:600}th,td{border:1px solid #c
 padding:.25rem .5rem;text-align:left;vertical-align:top}code{font-size:.95em;\
 overflow-wrap:anywhere}.method{font-family:monospace;background:#1d4ed8;color:#fff;\
 padding:0 .4rem;border-radius:.2rem}.note{color:#555}a{color:#1d4ed8}\
-nav ul{display:flex;flex-wrap:wrap;gap:.5rem 1rem;list-style:none;padding:0}";
+nav ul{display:flex;flex-wrap:wrap;gap:.5rem 1rem;list-style:none;padding:0}\
+@media (max-width:40rem){table{display:block;overflow-x:auto}}";

@@ -7,6 +7,7 @@ use anju_domain::{JurisdictionLevel, JurisdictionView};
 use axum::extract::State;
 use axum::Json;
 
+/// Every community, for choosing where one lives.
 #[utoipa::path(
     get,
     path = "/places/communities",
@@ -21,6 +22,7 @@ pub async fn communities(State(state): State<AppState>) -> ApiResult<Json<Vec<Ju
     Ok(Json(rows.iter().map(|r| r.view()).collect()))
 }
 
+/// The places directly under a place (streets of a county, communities of a street, buildings of a community).
 #[utoipa::path(
     get,
     path = "/places/{id}/children",

@@ -68,6 +68,7 @@ fn this_session(state: &AppState, headers: &HeaderMap) -> Option<String> {
     auth::session_token(state, headers).map(|t| auth::token_hash(&t))
 }
 
+/// Change the password (the current one is needed); other sessions end.
 #[utoipa::path(
     put,
     path = "/me/password",
@@ -112,6 +113,7 @@ pub async fn change(
     Ok(Json(SessionsEnded { ended }))
 }
 
+/// End every other session of this account (a lost phone).
 #[utoipa::path(
     post,
     path = "/me/sessions/end-others",

@@ -58,6 +58,7 @@ pub async fn sms_code(
     ))
 }
 
+/// A resident registers with the phone number an SMS code has proven, and is signed in.
 #[utoipa::path(
     post,
     path = "/auth/register",

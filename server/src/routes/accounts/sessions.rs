@@ -17,6 +17,7 @@ use axum::Extension;
 use axum::Json;
 use std::net::SocketAddr;
 
+/// Sign in with phone number and password; sets the session cookie. Repeated failures are slowed down, never locked.
 #[utoipa::path(
     post,
     path = "/auth/sign-in",
@@ -155,6 +156,7 @@ pub async fn sign_in(
     start_session(&state, tx, &headers, account.id, StatusCode::OK).await
 }
 
+/// Sign out: the session ends and its cookie is cleared.
 #[utoipa::path(
     post,
     path = "/auth/sign-out",

@@ -37,6 +37,7 @@ async fn admin_scope(state: &AppState, user: &CurrentUser) -> ApiResult<Scope> {
     .await
 }
 
+/// Staff accounts within the admin's area, a page at a time.
 #[utoipa::path(
     get,
     path = "/admin/accounts",
@@ -63,6 +64,7 @@ pub async fn list_accounts(
     Ok(Json(AccountPage { items, next_after }))
 }
 
+/// An admin creates a staff account (phone, first password, role, place) within their area.
 #[utoipa::path(
     post,
     path = "/admin/accounts",

@@ -15,6 +15,9 @@ use anju_domain::complaint_flow::{decide, CaseInput};
 use axum::extract::State;
 use axum::Json;
 
+/// Move a case on (acknowledge, assign, pause, ask the resident, resolve, confirm, …); the
+/// answer is the case as it now is. Each state, action and role is checked by the same rule the
+/// app uses.
 #[utoipa::path(
     post,
     path = "/cases/{id}/actions",

@@ -29,6 +29,7 @@ async fn staff_case(
         .ok_or(ApiError::NotFound)
 }
 
+/// Record a call-back to the resident about a handled case.
 #[utoipa::path(
     post,
     path = "/cases/{id}/callbacks",
@@ -93,6 +94,8 @@ pub struct MajorRequest {
     major: bool,
 }
 
+/// Mark (or unmark) a case as a major complaint: every major complaint gets a call-back, not
+/// only those in the month's sample.
 #[utoipa::path(
     post,
     path = "/cases/{id}/major",

@@ -23,6 +23,8 @@ struct Candidate {
     major: bool,
 }
 
+/// Draw the month's call-back sample for a community: 201 when this call drew it, 200 with
+/// the sample already drawn.
 #[utoipa::path(
     post,
     path = "/callbacks/draws",
@@ -141,6 +143,7 @@ pub struct DrawQuery {
     month: String,
 }
 
+/// The month's call-back sample for a community, if drawn.
 #[utoipa::path(
     get,
     path = "/callbacks/draws",

@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use std::collections::BTreeMap;
 
+/// File a complaint or inquiry. Idempotent by the client's key: a retried submission answers the case already filed.
 #[utoipa::path(
     post,
     path = "/cases",

@@ -26,6 +26,7 @@ pub struct ListQuery {
     overdue: bool,
 }
 
+/// The caller's cases: a resident's own, or the staff member's queue (`overdue=true` for overdue ones), newest first, a page at a time.
 #[utoipa::path(
     get,
     path = "/cases",
@@ -122,6 +123,7 @@ fn summary(row: CaseListRow, staff: bool, now: i64) -> CaseSummary {
     }
 }
 
+/// One case with its history, deadlines and photos.
 #[utoipa::path(
     get,
     path = "/cases/{id}",

@@ -40,6 +40,7 @@ pub fn view(case_id: i64, row: &crate::db::photos::PhotoRow) -> PhotoView {
     }
 }
 
+/// Add a photo to a case (`stage=before|after`); stored re-encoded without metadata.
 #[utoipa::path(
     post,
     path = "/cases/{id}/photos",
@@ -122,6 +123,7 @@ pub async fn upload(
     ))
 }
 
+/// One of a case's photos.
 #[utoipa::path(
     get,
     path = "/cases/{id}/photos/{photo}",

@@ -30,6 +30,7 @@ pub struct ReportQuery {
 /// Deadlines can fall a few weeks after filing (7 working days around 国庆 or 春节).
 const DUE_LOOKBACK_SECS: i64 = 40 * 24 * 3600;
 
+/// The month's complaint report for the caller's area: counts by category, deadlines met, call-back satisfaction.
 #[utoipa::path(
     get,
     path = "/reports/complaints",

@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
+/// The caller's family links: their guardians, the elders they look after, and open invitations.
 #[utoipa::path(
     get,
     path = "/guardians",
@@ -41,6 +42,7 @@ pub async fn overview(
     Ok(Json(out))
 }
 
+/// An elder invites a family member by phone number to act as their guardian.
 #[utoipa::path(
     post,
     path = "/guardians/invitations",

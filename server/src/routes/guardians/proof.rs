@@ -9,6 +9,8 @@ use crate::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
+/// The proof of relationship a guardian gave, for the family and the street office over the
+/// elder's home (an office's look is recorded).
 #[utoipa::path(
     get,
     path = "/guardians/{id}/proof",

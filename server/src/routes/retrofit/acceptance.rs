@@ -25,6 +25,7 @@ use anju_domain::retrofit_warranty::{warranty_until, YEARS_DEFAULT};
 use axum::extract::State;
 use axum::Json;
 
+/// The street office records the acceptance check of the finished works.
 #[utoipa::path(
     post,
     path = "/retrofit/applications/{id}/acceptance",

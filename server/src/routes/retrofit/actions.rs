@@ -17,6 +17,8 @@ use anju_domain::retrofit_works::WorksRefusal;
 use axum::extract::State;
 use axum::Json;
 
+/// Move an application on (submit, withdraw, approve, return, reject, confirm, start or finish
+/// works, …); the answer is the application as it now is.
 #[utoipa::path(
     post,
     path = "/retrofit/applications/{id}/actions",

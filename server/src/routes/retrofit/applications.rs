@@ -53,6 +53,7 @@ pub struct ListQuery {
     ground: Option<String>,
 }
 
+/// Retrofit applications the caller may see: a family's own, or the office's list, newest first, a page at a time.
 #[utoipa::path(
     get,
     path = "/retrofit/applications",
@@ -114,6 +115,7 @@ pub(crate) async fn summary_rows(
     Ok(rows.iter().map(|r| summary(r, &names)).collect())
 }
 
+/// One application as the caller may see it (ID number masked).
 #[utoipa::path(
     get,
     path = "/retrofit/applications/{id}",

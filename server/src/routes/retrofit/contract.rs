@@ -170,7 +170,8 @@ async fn readable(
     Ok((app, viewer))
 }
 
-/// `GET /api/retrofit/applications/{id}/contract`.
+/// The works contract with the company assigned now, its terms, and what the caller may do
+/// with it (offer, sign).
 #[utoipa::path(
     get,
     path = "/retrofit/applications/{id}/contract",

@@ -96,6 +96,7 @@ async fn build_list(
     })
 }
 
+/// The county's list of the year's applications for confirmation; `format=xlsx` as a spreadsheet.
 #[utoipa::path(
     get,
     path = "/retrofit/county-list",
@@ -232,6 +233,7 @@ pub(super) async fn year_dates(
         .ok_or_else(|| ApiError::field("year", "年份无效", "Invalid year"))
 }
 
+/// The county's settings for a year: quota, whether 低保 households are covered, warranty rules, the year's dates.
 #[utoipa::path(
     get,
     path = "/retrofit/counties/{id}/settings",
@@ -261,6 +263,7 @@ pub async fn get_settings(
     }))
 }
 
+/// The county admin sets the year's quota, coverage, warranty rules and dates.
 #[utoipa::path(
     put,
     path = "/retrofit/counties/{id}/settings",

@@ -47,6 +47,7 @@ pub(super) fn existing(id: i64) -> ApiError {
     }
 }
 
+/// Start an application (a draft). Idempotent by the client's key; one open application per elder and year.
 #[utoipa::path(
     post,
     path = "/retrofit/applications",

@@ -65,6 +65,7 @@ pub(crate) async fn store_document(
     ))
 }
 
+/// Add a document (ID card, household register, certificate) to an application; the body is the file.
 #[utoipa::path(
     post,
     path = "/retrofit/applications/{id}/documents",
@@ -146,6 +147,7 @@ pub async fn upload(
     ))
 }
 
+/// One of an application's documents; a staff member's look is recorded.
 #[utoipa::path(
     get,
     path = "/retrofit/applications/{id}/documents/{doc}",
@@ -197,6 +199,7 @@ pub async fn download(
         .into_response())
 }
 
+/// Remove a document from an application that is still being filled in.
 #[utoipa::path(
     delete,
     path = "/retrofit/applications/{id}/documents/{doc}",

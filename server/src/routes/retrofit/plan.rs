@@ -287,7 +287,8 @@ async fn signature_summary(
     })
 }
 
-/// `GET /api/retrofit/applications/{id}/plan`.
+/// The retrofit plan: the draft for the assessor, the proposed or signed version for the family
+/// and the offices.
 #[utoipa::path(
     get,
     path = "/retrofit/applications/{id}/plan",

@@ -268,7 +268,7 @@ pub(super) async fn send_photo(
     photo_response(state, &row.hash).await
 }
 
-/// `GET /api/retrofit/applications/{id}/assessment-record`.
+/// The assessor's record of the home visit (rooms, findings, photos).
 #[utoipa::path(
     get,
     path = "/retrofit/applications/{id}/assessment-record",

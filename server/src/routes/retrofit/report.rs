@@ -121,6 +121,7 @@ pub(crate) async fn build(state: &AppState, scope: &str, year: i64) -> ApiResult
     })
 }
 
+/// The year's retrofit report for the caller's area; `format=xlsx` as a spreadsheet.
 #[utoipa::path(
     get,
     path = "/retrofit/report",

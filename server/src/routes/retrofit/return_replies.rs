@@ -15,6 +15,7 @@ use anju_domain::retrofit::RetrofitState;
 use axum::extract::State;
 use axum::Json;
 
+/// Reply to an item the street office returned, when the answer is not a change to the application.
 #[utoipa::path(
     put,
     path = "/retrofit/applications/{id}/return-items/{item}",
@@ -37,6 +38,7 @@ pub async fn reply(
     answer(state, user, id, item, Some(request.reply.trim().to_owned())).await
 }
 
+/// Take back the reply to a returned item.
 #[utoipa::path(
     delete,
     path = "/retrofit/applications/{id}/return-items/{item}",

@@ -17,6 +17,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
+/// The standard property-satisfaction survey, to start a new one from.
 #[utoipa::path(
     get,
     path = "/surveys/template",
@@ -143,6 +144,7 @@ pub(super) fn version_of<'a>(
     }
 }
 
+/// Create a survey (a draft).
 #[utoipa::path(
     post,
     path = "/surveys",
@@ -218,6 +220,7 @@ pub async fn update(
     Ok(Json(view(&state, id, &loaded, None).await?))
 }
 
+/// Publish the draft as the survey's next version.
 #[utoipa::path(
     post,
     path = "/surveys/{id}/publish",

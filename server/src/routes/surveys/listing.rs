@@ -13,6 +13,7 @@ use anju_domain::survey_api::{SurveyStatus, SurveySummary, SurveyView};
 use axum::extract::State;
 use axum::Json;
 
+/// One survey with its current version (and, for a resident, their household's answer).
 #[utoipa::path(
     get,
     path = "/surveys/{id}",
@@ -31,6 +32,7 @@ pub async fn get(
     Ok(Json(view(&state, id, &loaded, home.as_ref()).await?))
 }
 
+/// The surveys the caller may answer or manage.
 #[utoipa::path(
     get,
     path = "/surveys",

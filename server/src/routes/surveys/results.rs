@@ -273,6 +273,7 @@ pub(super) async fn staff_loaded(
     Ok((id, loaded, scope))
 }
 
+/// The month's results per community: response and satisfaction rates against the target.
 #[utoipa::path(
     get,
     path = "/surveys/{id}/results",

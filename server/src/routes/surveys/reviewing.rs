@@ -53,6 +53,7 @@ pub async fn responses(
     Ok(Json(with_review_history(&state, out).await?))
 }
 
+/// Staff approve or reject a door-to-door response; only approved ones count.
 #[utoipa::path(
     post,
     path = "/survey-responses/{id}/review",
