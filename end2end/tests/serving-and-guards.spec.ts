@@ -38,7 +38,7 @@ test('unknown pages show a helpful not-found page, unknown API paths a JSON 404'
 
   const api = await request.get('/api/x');
   expect(api.status()).toBe(404);
-  expect(await api.json()).toMatchObject({ code: 'not_found', message_en: 'Not found' });
+  expect(await api.json()).toMatchObject({ code: 'not_found', message_en: 'No such API route' });
 });
 
 test('staff pages are guarded by role', async ({ page }) => {

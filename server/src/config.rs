@@ -10,8 +10,11 @@ pub struct Settings {
     /// Where content-hashed app files are kept after a deploy replaced them (in the data
     /// directory), so tabs still running the previous build keep working. `None`: not kept.
     pub asset_archive: Option<PathBuf>,
-    /// Uploaded photos (content-addressed). Several instances must share it.
+    /// Uploaded files (content-addressed) on the embedded SQLite deployment; on PostgreSQL
+    /// they live in the database unless `object_store` is set.
     pub upload_dir: PathBuf,
+    /// An S3-compatible bucket for uploaded files (`ANJU_OBJECT_STORE_URL`).
+    pub object_store: Option<crate::object_store::ObjectStore>,
     /// Served over HTTPS (directly or behind a proxy): cookies get `Secure` and `__Host-`.
     pub secure_cookies: bool,
     pub policy: Policy,

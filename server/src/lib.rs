@@ -18,6 +18,7 @@ pub mod error;
 pub mod extract;
 pub mod files;
 pub mod limits;
+pub mod object_store;
 pub mod paging;
 pub mod photos;
 pub mod routes;
@@ -62,7 +63,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         Self {
-            blobs: photos::BlobStore::for_database(&db, &settings.upload_dir),
+            blobs: photos::BlobStore::for_settings(&db, &settings),
             db,
             settings: Arc::new(settings),
             clock: Clock::default(),

@@ -122,6 +122,11 @@ struct ServeArgs {
     /// written to the log, for development.
     #[arg(long, env = "ANJU_SMS_URL")]
     sms_url: Option<String>,
+    /// An S3-compatible bucket for uploaded files, path-style: `http(s)://host[:port]/bucket`
+    /// (keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, region from AWS_REGION). Without
+    /// it files go to the database on PostgreSQL and to `<data-dir>/uploads` on SQLite.
+    #[arg(long, env = "ANJU_OBJECT_STORE_URL")]
+    object_store_url: Option<String>,
     /// Bearer token for the SMS provider.
     #[arg(long, env = "ANJU_SMS_TOKEN", hide_env_values = true)]
     sms_token: Option<String>,
@@ -300,7 +305,17 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             tracing::info!(sender = %sms.describe(), "SMS");
+            let object_store = match &args.object_store_url {
+                Some(url) => {
+                    let store = anju_server::object_store::ObjectStore::from_url(url)?;
+                    store.check().await?;
+                    tracing::info!(url = store.url(), "uploaded files go to the object store");
+                    Some(store)
+                }
+                None => None,
+            };
             let settings = Settings {
+                object_store,
                 sms,
                 keys,
                 database_url: url,

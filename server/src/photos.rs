@@ -120,14 +120,17 @@ pub fn clean(bytes: &[u8], limits: &PhotoLimits) -> Result<CleanPhoto, PhotoErro
 
 /// Where uploaded bytes live, by content hash: a local directory for the embedded SQLite
 /// deployment; the database itself on PostgreSQL, so that several instances on one database
-/// serve each other's files without a shared disk (files an earlier version wrote to the
-/// directory are still read from there).
+/// serve each other's files without a shared disk; an S3-compatible bucket when one is
+/// configured. Files written to an earlier store (before a bucket was configured, or by an
+/// earlier version to the directory) are still read from there.
 #[derive(Clone, Debug)]
 pub struct BlobStore {
     /// Shared: the state is cloned for every request.
     dir: Arc<Path>,
     /// Set on PostgreSQL: files are kept in its `stored_files` table.
     db: Option<crate::db::Db>,
+    /// Set with `ANJU_OBJECT_STORE_URL`: new files go to the bucket.
+    bucket: Option<crate::object_store::ObjectStore>,
 }
 
 impl BlobStore {
@@ -135,6 +138,7 @@ impl BlobStore {
         Self {
             dir: Arc::from(dir.into()),
             db: None,
+            bucket: None,
         }
     }
 
@@ -143,6 +147,14 @@ impl BlobStore {
         Self {
             db: db.is_postgres().then(|| db.clone()),
             ..Self::local(dir)
+        }
+    }
+
+    /// The store a deployment uses: its bucket when configured, else as [`Self::for_database`].
+    pub fn for_settings(db: &crate::db::Db, settings: &crate::Settings) -> Self {
+        Self {
+            bucket: settings.object_store.clone(),
+            ..Self::for_database(db, &settings.upload_dir)
         }
     }
 
@@ -166,6 +178,10 @@ impl BlobStore {
         let path = self
             .path(hash, ext)
             .ok_or_else(|| anyhow::anyhow!("bad hash"))?;
+        if let Some(bucket) = &self.bucket {
+            // The same bytes under the same name: a repeated put changes nothing.
+            return bucket.put(&object_key(hash, ext), bytes).await;
+        }
         if let Some(db) = &self.db {
             db.put_stored_file(hash, ext, bytes, chrono::Utc::now().timestamp())
                 .await?;
@@ -188,6 +204,11 @@ impl BlobStore {
         let Some(path) = self.path(hash, ext) else {
             return Ok(None);
         };
+        if let Some(bucket) = &self.bucket {
+            if let Some(bytes) = bucket.get(&object_key(hash, ext)).await? {
+                return Ok(Some(bytes));
+            }
+        }
         if let Some(db) = &self.db {
             if let Some(bytes) = db.stored_file(hash, ext).await? {
                 return Ok(Some(bytes));
@@ -199,6 +220,11 @@ impl BlobStore {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// The bucket's name for a file: as on disk, `ab/abcd….ext`.
+fn object_key(hash: &str, ext: &str) -> String {
+    format!("{}/{hash}.{ext}", &hash[..2])
 }
 
 #[cfg(test)]

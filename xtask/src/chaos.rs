@@ -185,7 +185,7 @@ fn jitter(max_ms: u64) -> u64 {
 
 /// `method path` once as a client of ours: the status and the body (`None`: no answer — refused,
 /// reset, or over `timeout_secs`). `data` is curl's `--data-binary` argument.
-fn request(
+pub(crate) fn request(
     method: &str,
     base: &str,
     cookie: &str,
@@ -242,7 +242,7 @@ pub(crate) fn post_complaint(
 }
 
 /// A new case's id from its 2xx answer, `None` otherwise (send again).
-fn file_case(base: &str, cookie: &str, key: &str, category: &str) -> Option<i64> {
+pub(crate) fn file_case(base: &str, cookie: &str, key: &str, category: &str) -> Option<i64> {
     let (code, json) = complaint(base, cookie, key, category, 5)?;
     if !(200..300).contains(&code) {
         return None;
@@ -251,7 +251,7 @@ fn file_case(base: &str, cookie: &str, key: &str, category: &str) -> Option<i64>
 }
 
 /// A small PNG, its colour from `n`: a distinct picture for each number.
-fn png(n: usize) -> Vec<u8> {
+pub(crate) fn png(n: usize) -> Vec<u8> {
     fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
         let mut crc = flate2::Crc::new();

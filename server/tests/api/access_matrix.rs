@@ -133,35 +133,9 @@ async fn build_world(app: &TestApp) -> World {
         .body;
 
     // Their family: invited, accepted with proof, confirmed.
-    let family = app.register("13900000952").await;
-    let invite = app
-        .post(
-            "/api/guardians/invitations",
-            Some(&elder),
-            json!({ "phone": "13900000952" }),
-        )
-        .await;
-    assert_eq!(invite.status, StatusCode::CREATED, "{}", invite.body);
-    let link = invite.body["id"].clone();
-    let code = app
-        .sms_code("13900000952", "guardian_accept", Some(&family))
-        .await;
-    let accepted = app
-        .send(crate::support::upload(
-            &format!("/api/guardians/{link}/accept?relationship=child&code={code}"),
-            &family,
-            png(9),
-        ))
-        .await;
-    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
-    let confirmed = app
-        .post(
-            &format!("/api/guardians/{link}/confirm"),
-            Some(&elder),
-            json!({}),
-        )
-        .await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let family = crate::retrofit_plan::guardian_of(app, &elder, "13900000952").await;
+    let link = app.get("/api/guardians", Some(&elder)).await.body["my_guardians"][0]["id"].clone();
+    assert!(link.is_i64(), "{link}");
 
     // A resident of another area, in a home of their own.
     let mut registration = app.registration_with_code("13900000953").await;

@@ -458,7 +458,7 @@ async fn the_assessor_proposes_the_family_asks_for_changes_and_the_elder_signs_t
 }
 
 /// An elder with an active guardian (relationship "child"); returns the guardian's cookie.
-async fn guardian_of(app: &TestApp, elder: &str, guardian_phone: &str) -> String {
+pub async fn guardian_of(app: &TestApp, elder: &str, guardian_phone: &str) -> String {
     let son = app.register(guardian_phone).await;
     let invite = app
         .post(

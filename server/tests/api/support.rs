@@ -78,6 +78,7 @@ pub fn temp_dir() -> TempDir {
 
 fn settings(url: &str, dist: PathBuf) -> Settings {
     Settings {
+        object_store: None,
         database_url: DatabaseUrl::new(url),
         upload_dir: dist.with_file_name("uploads"),
         asset_archive: None,

@@ -25,6 +25,18 @@ pub(crate) fn start(
     database_url: Option<&str>,
     volume: Option<Volume>,
 ) -> Result<(Server, String)> {
+    start_with_env(anju, work, dist, database_url, volume, &[])
+}
+
+/// [`start`] with extra environment for the server (e.g. `ANJU_OBJECT_STORE_URL`).
+pub(crate) fn start_with_env(
+    anju: &Path,
+    work: &Path,
+    dist: &Path,
+    database_url: Option<&str>,
+    volume: Option<Volume>,
+    env: &[(&str, &str)],
+) -> Result<(Server, String)> {
     let data = work.join("data");
     let _ = std::fs::remove_dir_all(&data);
     let with_db = |cmd: &mut Command| {
@@ -56,15 +68,31 @@ pub(crate) fn start(
             &v.survey_responses.to_string(),
         ]))?;
     }
+    serve(anju, &data, dist, database_url, env)
+}
+
+/// `anju serve` on a database that is already there (another instance of the same service
+/// when `data` is another directory), on a free port; answers once `/api/health` does.
+pub(crate) fn serve(
+    anju: &Path,
+    data: &Path,
+    dist: &Path,
+    database_url: Option<&str>,
+    env: &[(&str, &str)],
+) -> Result<(Server, String)> {
     let port = free_port()?;
     let base = format!("http://127.0.0.1:{port}");
     let mut serve = Command::new(anju);
-    with_db(&mut serve);
+    serve.arg("--data-dir").arg(data);
+    if let Some(url) = database_url {
+        serve.args(["--database-url", url]);
+    }
     let server = Server(
         serve
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .arg("--dist-dir")
             .arg(dist)
+            .envs(env.iter().copied())
             // Request lines are logged at info; a bench measures the service, not the terminal.
             .env("ANJU_LOG", "warn")
             .stdout(Stdio::null())
