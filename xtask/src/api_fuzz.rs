@@ -126,6 +126,8 @@ pub fn api_fuzz(root: &Path, anju: &Path, examples: u32) -> Result<Vec<Outcome>>
     for (role, account) in ROLES {
         let cookie = sign_in(&base, account)?;
         let out = Command::new(&schemathesis)
+            // It keeps a cache of what it found in its working directory: not the repository.
+            .current_dir(&work)
             .arg("--config-file")
             .arg(&config)
             .args(["run", &format!("{base}/api/openapi.json")])

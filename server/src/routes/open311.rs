@@ -34,13 +34,34 @@ pub fn router() -> OpenApiRouter<AppState> {
         .fallback(|| async { error(Format::Json, StatusCode::NOT_FOUND, "not found") })
 }
 
-/// What a `.json` collection holds (for the API document; XML carries the same elements).
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(untagged)]
-#[allow(dead_code)]
-enum Collection {
-    Services(Vec<Service>),
-    Requests(Vec<ServiceRequest>),
+/// What a `.json` collection holds, for the API document (XML carries the same elements): the
+/// services or the requests. `anyOf`, not the `oneOf` an untagged enum would derive: an empty
+/// list is both, which schemathesis rightly refused under `oneOf`.
+struct Collection;
+
+impl utoipa::PartialSchema for Collection {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder};
+        use utoipa::openapi::Ref;
+        let list = |name: &str| ArrayBuilder::new().items(Ref::from_schema_name(name));
+        AnyOfBuilder::new()
+            .item(list("Service"))
+            .item(list("ServiceRequest"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Collection {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push(("Service".into(), Service::schema()));
+        schemas.push(("ServiceRequest".into(), ServiceRequest::schema()));
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

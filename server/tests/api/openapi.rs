@@ -107,6 +107,36 @@ fn the_document_is_openapi_3_1_with_unique_operation_ids_and_the_shared_parts() 
     }
 }
 
+/// `oneOf` means exactly one: two list alternatives both match `[]`, so an empty answer would
+/// break the document (schemathesis found the Open311 collection); such choices use `anyOf`.
+#[test]
+fn no_one_of_offers_two_lists() {
+    fn walk(value: &Value, at: &str, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(options) = map.get("oneOf").and_then(Value::as_array) {
+                    let lists = options.iter().filter(|o| o["type"] == "array").count();
+                    if lists > 1 {
+                        found.push(at.to_owned());
+                    }
+                }
+                for (key, inner) in map {
+                    walk(inner, &format!("{at}/{key}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, inner) in items.iter().enumerate() {
+                    walk(inner, &format!("{at}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(&anju_server::routes::openapi::document(), "", &mut found);
+    assert!(found.is_empty(), "oneOf with two lists at {found:?}");
+}
+
 /// Two wire types of one name would share one schema in the document (the later silently
 /// replacing the earlier: survey and complaint `Channel` did): each needs `schema(as = …)`.
 #[test]
