@@ -97,20 +97,7 @@ pub fn api_fuzz(root: &Path, anju: &Path, examples: u32) -> Result<Vec<Outcome>>
     ));
     let work = tools::target_dir(root).join("api-fuzz");
     std::fs::create_dir_all(&work)?;
-    let venv = work.join("venv");
-    let schemathesis = venv.join("bin").join("schemathesis");
-    if !schemathesis.is_file() {
-        tools::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))
-            .context("python3 -m venv (Debian: apt-get install python3-venv)")?;
-    }
-    tools::run(Command::new(venv.join("bin").join("python")).args([
-        "-m",
-        "pip",
-        "install",
-        "-q",
-        "--disable-pip-version-check",
-        PACKAGE,
-    ]))?;
+    let schemathesis = tools::python_venv(&work.join("venv"), &[PACKAGE])?.join("schemathesis");
     let dist = small_dist(&work)?;
     let (_server, base) = start(anju, &work, &dist, None, Some(VOLUME))?;
     let config = work.join("schemathesis.toml");

@@ -32,19 +32,7 @@ pub fn object_store(root: &Path, anju: &Path, database_url: &str) -> Result<Outc
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
     let venv = tools::target_dir(root).join("object-store-venv");
-    let moto = venv.join("bin").join("moto_server");
-    if !moto.is_file() {
-        tools::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))
-            .context("python3 -m venv (Debian: apt-get install python3-venv)")?;
-    }
-    tools::run(Command::new(venv.join("bin").join("python")).args([
-        "-m",
-        "pip",
-        "install",
-        "-q",
-        "--disable-pip-version-check",
-        PACKAGE,
-    ]))?;
+    let moto = tools::python_venv(&venv, &[PACKAGE])?.join("moto_server");
     let port = free_port()?;
     let _moto = Server(
         Command::new(&moto)

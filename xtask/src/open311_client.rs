@@ -42,17 +42,7 @@ pub fn open311_client(root: &Path, anju: &Path) -> Result<()> {
     step("Open311 through the GeoReport v2 client (PyPI georeport)");
     let work = tools::target_dir(root).join("open311-client");
     std::fs::create_dir_all(&work)?;
-    let venv = work.join("venv");
-    let python = venv.join("bin").join("python");
-    if !python.is_file() {
-        tools::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))
-            .context("python3 -m venv (Debian: apt-get install python3-venv)")?;
-    }
-    tools::run(
-        Command::new(&python)
-            .args(["-m", "pip", "install", "-q", "--disable-pip-version-check"])
-            .args(PACKAGES),
-    )?;
+    let python = tools::python_venv(&work.join("venv"), &PACKAGES)?.join("python");
     let dist = small_dist(&work)?;
     let (_server, base) = start(anju, &work, &dist, None, None)?;
     let out = Command::new(&python)

@@ -204,3 +204,17 @@ pub fn playwright(root: &Path, anju: &Path) -> Result<Counts> {
         skipped,
     })
 }
+
+/// A Python virtual environment at `venv` holding exactly `packages` (pinned by the caller);
+/// returns its `bin` directory. Created once, the install repeated so a changed pin applies.
+pub fn python_venv(venv: &Path, packages: &[&str]) -> Result<PathBuf> {
+    let bin = venv.join("bin");
+    if !bin.join("python").is_file() {
+        run(Command::new("python3").args(["-m", "venv"]).arg(venv))
+            .context("python3 -m venv (Debian: apt-get install python3-venv)")?;
+    }
+    run(Command::new(bin.join("python"))
+        .args(["-m", "pip", "install", "-q", "--disable-pip-version-check"])
+        .args(packages))?;
+    Ok(bin)
+}
