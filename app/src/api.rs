@@ -150,6 +150,16 @@ pub async fn set_preferences(prefs: &Preferences) -> ApiResult<Preferences> {
     send_json(Request::put("/api/me/preferences"), prefs).await
 }
 
+pub async fn message_channels() -> ApiResult<anju_domain::notification::MessageChannelsView> {
+    get("/api/me/channels").await
+}
+
+pub async fn set_message_channels(
+    choice: &anju_domain::notification::MessageChannels,
+) -> ApiResult<anju_domain::notification::MessageChannelsView> {
+    send_json(Request::put("/api/me/channels"), choice).await
+}
+
 pub async fn communities() -> ApiResult<Vec<JurisdictionView>> {
     get("/api/places/communities").await
 }

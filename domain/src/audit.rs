@@ -346,6 +346,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "Changed display settings",
     ),
     (
+        "account.channels",
+        "修改消息提醒方式",
+        "Changed how notifications reach them",
+    ),
+    (
         "account.password_change",
         "修改密码",
         "Changed the password",

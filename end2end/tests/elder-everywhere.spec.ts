@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { appReady, chooseElderMode, expectAccessible, freshIdNumber, freshPhone, PASSWORD, register, tabTo, test, textsTo } from './support';
+import { appReady, chooseElderMode, codeIn, expectAccessible, freshIdNumber, freshPhone, PASSWORD, register, tabTo, test, textsTo } from './support';
 
 /**
  * The browser's speech synthesis, observed: what the page asks it to say is recorded (text and
@@ -349,7 +349,7 @@ test('registration and the eligibility check can be completed with the keyboard 
   let code = '';
   await expect.poll(async () => {
     const texts = await textsTo(phone);
-    code = texts.length > before ? (texts[texts.length - 1].text.match(/\d{6}/)?.[0] ?? '') : '';
+    code = codeIn(texts, before);
     return code;
   }).toMatch(/^\d{6}$/);
   await tabTo(page, page.getByLabel('短信验证码'));

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { appReady, PASSWORD, fillSmsCode, freshPhone, register, signIn, signOut, test, expectAccessible } from './support';
+import { appReady, PASSWORD, fillSmsCode, freshPhone, register, signIn, signOut, test, expectAccessible, textsTo } from './support';
 
 test('home page shows the three services, sign-in and registration in Chinese', async ({ page }) => {
   await page.goto('/');
@@ -28,7 +28,7 @@ test('register, sign out, sign in again', async ({ page }) => {
   await register(page, phone);
   await expect(page.getByTestId('role')).toHaveText('居民');
   await expect(page.getByTestId('jurisdiction')).toContainText('柳岸社区');
-  await expect(page.getByText(`${phone.slice(0, 3)}****${phone.slice(7)}`)).toBeVisible();
+  await expect(page.getByText(`${phone.slice(0, 3)}****${phone.slice(7)}`, { exact: true })).toBeVisible();
   await expectAccessible(page);
 
   await signOut(page);
@@ -126,4 +126,52 @@ test('the community office resets a password after an in-person check, and the r
   await page.getByRole('button', { name: '修改密码' }).click();
   await expect(page.getByText('已退出其他设备上的登录')).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('a step on a complaint reaches the resident by text, and the resident chooses how to be told', async ({ page, browser }) => {
+  const CLIENT = { 'x-anju-client': '1' };
+  const phone = freshPhone();
+  await register(page, phone);
+  // Texts are on for residents unless they switch them off; in-app messages always.
+  const byText = page.getByLabel(/短信，发到/);
+  await expect(page.getByRole('heading', { name: '消息提醒' })).toBeVisible();
+  await expect(byText).toBeChecked();
+  await expect(page.getByText('所有提醒都会出现在“消息”里')).toBeVisible();
+  await expect(page.getByText('本系统暂未开通电子邮件提醒。')).toBeVisible();
+  await expectAccessible(page);
+
+  const filed = await page.request.post('/api/cases', {
+    headers: CLIENT,
+    data: { client_key: `e2e-text-${Date.now()}`, category: 'home-repair', description: '楼道灯不亮' },
+  });
+  expect(filed.status()).toBe(201);
+  const { id, reference } = await filed.json();
+  const office = await browser.newContext();
+  const signedIn = await office.request.post('/api/auth/sign-in', {
+    headers: CLIENT,
+    data: { phone: '13800000003', password: 'anju-community-2026' },
+  });
+  expect(signedIn.status()).toBe(200);
+  const acted = await office.request.post(`/api/cases/${id}/actions`, { headers: CLIENT, data: { action: 'acknowledge' } });
+  expect(acted.status()).toBe(200);
+  await office.close();
+
+  // The outbox sends it within seconds: short, signed, naming the complaint.
+  await expect
+    .poll(async () => (await textsTo(phone)).map(t => t.text).find(t => t.includes(reference)) ?? '', { timeout: 20_000 })
+    .toMatch(/^【安居】/);
+  await page.reload();
+  await appReady(page);
+  const sent = page.getByTestId('deliveries').getByRole('listitem').first();
+  await expect(sent).toContainText('短信 · 已发出');
+  await expect(sent).toContainText(reference);
+  await expectAccessible(page);
+
+  // Texts off, saved, and still off after a reload.
+  await page.getByLabel(/短信，发到/).uncheck();
+  await page.getByRole('button', { name: '保存提醒方式' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '提醒方式已保存。' })).toBeVisible();
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByLabel(/短信，发到/)).not.toBeChecked();
 });

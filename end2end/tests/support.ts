@@ -47,6 +47,13 @@ export async function textsTo(phone: string): Promise<{ text: string }[]> {
   return r.json();
 }
 
+/** The code in the newest verification text after the first `before` texts, or ''. Other
+ * texts (notifications sent by the outbox) can arrive meanwhile and carry digits too. */
+export function codeIn(texts: { text: string }[], before: number): string {
+  const codes = texts.slice(before).filter(t => t.text.includes('验证码'));
+  return codes[codes.length - 1]?.text.match(/验证码 (\d{6})/)?.[1] ?? '';
+}
+
 /** Press the page's "get a code" button and type in the code the SMS peer received. */
 export async function fillSmsCode(page: Page, phone: string) {
   const before = (await textsTo(phone)).length;
@@ -55,7 +62,7 @@ export async function fillSmsCode(page: Page, phone: string) {
   await expect
     .poll(async () => {
       const texts = await textsTo(phone);
-      code = texts.length > before ? (texts[texts.length - 1].text.match(/\d{6}/)?.[0] ?? '') : '';
+      code = codeIn(texts, before);
       return code;
     })
     .toMatch(/^\d{6}$/);
@@ -194,7 +201,7 @@ export async function linkGuardian(elder: Page, son: Page, sonPhone: string) {
   let code = '';
   await expect.poll(async () => {
     const texts = await textsTo(sonPhone);
-    code = texts.length > before ? (texts[texts.length - 1].text.match(/\d{6}/)?.[0] ?? '') : '';
+    code = codeIn(texts, before);
     return code;
   }).toMatch(/^\d{6}$/);
   const accepted = await son.request.post(`/api/guardians/${link}/accept?relationship=child&code=${code}`, {

@@ -22,6 +22,8 @@ pub struct Settings {
     pub keys: crate::crypto::Keyring,
     /// How text messages (verification codes) are sent.
     pub sms: crate::sms::SmsSender,
+    /// How e-mail notifications are sent (`ANJU_SMTP_URL`); `None`: e-mail is not offered.
+    pub mail: Option<crate::mail::Mailer>,
 }
 
 #[derive(Clone, Debug)]

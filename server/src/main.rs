@@ -130,6 +130,19 @@ struct ServeArgs {
     /// Bearer token for the SMS provider.
     #[arg(long, env = "ANJU_SMS_TOKEN", hide_env_values = true)]
     sms_token: Option<String>,
+    /// The mail server for e-mail notifications: `smtps://host[:port]`, or
+    /// `smtp://host[:port]?tls=required` (STARTTLS); plain `smtp://` only for a relay nearby.
+    /// Without it e-mail is not offered.
+    #[arg(long, env = "ANJU_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of e-mail notifications, e.g. `安居 <noreply@example.cn>`.
+    #[arg(long, env = "ANJU_SMTP_FROM")]
+    smtp_from: Option<String>,
+    /// User and password at the mail server, if it wants them.
+    #[arg(long, env = "ANJU_SMTP_USER")]
+    smtp_user: Option<String>,
+    #[arg(long, env = "ANJU_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
     /// Codes texted per client address per hour (raise behind a proxy that hides addresses).
     #[arg(long, env = "ANJU_SMS_PER_IP_PER_HOUR")]
     sms_per_ip_per_hour: Option<i64>,
@@ -305,6 +318,26 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             tracing::info!(sender = %sms.describe(), "SMS");
+            let mail = match &args.smtp_url {
+                Some(url) => {
+                    let from = args
+                        .smtp_from
+                        .as_deref()
+                        .context("ANJU_SMTP_URL is set: ANJU_SMTP_FROM must name the sender")?;
+                    let credentials = match (&args.smtp_user, &args.smtp_password) {
+                        (Some(u), Some(p)) => Some((u.clone(), p.clone())),
+                        (None, None) => None,
+                        _ => anyhow::bail!("ANJU_SMTP_USER and ANJU_SMTP_PASSWORD go together"),
+                    };
+                    let mailer = anju_server::mail::Mailer::new(url, from, credentials)?;
+                    tracing::info!(server = mailer.describe(), "e-mail notifications");
+                    Some(mailer)
+                }
+                None => {
+                    tracing::info!("no ANJU_SMTP_URL: e-mail notifications are not offered");
+                    None
+                }
+            };
             let object_store = match &args.object_store_url {
                 Some(url) => {
                     let store = anju_server::object_store::ObjectStore::from_url(url)?;
@@ -317,6 +350,7 @@ async fn main() -> anyhow::Result<()> {
             let settings = Settings {
                 object_store,
                 sms,
+                mail,
                 keys,
                 database_url: url,
                 dist_dir: args.dist_dir.unwrap_or_else(|| "dist".into()),
@@ -366,6 +400,7 @@ async fn serve(db: Db, settings: Settings, bind: SocketAddr) -> anyhow::Result<(
     tracing::info!(address = %listener.local_addr()?, dist = %settings.dist_dir.display(), "anju listening");
     let state = AppState::new(db, settings);
     anju_server::deadlines::spawn_watch(state.clone());
+    anju_server::outbox::spawn_outbox(state.clone());
     let app = router(state);
     axum::serve(
         listener,

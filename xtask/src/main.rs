@@ -118,6 +118,9 @@ fn run(root: &std::path::Path, extra: &[String]) -> Result<()> {
     tools::run(std::process::Command::new(&anju).arg("serve").args(extra))
 }
 
+/// The SMTP server the e-mail test starts (PyPI, pinned).
+const AIOSMTPD: &str = "aiosmtpd==1.4.6";
+
 fn test(root: &std::path::Path) -> Result<()> {
     let mut summary = Vec::new();
     let mut total = tools::Counts::default();
@@ -157,10 +160,14 @@ fn test(root: &std::path::Path) -> Result<()> {
         "cargo test (domain, API on SQLite, xtask): {counts}"
     ));
 
-    match std::env::var("ANJU_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => {
-            tools::step("API tests on PostgreSQL");
-            let counts = tools::run_counting(tools::cargo().args([
+    // E-mail notifications against a real SMTP server the test starts (PyPI aiosmtpd).
+    tools::step("e-mail by SMTP against aiosmtpd (API test on SQLite)");
+    let aiosmtpd =
+        tools::python_venv(&tools::target_dir(root).join("mail-test-venv"), &[AIOSMTPD])?
+            .join("python");
+    let counts = tools::run_counting(
+        tools::cargo()
+            .args([
                 "test",
                 "-p",
                 "anju-server",
@@ -168,8 +175,30 @@ fn test(root: &std::path::Path) -> Result<()> {
                 "api",
                 "--",
                 "--ignored",
-                "postgres",
-            ]))?;
+                "email_by_smtp::sqlite",
+            ])
+            .env("ANJU_TEST_AIOSMTPD_PYTHON", &aiosmtpd),
+    )?;
+    total += counts;
+    summary.push(format!("e-mail by SMTP ({AIOSMTPD}), SQLite: {counts}"));
+
+    match std::env::var("ANJU_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => {
+            tools::step("API tests on PostgreSQL");
+            let counts = tools::run_counting(
+                tools::cargo()
+                    .args([
+                        "test",
+                        "-p",
+                        "anju-server",
+                        "--test",
+                        "api",
+                        "--",
+                        "--ignored",
+                        "postgres",
+                    ])
+                    .env("ANJU_TEST_AIOSMTPD_PYTHON", &aiosmtpd),
+            )?;
             total += counts;
             summary.push(format!("API tests on PostgreSQL: {counts}"));
         }

@@ -52,6 +52,7 @@ pub fn AccountPage() -> impl IntoView {
                 {move || (u.must_change_password && !password_changed.get()).then(|| view! {
                     <p class="panel-result" role="alert">{tr("account.must_change")}</p>
                 })}
+                <MessageChannelsForm />
                 <PasswordAndSessions changed=password_changed />
             }
         })
@@ -116,5 +117,132 @@ fn PasswordAndSessions(changed: RwSignal<bool>) -> impl IntoView {
         <p><button type="button" class="button button--secondary" on:click=end_others>
             {tr("account.end_other_sessions")}
         </button></p>
+    }
+}
+
+/// How notifications reach the person beyond the portal: text messages, e-mail. In-app
+/// notifications are always on, so the form says so rather than offering a box to untick.
+#[component]
+fn MessageChannelsForm() -> impl IntoView {
+    use crate::components::field::{ErrorSummary, FieldErrors, TextField};
+    use anju_domain::notification::{check_channels, MessageChannels, MessageChannelsView};
+    use anju_domain::FieldError;
+    let locale = expect_context::<Prefs>().locale;
+    let view_state = RwSignal::new(None::<MessageChannelsView>);
+    let sms = RwSignal::new(false);
+    let email = RwSignal::new(false);
+    let address = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let general = RwSignal::new(None::<FieldError>);
+    let saved = RwSignal::new(false);
+    let show = move |v: MessageChannelsView| {
+        sms.set(v.chosen.sms);
+        email.set(v.chosen.email);
+        address.set(v.chosen.email_address.clone().unwrap_or_default());
+        view_state.set(Some(v));
+    };
+    spawn_local(async move {
+        match api::message_channels().await {
+            Ok(v) => show(v),
+            Err(e) => general.set(Some(FieldError::new(e.message, e.message_en))),
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let choice = MessageChannels {
+            sms: sms.get_untracked(),
+            email: email.get_untracked(),
+            email_address: Some(address.get_untracked()).filter(|a| !a.trim().is_empty()),
+        };
+        let available =
+            view_state.with_untracked(|v| v.as_ref().is_some_and(|v| v.email_available));
+        // The same rules as the server, before the round trip.
+        let problems = check_channels(&choice, available);
+        if !problems.is_empty() {
+            errors.set(problems);
+            return;
+        }
+        spawn_local(async move {
+            match api::set_message_channels(&choice).await {
+                Ok(v) => {
+                    errors.set(FieldErrors::new());
+                    general.set(None);
+                    show(v);
+                    saved.set(true);
+                }
+                Err(e) => {
+                    errors.set(e.fields.clone());
+                    if e.fields.is_empty() {
+                        general.set(Some(FieldError::new(e.message, e.message_en)));
+                    }
+                }
+            }
+        });
+    };
+    let state_words = move |state: &str| {
+        let key = match state {
+            "sent" => "channels.state_sent",
+            "failed" => "channels.state_failed",
+            "dropped" => "channels.state_dropped",
+            _ => "channels.state_pending",
+        };
+        crate::i18n::text(locale.get(), key)
+    };
+    view! {
+        <h2 id="channels-title">{tr("channels.title")}</h2>
+        <p>{tr("channels.in_app_always")}</p>
+        <ErrorSummary errors general order=&["sms", "email", "email_address"] />
+        {move || saved.get().then(|| view! { <p class="panel-result" role="status">{tr("channels.saved")}</p> })}
+        {move || view_state.get().map(|v| {
+            let phone = v.phone_masked.clone();
+            let available = v.email_available;
+            let recent = v.recent.clone();
+            view! {
+                <form class="form" on:submit=save novalidate aria-labelledby="channels-title">
+                    <fieldset class="fieldset">
+                        <legend>{tr("channels.legend")}</legend>
+                        <div class="checkbox checkbox--large">
+                            <input type="checkbox" id="sms" prop:checked=move || sms.get()
+                                on:change=move |ev| sms.set(event_target_checked(&ev)) />
+                            <label for="sms">{tr("channels.sms")} " " {phone}</label>
+                        </div>
+                        {if available {
+                            view! {
+                                <div class="checkbox checkbox--large">
+                                    <input type="checkbox" id="email" prop:checked=move || email.get()
+                                        on:change=move |ev| email.set(event_target_checked(&ev)) />
+                                    <label for="email">{tr("channels.email")}</label>
+                                </div>
+                                <TextField id="email_address" label="channels.email_address" value=address errors
+                                    kind="email" autocomplete="email" inputmode="email" hint="channels.email_hint" />
+                            }.into_any()
+                        } else {
+                            view! { <p class="hint">{tr("channels.no_email")}</p> }.into_any()
+                        }}
+                    </fieldset>
+                    <button type="submit" class="button">{tr("channels.save")}</button>
+                </form>
+                {(!recent.is_empty()).then(|| view! {
+                    <h3>{tr("channels.recent")}</h3>
+                    <ul class="plain-list" data-testid="deliveries">
+                        {recent.into_iter().map(|d| {
+                            let channel = if d.channel == "email" { "channels.by_email" } else { "channels.by_sms" };
+                            let at = d.at.clone();
+                            let state = d.state.clone();
+                            let (zh, en) = (d.message.clone(), d.message_en.clone());
+                            view! {
+                                <li>
+                                    <strong>{tr(channel)} " · " {move || state_words(&state)}</strong>
+                                    " · " {move || crate::format::short_time(&at, locale.get())}
+                                    <br />
+                                    {move || if locale.get() == anju_domain::Locale::En { en.clone() } else { zh.clone() }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })}
+            }
+        })}
     }
 }

@@ -19,6 +19,7 @@ pub mod item_counts;
 pub mod json_page;
 pub mod jurisdictions;
 pub mod notifications;
+pub mod outbox;
 pub mod photos;
 pub mod rate_events;
 pub mod retrofit;

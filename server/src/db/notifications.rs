@@ -158,6 +158,15 @@ impl Db {
     }
 }
 
+/// The account's chosen channels beyond the portal, one outbox row each. `notify_sms` NULL
+/// means the role's default: on for residents and families, off for staff.
+const OUTBOX_QUEUE: &str = "INSERT INTO outbox (notification_id, channel, next_attempt_at)
+     SELECT $1, 'sms', $2 FROM accounts
+      WHERE id = $3 AND COALESCE(notify_sms, role IN ('resident', 'guardian')) = TRUE
+     UNION ALL
+     SELECT $1, 'email', $2 FROM accounts
+      WHERE id = $3 AND notify_email = TRUE AND email IS NOT NULL";
+
 impl Tx {
     pub async fn notify(
         &mut self,
@@ -203,9 +212,9 @@ impl Tx {
         message_en: &str,
     ) -> Result<(), sqlx::Error> {
         with_tx!(self, |conn| {
-            sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO notifications (account_id, at, kind, case_id, application_id, message, message_en)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(account_id)
             .bind(now)
@@ -214,9 +223,17 @@ impl Tx {
             .bind(about.1)
             .bind(message)
             .bind(message_en)
-            .execute(&mut *conn)
-            .await
-            .map(|_| ())
+            .fetch_one(&mut *conn)
+            .await?;
+            // Queued with the notification, in its transaction: the message goes out exactly
+            // when the action commits, and a channel that fails later cannot undo the action.
+            sqlx::query(OUTBOX_QUEUE)
+                .bind(id)
+                .bind(now)
+                .bind(account_id)
+                .execute(&mut *conn)
+                .await
+                .map(|_| ())
         })
     }
 }

@@ -46,6 +46,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me::session))
         .routes(routes!(me::me))
         .routes(routes!(me::set_preferences))
+        .routes(routes!(me::channels, me::set_channels))
         .routes(routes!(places::communities))
         .routes(routes!(places::children))
         .routes(routes!(audit::search::search))

@@ -12,6 +12,7 @@ mod callbacks;
 mod cases;
 mod envelope;
 mod holes;
+mod messages;
 mod notifications;
 mod open311;
 mod openapi;

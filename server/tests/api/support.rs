@@ -87,6 +87,7 @@ fn settings(url: &str, dist: PathBuf) -> Settings {
         policy: Policy::default(),
         keys: anju_server::crypto::Keyring::generate(),
         sms: anju_server::sms::SmsSender::recording(),
+        mail: None,
     }
 }
 
@@ -108,6 +109,10 @@ impl TestApp {
 
     /// A fresh schema in the test database, so tests never see each other's rows.
     pub async fn postgres() -> TestApp {
+        Self::postgres_with(|_| {}).await
+    }
+
+    pub async fn postgres_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         let url = std::env::var("ANJU_TEST_POSTGRES_URL")
             .expect("ANJU_TEST_POSTGRES_URL must point at a PostgreSQL test database");
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
@@ -126,7 +131,8 @@ impl TestApp {
             .await
             .expect("connect");
         let dir = temp_dir();
-        let s = settings(&url, dir.0.join("dist"));
+        let mut s = settings(&url, dir.0.join("dist"));
+        configure(&mut s);
         Self::start(db, s, Reopen::Postgres(Box::new(options)), Some(dir)).await
     }
 
@@ -150,6 +156,17 @@ impl TestApp {
             self.reopen_db().await,
             (*self.state.settings).clone(),
         ))
+    }
+
+    /// The state of another instance on the same database with its own settings (e.g. its
+    /// own SMS provider), for running its background workers beside this one's.
+    pub async fn second_state(&self, configure: impl FnOnce(&mut Settings)) -> AppState {
+        let mut settings = (*self.state.settings).clone();
+        configure(&mut settings);
+        let mut state = AppState::new(self.reopen_db().await, settings);
+        // One time for both, as on machines with synchronised clocks.
+        state.clock = self.state.clock.clone();
+        state
     }
 
     /// The same database through new pools, as another process would open it.
