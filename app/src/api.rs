@@ -160,6 +160,55 @@ pub async fn set_message_channels(
     send_json(Request::put("/api/me/channels"), choice).await
 }
 
+pub async fn home_board() -> ApiResult<anju_domain::notice::HomeBoard> {
+    get("/api/home/board").await
+}
+
+pub async fn notices() -> ApiResult<anju_domain::notice::NoticeList> {
+    get("/api/notices").await
+}
+
+pub async fn post_notice(
+    post: &anju_domain::notice::NoticePost,
+) -> ApiResult<anju_domain::notice::NoticeView> {
+    send_json(Request::post("/api/notices"), post).await
+}
+
+pub async fn withdraw_notice(id: i64) -> ApiResult<anju_domain::notice::NoticeView> {
+    read(
+        with_client_header(Request::post(&format!("/api/notices/{id}/withdraw")))
+            .send()
+            .await,
+    )
+    .await
+}
+
+pub async fn concierges() -> ApiResult<anju_domain::notice::ConciergeList> {
+    get("/api/concierges").await
+}
+
+pub async fn set_concierge(
+    building: i64,
+    contact: &anju_domain::notice::ConciergeRequest,
+) -> ApiResult<anju_domain::notice::ConciergeView> {
+    send_json(
+        Request::put(&format!("/api/buildings/{building}/concierge")),
+        contact,
+    )
+    .await
+}
+
+pub async fn remove_concierge(building: i64) -> ApiResult<()> {
+    read_no_content(
+        with_client_header(Request::delete(&format!(
+            "/api/buildings/{building}/concierge"
+        )))
+        .send()
+        .await,
+    )
+    .await
+}
+
 pub async fn communities() -> ApiResult<Vec<JurisdictionView>> {
     get("/api/places/communities").await
 }

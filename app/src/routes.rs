@@ -22,7 +22,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::{
     account::AccountPage, admin::AdminAccounts, assessments::Assessments, audit::AdminAudit,
     callbacks::Callbacks, case_detail::CaseDetail, case_new::NewCase, cases::CasesHome,
-    contract_certificate::ContractCertificate, forgot_password::ForgotPassword,
+    contract_certificate::ContractCertificate, forgot_password::ForgotPassword, notices::Notices,
     notifications::Notifications, plan_certificate::PlanCertificate, policy::Policy, queue::Queue,
     register::Register, retrofit_application::RetrofitApplication,
     retrofit_assessors::RetrofitAssessors, retrofit_catalogue::RetrofitCatalogue,
@@ -252,6 +252,12 @@ fn staff_pages() -> Result<AnyView, SplitLoaderError> {
                 path=path!("/assess")
                 view=|| view! {
                     <Guard allow=|r| r.can(Capability::AssessHomes)><Assessments /></Guard>
+                }
+            />
+            <Route
+                path=path!("/staff/notices")
+                view=|| view! {
+                    <Guard allow=|r| r.can(Capability::PostNotices)><Notices /></Guard>
                 }
             />
             <Route

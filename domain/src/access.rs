@@ -33,10 +33,13 @@ pub enum Capability {
     BuildWorks,
     /// The annual retrofit report of their area (a county's, or every county of a province).
     ReadRetrofitReport,
+    /// Notices for the communities and buildings of their area, and each building's
+    /// concierge contact.
+    PostNotices,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 12] = [
+    pub const ALL: [Capability; 13] = [
         Capability::WorkCases,
         Capability::ReviewRetrofit,
         Capability::ConfirmRetrofit,
@@ -49,6 +52,7 @@ impl Capability {
         Capability::AssessHomes,
         Capability::BuildWorks,
         Capability::ReadRetrofitReport,
+        Capability::PostNotices,
     ];
 }
 
@@ -60,11 +64,21 @@ const TABLE: [(Role, &[Capability]); 9] = [
     (Role::Guardian, &[C::ActForFamily]),
     (
         Role::CommunityStaff,
-        &[C::WorkCases, C::RunSurveys, C::ResetPasswordInPerson],
+        &[
+            C::WorkCases,
+            C::RunSurveys,
+            C::ResetPasswordInPerson,
+            C::PostNotices,
+        ],
     ),
     (
         Role::StreetReviewer,
-        &[C::WorkCases, C::ReviewRetrofit, C::RunSurveys],
+        &[
+            C::WorkCases,
+            C::ReviewRetrofit,
+            C::RunSurveys,
+            C::PostNotices,
+        ],
     ),
     (Role::Assessor, &[C::AssessHomes]),
     (Role::Contractor, &[C::BuildWorks]),
@@ -80,6 +94,7 @@ const TABLE: [(Role, &[Capability]); 9] = [
             C::EditPolicy,
             C::ReadAuditLog,
             C::ReadRetrofitReport,
+            C::PostNotices,
         ],
     ),
     (Role::ProvinceOfficer, &[C::ReadRetrofitReport]),
@@ -96,6 +111,7 @@ const TABLE: [(Role, &[Capability]); 9] = [
             C::EditPolicy,
             C::ReadAuditLog,
             C::ReadRetrofitReport,
+            C::PostNotices,
         ],
     ),
 ];
@@ -171,6 +187,13 @@ mod tests {
             (R::ProvinceOfficer, C::ReviewRetrofit, false),
             (R::ProvinceOfficer, C::ManageAccounts, false),
             (R::StreetReviewer, C::ReadRetrofitReport, false),
+            (R::CommunityStaff, C::PostNotices, true),
+            (R::StreetReviewer, C::PostNotices, true),
+            (R::CountyAdmin, C::PostNotices, true),
+            (R::Resident, C::PostNotices, false),
+            (R::Assessor, C::PostNotices, false),
+            (R::Contractor, C::PostNotices, false),
+            (R::ProvinceOfficer, C::PostNotices, false),
         ];
         for (role, capability, allowed) in expected {
             assert_eq!(can(*role, *capability), *allowed, "{role:?} {capability:?}");

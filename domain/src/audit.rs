@@ -336,6 +336,18 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "修改社区工作时间",
         "Changed community working hours",
     ),
+    ("notice.post", "发布社区通知", "Posted a notice"),
+    ("notice.withdraw", "撤下社区通知", "Withdrew a notice"),
+    (
+        "concierge.set",
+        "设置楼栋礼宾联系人",
+        "Set a building's concierge",
+    ),
+    (
+        "concierge.remove",
+        "移除楼栋礼宾联系人",
+        "Removed a building's concierge",
+    ),
     ("account.register", "注册账号", "Registered"),
     ("account.sign_in", "登录", "Signed in"),
     ("account.sign_in_failed", "登录失败", "Failed sign-in"),

@@ -24,6 +24,7 @@ pub mod fuzzing;
 pub mod guardian_flow;
 pub mod id_number;
 pub mod jurisdiction;
+pub mod notice;
 pub mod notification;
 pub mod pages;
 pub mod password;

@@ -82,6 +82,7 @@ pub const LAZY_ROUTES: &[(&str, PageGroup)] = &[
     ("/staff/callbacks", PageGroup::Staff),
     ("/staff/retrofit", PageGroup::Staff),
     ("/staff/password-reset", PageGroup::Staff),
+    ("/staff/notices", PageGroup::Staff),
     ("/county/retrofit", PageGroup::Staff),
     ("/county/catalogue", PageGroup::Staff),
     ("/county/assessors", PageGroup::Staff),

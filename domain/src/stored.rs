@@ -19,6 +19,7 @@ macro_rules! stored_as_word {
 
 use crate::application::GuardianLinkState;
 use crate::complaint::{CaseState, Channel};
+use crate::notice::NoticeKind;
 use crate::retrofit::RetrofitState;
 use crate::{JurisdictionLevel, Role};
 
@@ -29,6 +30,7 @@ stored_as_word!(
     Channel,
     RetrofitState,
     GuardianLinkState,
+    NoticeKind,
 );
 
 #[cfg(test)]

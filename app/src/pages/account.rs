@@ -29,8 +29,11 @@ pub fn AccountPage() -> impl IntoView {
             let home = u.home.as_ref().map(|h| {
                 (h.building.path.last().cloned().unwrap_or_default(), format!("{} / {}", h.unit, h.room))
             });
+            let has_home = u.home.is_some();
             view! {
                 <h1>{tr("account.title")}</h1>
+                // Where residents land after signing in: the notices over their home first.
+                {has_home.then(|| view! { <crate::pages::notices::HomeBoardPanel /> })}
                 <dl class="summary-list">
                     <div><dt>{tr("account.name")}</dt><dd>{u.display_name.clone()}</dd></div>
                     <div><dt>{tr("account.phone")}</dt><dd>{u.phone_masked.clone()}</dd></div>
@@ -46,6 +49,9 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="button" class="button button--secondary" on:click=sign_out.clone()>
                     {tr("account.sign_out")}
                 </button>
+                {u.role.can(anju_domain::access::Capability::PostNotices).then(|| view! {
+                    <p><leptos_router::components::A href="/staff/notices">{tr("notices.title")}</leptos_router::components::A></p>
+                })}
                 {u.role.can(anju_domain::access::Capability::ResetPasswordInPerson).then(|| view! {
                     <p><leptos_router::components::A href="/staff/password-reset">{tr("staffreset.title")}</leptos_router::components::A></p>
                 })}

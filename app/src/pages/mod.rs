@@ -11,6 +11,7 @@ pub mod contract_certificate;
 pub mod forgot_password;
 pub mod home;
 pub mod not_found;
+pub mod notices;
 pub mod notifications;
 pub mod plan_certificate;
 pub mod policy;

@@ -18,6 +18,7 @@ pub mod guardians;
 pub mod item_counts;
 pub mod json_page;
 pub mod jurisdictions;
+pub mod notices;
 pub mod notifications;
 pub mod outbox;
 pub mod photos;

@@ -10,6 +10,7 @@ mod fields;
 mod guardians;
 mod health;
 mod me;
+mod notices;
 mod notifications;
 mod open311;
 pub mod openapi;
@@ -54,6 +55,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(categories::update_category))
         .routes(routes!(calendar::list_days, calendar::add_notice))
         .routes(routes!(calendar::set_working_hours))
+        .routes(routes!(notices::post_notice, notices::list_notices))
+        .routes(routes!(notices::withdraw_notice))
+        .routes(routes!(notices::home_board))
+        .routes(routes!(notices::list_concierges))
+        .routes(routes!(notices::set_concierge, notices::remove_concierge))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::unread))
         .routes(routes!(notifications::mark_all_read))

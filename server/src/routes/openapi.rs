@@ -75,7 +75,7 @@ const BODY_ERRORS: [(&str, &str); 2] = [
     ),
 ];
 
-const TAGS: [(&str, &str); 12] = [
+const TAGS: [(&str, &str); 13] = [
     (
         "accounts",
         "Registration, signing in and out, passwords, staff accounts",
@@ -94,6 +94,10 @@ const TAGS: [(&str, &str); 12] = [
     ),
     ("guardians", "Family guardians linked to elders"),
     ("notifications", "A signed-in person's notifications"),
+    (
+        "notices",
+        "Notices for a community or a building, and the buildings' concierge contacts",
+    ),
     ("calendar", "The working calendar that deadlines count on"),
     ("places", "Streets and communities"),
     ("audit", "The audit trail"),

@@ -156,6 +156,24 @@ async fn build_world(app: &TestApp) -> World {
     let (community, response) = crate::surveys::door_to_door_response(app).await;
     let surveys = app.get("/api/surveys", Some(&community)).await.body;
     let survey = surveys[0]["id"].clone();
+    // A notice for the household's building, posted by its community office.
+    let minute = |hours: i64| {
+        chrono::DateTime::from_timestamp(app.state.clock.now() + hours * 3600, 0)
+            .unwrap()
+            .with_timezone(&anju_domain::calendar::shanghai())
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let notice = app
+        .post(
+            "/api/notices",
+            Some(&community),
+            json!({ "scope_id": app.places.building.id, "kind": "water", "title": "停水",
+                    "body": "管道检修", "starts_at": minute(-1), "ends_at": minute(48),
+                    "client_key": "matrix" }),
+        )
+        .await;
+    assert_eq!(notice.status, StatusCode::CREATED, "{}", notice.body);
 
     let county = app.sign_in_demo(Role::CountyAdmin).await;
     let org = app
@@ -246,6 +264,12 @@ async fn build_world(app: &TestApp) -> World {
             app.places.community.id.to_string(),
         ),
         ("/api/places/{id}", "id", app.places.street.id.to_string()),
+        (
+            "/api/buildings/{id}",
+            "id",
+            app.places.building.id.to_string(),
+        ),
+        ("/api/notices/{id}", "id", notice.body["id"].to_string()),
         (
             "/api/complaint-categories/{code}",
             "code",

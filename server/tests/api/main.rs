@@ -13,6 +13,7 @@ mod cases;
 mod envelope;
 mod holes;
 mod messages;
+mod notices;
 mod notifications;
 mod open311;
 mod openapi;

@@ -1,0 +1,73 @@
+import { expect } from '@playwright/test';
+import { appReady, chooseElderMode, expectAccessible, freshPhone, register, signIn, test } from './support';
+
+/** `2026-12-08T09:00` for a Shanghai time `hours` from now, as a datetime-local field takes it. */
+function shanghaiMinute(hours: number): string {
+  const t = new Date(Date.now() + hours * 3600_000 + 8 * 3600_000);
+  return t.toISOString().slice(0, 16);
+}
+
+test('the community office posts a building notice and sets its concierge; a resident of the building sees both where they land after signing in', async ({ page, browser }) => {
+  const title = `1号楼停水检修 ${Date.now() % 100000}`;
+  await signIn(page, '13800000003', 'anju-community-2026');
+  await expect(page).toHaveURL(/\/account$/);
+  await page.getByRole('link', { name: '社区通知与楼栋联系人' }).click();
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('社区通知与楼栋联系人');
+  await expectAccessible(page);
+
+  // A slip first: the errors are named at their fields.
+  await page.getByRole('button', { name: '发布通知' }).click();
+  const summary = page.getByRole('alert');
+  await expect(summary.getByRole('link', { name: /请填写标题/ })).toHaveAttribute('href', '#title');
+
+  await page.getByLabel('通知范围（社区或楼栋）').selectOption({ label: '柳岸社区 1号楼' });
+  await page.getByLabel('类型').selectOption({ label: '停水' });
+  await page.getByLabel('标题').fill(title);
+  await page.getByLabel('内容').fill('今天 9:00–17:00 更换水管，请提前储水。');
+  await page.getByLabel('开始时间').fill(shanghaiMinute(-1));
+  await page.getByLabel('结束时间').fill(shanghaiMinute(6));
+  await page.getByRole('button', { name: '发布通知' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已发布' })).toContainText(title);
+  const posted = page.getByTestId('staff-notices').getByRole('listitem').filter({ hasText: title });
+  await expect(posted).toContainText('正在生效');
+
+  await page.getByRole('button', { name: /^设置联系人\s*：柳岸社区 1号楼$/ }).click();
+  await expect(page.getByRole('heading', { name: '楼栋联系人', exact: true })).toBeFocused();
+  await page.getByLabel('姓名').fill('李师傅');
+  await page.getByLabel('职责').fill('楼栋管家');
+  await page.getByLabel('电话').fill('0571-88886666');
+  await page.getByLabel('服务时间').fill('每天 8:00–20:00');
+  await page.getByRole('button', { name: '保存联系人' }).click();
+  await expect(page.getByTestId('concierges').getByRole('listitem').filter({ hasText: '柳岸社区 1号楼' })).toContainText('李师傅');
+  await expectAccessible(page);
+
+  // A resident of 1号楼 (register() chooses it) sees the notice and the contact on 我的账户,
+  // where signing in lands.
+  const residentContext = await browser.newContext();
+  const resident = await residentContext.newPage();
+  await register(resident, freshPhone());
+  const notices = resident.getByRole('region', { name: '小区通知' });
+  await expect(notices.getByRole('heading', { name: title })).toBeVisible();
+  await expect(notices).toContainText('停水');
+  await expect(notices).toContainText('柳岸社区 1号楼');
+  const contact = resident.getByRole('region', { name: /您的楼栋联系人/ });
+  await expect(contact).toContainText('李师傅 · 楼栋管家');
+  await expect(contact.getByRole('link', { name: '拨打 0571-88886666' })).toHaveAttribute('href', 'tel:057188886666');
+  await expectAccessible(resident);
+
+  // In 长辈版 the same, in large type.
+  await chooseElderMode(resident);
+  await resident.reload();
+  await appReady(resident);
+  const heading = resident.getByRole('region', { name: '小区通知' }).getByRole('heading', { name: title });
+  await expect(heading).toBeVisible();
+  const size = await heading.evaluate(el => parseFloat(getComputedStyle(el).fontSize));
+  expect(size).toBeGreaterThanOrEqual(24);
+  await expectAccessible(resident);
+  await residentContext.close();
+
+  // Taken down by the office.
+  await page.getByRole('button', { name: new RegExp(`^撤下\\s*：${title}$`) }).click();
+  await expect(posted).toContainText('已撤下');
+});

@@ -1,0 +1,456 @@
+//! Notices in the community and the buildings' concierge contacts: staff post notices for a
+//! community or a building of their area; residents see the current ones over their home, and
+//! their building's concierge, on their home page. Urgent notices are also sent to each
+//! household (through the outbox, by the channels each chose).
+
+use crate::access::Scope;
+use crate::auth::CurrentUser;
+use crate::db::accounts::AccountRow;
+use crate::db::jurisdictions::JurisdictionRow;
+use crate::db::notices::{NewNotice, NoticeRow};
+use crate::db::Audit;
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::extract::Path;
+use crate::shanghai::rfc3339;
+use crate::AppState;
+use anju_domain::access::Capability;
+use anju_domain::notice::{
+    check_concierge, check_notice, parse_local_minute, ConciergeList, ConciergeRequest,
+    ConciergeView, HomeBoard, NoticeList, NoticePlace, NoticePost, NoticeView, COMING_WITHIN_SECS,
+};
+use anju_domain::JurisdictionLevel;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+/// Ended notices stay in the staff list this long, so a clerk can see what was said.
+const STAFF_LIST_KEEPS_SECS: i64 = 30 * 24 * 3600;
+
+/// `柳岸社区 3号楼` for a building, `柳岸社区` for a community: the last names of the path.
+fn place_name(level: JurisdictionLevel, names: &str) -> String {
+    let parts: Vec<&str> = names.split('/').filter(|p| !p.is_empty()).collect();
+    let take = if level == JurisdictionLevel::Building {
+        2
+    } else {
+        1
+    };
+    parts[parts.len().saturating_sub(take)..].join(" ")
+}
+
+fn notice_view(n: &NoticeRow, now: i64, for_staff: bool) -> NoticeView {
+    NoticeView {
+        id: n.id,
+        scope_id: n.scope_id,
+        scope_name: place_name(n.scope_level, &n.scope_names),
+        kind: n.kind,
+        title: n.title.clone(),
+        body: n.body.clone(),
+        starts_at: rfc3339(n.starts_at),
+        ends_at: rfc3339(n.ends_at),
+        urgent: n.urgent,
+        current: n.starts_at <= now && now < n.ends_at && n.withdrawn_at.is_none(),
+        withdrawn: n.withdrawn_at.is_some(),
+        households_told: if for_staff { n.households_told } else { None },
+    }
+}
+
+/// A community or building the caller may post for, or a 422 naming `field`.
+async fn place_in_scope(
+    state: &AppState,
+    scope: &Scope,
+    id: i64,
+    field: &str,
+    levels: &[JurisdictionLevel],
+) -> ApiResult<JurisdictionRow> {
+    state
+        .db
+        .jurisdiction(id)
+        .await?
+        .filter(|j| levels.contains(&j.level) && scope.holds(&j.id_path))
+        .ok_or_else(|| {
+            if levels == [JurisdictionLevel::Building] {
+                ApiError::field(
+                    field,
+                    "请选择您负责的楼栋",
+                    "Choose a building you are responsible for",
+                )
+            } else {
+                ApiError::field(
+                    field,
+                    "请选择您负责的社区或楼栋",
+                    "Choose a community or building you are responsible for",
+                )
+            }
+        })
+}
+
+/// `12月8日 09:00` and `8 Dec 09:00`.
+fn minute_words(secs: i64) -> (String, String) {
+    let t = chrono::DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .with_timezone(&anju_domain::calendar::shanghai());
+    (
+        t.format("%-m月%-d日 %H:%M").to_string(),
+        t.format("%-d %b %H:%M").to_string(),
+    )
+}
+
+/// Post a notice for a community or a building of the caller's area (201; a retry with the
+/// same `client_key` answers 200 with the first one). Urgent ones are sent to each household.
+#[utoipa::path(
+    post,
+    path = "/notices",
+    tag = "notices",
+    request_body = NoticePost,
+    responses(
+        (status = 201, description = "Posted", body = NoticeView),
+        (status = 200, description = "Already posted with this client_key", body = NoticeView),
+    ),
+    security(("session" = [])),
+)]
+pub async fn post_notice(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiJson(req): ApiJson<NoticePost>,
+) -> ApiResult<(StatusCode, Json<NoticeView>)> {
+    let scope = Scope::require(&state, &user, Capability::PostNotices).await?;
+    let now = state.clock.now();
+    let problems = check_notice(&req, now);
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let place = place_in_scope(
+        &state,
+        &scope,
+        req.scope_id,
+        "scope_id",
+        &[JurisdictionLevel::Community, JurisdictionLevel::Building],
+    )
+    .await?;
+    // Checked above: both parse.
+    let (Some(starts_at), Some(ends_at)) = (
+        parse_local_minute(&req.starts_at),
+        parse_local_minute(&req.ends_at),
+    ) else {
+        return Err(ApiError::field(
+            "starts_at",
+            "请选择开始的日期和时间",
+            "Choose the date and time it starts",
+        ));
+    };
+    let mut tx = state.db.begin().await?;
+    let inserted = tx
+        .insert_notice(&NewNotice {
+            scope_id: place.id,
+            scope_path: &place.id_path,
+            kind: req.kind,
+            title: req.title.trim(),
+            body: req.body.trim(),
+            starts_at,
+            ends_at,
+            urgent: req.urgent,
+            created_by: user.id,
+            created_at: now,
+            client_key: req.client_key.trim(),
+        })
+        .await?;
+    let (status, id) = match inserted {
+        Some(id) => {
+            if req.urgent {
+                let households = tx.households_inside(&place.id_path).await?;
+                let (kind_zh, kind_en) = req.kind.words();
+                let (from_zh, from_en) = minute_words(starts_at);
+                let (to_zh, to_en) = minute_words(ends_at);
+                let name = place_name(place.level, &place.name_path);
+                let message = format!(
+                    "【{kind_zh}】{name}：{}，{from_zh} 至 {to_zh}。详见安居首页。",
+                    req.title.trim()
+                );
+                let message_en = format!(
+                    "{kind_en} — {name}: {}, {from_en} to {to_en}. See the Anju home page.",
+                    req.title.trim()
+                );
+                for account in &households {
+                    tx.notify(*account, now, "notice", None, &message, &message_en)
+                        .await?;
+                }
+                tx.set_households_told(id, households.len() as i64).await?;
+            }
+            tx.audit(
+                &Audit::new(
+                    now,
+                    Some(user.id),
+                    "notice.post",
+                    &format!("notice:{id}"),
+                    &place.id_path,
+                )
+                .detail(&format!(
+                    "scope={} kind={} urgent={}",
+                    place.id,
+                    req.kind.as_str(),
+                    req.urgent
+                )),
+            )
+            .await?;
+            (StatusCode::CREATED, id)
+        }
+        None => {
+            let id = tx
+                .notice_by_key(user.id, req.client_key.trim())
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            (StatusCode::OK, id)
+        }
+    };
+    tx.commit().await?;
+    let (row, _) = state.db.notice(id).await?.ok_or(ApiError::NotFound)?;
+    Ok((status, Json(notice_view(&row, now, true))))
+}
+
+/// The notices of the caller's area: current, coming, and those ended within 30 days.
+#[utoipa::path(
+    get,
+    path = "/notices",
+    tag = "notices",
+    responses((status = 200, description = "OK", body = NoticeList)),
+    security(("session" = [])),
+)]
+pub async fn list_notices(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<NoticeList>> {
+    let scope = Scope::require(&state, &user, Capability::PostNotices).await?;
+    let now = state.clock.now();
+    let rows = state
+        .db
+        .notices_inside(scope.prefix(), now - STAFF_LIST_KEEPS_SECS)
+        .await?;
+    let places = state
+        .db
+        .notice_places(scope.prefix())
+        .await?
+        .into_iter()
+        .map(|(id, level, names)| NoticePlace {
+            id,
+            name: place_name(level, &names),
+            level,
+        })
+        .collect();
+    Ok(Json(NoticeList {
+        items: rows.iter().map(|n| notice_view(n, now, true)).collect(),
+        places,
+    }))
+}
+
+/// Take a notice down before its end (it stays in the staff list, marked withdrawn).
+#[utoipa::path(
+    post,
+    path = "/notices/{id}/withdraw",
+    tag = "notices",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "Withdrawn", body = NoticeView)),
+    security(("session" = [])),
+)]
+pub async fn withdraw_notice(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<NoticeView>> {
+    let scope = Scope::require(&state, &user, Capability::PostNotices).await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let (_, path) = state
+        .db
+        .notice(id)
+        .await?
+        .filter(|(_, path)| scope.holds(path))
+        .ok_or(ApiError::NotFound)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if tx.withdraw_notice(id, user.id, now).await? {
+        tx.audit(&Audit::new(
+            now,
+            Some(user.id),
+            "notice.withdraw",
+            &format!("notice:{id}"),
+            &path,
+        ))
+        .await?;
+    }
+    tx.commit().await?;
+    let (row, _) = state.db.notice(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(notice_view(&row, now, true)))
+}
+
+async fn concierge_view(state: &AppState, building: &JurisdictionRow) -> ApiResult<ConciergeView> {
+    Ok(ConciergeView {
+        building_id: building.id,
+        building_name: place_name(building.level, &building.name_path),
+        contact: state.db.concierge(building.id).await?,
+    })
+}
+
+/// What the signed-in resident's home page shows: the notices over their home now and in the
+/// next three days, and their building's concierge. Empty for an account without a home.
+#[utoipa::path(
+    get,
+    path = "/home/board",
+    tag = "notices",
+    responses((status = 200, description = "OK", body = HomeBoard)),
+    security(("session" = [])),
+)]
+pub async fn home_board(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<HomeBoard>> {
+    Ok(Json(board_of(&state, &user).await?))
+}
+
+async fn board_of(state: &AppState, user: &AccountRow) -> ApiResult<HomeBoard> {
+    let home = match user.home_building_id {
+        Some(id) => state.db.jurisdiction(id).await?,
+        None => None,
+    };
+    let Some(building) = home else {
+        return Ok(HomeBoard {
+            notices: Vec::new(),
+            concierge: None,
+        });
+    };
+    let now = state.clock.now();
+    let notices = state
+        .db
+        .notices_over(&building.id_path, now, now + COMING_WITHIN_SECS)
+        .await?;
+    let concierge = concierge_view(state, &building).await?;
+    Ok(HomeBoard {
+        notices: notices.iter().map(|n| notice_view(n, now, false)).collect(),
+        concierge: concierge.contact.is_some().then_some(concierge),
+    })
+}
+
+/// The buildings of the caller's area with their concierge contacts.
+#[utoipa::path(
+    get,
+    path = "/concierges",
+    tag = "notices",
+    responses((status = 200, description = "OK", body = ConciergeList)),
+    security(("session" = [])),
+)]
+pub async fn list_concierges(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<ConciergeList>> {
+    let scope = Scope::require(&state, &user, Capability::PostNotices).await?;
+    let items = state
+        .db
+        .buildings_with_concierges(scope.prefix())
+        .await?
+        .into_iter()
+        .map(|(id, names, contact)| ConciergeView {
+            building_id: id,
+            building_name: place_name(JurisdictionLevel::Building, &names),
+            contact,
+        })
+        .collect();
+    Ok(Json(ConciergeList { items }))
+}
+
+/// Set a building's concierge contact, shown to its residents.
+#[utoipa::path(
+    put,
+    path = "/buildings/{id}/concierge",
+    tag = "notices",
+    params(("id" = String, Path)),
+    request_body = ConciergeRequest,
+    responses((status = 200, description = "OK", body = ConciergeView)),
+    security(("session" = [])),
+)]
+pub async fn set_concierge(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ConciergeRequest>,
+) -> ApiResult<Json<ConciergeView>> {
+    let scope = Scope::require(&state, &user, Capability::PostNotices).await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let building = place_in_scope(&state, &scope, id, "id", &[JurisdictionLevel::Building])
+        .await
+        .map_err(|_| ApiError::NotFound)?;
+    let problems = check_concierge(&req);
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    tx.set_concierge(building.id, &req, user.id, now).await?;
+    tx.audit(&Audit::new(
+        now,
+        Some(user.id),
+        "concierge.set",
+        &format!("jurisdiction:{}", building.id),
+        &building.id_path,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(Json(concierge_view(&state, &building).await?))
+}
+
+/// Remove a building's concierge contact.
+#[utoipa::path(
+    delete,
+    path = "/buildings/{id}/concierge",
+    tag = "notices",
+    params(("id" = String, Path)),
+    responses((status = 204, description = "Removed; no content")),
+    security(("session" = [])),
+)]
+pub async fn remove_concierge(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let scope = Scope::require(&state, &user, Capability::PostNotices).await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let building = place_in_scope(&state, &scope, id, "id", &[JurisdictionLevel::Building])
+        .await
+        .map_err(|_| ApiError::NotFound)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if tx.remove_concierge(building.id).await? {
+        tx.audit(&Audit::new(
+            now,
+            Some(user.id),
+            "concierge.remove",
+            &format!("jurisdiction:{}", building.id),
+            &building.id_path,
+        ))
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_are_named_by_their_last_names() {
+        assert_eq!(
+            place_name(
+                JurisdictionLevel::Building,
+                "江南省/临江市/滨湖区/湖滨街道/柳岸社区/3号楼"
+            ),
+            "柳岸社区 3号楼"
+        );
+        assert_eq!(
+            place_name(
+                JurisdictionLevel::Community,
+                "江南省/临江市/滨湖区/湖滨街道/柳岸社区"
+            ),
+            "柳岸社区"
+        );
+        assert_eq!(minute_words(1_796_691_600).0, "12月8日 09:00");
+        assert_eq!(minute_words(1_796_691_600).1, "8 Dec 09:00");
+    }
+}
