@@ -1,7 +1,7 @@
 //! Notices in the community and the buildings' concierge contacts: staff post notices for a
 //! community or a building of their area; residents see the current ones over their home, and
-//! their building's concierge, on their home page. Urgent notices are also sent to each
-//! household (through the outbox, by the channels each chose).
+//! their building's concierge, at the top of 我的账户 (where signing in lands). Urgent notices
+//! are also sent to each household (through the outbox, by the channels each chose).
 
 use crate::access::Scope;
 use crate::auth::CurrentUser;
@@ -163,11 +163,11 @@ pub async fn post_notice(
                 let (to_zh, to_en) = minute_words(ends_at);
                 let name = place_name(place.level, &place.name_path);
                 let message = format!(
-                    "【{kind_zh}】{name}：{}，{from_zh} 至 {to_zh}。详见安居首页。",
+                    "【{kind_zh}】{name}：{}，{from_zh} 至 {to_zh}。详见安居“我的账户”。",
                     req.title.trim()
                 );
                 let message_en = format!(
-                    "{kind_en} — {name}: {}, {from_en} to {to_en}. See the Anju home page.",
+                    "{kind_en} — {name}: {}, {from_en} to {to_en}. See “My account” in Anju.",
                     req.title.trim()
                 );
                 for account in &households {
