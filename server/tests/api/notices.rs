@@ -1,9 +1,9 @@
 //! Notices for a community or a building, and the buildings' concierge contacts: who may post
 //! where, who sees what and when, urgent notices reaching each household, retries.
 
-use crate::support::{device_of, on_both_backends, TestApp};
+use crate::support::{on_both_backends, TestApp};
 use anju_domain::{JurisdictionLevel, Role};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 on_both_backends!(
@@ -47,22 +47,6 @@ async fn second_building(app: &TestApp) -> i64 {
         .find(|b| b.id != app.places.building.id)
         .expect("a second building")
         .id
-}
-
-async fn register_in(app: &TestApp, phone: &str, building_id: i64) -> String {
-    let mut body = app.registration_with_code(phone).await;
-    body["building_id"] = json!(building_id);
-    let r = app
-        .send(TestApp::request_from(
-            device_of(phone),
-            Method::POST,
-            "/api/auth/register",
-            None,
-            Some(body),
-        ))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.cookie().unwrap()
 }
 
 fn titles(board: &Value) -> Vec<String> {
@@ -125,7 +109,7 @@ async fn residents_see_the_current_notices_over_their_home_and_no_others(app: Te
     assert_eq!(board.body["notices"][3]["current"], false);
     assert!(first["households_told"].is_null(), "staff-only figure");
     // The other building's resident sees theirs and the community's.
-    let neighbour = register_in(&app, "13900000401", there).await;
+    let neighbour = app.register_in("13900000401", there).await;
     let board = app.get("/api/home/board", Some(&neighbour)).await;
     assert_eq!(titles(&board.body), ["社区周末义诊", "2号楼电梯检修"]);
 
@@ -273,7 +257,9 @@ async fn staff_post_only_inside_their_area_and_a_retry_posts_once(app: TestApp) 
 async fn an_urgent_notice_tells_each_household_of_its_scope(app: TestApp) {
     let here_1 = app.register("13900000410").await;
     let here_2 = app.register("13900000411").await;
-    let there = register_in(&app, "13900000412", second_building(&app).await).await;
+    let there = app
+        .register_in("13900000412", second_building(&app).await)
+        .await;
     let staff = app.sign_in_demo(Role::CommunityStaff).await;
     let mut body = notice(&app, app.places.building.id, "1号楼水管爆裂", 0, 6, "u-1");
     body["urgent"] = json!(true);
@@ -337,7 +323,7 @@ async fn each_building_shows_its_own_concierge_to_its_residents(app: TestApp) {
     let resident = app.register("13900000420").await;
     let board = app.get("/api/home/board", Some(&resident)).await;
     assert_eq!(board.body["concierge"]["contact"], contact);
-    let neighbour = register_in(&app, "13900000421", there).await;
+    let neighbour = app.register_in("13900000421", there).await;
     assert!(app.get("/api/home/board", Some(&neighbour)).await.body["concierge"].is_null());
 
     // A bad number is named; a building outside the area is not found; removal works.

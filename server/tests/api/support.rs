@@ -361,7 +361,13 @@ impl TestApp {
 
     /// Register a resident (proving the number with the texted code) and return the cookie.
     pub async fn register(&self, phone: &str) -> String {
-        let body = self.registration_with_code(phone).await;
+        self.register_in(phone, self.places.building.id).await
+    }
+
+    /// Register a resident whose home is in `building_id`.
+    pub async fn register_in(&self, phone: &str, building_id: i64) -> String {
+        let mut body = self.registration_with_code(phone).await;
+        body["building_id"] = json!(building_id);
         let r = self
             .send(Self::request_from(
                 device_of(phone),
