@@ -15,6 +15,7 @@ pub mod category;
 pub mod complaint;
 pub mod complaint_flow;
 pub mod deadline;
+pub mod desk;
 pub mod eligibility;
 pub mod error;
 pub mod export;

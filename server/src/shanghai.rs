@@ -44,6 +44,14 @@ pub fn day_start(day: NaiveDate) -> Option<i64> {
         .map(|t| t.timestamp())
 }
 
+/// The first second of the Shanghai day after the one at `now` (the end of "today").
+pub fn tomorrow_start(now: i64) -> i64 {
+    today(now)
+        .succ_opt()
+        .and_then(day_start)
+        .unwrap_or(i64::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ pub mod callbacks;
 pub mod case_history;
 pub mod cases;
 pub mod decode;
+pub mod desk;
 pub mod guardians;
 pub mod item_counts;
 pub mod json_page;

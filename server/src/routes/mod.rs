@@ -6,6 +6,7 @@ pub(crate) mod audit;
 mod calendar;
 pub(crate) mod cases;
 mod categories;
+mod desk;
 mod fields;
 mod guardians;
 mod health;
@@ -18,7 +19,7 @@ mod photo_files;
 mod places;
 pub(crate) mod retrofit;
 mod security_headers;
-mod surveys;
+pub(crate) mod surveys;
 mod table_export;
 mod views;
 
@@ -55,6 +56,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(categories::update_category))
         .routes(routes!(calendar::list_days, calendar::add_notice))
         .routes(routes!(calendar::set_working_hours))
+        .routes(routes!(desk::desk))
         .routes(routes!(notices::post_notice, notices::list_notices))
         .routes(routes!(notices::withdraw_notice))
         .routes(routes!(notices::home_board))

@@ -75,7 +75,7 @@ const BODY_ERRORS: [(&str, &str); 2] = [
     ),
 ];
 
-const TAGS: [(&str, &str); 13] = [
+const TAGS: [(&str, &str); 14] = [
     (
         "accounts",
         "Registration, signing in and out, passwords, staff accounts",
@@ -94,6 +94,10 @@ const TAGS: [(&str, &str); 13] = [
     ),
     ("guardians", "Family guardians linked to elders"),
     ("notifications", "A signed-in person's notifications"),
+    (
+        "desk",
+        "The staff desk: an area's numbers for a month, each equal to the list it links to",
+    ),
     (
         "notices",
         "Notices for a community or a building, and the buildings' concierge contacts",

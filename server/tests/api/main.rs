@@ -10,6 +10,7 @@ mod admin;
 mod audit;
 mod callbacks;
 mod cases;
+mod desk;
 mod envelope;
 mod holes;
 mod messages;

@@ -86,16 +86,17 @@ impl Db {
         &self,
         scope: &ClaimScope<'_>,
         overdue_at: Option<i64>,
+        unanswered: bool,
         limit: i64,
     ) -> Result<Vec<ClaimListRow>, sqlx::Error> {
         let filter = match scope {
             ClaimScope::Org(_) => "c.contractor_org_id = $1",
             ClaimScope::Under(_) => "a.scope_path LIKE $1",
         };
-        let overdue = if overdue_at.is_some() {
-            "AND c.answered_at IS NULL AND c.due_at < $3"
-        } else {
-            ""
+        let overdue = match (overdue_at.is_some(), unanswered) {
+            (true, _) => "AND c.answered_at IS NULL AND c.due_at < $3",
+            (false, true) => "AND c.answered_at IS NULL",
+            (false, false) => "",
         };
         let sql = format!(
             "SELECT c.id, c.application_id, a.reference, a.elder_name, cm.name AS community_name,

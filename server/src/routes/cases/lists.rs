@@ -1,7 +1,9 @@
 //! The resident's own cases, the staff queue by time left, one case, and who may take it.
 
 use super::access::{staff_scope, visible_case};
+use super::communities::community_in_scope;
 use super::views::case_view;
+use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::cases::{CaseListRow, NO_DUE};
 use crate::error::{ApiError, ApiResult};
@@ -24,9 +26,13 @@ pub struct ListQuery {
     after: Option<String>,
     #[serde(default)]
     overdue: bool,
+    /// `today`: staff only, open cases whose next deadline is later today.
+    due: Option<String>,
+    /// Staff only: one community of their area.
+    community_id: Option<i64>,
 }
 
-/// The caller's cases: a resident's own, or the staff member's queue (`overdue=true` for overdue ones), newest first, a page at a time.
+/// The caller's cases: a resident's own, or the staff member's queue (`overdue=true` for overdue ones, `due=today`, `community_id`), newest first, a page at a time.
 #[utoipa::path(
     get,
     path = "/cases",
@@ -45,12 +51,39 @@ pub async fn list(
     };
     let (rows, staff) = match staff_scope(&state, &user).await? {
         Some(scope) => {
+            let scope = match q.community_id {
+                Some(id) => {
+                    let c = community_in_scope(&state, &user, id).await?;
+                    Scope::home_community(c.id_path, c.id)
+                }
+                None => scope,
+            };
+            let now = state.clock.now();
+            let due_today = match q.due.as_deref() {
+                None => false,
+                Some("today") if !q.overdue => true,
+                Some(_) => {
+                    return Err(ApiError::field(
+                        "due",
+                        "只能筛选今天到期（due=today），且不能与已超时同时选",
+                        "Only due=today, and not together with overdue",
+                    ))
+                }
+            };
+            // The desk's counts use the same bounds (`Db::open_case_counts`).
+            let first = if due_today {
+                (now, i64::MAX)
+            } else {
+                (i64::MIN, i64::MIN)
+            };
             let after = match q.after.as_deref() {
-                None => (i64::MIN, i64::MIN),
+                None => first,
                 Some(k) => anju_domain::complaint::parse_queue_key(k).ok_or_else(bad_key)?,
             };
             let due_before = if q.overdue {
-                state.clock.now()
+                now
+            } else if due_today {
+                crate::shanghai::tomorrow_start(now) - 1
             } else {
                 i64::MAX
             };

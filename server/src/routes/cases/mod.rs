@@ -11,7 +11,7 @@ mod create;
 mod lists;
 mod notices;
 mod photos;
-mod reports;
+pub(crate) mod reports;
 pub(crate) mod views;
 
 pub(crate) use access::staff_scope;

@@ -5,6 +5,7 @@
 use super::communities::{community_in_scope, month_range};
 use super::views::ClockData;
 use crate::auth::CurrentUser;
+use crate::db::jurisdictions::JurisdictionRow;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::AppState;
@@ -46,6 +47,51 @@ pub async fn complaints(
 ) -> ApiResult<Response> {
     let community = community_in_scope(&state, &user, q.community_id).await?;
     let (start, end) = month_range(&state, &q.month)?;
+    let report = monthly_report(&state, &community, &q.month, (start, end)).await?;
+    let file = format!("complaints-{}-{}", community.id, q.month);
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(report).into_response()),
+        Some("csv") => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}.csv\""),
+                ),
+            ],
+            report.to_csv(),
+        )
+            .into_response()),
+        Some("xlsx") => Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}.xlsx\""),
+                ),
+            ],
+            xlsx(&report).map_err(|e| ApiError::Internal(anyhow::anyhow!("xlsx: {e}")))?,
+        )
+            .into_response()),
+        Some(_) => Err(ApiError::field(
+            "format",
+            "格式只能是 json、csv 或 xlsx",
+            "Format must be json, csv or xlsx",
+        )),
+    }
+}
+
+/// The month's report for one community (`[start, end)` of the month): what the report
+/// endpoint answers and what the desk adds up over an area.
+pub(crate) async fn monthly_report(
+    state: &AppState,
+    community: &JurisdictionRow,
+    month: &str,
+    (start, end): (i64, i64),
+) -> ApiResult<MonthlyReport> {
     let now = state.clock.now();
     let categories = state.db.categories().await?;
 
@@ -105,7 +151,7 @@ pub async fn complaints(
         .db
         .complaints_handled_in(community.id, start, end)
         .await?;
-    let sampled = match state.db.draw(community.id, &q.month).await? {
+    let sampled = match state.db.draw(community.id, month).await? {
         Some(d) => state.db.draw_items(d.id).await?.len() as u64,
         None => 0,
     };
@@ -133,7 +179,7 @@ pub async fn complaints(
     let satisfaction_percent = percent(satisfied, reached);
     let report = MonthlyReport {
         community: community.name.clone(),
-        month: q.month.clone(),
+        month: month.to_owned(),
         complaints: created
             .iter()
             .filter(|c| c.kind == CaseKind::Complaint)
@@ -183,40 +229,7 @@ pub async fn complaints(
         breached,
         breached_unassigned,
     };
-    let file = format!("complaints-{}-{}", community.id, q.month);
-    match q.format.as_deref() {
-        None | Some("json") => Ok(Json(report).into_response()),
-        Some("csv") => Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file}.csv\""),
-                ),
-            ],
-            report.to_csv(),
-        )
-            .into_response()),
-        Some("xlsx") => Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file}.xlsx\""),
-                ),
-            ],
-            xlsx(&report).map_err(|e| ApiError::Internal(anyhow::anyhow!("xlsx: {e}")))?,
-        )
-            .into_response()),
-        Some(_) => Err(ApiError::field(
-            "format",
-            "格式只能是 json、csv 或 xlsx",
-            "Format must be json, csv or xlsx",
-        )),
-    }
+    Ok(report)
 }
 
 fn xlsx(report: &MonthlyReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {

@@ -219,7 +219,7 @@ pub(super) fn checked_year(state: &AppState, year: Option<i64>) -> ApiResult<i64
 }
 
 /// The county's dates for `year`: its own, or the national ones.
-pub(super) async fn year_dates(
+pub(crate) async fn year_dates(
     state: &AppState,
     county_id: i64,
     year: i64,

@@ -15,7 +15,7 @@ mod applications;
 mod assessment;
 mod catalogue;
 mod contract;
-mod county;
+pub(crate) mod county;
 mod create;
 mod documents;
 mod place;

@@ -332,11 +332,16 @@ pub async fn answer(
 #[into_params(parameter_in = Query)]
 pub struct ClaimsQuery {
     overdue: Option<bool>,
+    /// Only those not yet answered.
+    open: Option<bool>,
+    /// Only one community of the caller's area (street office, county).
+    community_id: Option<i64>,
 }
 
 /// `GET /api/retrofit/warranty-claims`: the builder's claims, or (street office, county,
-/// `?overdue=true` to keep only those past their deadline) the claims under their place;
-/// newest first, the elder's name masked, in one query.
+/// `?overdue=true` to keep only those past their deadline, `?open=true` those not answered,
+/// `?community_id=` one community) the claims under their place; newest first, the elder's
+/// name masked, in one query.
 #[utoipa::path(
     get,
     path = "/retrofit/warranty-claims",
@@ -351,16 +356,27 @@ pub async fn list(
     Query(q): Query<ClaimsQuery>,
 ) -> ApiResult<Json<ClaimList>> {
     let now = state.clock.now();
+    let community_path = match (user.role, q.community_id) {
+        (Role::StreetReviewer | Role::CountyAdmin, Some(id)) => {
+            Some(community_under(&state, &user.scope_path, id).await?)
+        }
+        _ => None,
+    };
     let scope = match user.role {
         Role::Contractor => match state.db.org_of_member(user.id).await? {
             Some(org) => ClaimScope::Org(org.id),
             None => return Ok(Json(ClaimList { items: Vec::new() })),
         },
-        Role::StreetReviewer | Role::CountyAdmin => ClaimScope::Under(&user.scope_path),
+        Role::StreetReviewer | Role::CountyAdmin => {
+            ClaimScope::Under(community_path.as_deref().unwrap_or(&user.scope_path))
+        }
         _ => return Err(ApiError::Forbidden),
     };
     let overdue_at = q.overdue.unwrap_or(false).then_some(now);
-    let rows = state.db.claim_list(&scope, overdue_at, 200).await?;
+    let rows = state
+        .db
+        .claim_list(&scope, overdue_at, q.open.unwrap_or(false), 200)
+        .await?;
     Ok(Json(ClaimList {
         items: rows
             .into_iter()
@@ -379,6 +395,30 @@ pub async fn list(
             })
             .collect(),
     }))
+}
+
+/// The id path of a community under `scope_path`, or a 422 naming `community_id`.
+pub(crate) async fn community_under(
+    state: &AppState,
+    scope_path: &str,
+    id: i64,
+) -> ApiResult<String> {
+    state
+        .db
+        .jurisdiction(id)
+        .await?
+        .filter(|c| {
+            c.level == anju_domain::JurisdictionLevel::Community
+                && c.id_path.starts_with(scope_path)
+        })
+        .map(|c| c.id_path)
+        .ok_or_else(|| {
+            ApiError::field(
+                "community_id",
+                "请选择您负责的社区",
+                "Choose a community you are responsible for",
+            )
+        })
 }
 
 /// The deadline watch's part: each claim that just went past its deadline unanswered is

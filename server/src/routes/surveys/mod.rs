@@ -6,8 +6,8 @@ mod answering;
 mod editing;
 mod export;
 mod listing;
-mod reach;
-mod results;
+pub(crate) mod reach;
+pub(crate) mod results;
 mod reviewing;
 mod views;
 

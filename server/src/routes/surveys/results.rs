@@ -131,7 +131,7 @@ fn distribution(def: &SurveyDefinition, rows: &[&ResponseRow]) -> Vec<QuestionRe
         .collect()
 }
 
-async fn compute(
+pub(crate) async fn compute(
     state: &AppState,
     survey_id: i64,
     loaded: &Loaded,
