@@ -234,12 +234,23 @@ pub async fn create_case(req: &CreateCaseRequest) -> ApiResult<CaseView> {
 
 /// Residents get their own cases; staff their queue (optionally only overdue ones).
 pub async fn cases(after: Option<&str>, overdue: bool) -> ApiResult<CasePage> {
-    let mut url = format!("/api/cases?overdue={overdue}");
+    queue(after, &format!("overdue={overdue}")).await
+}
+
+/// Staff: the queue with the filters of the page's address (`overdue=true`, `due=today`,
+/// `community_id=…`), already encoded.
+pub async fn queue(after: Option<&str>, filters: &str) -> ApiResult<CasePage> {
+    let mut url = format!("/api/cases?{filters}");
     if let Some(a) = after {
         url.push_str("&after=");
         url.push_str(a);
     }
     get(&url).await
+}
+
+/// The staff desk; `query` is `month=…&community_id=…` (either may be left out).
+pub async fn desk(query: &str) -> ApiResult<anju_domain::desk::DeskView> {
+    get(&format!("/api/desk?{query}")).await
 }
 
 pub async fn case(id: i64) -> ApiResult<CaseView> {
@@ -1025,12 +1036,8 @@ pub async fn answer_claim(claim: i64, answer: String) -> ApiResult<ApplicationVi
     .await
 }
 
-pub async fn claims(overdue: bool) -> ApiResult<anju_domain::retrofit_warranty::ClaimList> {
-    if overdue {
-        get("/api/retrofit/warranty-claims?overdue=true").await
-    } else {
-        get("/api/retrofit/warranty-claims").await
-    }
+pub async fn claims(filters: &str) -> ApiResult<anju_domain::retrofit_warranty::ClaimList> {
+    get(&format!("/api/retrofit/warranty-claims?{filters}")).await
 }
 
 pub async fn retrofit_report() -> ApiResult<anju_domain::retrofit_report::ReportView> {

@@ -22,9 +22,9 @@ use crate::pages::not_found::NotFound;
 use crate::pages::{
     account::AccountPage, admin::AdminAccounts, assessments::Assessments, audit::AdminAudit,
     callbacks::Callbacks, case_detail::CaseDetail, case_new::NewCase, cases::CasesHome,
-    contract_certificate::ContractCertificate, forgot_password::ForgotPassword, notices::Notices,
-    notifications::Notifications, plan_certificate::PlanCertificate, policy::Policy, queue::Queue,
-    register::Register, retrofit_application::RetrofitApplication,
+    contract_certificate::ContractCertificate, desk::Desk, forgot_password::ForgotPassword,
+    notices::Notices, notifications::Notifications, plan_certificate::PlanCertificate,
+    policy::Policy, queue::Queue, register::Register, retrofit_application::RetrofitApplication,
     retrofit_assessors::RetrofitAssessors, retrofit_catalogue::RetrofitCatalogue,
     retrofit_check::RetrofitCheck, retrofit_county::RetrofitCounty,
     retrofit_family::RetrofitFamily, retrofit_home::RetrofitHome, retrofit_plan::RetrofitPlan,
@@ -182,6 +182,10 @@ fn staff_pages() -> Result<AnyView, SplitLoaderError> {
     Ok(view! {
         <FocusOnNewPage />
         <Routes fallback=NotFound>
+            <Route
+                path=path!("/desk")
+                view=|| view! { <Guard allow=anju_domain::desk::has_desk><Desk /></Guard> }
+            />
             <Route
                 path=path!("/staff/queue")
                 view=|| view! { <Guard allow=works_cases><Queue /></Guard> }

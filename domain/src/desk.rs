@@ -14,6 +14,15 @@ use crate::survey_api::{CommunityRef, CommunityResult};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// Whether the role has a desk: staff who work complaints, review retrofits or run surveys
+/// (the sections it shows). The app links it and lands these staff on it after signing in.
+pub fn has_desk(role: crate::Role) -> bool {
+    use crate::access::Capability as C;
+    [C::WorkCases, C::ReviewRetrofit, C::RunSurveys]
+        .into_iter()
+        .any(|c| role.can(c))
+}
+
 /// The stages a household waits in, in the order of the work; drafts and closed applications
 /// (rejected, withdrawn, settled) are not waiting for anyone.
 pub const DESK_STAGES: [RetrofitState; 10] = [
@@ -217,6 +226,16 @@ fn pct(p: Option<f64>) -> String {
     p.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "—".into())
 }
 
+/// A deadline target's name in words (zh, en), as the catalog says it.
+pub fn target_words(target: &str) -> (&'static str, &'static str) {
+    match target {
+        "acknowledge" => ("受理", "Accept"),
+        "on_site" => ("到场", "On site"),
+        "answer" => ("答复", "Answer"),
+        _ => ("办结", "Resolve"),
+    }
+}
+
 /// The verdict in words (zh, en).
 pub fn verdict_words(v: Verdict) -> (&'static str, &'static str) {
     match v {
@@ -261,7 +280,7 @@ impl DeskView {
                 .iter()
                 .map(|t| {
                     vec![
-                        t.target.clone(),
+                        format!("{}按时", target_words(&t.target).0),
                         t.due.to_string(),
                         t.met_on_time.to_string(),
                         pct(t.percent),
@@ -410,6 +429,28 @@ mod tests {
             stage_deadline(&dates, RetrofitState::Settled, day(2026, 11, 2)),
             None
         );
+    }
+
+    #[test]
+    fn office_staff_have_a_desk_and_residents_builders_and_the_province_do_not() {
+        use crate::Role as R;
+        for role in [
+            R::CommunityStaff,
+            R::StreetReviewer,
+            R::CountyAdmin,
+            R::SystemAdmin,
+        ] {
+            assert!(has_desk(role), "{role:?}");
+        }
+        for role in [
+            R::Resident,
+            R::Guardian,
+            R::Assessor,
+            R::Contractor,
+            R::ProvinceOfficer,
+        ] {
+            assert!(!has_desk(role), "{role:?}");
+        }
     }
 
     #[test]

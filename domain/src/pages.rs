@@ -78,6 +78,7 @@ pub const LAZY_ROUTES: &[(&str, PageGroup)] = &[
     ("/surveys/:id", PageGroup::Resident),
     ("/notifications", PageGroup::Resident),
     ("/account", PageGroup::Resident),
+    ("/desk", PageGroup::Staff),
     ("/staff/queue", PageGroup::Staff),
     ("/staff/callbacks", PageGroup::Staff),
     ("/staff/retrofit", PageGroup::Staff),

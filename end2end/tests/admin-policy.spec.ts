@@ -3,7 +3,7 @@ import { appReady, signIn, test, expectAccessible } from './support';
 
 test('a county admin edits a deadline and enters a community calendar exception', async ({ page }) => {
   await signIn(page, '13800000007', 'anju-county-2026');
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/desk$/);
   await page.getByRole('navigation').getByRole('link', { name: '时限与日历' }).click();
   await appReady(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('处理时限与工作日历');

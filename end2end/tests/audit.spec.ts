@@ -17,7 +17,7 @@ test('the street office reveals an ID number; the family sees who looked and the
   const streetContext = await browser.newContext();
   const street = await streetContext.newPage();
   await signIn(street, '13800000004', 'anju-street-2026');
-  await expect(street).toHaveURL(/\/account$/);
+  await expect(street).toHaveURL(/\/desk$/);
   await street.goto(`/retrofit/applications/${id}`);
   await appReady(street);
   await street.getByRole('button', { name: /显示完整号码/ }).click();
@@ -35,7 +35,7 @@ test('the street office reveals an ID number; the family sees who looked and the
   const countyContext = await browser.newContext();
   const county = await countyContext.newPage();
   await signIn(county, '13800000007', 'anju-county-2026');
-  await expect(county).toHaveURL(/\/account$/);
+  await expect(county).toHaveURL(/\/desk$/);
   await county.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '审计记录' }).click();
   await expect(heading(county)).toHaveText('审计记录');
   await appReady(county);

@@ -48,7 +48,7 @@ test('staff find surveys in the navigation; an assessor is not offered to start 
   const staff = await staffContext.newPage();
   const errors = consoleErrors(staff);
   await signIn(staff, '13800000003', 'anju-community-2026');
-  await expect(staff).toHaveURL(/\/account$/);
+  await expect(staff).toHaveURL(/\/desk$/);
   const nav = staff.getByRole('navigation', { name: '主导航' });
   await expect(nav.getByRole('link', { name: '满意度调查' })).toBeVisible();
   await nav.getByRole('link', { name: '回访与报表' }).click();
@@ -114,7 +114,7 @@ test('staff see where an in-home repair is, and the resident\'s number when they
   const staffContext = await browser.newContext();
   const staff = await staffContext.newPage();
   await signIn(staff, '13800000003', 'anju-community-2026');
-  await expect(staff).toHaveURL(/\/account$/);
+  await expect(staff).toHaveURL(/\/desk$/);
   await staff.goto(`/complaints/${id}`);
   await appReady(staff);
   await expect(staff.getByTestId('resident-home')).toHaveText('1号楼 2单元 301');
@@ -134,7 +134,7 @@ test('a returned application says what each item still needs; the back of the ID
   const streetContext = await browser.newContext();
   const street = await streetContext.newPage();
   await signIn(street, '13800000004', 'anju-street-2026');
-  await expect(street).toHaveURL(/\/account$/);
+  await expect(street).toHaveURL(/\/desk$/);
   const returned = await street.request.post(`/api/retrofit/applications/${id}/actions`, {
     headers: { 'x-anju-client': '1' },
     data: { action: 'return', checklist: ['id_card', 'facts'], note: '身份证背面模糊，正面是清楚的。' },

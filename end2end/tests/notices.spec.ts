@@ -10,7 +10,7 @@ function shanghaiMinute(hours: number): string {
 test('the community office posts a building notice and sets its concierge; a resident of the building sees both where they land after signing in', async ({ page, browser }) => {
   const title = `1号楼停水检修 ${Date.now() % 100000}`;
   await signIn(page, '13800000003', 'anju-community-2026');
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/desk$/);
   await page.getByRole('link', { name: '社区通知与楼栋联系人' }).click();
   await appReady(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('社区通知与楼栋联系人');

@@ -105,7 +105,9 @@ test('the community office resets a password after an in-person check, and the r
   const staffContext = await browser.newContext();
   const staff = await staffContext.newPage();
   await signIn(staff, '13800000003', 'anju-community-2026');
-  await expect(staff).toHaveURL(/\/account$/);
+  await expect(staff).toHaveURL(/\/desk$/);
+  await staff.goto('/account');
+  await appReady(staff);
   await staff.getByRole('link', { name: '为居民重设密码' }).click();
   await appReady(staff);
   await staff.getByLabel('居民注册用的手机号').fill(phone);

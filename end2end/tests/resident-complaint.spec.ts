@@ -75,7 +75,7 @@ test('a resident files a repair, staff handle it, the resident sees the deadline
   const staffContext = await browser.newContext();
   const staff = await staffContext.newPage();
   await signIn(staff, '13800000003', 'anju-community-2026');
-  await expect(staff).toHaveURL(/\/account$/);
+  await expect(staff).toHaveURL(/\/desk$/);
   await staff.goto(caseUrl);
   await appReady(staff);
   await staff.getByRole('button', { name: '受理' }).click();
@@ -137,7 +137,7 @@ test('filing works in 长辈版 with large targets', async ({ page }) => {
 
 test('the supervisor sees an overdue case in the queue', async ({ page }) => {
   await signIn(page, '13800000003', 'anju-community-2026');
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/desk$/);
   await page.getByRole('navigation').getByRole('link', { name: '工单队列' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('工单队列');
   await page.getByRole('link', { name: '只看已超时' }).click();
@@ -150,7 +150,7 @@ test('the supervisor sees an overdue case in the queue', async ({ page }) => {
 
 test('staff file an inquiry for a resident who phoned', async ({ page }) => {
   await signIn(page, '13800000003', 'anju-community-2026');
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/desk$/);
   await page.goto('/staff/queue');
   await appReady(page);
   await page.getByRole('link', { name: '代居民登记' }).click();

@@ -5,7 +5,7 @@ import { appReady, expectAccessible, signIn, test } from './support';
 // (phone and desktop) run against one server, so each run uses its own values.
 test('a county admin reprices an item, is told what is wrong with an amount, and adds an item of the county', async ({ page }) => {
   await signIn(page, '13800000007', 'anju-county-2026');
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/desk$/);
   await page.goto('/county/retrofit');
   await appReady(page);
   await page.getByRole('link', { name: /改造项目目录和价格/ }).click();

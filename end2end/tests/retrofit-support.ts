@@ -8,7 +8,7 @@ export const headers = { 'x-anju-client': '1' };
 export async function signedIn(browser: Browser, phone: string, password: string, options = {}): Promise<Page> {
   const page = await (await browser.newContext(options)).newPage();
   await signIn(page, phone, password);
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/(account|desk)$/);
   return page;
 }
 

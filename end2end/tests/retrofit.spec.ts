@@ -192,7 +192,7 @@ test('a guardian applies for an elder; the street returns it, the family fixes i
   const streetContext = await browser.newContext();
   const street = await streetContext.newPage();
   await signIn(street, '13800000004', 'anju-street-2026');
-  await expect(street).toHaveURL(/\/account$/);
+  await expect(street).toHaveURL(/\/desk$/);
   await street.goto('/staff/retrofit');
   await appReady(street);
   await street.getByLabel('状态').selectOption({ label: '待街道审核' });
@@ -232,7 +232,7 @@ test('a guardian applies for an elder; the street returns it, the family fixes i
   const countyContext = await browser.newContext();
   const county = await countyContext.newPage();
   await signIn(county, '13800000007', 'anju-county-2026');
-  await expect(county).toHaveURL(/\/account$/);
+  await expect(county).toHaveURL(/\/desk$/);
   await county.goto('/county/retrofit');
   await appReady(county);
   await expect(county.getByRole('link', { name: reference })).toBeVisible();

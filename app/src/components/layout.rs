@@ -46,6 +46,9 @@ fn links_for(role: Option<anju_domain::Role>, part: NavPart) -> Vec<(&'static st
         ]);
         return links;
     }
+    if anju_domain::desk::has_desk(role) {
+        links.push(("/desk", "nav.desk"));
+    }
     if role.can(Capability::WorkCases) {
         links.push(("/staff/queue", "nav.queue"));
     }

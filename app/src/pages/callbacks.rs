@@ -115,16 +115,25 @@ fn CallbackRow(item: CallbackItemView, saved: RwSignal<u32>) -> impl IntoView {
 pub fn Callbacks() -> impl IntoView {
     page_title("callbacks.title");
     let communities = RwSignal::new(Vec::<JurisdictionView>::new());
+    // The desk links here with `month=` and, narrowed to one community, `community_id=`.
+    let query = leptos_router::hooks::use_query_map();
+    let asked_community =
+        query.with_untracked(|q| q.get("community_id").and_then(|c| c.parse::<i64>().ok()));
+    let asked_month = query.with_untracked(|q| {
+        q.get("month")
+            .filter(|m| anju_domain::callback::parse_month(m).is_some())
+    });
     let community = RwSignal::new(0i64);
-    let month = RwSignal::new(this_month());
+    let month = RwSignal::new(asked_month.unwrap_or_else(this_month));
     let draw = RwSignal::new(None::<Result<DrawView, String>>);
     let report = RwSignal::new(None::<MonthlyReport>);
     let saved = RwSignal::new(0u32);
 
     spawn_local(async move {
         if let Ok(list) = api::staff_communities().await {
-            if let Some(first) = list.first() {
-                community.set(first.id);
+            let asked = asked_community.filter(|c| list.iter().any(|x| x.id == *c));
+            if let Some(id) = asked.or(list.first().map(|f| f.id)) {
+                community.set(id);
             }
             communities.set(list);
         }

@@ -8,6 +8,7 @@ pub mod case_detail;
 pub mod case_new;
 pub mod cases;
 pub mod contract_certificate;
+pub mod desk;
 pub mod forgot_password;
 pub mod home;
 pub mod not_found;

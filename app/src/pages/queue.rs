@@ -14,11 +14,30 @@ pub fn Queue() -> impl IntoView {
     page_title("queue.title");
     let query = use_query_map();
     let overdue = move || query.with(|q| q.get("overdue").is_some_and(|v| v == "true"));
+    // The desk's links: `due=today`, `overdue=true`, `community_id=…` (passed on as they are,
+    // numbers and one word only).
+    let filters = move || {
+        query.with(|q| {
+            let mut parts = vec![format!(
+                "overdue={}",
+                q.get("overdue").is_some_and(|v| v == "true")
+            )];
+            if q.get("due").is_some_and(|v| v == "today") {
+                parts.push("due=today".into());
+            }
+            if let Some(c) = q.get("community_id").and_then(|c| c.parse::<i64>().ok()) {
+                parts.push(format!("community_id={c}"));
+            }
+            parts.join("&")
+        })
+    };
+    let narrowed =
+        move || query.with(|q| q.get("due").is_some() || q.get("community_id").is_some());
     let items = RwSignal::new(None::<Vec<CaseSummary>>);
     let next = RwSignal::new(None::<String>);
-    let load = move |after: Option<String>, only_overdue: bool| {
+    let load = move |after: Option<String>, filters: String| {
         spawn_local(async move {
-            if let Ok(page) = api::cases(after.as_deref(), only_overdue).await {
+            if let Ok(page) = api::queue(after.as_deref(), &filters).await {
                 let append = after.is_some();
                 items.update(|list| match list {
                     Some(existing) if append => existing.extend(page.items),
@@ -28,11 +47,14 @@ pub fn Queue() -> impl IntoView {
             }
         });
     };
-    Effect::new(move |_| load(None, overdue()));
+    Effect::new(move |_| load(None, filters()));
     view! {
         <h1>{tr("queue.title")}</h1>
         <p>{tr("queue.intro")}</p>
         <p><A href="/complaints/new" attr:class="button">{tr("queue.file_for")}</A></p>
+        <Show when=narrowed>
+            <p role="status">{tr("queue.filtered")} " " <A href="/staff/queue">{tr("queue.all")}</A></p>
+        </Show>
         <p>
             {move || if overdue() {
                 view! { <A href="/staff/queue">{tr("queue.all")}</A> }.into_any()
@@ -52,7 +74,7 @@ pub fn Queue() -> impl IntoView {
         }}
         <Show when=move || next.get().is_some()>
             <button type="button" class="button button--secondary"
-                on:click=move |_| load(next.get_untracked(), overdue())>{tr("admin.more")}</button>
+                on:click=move |_| load(next.get_untracked(), filters())>{tr("admin.more")}</button>
         </Show>
     }
 }

@@ -22,11 +22,19 @@ use anju_domain::{FieldError, JurisdictionView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-const STATUSES: [RetrofitState; 7] = [
+/// Every state, in the order of the work (the desk links to each stage's list).
+const STATUSES: [RetrofitState; 14] = [
     RetrofitState::Submitted,
     RetrofitState::Returned,
     RetrofitState::Proposed,
     RetrofitState::Confirmed,
+    RetrofitState::Assessed,
+    RetrofitState::PlanProposed,
+    RetrofitState::PlanSigned,
+    RetrofitState::UnderConstruction,
+    RetrofitState::AwaitingAcceptance,
+    RetrofitState::Accepted,
+    RetrofitState::Settled,
     RetrofitState::Rejected,
     RetrofitState::Withdrawn,
     RetrofitState::Draft,
@@ -35,8 +43,17 @@ const STATUSES: [RetrofitState; 7] = [
 #[component]
 pub fn RetrofitQueue() -> impl IntoView {
     page_title("queue.retrofit_title");
-    let status = RwSignal::new(String::new());
-    let community = RwSignal::new(String::new());
+    // The desk links here with `status=` and `community_id=`.
+    let query = leptos_router::hooks::use_query_map();
+    let from_query = |key: &str| {
+        query.with_untracked(|q| {
+            q.get(key)
+                .filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or_default()
+        })
+    };
+    let status = RwSignal::new(from_query("status"));
+    let community = RwSignal::new(from_query("community_id"));
     let ground = RwSignal::new(String::new());
     let communities = RwSignal::new(Vec::<JurisdictionView>::new());
     let items = RwSignal::new(None::<Vec<ApplicationSummary>>);
@@ -85,12 +102,16 @@ pub fn RetrofitQueue() -> impl IntoView {
                        label: &'static str,
                        value: RwSignal<String>,
                        options: Vec<(String, String)>| {
+        let chosen = value.get_untracked();
         view! {
             <div class="field">
                 <label for=id>{tr(label)}</label>
                 <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
                     <option value="">{tr("queue.filter_all")}</option>
-                    {options.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                    {options.into_iter().map(|(v, l)| {
+                        let selected = v == chosen;
+                        view! { <option value=v selected=selected>{l}</option> }
+                    }).collect_view()}
                 </select>
             </div>
         }

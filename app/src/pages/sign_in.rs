@@ -55,6 +55,7 @@ pub fn SignIn() -> impl IntoView {
         // Only local paths, so a crafted link cannot send people elsewhere after sign-in; and
         // never back to this page (signing out from a guarded page can leave `next=/sign-in`
         // behind, which kept a freshly signed-in person on the sign-in form).
+        let asked_for_page = query.with_untracked(|q| q.get("next").is_some());
         let next = query
             .with_untracked(|q| q.get("next"))
             .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/sign-in"))
@@ -65,8 +66,11 @@ pub fn SignIn() -> impl IntoView {
                 Ok(account) => {
                     prefs.settle_at_sign_in(account.preferences);
                     // A one-off password from the office: straight to choosing one's own.
+                    // Office staff land on their desk unless a link brought them here.
                     let to = if account.must_change_password {
                         "/account".to_owned()
+                    } else if !asked_for_page && anju_domain::desk::has_desk(account.role) {
+                        "/desk".to_owned()
                     } else {
                         next
                     };

@@ -83,7 +83,12 @@ pub fn SurveyResultsPage() -> impl IntoView {
     page_title("results.title");
     let params = use_params_map();
     let locale = expect_context::<Prefs>().locale;
-    let month = RwSignal::new(day_after(0)[..7].to_owned());
+    // The desk links here with the month it shows.
+    let asked = leptos_router::hooks::use_query_map().with_untracked(|q| {
+        q.get("month")
+            .filter(|m| anju_domain::callback::parse_month(m).is_some())
+    });
+    let month = RwSignal::new(asked.unwrap_or_else(|| day_after(0)[..7].to_owned()));
     let results = RwSignal::new(None::<SurveyResults>);
     let responses = RwSignal::new(Vec::<ResponseView>::new());
     let anonymised = RwSignal::new(true);

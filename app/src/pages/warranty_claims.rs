@@ -12,6 +12,7 @@ use anju_domain::{FieldError, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn WarrantyClaims() -> impl IntoView {
@@ -21,14 +22,28 @@ pub fn WarrantyClaims() -> impl IntoView {
     let builder = session
         .user
         .with_untracked(|u| u.as_ref().is_some_and(|u| u.role == Role::Contractor));
-    let overdue_only = RwSignal::new(!builder);
+    // The desk links here with `overdue=true` or `open=true`, and `community_id` when it is
+    // narrowed to one community; without them the office's view opens on overdue ones.
+    let query = use_query_map();
+    let asked = |key: &str| query.with_untracked(|q| q.get(key).is_some_and(|v| v == "true"));
+    let open_only = asked("open");
+    let community =
+        query.with_untracked(|q| q.get("community_id").filter(|c| c.parse::<i64>().is_ok()));
+    let overdue_only = RwSignal::new(!builder && (asked("overdue") || !open_only));
     let list = RwSignal::new(None::<ClaimList>);
     let errors = RwSignal::new(Default::default());
     let general = RwSignal::new(None::<FieldError>);
     Effect::new(move |_| {
-        let overdue = overdue_only.get();
+        let mut filters = vec![format!("overdue={}", overdue_only.get())];
+        if open_only {
+            filters.push("open=true".into());
+        }
+        if let Some(c) = &community {
+            filters.push(format!("community_id={c}"));
+        }
+        let filters = filters.join("&");
         spawn_local(async move {
-            match api::claims(overdue).await {
+            match api::claims(&filters).await {
                 Ok(l) => list.set(Some(l)),
                 Err(e) => general.set(Some(FieldError::new(e.message, e.message_en))),
             }
