@@ -50,7 +50,9 @@ test('staff pages are guarded by role', async ({ page }) => {
 
   await page.context().clearCookies();
   await signIn(page, '13800000007', 'anju-county-2026');
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/desk$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('工作台 · 滨湖区');
+  await page.getByRole('navigation').getByRole('link', { name: '我的账户' }).click();
   await expect(page.getByTestId('role')).toHaveText('区县民政管理员');
   await expect(page.getByTestId('jurisdiction')).toContainText('滨湖区');
   await page.getByRole('navigation').getByRole('link', { name: '账户管理' }).click();

@@ -18,7 +18,7 @@ test("the supervisor draws the month's call-back list, records a call and downlo
   await residentContext.close();
 
   await signIn(page, '13800000007', 'anju-county-2026');
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/desk$/);
   for (const data of [{ action: 'acknowledge' }, { action: 'resolve', note: '换了新水龙头' }]) {
     expect((await page.request.post(`/api/cases/${id}/actions`, { headers: CLIENT, data })).status()).toBe(200);
   }

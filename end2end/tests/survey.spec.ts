@@ -86,7 +86,7 @@ test.describe('with the service worker', () => {
   test('a collector opens the page and records two households offline; both arrive once; the results show the rate and verdict', async ({ page, context }) => {
     test.setTimeout(120_000);
     await signIn(page, '13800000003', 'anju-community-2026');
-    await expect(page).toHaveURL(/\/account$/);
+    await expect(page).toHaveURL(/\/desk$/);
     const survey = await publishSurvey(page.request);
     await page.goto(`/surveys/${survey.id}/collect`);
     await appReady(page);

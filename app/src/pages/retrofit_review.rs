@@ -22,23 +22,16 @@ use anju_domain::{FieldError, JurisdictionView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Every state, in the order of the work (the desk links to each stage's list).
-const STATUSES: [RetrofitState; 14] = [
-    RetrofitState::Submitted,
-    RetrofitState::Returned,
-    RetrofitState::Proposed,
-    RetrofitState::Confirmed,
-    RetrofitState::Assessed,
-    RetrofitState::PlanProposed,
-    RetrofitState::PlanSigned,
-    RetrofitState::UnderConstruction,
-    RetrofitState::AwaitingAcceptance,
-    RetrofitState::Accepted,
-    RetrofitState::Settled,
-    RetrofitState::Rejected,
-    RetrofitState::Withdrawn,
-    RetrofitState::Draft,
-];
+/// Every state: the stages in the order of the work, as the desk lists them (it links to each
+/// stage's list here), then the closed ones and drafts.
+fn statuses() -> impl Iterator<Item = RetrofitState> {
+    anju_domain::desk::DESK_STAGES.into_iter().chain([
+        RetrofitState::Settled,
+        RetrofitState::Rejected,
+        RetrofitState::Withdrawn,
+        RetrofitState::Draft,
+    ])
+}
 
 #[component]
 pub fn RetrofitQueue() -> impl IntoView {
@@ -122,7 +115,7 @@ pub fn RetrofitQueue() -> impl IntoView {
         <form class="filters" on:submit=|ev| ev.prevent_default()>
             {move || {
                 let l = locale.get();
-                let statuses = STATUSES.iter().map(|s| (s.as_str().to_owned(), crate::i18n::text(l, state_key(*s)).to_owned())).collect();
+                let statuses = statuses().map(|s| (s.as_str().to_owned(), crate::i18n::text(l, state_key(s)).to_owned())).collect();
                 let grounds = [("age80", "ground.age80"), ("disabled", "ground.disabled"), ("certified_disability", "ground.certified_disability"), ("self_paid", "ground.self_paid")]
                     .iter().map(|(v, k)| (v.to_string(), crate::i18n::text(l, k).to_owned())).collect();
                 let comms = communities.get().into_iter().map(|c| (c.id.to_string(), c.name)).collect();

@@ -55,11 +55,11 @@ pub fn SignIn() -> impl IntoView {
         // Only local paths, so a crafted link cannot send people elsewhere after sign-in; and
         // never back to this page (signing out from a guarded page can leave `next=/sign-in`
         // behind, which kept a freshly signed-in person on the sign-in form).
-        let asked_for_page = query.with_untracked(|q| q.get("next").is_some());
-        let next = query
+        let asked = query
             .with_untracked(|q| q.get("next"))
-            .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/sign-in"))
-            .unwrap_or_else(|| "/account".into());
+            .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/sign-in"));
+        let asked_for_page = asked.is_some();
+        let next = asked.unwrap_or_else(|| "/account".into());
         let navigate = navigate.clone();
         spawn_local(async move {
             match api::sign_in(&req).await {
