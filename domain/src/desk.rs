@@ -99,6 +99,40 @@ pub fn stage_deadline(
         })
 }
 
+/// The retrofit queue's `behind` filter: the households a desk's stage figure counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behind {
+    /// Still in the stage after its year date.
+    Overdue,
+    /// Held to a date within [`DUE_SOON_DAYS`].
+    DueSoon,
+}
+
+impl Behind {
+    pub fn parse(s: &str) -> Option<Behind> {
+        match s {
+            "overdue" => Some(Self::Overdue),
+            "due_soon" => Some(Self::DueSoon),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::DueSoon => "due_soon",
+        }
+    }
+
+    /// Whether a household held to `d` is counted.
+    pub fn holds(self, d: &StageDeadline) -> bool {
+        match self {
+            Self::Overdue => d.overdue,
+            Self::DueSoon => !d.overdue && d.soon,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageDeadline {
@@ -451,6 +485,22 @@ mod tests {
         ] {
             assert!(!has_desk(role), "{role:?}");
         }
+    }
+
+    #[test]
+    fn the_behind_filter_counts_what_the_desk_counts() {
+        let dates = YearDates::defaults(2026).unwrap();
+        let overdue = stage_deadline(&dates, RetrofitState::Submitted, day(2026, 5, 1)).unwrap();
+        let soon = stage_deadline(&dates, RetrofitState::Submitted, day(2026, 4, 10)).unwrap();
+        let later = stage_deadline(&dates, RetrofitState::Submitted, day(2026, 1, 10)).unwrap();
+        assert_eq!(
+            [overdue, soon, later].map(|d| (Behind::Overdue.holds(&d), Behind::DueSoon.holds(&d))),
+            [(true, false), (false, true), (false, false)]
+        );
+        for b in [Behind::Overdue, Behind::DueSoon] {
+            assert_eq!(Behind::parse(b.as_str()), Some(b));
+        }
+        assert_eq!(Behind::parse("late"), None);
     }
 
     #[test]

@@ -78,4 +78,11 @@ test('a street reviewer lands on the desk, narrows it to a community and follows
   await expect(page.getByLabel('状态')).toHaveValue('submitted');
   await appReady(page);
   await expectAccessible(page);
+
+  // Its overdue figure opens the same list, only the households behind the year's date.
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`工作台 · ${community}`);
+  await retrofit.getByRole('row', { name: /待街道审核/ }).getByRole('link').last().click();
+  await expect(page).toHaveURL(/\/staff\/retrofit\?status=submitted&behind=overdue/);
+  await expect(page.getByRole('status').filter({ hasText: '年度节点已过' })).toBeVisible();
 });

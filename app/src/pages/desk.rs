@@ -270,10 +270,10 @@ fn RetrofitPart(r: DeskRetrofit, here: String) -> impl IntoView {
         .clone()
         .into_iter()
         .map(|s| {
-            let href = link(
-                "/staff/retrofit",
-                &[&format!("status={}", s.state.as_str()), &here],
-            );
+            let status = format!("status={}", s.state.as_str());
+            let href = link("/staff/retrofit", &[&status, &here]);
+            let soon = link("/staff/retrofit", &[&status, "behind=due_soon", &here]);
+            let late = link("/staff/retrofit", &[&status, "behind=overdue", &here]);
             let state = s.state;
             let date = s.next_date;
             view! {
@@ -282,8 +282,8 @@ fn RetrofitPart(r: DeskRetrofit, here: String) -> impl IntoView {
                     <td><A href=href>{s.households}</A>
                         <span class="bars__track" aria-hidden="true"><span class="bars__bar" style:inline-size=width(s.households, most)></span></span></td>
                     <td>{move || date.as_ref().map(|d| date_text(locale.get(), d)).unwrap_or_default()}</td>
-                    <td>{s.due_soon}</td>
-                    <td class:desk__alert={s.overdue > 0}>{s.overdue}</td>
+                    <td><A href=soon>{s.due_soon}</A></td>
+                    <td class:desk__alert={s.overdue > 0}><A href=late>{s.overdue}</A></td>
                 </tr>
             }
         })

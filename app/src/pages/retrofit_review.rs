@@ -47,6 +47,8 @@ pub fn RetrofitQueue() -> impl IntoView {
     };
     let status = RwSignal::new(from_query("status"));
     let community = RwSignal::new(from_query("community_id"));
+    // The desk's stage figures: households behind their year date, or due within 30 days.
+    let behind = RwSignal::new(from_query("behind"));
     let ground = RwSignal::new(String::new());
     let communities = RwSignal::new(Vec::<JurisdictionView>::new());
     let items = RwSignal::new(None::<Vec<ApplicationSummary>>);
@@ -62,6 +64,7 @@ pub fn RetrofitQueue() -> impl IntoView {
             ("status", status.get_untracked()),
             ("community_id", community.get_untracked()),
             ("ground", ground.get_untracked()),
+            ("behind", behind.get_untracked()),
         ] {
             if !v.is_empty() {
                 q.push(format!("{k}={v}"));
@@ -126,6 +129,12 @@ pub fn RetrofitQueue() -> impl IntoView {
                 }
             }}
         </form>
+        {(!behind.get_untracked().is_empty()).then(|| view! {
+            <p role="status">
+                {tr(if behind.get_untracked() == "overdue" { "queue.behind_overdue" } else { "queue.behind_soon" })}
+                " " <a href="/staff/retrofit">{tr("queue.all")}</a>
+            </p>
+        })}
         <h2>{tr("queue.results")}</h2>
         {move || match items.get() {
             None => view! { <p role="status">{tr("app.loading")}</p> }.into_any(),

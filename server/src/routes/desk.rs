@@ -12,19 +12,18 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::routes::cases::communities::month_range;
 use crate::routes::cases::reports::monthly_report;
-use crate::routes::retrofit::county::year_dates;
+use crate::routes::retrofit::stages::stage_groups;
 use crate::routes::surveys::reach::Loaded;
 use crate::routes::surveys::results::compute as survey_results;
 use crate::routes::table_export::{list_format, xlsx_error, xlsx_file, ListFormat};
-use crate::shanghai::{month_of, today, tomorrow_start};
+use crate::shanghai::{month_of, tomorrow_start};
 use crate::AppState;
 use anju_domain::access::Capability;
 use anju_domain::callback::{percent, TargetCompliance};
 use anju_domain::desk::{
-    stage_deadline, ClaimCounts, CommunityCases, DeskComplaints, DeskRetrofit, DeskSurvey,
-    DeskView, QuotaLine, StageDeadline, StageLine, DESK_STAGES,
+    Behind, ClaimCounts, CommunityCases, DeskComplaints, DeskRetrofit, DeskSurvey, DeskView,
+    QuotaLine, StageDeadline, StageLine, DESK_STAGES,
 };
-use anju_domain::retrofit::RetrofitState;
 use anju_domain::survey_api::CommunityRef;
 use anju_domain::{JurisdictionLevel, Role};
 use axum::extract::State;
@@ -221,9 +220,6 @@ async fn retrofit_part(
     month: &str,
 ) -> ApiResult<DeskRetrofit> {
     let now = state.clock.now();
-    let today = today(now);
-    let rows = state.db.stage_counts(area, chosen.map(|c| c.id)).await?;
-    let mut dates = BTreeMap::new();
     let mut lines: Vec<StageLine> = DESK_STAGES
         .iter()
         .map(|s| StageLine {
@@ -234,31 +230,16 @@ async fn retrofit_part(
             next_date: None,
         })
         .collect();
-    for row in rows {
-        let Some(s) = RetrofitState::parse(&row.state) else {
+    for group in stage_groups(state, area, chosen.map(|c| c.id)).await? {
+        let Some(line) = lines.iter_mut().find(|l| l.state == group.state) else {
             continue;
         };
-        let Some(line) = lines.iter_mut().find(|l| l.state == s) else {
-            continue;
-        };
-        let households = u64::try_from(row.households).unwrap_or(0);
+        let households = u64::try_from(group.count.households).unwrap_or(0);
         line.households += households;
-        let Some(county) = row.county_id else {
-            continue;
-        };
-        // Each county's own dates for the application's year (the national ones by default).
-        let year_dates = match dates.get(&(county, row.year)) {
-            Some(d) => *d,
-            None => {
-                let d = year_dates(state, county, row.year).await?;
-                dates.insert((county, row.year), d);
-                d
-            }
-        };
-        if let Some(d) = stage_deadline(&year_dates, s, today) {
-            if d.overdue {
+        if let Some(d) = group.deadline {
+            if Behind::Overdue.holds(&d) {
                 line.overdue += households;
-            } else if d.soon {
+            } else if Behind::DueSoon.holds(&d) {
                 line.due_soon += households;
             }
             line.next_date = Some(nearer(line.next_date, d));

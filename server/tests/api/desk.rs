@@ -172,6 +172,38 @@ async fn the_desk_numbers_equal_the_lists_they_link_to_within_the_callers_street
             "{s}"
         );
     }
+    // Behind their year date, or due within 30 days: the queue's `behind` filter, stage by stage
+    // and over all stages (how many depends on today's date against the county's dates).
+    let mut behind = (0, 0);
+    for s in stages {
+        let status = s["state"].as_str().unwrap();
+        for (field, filter) in [("overdue", "overdue"), ("due_soon", "due_soon")] {
+            assert_eq!(
+                s[field],
+                count(
+                    &app,
+                    &reviewer,
+                    &format!("/api/retrofit/applications?status={status}&behind={filter}")
+                )
+                .await,
+                "{field} of {status}"
+            );
+        }
+        behind.0 += s["overdue"].as_u64().unwrap();
+        behind.1 += s["due_soon"].as_u64().unwrap();
+    }
+    assert_eq!(
+        behind,
+        (
+            count(&app, &reviewer, "/api/retrofit/applications?behind=overdue").await,
+            count(
+                &app,
+                &reviewer,
+                "/api/retrofit/applications?behind=due_soon"
+            )
+            .await
+        )
+    );
     assert_eq!(stages[0]["state"], "submitted");
     assert_eq!(stages[0]["households"], 1);
     assert!(stages[0]["next_date"]["date"].is_string(), "{}", stages[0]);
@@ -210,11 +242,29 @@ async fn the_desk_numbers_equal_the_lists_they_link_to_within_the_callers_street
         .put(
             &format!("/api/retrofit/counties/{}/settings", app.places.county.id),
             Some(&county),
-            json!({ "year": year.parse::<i64>().unwrap(), "quota": 5, "minimum_living_allowance_covered": false }),
+            // Mobilisation by 1 January: the application waiting for review is behind it (on
+            // any day but New Year's Day).
+            json!({ "year": year.parse::<i64>().unwrap(), "quota": 5, "minimum_living_allowance_covered": false,
+                    "dates": { "mobilise_by": format!("{year}-01-01"), "accept_by": format!("{year}-12-31"),
+                               "summary_by": format!("{year}-12-31"), "report_by": format!("{year}-12-31") } }),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let d = app.get("/api/desk", Some(&reviewer)).await.body;
+    let submitted = &d["retrofit"]["stages"][0];
+    if anju_server::shanghai::today(app.state.clock.now()).to_string() != format!("{year}-01-01") {
+        assert_eq!(submitted["overdue"], 1, "{submitted}");
+        assert_eq!(submitted["next_date"]["overdue"], true, "{submitted}");
+    }
+    assert_eq!(
+        submitted["overdue"],
+        count(
+            &app,
+            &reviewer,
+            "/api/retrofit/applications?status=submitted&behind=overdue"
+        )
+        .await
+    );
     let quota = &d["retrofit"]["quotas"][0];
     assert_eq!(
         (
@@ -382,6 +432,10 @@ async fn the_desk_names_a_bad_filter_and_refuses_residents(app: TestApp) {
     let r = app.get("/api/desk?community_id=abc", Some(&reviewer)).await;
     assert_envelope(&r, StatusCode::BAD_REQUEST, "invalid_parameter");
     assert!(r.body["fields"]["community_id"].is_object(), "{}", r.body);
+    let r = app
+        .get("/api/retrofit/applications?behind=late", Some(&reviewer))
+        .await;
+    assert!(r.body["fields"]["behind"].is_object(), "{}", r.body);
     let r = app.get("/api/cases?due=tomorrow", Some(&reviewer)).await;
     assert!(r.body["fields"]["due"].is_object(), "{}", r.body);
     let resident = app.register("13900002201").await;

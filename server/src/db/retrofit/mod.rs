@@ -245,6 +245,9 @@ pub struct QueueFilter<'a> {
     pub state: Option<&'a str>,
     pub community_id: Option<i64>,
     pub ground: Option<&'a str>,
+    /// Only these (county, year, state) groups: the households behind a year date
+    /// (`routes::retrofit::stages`). `Some(&[])` matches nothing.
+    pub groups: Option<&'a [(i64, i64, String)]>,
     pub before_id: i64,
     pub limit: i64,
 }

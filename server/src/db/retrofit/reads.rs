@@ -88,6 +88,24 @@ impl Db {
             },
             _ => "",
         };
+        let groups = match f.groups {
+            None => String::new(),
+            Some([]) => "AND 1 = 0".to_owned(),
+            Some(list) => format!(
+                "AND ({})",
+                (0..list.len())
+                    .map(|i| {
+                        let p = 8 + 3 * i;
+                        format!(
+                            "(county_id = ${p} AND year = ${} AND state = ${})",
+                            p + 1,
+                            p + 2
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            ),
+        };
         let sql = format!(
             "SELECT {COLUMNS} FROM retrofit_applications {index}
                      WHERE {filter}
@@ -95,7 +113,7 @@ impl Db {
                        AND ($3 IS NULL OR state = $3)
                        AND ($4 IS NULL OR community_id = $4)
                        AND ($5 IS NULL OR (',' || grounds || ',') LIKE ('%,' || $5 || ',%'))
-                       AND id < $6
+                       AND id < $6 {groups}
                      ORDER BY id DESC LIMIT $7"
         );
         with_db!(
@@ -106,18 +124,17 @@ impl Db {
                     Some((_, id)) => query.bind(id),
                     None => query.bind(f.scope.prefix()),
                 };
-                query
+                let mut query = query
                     .bind(f.viewer)
                     .bind(f.state)
                     .bind(f.community_id)
                     .bind(f.ground)
                     .bind(f.before_id)
-                    .bind(f.limit)
-                    .fetch_all(pool)
-                    .await?
-                    .iter()
-                    .map(from_row)
-                    .collect()
+                    .bind(f.limit);
+                for (county, year, state) in f.groups.unwrap_or_default() {
+                    query = query.bind(*county).bind(*year).bind(state.as_str());
+                }
+                query.fetch_all(pool).await?.iter().map(from_row).collect()
             }
         )
     }

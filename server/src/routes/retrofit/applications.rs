@@ -4,6 +4,7 @@
 use super::access::Viewer;
 use super::access::{staff_scope, visible_application};
 use super::place::{county_of_community, county_rules};
+use super::stages::stage_groups;
 use super::views::{application_view, load_id_number, summary};
 use crate::auth::CurrentUser;
 use crate::db::retrofit::{ApplicationRow, QueueFilter};
@@ -13,6 +14,7 @@ use crate::paging::PageSize;
 use crate::shanghai::today;
 use crate::AppState;
 use anju_domain::application::{ApplicationPage, ApplicationView};
+use anju_domain::desk::Behind;
 use anju_domain::eligibility::{check, EligibilityCheckRequest, EligibilityCheckView};
 use anju_domain::retrofit::RetrofitState;
 use axum::extract::State;
@@ -51,6 +53,9 @@ pub struct ListQuery {
     status: Option<String>,
     community_id: Option<i64>,
     ground: Option<String>,
+    /// `overdue` or `due_soon`: staff only, the households the desk counts as behind their
+    /// stage's year date, or held to one within 30 days.
+    behind: Option<String>,
 }
 
 /// Retrofit applications the caller may see: a family's own, or the office's list, newest first, a page at a time.
@@ -79,6 +84,27 @@ pub async fn list(
                     return Err(ApiError::field("ground", "补贴依据无效", "Unknown ground"));
                 }
             }
+            let groups = match q.behind.as_deref() {
+                None => None,
+                Some(b) => {
+                    let behind = Behind::parse(b).ok_or_else(|| {
+                        ApiError::field(
+                            "behind",
+                            "只能是 overdue（已逾期）或 due_soon（30 天内到期）",
+                            "Either overdue or due_soon",
+                        )
+                    })?;
+                    Some(
+                        stage_groups(&state, &scope, q.community_id)
+                            .await?
+                            .into_iter()
+                            .filter(|g| q.status.as_deref().is_none_or(|s| s == g.state.as_str()))
+                            .filter(|g| g.deadline.is_some_and(|d| behind.holds(&d)))
+                            .filter_map(|g| Some((g.count.county_id?, g.count.year, g.count.state)))
+                            .collect::<Vec<_>>(),
+                    )
+                }
+            };
             state
                 .db
                 .application_queue(&QueueFilter {
@@ -87,6 +113,7 @@ pub async fn list(
                     state: q.status.as_deref(),
                     community_id: q.community_id,
                     ground: q.ground.as_deref(),
+                    groups: groups.as_deref(),
                     before_id: before,
                     limit: PAGE.fetch(),
                 })

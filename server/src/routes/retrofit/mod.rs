@@ -25,6 +25,7 @@ pub(crate) mod report;
 mod return_replies;
 mod sections;
 mod settlement;
+pub(crate) mod stages;
 mod supervision;
 mod views;
 pub(crate) mod warranty;
