@@ -11,6 +11,29 @@ use anju_domain::access::Capability;
 use anju_domain::Role;
 
 impl Scope {
+    /// A community inside this scope, for a list or report narrowed to it; otherwise a 422
+    /// naming `community_id` (one answer for every such filter).
+    pub async fn community(
+        &self,
+        state: &AppState,
+        id: i64,
+    ) -> ApiResult<crate::db::jurisdictions::JurisdictionRow> {
+        state
+            .db
+            .jurisdiction(id)
+            .await?
+            .filter(|c| {
+                c.level == anju_domain::JurisdictionLevel::Community && self.holds(&c.id_path)
+            })
+            .ok_or_else(|| {
+                ApiError::field(
+                    "community_id",
+                    "请选择您负责的社区",
+                    "Choose a community you are responsible for",
+                )
+            })
+    }
+
     /// The caller's scope for `capability`; `None` when their role lacks it or their account
     /// is bound to no jurisdiction (a system admin without one holds the whole tree).
     pub async fn of(

@@ -82,13 +82,10 @@ pub async fn desk(
     communities.sort_by_key(|c| c.id);
     let chosen = match q.community_id {
         None => None,
-        Some(id) => Some(communities.iter().find(|c| c.id == id).ok_or_else(|| {
-            ApiError::field(
-                "community_id",
-                "请选择您负责的社区",
-                "Choose a community you are responsible for",
-            )
-        })?),
+        Some(id) => {
+            let c = area.community(&state, id).await?;
+            communities.iter().find(|x| x.id == c.id)
+        }
     };
     let narrowed = match chosen {
         Some(c) => Scope::home_community(c.id_path.clone(), c.id),

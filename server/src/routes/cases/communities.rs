@@ -19,18 +19,7 @@ pub(crate) async fn community_in_scope(
     community_id: i64,
 ) -> ApiResult<JurisdictionRow> {
     let scope = staff_scope(state, user).await?.ok_or(ApiError::Forbidden)?;
-    state
-        .db
-        .jurisdiction(community_id)
-        .await?
-        .filter(|c| c.level == JurisdictionLevel::Community && scope.holds(&c.id_path))
-        .ok_or_else(|| {
-            ApiError::field(
-                "community_id",
-                "请选择您负责的社区",
-                "Choose a community you are responsible for",
-            )
-        })
+    scope.community(state, community_id).await
 }
 
 /// `[start, end)` of a month as Unix seconds, refusing months that have not begun.

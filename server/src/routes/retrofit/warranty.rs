@@ -7,6 +7,7 @@
 
 use super::access::{visible_application, Viewer};
 use super::assessment::{family, reloaded};
+use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::retrofit::assessment_photos::PhotoSet;
 use crate::db::retrofit::warranty::{ClaimRow, ClaimScope, NewClaim};
@@ -18,6 +19,7 @@ use crate::routes::fields::refused;
 use crate::routes::photo_files::accept_photo;
 use crate::shanghai::today;
 use crate::AppState;
+use anju_domain::access::Capability;
 use anju_domain::application::ApplicationView;
 use anju_domain::retrofit::RetrofitState;
 use anju_domain::retrofit_assessment::mask_name;
@@ -357,9 +359,13 @@ pub async fn list(
 ) -> ApiResult<Json<ClaimList>> {
     let now = state.clock.now();
     let community_path = match (user.role, q.community_id) {
-        (Role::StreetReviewer | Role::CountyAdmin, Some(id)) => {
-            Some(community_under(&state, &user.scope_path, id).await?)
-        }
+        (Role::StreetReviewer | Role::CountyAdmin, Some(id)) => Some(
+            Scope::require(&state, &user, Capability::ReviewRetrofit)
+                .await?
+                .community(&state, id)
+                .await?
+                .id_path,
+        ),
         _ => None,
     };
     let scope = match user.role {
@@ -395,30 +401,6 @@ pub async fn list(
             })
             .collect(),
     }))
-}
-
-/// The id path of a community under `scope_path`, or a 422 naming `community_id`.
-pub(crate) async fn community_under(
-    state: &AppState,
-    scope_path: &str,
-    id: i64,
-) -> ApiResult<String> {
-    state
-        .db
-        .jurisdiction(id)
-        .await?
-        .filter(|c| {
-            c.level == anju_domain::JurisdictionLevel::Community
-                && c.id_path.starts_with(scope_path)
-        })
-        .map(|c| c.id_path)
-        .ok_or_else(|| {
-            ApiError::field(
-                "community_id",
-                "请选择您负责的社区",
-                "Choose a community you are responsible for",
-            )
-        })
 }
 
 /// The deadline watch's part: each claim that just went past its deadline unanswered is
