@@ -198,6 +198,32 @@ pub async fn set_concierge(
     .await
 }
 
+pub async fn set_concierge_photo(
+    building: i64,
+    photo: &web_sys::Blob,
+) -> ApiResult<anju_domain::notice::ConciergeView> {
+    let request = with_client_header(Request::put(&format!(
+        "/api/buildings/{building}/concierge/photo"
+    )))
+    .header("content-type", "image/jpeg")
+    .body(photo.clone())
+    .map_err(|_| network_error())?;
+    read(request.send().await).await
+}
+
+pub async fn remove_concierge_photo(
+    building: i64,
+) -> ApiResult<anju_domain::notice::ConciergeView> {
+    read(
+        with_client_header(Request::delete(&format!(
+            "/api/buildings/{building}/concierge/photo"
+        )))
+        .send()
+        .await,
+    )
+    .await
+}
+
 pub async fn remove_concierge(building: i64) -> ApiResult<()> {
     read_no_content(
         with_client_header(Request::delete(&format!(

@@ -348,6 +348,16 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "移除楼栋礼宾联系人",
         "Removed a building's concierge",
     ),
+    (
+        "concierge.photo",
+        "更换楼栋礼宾联系人照片",
+        "Set a building concierge's photo",
+    ),
+    (
+        "concierge.photo_remove",
+        "移除楼栋礼宾联系人照片",
+        "Removed a building concierge's photo",
+    ),
     ("account.register", "注册账号", "Registered"),
     ("account.sign_in", "登录", "Signed in"),
     ("account.sign_in_failed", "登录失败", "Failed sign-in"),

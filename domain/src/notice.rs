@@ -147,6 +147,10 @@ pub struct ConciergeView {
     pub building_name: String,
     /// `None`: no contact set for this building yet.
     pub contact: Option<ConciergeRequest>,
+    /// Where the concierge's photo is (`GET`, for the building's residents and its staff);
+    /// `None` without one. The address changes with the photo, so a cached old one is not shown.
+    #[serde(default)]
+    pub photo_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

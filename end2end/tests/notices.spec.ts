@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { appReady, chooseElderMode, expectAccessible, freshPhone, register, signIn, test } from './support';
+import { appReady, chooseElderMode, expectAccessible, freshPhone, PHOTO, register, signIn, test } from './support';
 
 /** `2026-12-08T09:00` for a Shanghai time `hours` from now, as a datetime-local field takes it. */
 function shanghaiMinute(hours: number): string {
@@ -7,7 +7,7 @@ function shanghaiMinute(hours: number): string {
   return t.toISOString().slice(0, 16);
 }
 
-test('the community office posts a building notice and sets its concierge; a resident of the building sees both where they land after signing in', async ({ page, browser }) => {
+test('the community office posts a building notice and sets its concierge with a photo; a resident of the building sees both where they land after signing in and on the home page', async ({ page, browser }) => {
   const title = `1号楼停水检修 ${Date.now() % 100000}`;
   await signIn(page, '13800000003', 'anju-community-2026');
   await expect(page).toHaveURL(/\/desk$/);
@@ -39,8 +39,20 @@ test('the community office posts a building notice and sets its concierge; a res
   await page.getByLabel('电话').fill('0571-88886666');
   await page.getByLabel('服务时间').fill('每天 8:00–20:00');
   await page.getByRole('button', { name: '保存联系人' }).click();
-  await expect(page.getByTestId('concierges').getByRole('listitem').filter({ hasText: '柳岸社区 1号楼' })).toContainText('李师傅');
+  const building = page.getByTestId('concierges').getByRole('listitem').filter({ hasText: '柳岸社区 1号楼' });
+  await expect(building).toContainText('李师傅');
   await expectAccessible(page);
+
+  // The photo is optional, added once the contact is saved; it is kept as soon as it is sent.
+  await page.getByRole('button', { name: /^设置联系人\s*：柳岸社区 1号楼$/ }).click();
+  await page.getByLabel('联系人照片（可选）').setInputFiles(PHOTO);
+  await expect(page.getByRole('status').filter({ hasText: '照片已保存' })).toBeVisible();
+  const preview = page.getByRole('img', { name: '李师傅 的照片' });
+  await expect(preview).toBeVisible();
+  expect(await preview.evaluate(img => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '保存联系人' }).click();
+  await expect(building).toContainText('有照片');
 
   // A resident of 1号楼 (register() chooses it) sees the notice and the contact on 我的账户,
   // where signing in lands.
@@ -54,6 +66,19 @@ test('the community office posts a building notice and sets its concierge; a res
   const contact = resident.getByRole('region', { name: /您的楼栋联系人/ });
   await expect(contact).toContainText('李师傅 · 楼栋管家');
   await expect(contact.getByRole('link', { name: '拨打 0571-88886666' })).toHaveAttribute('href', 'tel:057188886666');
+  const face = contact.getByRole('img', { name: '李师傅 的照片' });
+  await expect(face).toBeVisible();
+  expect(await face.evaluate(img => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await expectAccessible(resident);
+
+  // The same on the home page (安居 at the top), before the services.
+  await resident.getByRole('link', { name: /^安居/ }).first().click();
+  await expect(resident).toHaveURL(/\/$/);
+  const onHome = resident.getByRole('region', { name: '小区通知' });
+  await expect(onHome.getByRole('heading', { name: title })).toBeVisible();
+  await expect(resident.getByRole('region', { name: /您的楼栋联系人/ }).getByRole('img', { name: '李师傅 的照片' })).toBeVisible();
+  const order = await resident.locator('main h2').allTextContents();
+  expect(order.indexOf('小区通知')).toBeLessThan(order.indexOf('我们能帮您做什么'));
   await expectAccessible(resident);
 
   // In 长辈版 the same, in large type.

@@ -1,5 +1,6 @@
 //! Reusable pieces: the page frame, form fields, the error summary and route guards.
 pub mod access_log;
+pub mod after_paint;
 pub mod application_card;
 pub mod application_ctx;
 pub mod case_card;

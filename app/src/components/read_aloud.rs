@@ -6,15 +6,13 @@
 //! The utterance gets the page's language, and the browser picks its voice for that language;
 //! where it has none, the button says so instead of staying silent.
 //!
-//! The controls and what reads are a wasm chunk of their own, fetched once the first page has
-//! appeared and the phone is idle ([`ReadAloudSlot`]): not part of every visitor's first
-//! download.
+//! The controls and what reads are in the chunk fetched once the first page has appeared and
+//! the phone is idle ([`ReadAloudSlot`]): not part of every visitor's first download.
 
 use crate::i18n::tr;
 use crate::state::Prefs;
 use anju_domain::Locale;
 use leptos::prelude::*;
-use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Reading {
@@ -29,39 +27,14 @@ fn synth() -> Option<web_sys::SpeechSynthesis> {
     window().speech_synthesis().ok()
 }
 
-/// The controls, built in the chunk.
-#[wasm_split(read_aloud, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn read_aloud_controls() -> Result<AnyView, SplitLoaderError> {
-    // Its texts are with the pages' (the chunk shares them with the page groups).
-    crate::catalog::use_page_texts();
-    Ok(view! { <ReadAloud /> }.into_any())
-}
-
-/// Where the controls go in the page frame: empty until their chunk has come, fetched once
-/// the page has appeared and the phone is idle (and, without a network on a first visit, not
-/// at all).
+/// Where the controls go in the page frame: empty until their chunk has come (and, without a
+/// network on a first visit, not at all).
 #[component]
 pub fn ReadAloudSlot() -> impl IntoView {
-    let slot = RwSignal::new_local(None::<AnyView>);
-    // Built in the task under this owner: the controls read the frame's contexts.
-    let load = leptos::reactive::computed::ScopedFuture::new_untracked(async move {
-        if let Ok(controls) = read_aloud_controls().await {
-            slot.try_set(Some(controls));
-        }
-    });
-    let load = std::cell::Cell::new(Some(load));
-    request_idle_callback(move || {
-        if let Some(load) = load.take() {
-            leptos::task::spawn_local(load);
-        }
-    });
-    move || {
-        slot.track();
-        slot.try_update_untracked(Option::take).flatten()
-    }
+    crate::components::after_paint::slot(crate::components::after_paint::Part::ReadAloud)
 }
 
-/// Reached only from the split function above, so all of it moves to the chunk.
+/// Reached only from the chunk's split function, so all of it moves to the chunk.
 mod engine {
     use super::{synth, Reading};
     use leptos::prelude::*;
@@ -232,7 +205,7 @@ mod engine {
 }
 
 #[component]
-fn ReadAloud() -> impl IntoView {
+pub(crate) fn ReadAloud() -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let state = RwSignal::new(Reading::Idle);
     let current = RwSignal::new(String::new());

@@ -1,3 +1,4 @@
+use crate::components::after_paint::{slot, Part};
 use crate::i18n::{page_title, tr};
 use crate::state::Session;
 use leptos::prelude::*;
@@ -57,7 +58,13 @@ pub fn Home() -> impl IntoView {
         <h1>{tr("home.heading")}</h1>
         <p class="lead">{tr("home.intro")}</p>
         {move || match session.user.get() {
-            Some(u) => view! { <p class="signed-in">{tr("home.signed_in_as")} " " <strong>{u.display_name}</strong></p> }.into_any(),
+            Some(u) => view! {
+                <p class="signed-in">{tr("home.signed_in_as")} " " <strong>{u.display_name}</strong></p>
+                // What is happening in their building comes before the services. In the chunk
+                // fetched after the page appears: built in here, it cost every visitor's first
+                // download more than the budget had left.
+                {u.home.is_some().then(|| slot(Part::HomeBoard))}
+            }.into_any(),
             None => view! {
                 <p class="actions">
                     <A href="/register" attr:class="button">{tr("home.get_started")}</A>

@@ -4,6 +4,7 @@
 
 use crate::api;
 use crate::components::field::{ErrorSummary, FieldErrors, TextField};
+use crate::components::photos::PhotoPicker;
 use crate::i18n::{page_title, pick, tr};
 use crate::state::{submission_key, Prefs};
 use anju_domain::notice::{
@@ -13,6 +14,11 @@ use anju_domain::notice::{
 use anju_domain::{FieldError, Locale};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+/// `李师傅 的照片`: the text of a concierge's photo.
+fn photo_of(locale: Locale, person: &str) -> String {
+    crate::i18n::text(locale, "concierge.photo_of").replace("{}", person)
+}
 
 fn kind_words(locale: Locale, kind: NoticeKind) -> &'static str {
     let (zh, en) = kind.words();
@@ -247,16 +253,20 @@ fn Concierges() -> impl IntoView {
         <h2 id="concierge-title">{tr("concierge.title")}</h2>
         <p>{tr("concierge.intro")}</p>
         <ul class="plain-list" data-testid="concierges">
-            <For each=move || items.get() key=|b| (b.building_id, b.contact.clone()) let:b>
+            <For each=move || items.get() key=|b| (b.building_id, b.contact.clone(), b.photo_url.clone()) let:b>
                 {
                     let id = b.building_id;
                     let contact = b.contact.clone();
+                    let photo = b.photo_url.clone();
                     let name = b.building_name.clone();
                     view! {
                         <li>
                             <strong>{name.clone()}</strong> " · "
                             {match contact.clone() {
-                                Some(c) => view! { {c.name} " (" {c.role} ") " {c.phone} " · " {c.hours} }.into_any(),
+                                Some(c) => view! {
+                                    {c.name} " (" {c.role} ") " {c.phone} " · " {c.hours}
+                                    {b.photo_url.is_some().then(|| view! { " · " {tr("concierge.has_photo")} })}
+                                }.into_any(),
                                 None => view! { {tr("concierge.none")} }.into_any(),
                             }}
                             " "
@@ -264,7 +274,7 @@ fn Concierges() -> impl IntoView {
                                 {tr("concierge.edit")}<span class="visually-hidden">{format!("：{name}")}</span>
                             </button>
                             {move || (editing.get() == Some(id)).then(|| view! {
-                                <ConciergeForm building=id current=contact.clone()
+                                <ConciergeForm building=id current=contact.clone() photo=photo.clone()
                                     on_done=Callback::new(move |_| { editing.set(None); reload(); }) />
                             })}
                         </li>
@@ -279,9 +289,11 @@ fn Concierges() -> impl IntoView {
 fn ConciergeForm(
     building: i64,
     current: Option<ConciergeRequest>,
+    photo: Option<String>,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let had_one = current.is_some();
+    let person = current.as_ref().map(|c| c.name.clone()).unwrap_or_default();
     let c = current.unwrap_or(ConciergeRequest {
         name: String::new(),
         role: String::new(),
@@ -346,6 +358,43 @@ fn ConciergeForm(
                 " " <button type="button" class="button button--secondary" on:click=remove>{tr("concierge.remove")}</button>
             })}
         </form>
+        {if had_one {
+            view! { <ConciergePhoto building photo person /> }.into_any()
+        } else {
+            view! { <p class="hint">{tr("concierge.photo_first")}</p> }.into_any()
+        }}
+    }
+}
+
+/// The concierge's optional photo: chosen, shrunk and sent at once (it replaces the last one),
+/// shown as the building's residents will see it, and removable.
+#[component]
+fn ConciergePhoto(building: i64, photo: Option<String>, person: String) -> impl IntoView {
+    let locale = expect_context::<Prefs>().locale;
+    let photo = RwSignal::new(photo);
+    let saved = RwSignal::new(false);
+    let upload = move |blob: web_sys::Blob| async move {
+        let view = api::set_concierge_photo(building, &blob).await?;
+        photo.set(view.photo_url);
+        saved.set(true);
+        Ok(())
+    };
+    let remove = move |_| {
+        spawn_local(async move {
+            if let Ok(view) = api::remove_concierge_photo(building).await {
+                photo.set(view.photo_url);
+                saved.set(false);
+            }
+        });
+    };
+    let alt = move || photo_of(locale.get(), &person);
+    view! {
+        <PhotoPicker input_id=format!("concierge-photo-{building}") label="concierge.photo" upload />
+        <p role="status">{move || saved.get().then(|| tr("concierge.photo_saved"))}</p>
+        {move || photo.get().map(|url| view! {
+            <p><img class="concierge-photo" src=url alt=alt.clone() width="96" height="96" /></p>
+            <p><button type="button" class="button button--secondary" on:click=remove>{tr("concierge.photo_remove")}</button></p>
+        })}
     }
 }
 
@@ -364,12 +413,15 @@ pub fn HomeBoardPanel() -> impl IntoView {
         {
         board.get().map(|b| {
             let notices = b.notices;
-            let concierge = b.concierge.and_then(|c| c.contact.map(|k| (c.building_name, k)));
+            let concierge = b
+                .concierge
+                .and_then(|c| c.contact.map(|k| (c.building_name, k, c.photo_url)));
             view! {
                 {(!notices.is_empty()).then(|| view! {
                     <section class="home-notices" aria-labelledby="home-notices-title">
                         <h2 id="home-notices-title">{tr("home.notices")}</h2>
-                        <ul class="plain-list">
+                        // Cards without bullets, side by side where there is room.
+                        <ul class="services">
                             {notices.into_iter().map(|n| {
                                 let (starts, ends) = (n.starts_at.clone(), n.ends_at.clone());
                                 let kind = n.kind;
@@ -391,9 +443,16 @@ pub fn HomeBoardPanel() -> impl IntoView {
                         </ul>
                     </section>
                 })}
-                {concierge.map(|(building, c)| view! {
+                {concierge.map(|(building, c, photo)| view! {
                     <section class="service-card" aria-labelledby="concierge-card-title">
                         <h2 id="concierge-card-title">{tr("home.concierge")} " · " {building}</h2>
+                        {photo.map(|url| {
+                            let person = c.name.clone();
+                            view! {
+                                <img class="concierge-photo" src=url width="96" height="96"
+                                    alt=move || photo_of(locale.get(), &person) />
+                            }
+                        })}
                         <p>{c.name} " · " {c.role}</p>
                         <p><a class="button button--secondary" href=format!("tel:{}", c.phone.replace([' ', '-'], ""))>
                             {tr("home.call")} " " {c.phone.clone()}

@@ -148,36 +148,34 @@ impl Db {
         )
     }
 
-    pub async fn concierge(
-        &self,
-        building_id: i64,
-    ) -> Result<Option<ConciergeRequest>, sqlx::Error> {
+    /// A building's concierge contact and the hash of their photo, if set.
+    pub async fn concierge(&self, building_id: i64) -> Result<Option<Concierge>, sqlx::Error> {
         with_db!(
             self,
-            read | pool
-                | {
-                    sqlx::query(
-                    "SELECT name, role, phone, hours FROM building_concierges WHERE building_id = $1",
+            read | pool | {
+                sqlx::query(
+                    "SELECT name, role, phone, hours, photo_hash FROM building_concierges
+                      WHERE building_id = $1",
                 )
                 .bind(building_id)
                 .fetch_optional(pool)
                 .await?
                 .map(|r| ConciergeColumns::from_row(&r).map(Into::into))
                 .transpose()
-                }
+            }
         )
     }
 
-    /// The buildings inside `prefix` with their concierge contact, if set; by name.
+    /// The buildings inside `prefix` with their concierge, if set; by name.
     pub async fn buildings_with_concierges(
         &self,
         prefix: &str,
-    ) -> Result<Vec<(i64, String, Option<ConciergeRequest>)>, sqlx::Error> {
+    ) -> Result<Vec<(i64, String, Option<Concierge>)>, sqlx::Error> {
         with_db!(
             self,
             read | pool | {
                 sqlx::query(
-                    "SELECT j.id, j.name_path, c.name, c.role, c.phone, c.hours
+                    "SELECT j.id, j.name_path, c.name, c.role, c.phone, c.hours, c.photo_hash
                        FROM jurisdictions j LEFT JOIN building_concierges c ON c.building_id = j.id
                       WHERE j.level = 'building' AND j.id_path LIKE $1 || '%'
                       ORDER BY j.name_path, j.id LIMIT 500",
@@ -203,21 +201,31 @@ impl Db {
     }
 }
 
+/// A building's concierge as stored: the contact residents see, and their photo's blob.
+pub struct Concierge {
+    pub contact: ConciergeRequest,
+    pub photo_hash: Option<String>,
+}
+
 #[derive(sqlx::FromRow)]
 struct ConciergeColumns {
     name: String,
     role: String,
     phone: String,
     hours: String,
+    photo_hash: Option<String>,
 }
 
-impl From<ConciergeColumns> for ConciergeRequest {
+impl From<ConciergeColumns> for Concierge {
     fn from(c: ConciergeColumns) -> Self {
-        ConciergeRequest {
-            name: c.name,
-            role: c.role,
-            phone: c.phone,
-            hours: c.hours,
+        Concierge {
+            contact: ConciergeRequest {
+                name: c.name,
+                role: c.role,
+                phone: c.phone,
+                hours: c.hours,
+            },
+            photo_hash: c.photo_hash,
         }
     }
 }
@@ -320,7 +328,10 @@ impl Tx {
                  VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (building_id) DO UPDATE SET name = excluded.name, role = excluded.role,
                     phone = excluded.phone, hours = excluded.hours,
-                    updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                    updated_by = excluded.updated_by, updated_at = excluded.updated_at,
+                    -- Another person in the post: the photo was of someone else.
+                    photo_hash = CASE WHEN building_concierges.name = excluded.name
+                                      THEN building_concierges.photo_hash END",
             )
             .bind(building_id)
             .bind(c.name.trim())
@@ -332,6 +343,29 @@ impl Tx {
             .execute(&mut *conn)
             .await
             .map(|_| ())
+        })
+    }
+
+    /// Set or clear the concierge's photo; false when the building has no concierge.
+    pub async fn set_concierge_photo(
+        &mut self,
+        building_id: i64,
+        photo_hash: Option<&str>,
+        by: i64,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "UPDATE building_concierges SET photo_hash = $1, updated_by = $2, updated_at = $3
+                  WHERE building_id = $4",
+            )
+            .bind(photo_hash)
+            .bind(by)
+            .bind(now)
+            .bind(building_id)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected() == 1)
         })
     }
 

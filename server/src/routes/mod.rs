@@ -34,7 +34,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -62,6 +63,16 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notices::home_board))
         .routes(routes!(notices::list_concierges))
         .routes(routes!(notices::set_concierge, notices::remove_concierge))
+        .routes(
+            routes!(
+                notices::set_concierge_photo,
+                notices::remove_concierge_photo,
+                notices::concierge_photo
+            )
+            .layer(axum::extract::DefaultBodyLimit::max(
+                crate::photos::PhotoLimits::default().max_bytes + 1024,
+            )),
+        )
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::unread))
         .routes(routes!(notifications::mark_all_read))

@@ -7,10 +7,11 @@ use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
 use crate::db::jurisdictions::JurisdictionRow;
-use crate::db::notices::{NewNotice, NoticeRow};
+use crate::db::notices::{Concierge, NewNotice, NoticeRow};
 use crate::db::Audit;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
+use crate::routes::photo_files::{accept_photo, photo_response};
 use crate::shanghai::rfc3339;
 use crate::AppState;
 use anju_domain::access::Capability;
@@ -19,8 +20,11 @@ use anju_domain::notice::{
     ConciergeView, HomeBoard, NoticeList, NoticePlace, NoticePost, NoticeView, COMING_WITHIN_SECS,
 };
 use anju_domain::JurisdictionLevel;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 
 /// Ended notices stay in the staff list this long, so a clerk can see what was said.
@@ -281,12 +285,31 @@ pub async fn withdraw_notice(
     Ok(Json(notice_view(&row, now, true)))
 }
 
+fn concierge_view_of(building_id: i64, names: &str, concierge: Option<Concierge>) -> ConciergeView {
+    let (contact, photo_hash) = match concierge {
+        Some(c) => (Some(c.contact), c.photo_hash),
+        None => (None, None),
+    };
+    ConciergeView {
+        building_id,
+        building_name: place_name(JurisdictionLevel::Building, names),
+        contact,
+        // The hash in the address: a new photo is a new address, so no cache shows the old.
+        photo_url: photo_hash.map(|h| {
+            format!(
+                "/api/buildings/{building_id}/concierge/photo?v={}",
+                &h[..h.len().min(12)]
+            )
+        }),
+    }
+}
+
 async fn concierge_view(state: &AppState, building: &JurisdictionRow) -> ApiResult<ConciergeView> {
-    Ok(ConciergeView {
-        building_id: building.id,
-        building_name: place_name(building.level, &building.name_path),
-        contact: state.db.concierge(building.id).await?,
-    })
+    Ok(concierge_view_of(
+        building.id,
+        &building.name_path,
+        state.db.concierge(building.id).await?,
+    ))
 }
 
 /// What the signed-in resident's home page shows: the notices over their home now and in the
@@ -346,11 +369,7 @@ pub async fn list_concierges(
         .buildings_with_concierges(scope.prefix())
         .await?
         .into_iter()
-        .map(|(id, names, contact)| ConciergeView {
-            building_id: id,
-            building_name: place_name(JurisdictionLevel::Building, &names),
-            contact,
-        })
+        .map(|(id, names, concierge)| concierge_view_of(id, &names, concierge))
         .collect();
     Ok(Json(ConciergeList { items }))
 }
@@ -371,11 +390,7 @@ pub async fn set_concierge(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ConciergeRequest>,
 ) -> ApiResult<Json<ConciergeView>> {
-    let scope = Scope::require(&state, &user, Capability::PostNotices).await?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let building = place_in_scope(&state, &scope, id, "id", &[JurisdictionLevel::Building])
-        .await
-        .map_err(|_| ApiError::NotFound)?;
+    let building = building_to_manage(&state, &user, &id).await?;
     let problems = check_concierge(&req);
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
@@ -409,11 +424,7 @@ pub async fn remove_concierge(
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let scope = Scope::require(&state, &user, Capability::PostNotices).await?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let building = place_in_scope(&state, &scope, id, "id", &[JurisdictionLevel::Building])
-        .await
-        .map_err(|_| ApiError::NotFound)?;
+    let building = building_to_manage(&state, &user, &id).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     if tx.remove_concierge(building.id).await? {
@@ -428,6 +439,149 @@ pub async fn remove_concierge(
     }
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A building of the caller's area, for changing its concierge; 404 for any other id.
+async fn building_to_manage(
+    state: &AppState,
+    user: &AccountRow,
+    id: &str,
+) -> ApiResult<JurisdictionRow> {
+    let scope = Scope::require(state, user, Capability::PostNotices).await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    place_in_scope(state, &scope, id, "id", &[JurisdictionLevel::Building])
+        .await
+        .map_err(|_| ApiError::NotFound)
+}
+
+/// Put a photo of the building's concierge beside their contact (the image itself as the
+/// body; checked by its bytes and stored re-encoded without metadata). Replaces the last one.
+#[utoipa::path(
+    put,
+    path = "/buildings/{id}/concierge/photo",
+    tag = "notices",
+    params(("id" = String, Path)),
+    request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp")), description = "The photo's bytes (JPEG, PNG or WebP)"),
+    responses(
+        (status = 200, description = "OK", body = ConciergeView),
+        (status = 409, description = "The building has no concierge contact yet"),
+    ),
+    security(("session" = [])),
+)]
+pub async fn set_concierge_photo(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<ConciergeView>> {
+    let building = building_to_manage(&state, &user, &id).await?;
+    let body = crate::routes::retrofit::body_or_error(body)?;
+    let no_contact = || ApiError::Conflict {
+        field: "photo",
+        message: "请先填写礼宾助理的联系方式，再添加照片",
+        message_en: "Enter the concierge's contact first, then add a photo",
+    };
+    // Before the photo is processed and stored, to spare both; the update below decides.
+    if state.db.concierge(building.id).await?.is_none() {
+        return Err(no_contact());
+    }
+    let cleaned = accept_photo(&state, user.id, body).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !tx
+        .set_concierge_photo(building.id, Some(&cleaned.hash), user.id, now)
+        .await?
+    {
+        return Err(no_contact());
+    }
+    tx.audit(
+        &Audit::new(
+            now,
+            Some(user.id),
+            "concierge.photo",
+            &format!("jurisdiction:{}", building.id),
+            &building.id_path,
+        )
+        .detail(&cleaned.hash),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(concierge_view(&state, &building).await?))
+}
+
+/// Take the concierge's photo away (the contact stays).
+#[utoipa::path(
+    delete,
+    path = "/buildings/{id}/concierge/photo",
+    tag = "notices",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "OK", body = ConciergeView)),
+    security(("session" = [])),
+)]
+pub async fn remove_concierge_photo(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConciergeView>> {
+    let building = building_to_manage(&state, &user, &id).await?;
+    let had_photo = state
+        .db
+        .concierge(building.id)
+        .await?
+        .is_some_and(|c| c.photo_hash.is_some());
+    if had_photo {
+        let now = state.clock.now();
+        let mut tx = state.db.begin().await?;
+        if tx
+            .set_concierge_photo(building.id, None, user.id, now)
+            .await?
+        {
+            tx.audit(&Audit::new(
+                now,
+                Some(user.id),
+                "concierge.photo_remove",
+                &format!("jurisdiction:{}", building.id),
+                &building.id_path,
+            ))
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(Json(concierge_view(&state, &building).await?))
+}
+
+/// The concierge's photo: for the building's residents and the staff of its area; 404 for
+/// anyone else, and when there is none.
+#[utoipa::path(
+    get,
+    path = "/buildings/{id}/concierge/photo",
+    tag = "notices",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "The photo (JPEG, re-encoded without metadata)", content_type = "image/jpeg", body = Vec<u8>)),
+    security(("session" = [])),
+)]
+pub async fn concierge_photo(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let lives_there = user.home_building_id == Some(id);
+    if !lives_there {
+        let scope = Scope::of(&state, &user, Capability::PostNotices)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        place_in_scope(&state, &scope, id, "id", &[JurisdictionLevel::Building])
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+    }
+    let hash = state
+        .db
+        .concierge(id)
+        .await?
+        .and_then(|c| c.photo_hash)
+        .ok_or(ApiError::NotFound)?;
+    photo_response(&state, &hash).await
 }
 
 #[cfg(test)]

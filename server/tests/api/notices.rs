@@ -1,9 +1,9 @@
 //! Notices for a community or a building, and the buildings' concierge contacts: who may post
 //! where, who sees what and when, urgent notices reaching each household, retries.
 
-use crate::support::{on_both_backends, TestApp};
+use crate::support::{on_both_backends, png, upload, TestApp};
 use anju_domain::{JurisdictionLevel, Role};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 on_both_backends!(
@@ -11,6 +11,7 @@ on_both_backends!(
     staff_post_only_inside_their_area_and_a_retry_posts_once,
     an_urgent_notice_tells_each_household_of_its_scope,
     each_building_shows_its_own_concierge_to_its_residents,
+    a_concierge_photo_is_shown_to_the_building_and_goes_with_the_person,
 );
 
 /// `2026-12-08T09:00` for a time `hours` from now (Shanghai wall clock, whole minutes).
@@ -362,4 +363,122 @@ async fn each_building_shows_its_own_concierge_to_its_residents(app: TestApp) {
     assert!(app.get("/api/home/board", Some(&resident)).await.body["concierge"].is_null());
     assert_eq!(app.audit_details("concierge.set").await.len(), 1);
     assert_eq!(app.audit_details("concierge.remove").await.len(), 1);
+}
+
+/// A `PUT` of a photo's bytes, as the staff page sends it.
+fn photo_put(path: &str, cookie: &str, bytes: Vec<u8>) -> axum::http::Request<axum::body::Body> {
+    let mut request = upload(path, cookie, bytes);
+    *request.method_mut() = Method::PUT;
+    request
+}
+
+async fn a_concierge_photo_is_shown_to_the_building_and_goes_with_the_person(app: TestApp) {
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let here = app.places.building.id;
+    let there = second_building(&app).await;
+    let photo_path = format!("/api/buildings/{here}/concierge/photo");
+    let contact = json!({ "name": "李师傅", "role": "楼栋管家", "phone": "13800000000", "hours": "每天 8:00–20:00" });
+
+    // No contact yet: nobody to show a photo of.
+    let r = app.send(photo_put(&photo_path, &staff, png(10))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body["fields"]["photo"].is_object(), "{}", r.body);
+
+    app.put(
+        &format!("/api/buildings/{here}/concierge"),
+        Some(&staff),
+        contact.clone(),
+    )
+    .await;
+    let r = app.send(photo_put(&photo_path, &staff, png(10))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let first_url = r.body["photo_url"]
+        .as_str()
+        .expect("a photo address")
+        .to_owned();
+    assert!(
+        first_url.starts_with(&format!("{photo_path}?v=")),
+        "{first_url}"
+    );
+    // Not a photo: named, and the one already there stays.
+    let r = app
+        .send(photo_put(&photo_path, &staff, b"not an image".to_vec()))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body["fields"]["photo"].is_object(), "{}", r.body);
+
+    // The building's resident sees it on the board and can open it; a neighbour cannot.
+    let resident = app.register("13900000430").await;
+    let board = app.get("/api/home/board", Some(&resident)).await;
+    assert_eq!(board.body["concierge"]["photo_url"], first_url.as_str());
+    let got = app.get(&first_url, Some(&resident)).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.headers["content-type"], "image/jpeg");
+    let neighbour = app.register_in("13900000431", there).await;
+    assert_eq!(
+        app.get(&photo_path, Some(&neighbour)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Staff of another community cannot open or change it.
+    let admin = app.sign_in_demo(Role::SystemAdmin).await;
+    let other_community = app
+        .state
+        .db
+        .jurisdictions_at_level(JurisdictionLevel::Community)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id != app.places.community.id)
+        .unwrap();
+    let other = app
+        .create_staff(&admin, "13900000439", "community_staff", other_community.id)
+        .await;
+    assert_eq!(
+        app.get(&photo_path, Some(&other)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app.send(photo_put(&photo_path, &other, png(20))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app.send(photo_put(&photo_path, &resident, png(20))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // A new photo is a new address, so no cache shows the old one.
+    let r = app.send(photo_put(&photo_path, &staff, png(30))).await;
+    let second_url = r.body["photo_url"].as_str().unwrap().to_owned();
+    assert_ne!(second_url, first_url);
+
+    // Same person, new hours: the photo stays. Another person: it goes.
+    let mut new_hours = contact.clone();
+    new_hours["hours"] = json!("工作日 9:00–17:00");
+    let r = app
+        .put(
+            &format!("/api/buildings/{here}/concierge"),
+            Some(&staff),
+            new_hours,
+        )
+        .await;
+    assert_eq!(r.body["photo_url"], second_url.as_str());
+    let mut someone_else = contact.clone();
+    someone_else["name"] = json!("王阿姨");
+    let r = app
+        .put(
+            &format!("/api/buildings/{here}/concierge"),
+            Some(&staff),
+            someone_else,
+        )
+        .await;
+    assert!(r.body["photo_url"].is_null(), "{}", r.body);
+    assert_eq!(
+        app.get(&photo_path, Some(&resident)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Removing the photo keeps the contact.
+    app.send(photo_put(&photo_path, &staff, png(40))).await;
+    let r = app.delete(&photo_path, Some(&staff)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body["photo_url"].is_null());
+    assert_eq!(r.body["contact"]["name"], "王阿姨");
+    assert_eq!(app.audit_details("concierge.photo").await.len(), 3);
+    assert_eq!(app.audit_details("concierge.photo_remove").await.len(), 1);
 }
