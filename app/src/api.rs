@@ -174,6 +174,13 @@ pub async fn post_notice(
     send_json(Request::post("/api/notices"), post).await
 }
 
+pub async fn edit_notice(
+    id: i64,
+    post: &anju_domain::notice::NoticePost,
+) -> ApiResult<anju_domain::notice::NoticeView> {
+    send_json(Request::put(&format!("/api/notices/{id}")), post).await
+}
+
 pub async fn withdraw_notice(id: i64) -> ApiResult<anju_domain::notice::NoticeView> {
     read(
         with_client_header(Request::post(&format!("/api/notices/{id}/withdraw")))

@@ -338,6 +338,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ),
     ("notice.post", "发布社区通知", "Posted a notice"),
     ("notice.withdraw", "撤下社区通知", "Withdrew a notice"),
+    ("notice.edit", "修改社区通知", "Changed a notice"),
     (
         "concierge.set",
         "设置楼栋礼宾联系人",

@@ -9,6 +9,7 @@ function shanghaiMinute(hours: number): string {
 
 test('the community office posts a building notice and sets its concierge with a photo; a resident of the building sees both where they land after signing in and on the home page', async ({ page, browser }) => {
   const title = `1号楼停水检修 ${Date.now() % 100000}`;
+  const edited = `${title}（改期）`;
   await signIn(page, '13800000003', 'anju-community-2026');
   await expect(page).toHaveURL(/\/desk$/);
   await page.getByRole('link', { name: '社区通知与楼栋联系人' }).click();
@@ -32,6 +33,18 @@ test('the community office posts a building notice and sets its concierge with a
   const posted = page.getByTestId('staff-notices').getByRole('listitem').filter({ hasText: title });
   await expect(posted).toContainText('正在生效');
 
+  // A slip in a posted notice is corrected in place, in the same form.
+  await page.getByRole('button', { name: new RegExp(`^修改\\s*：${title}$`) }).click();
+  await expect(page.getByRole('heading', { name: '修改通知' })).toBeFocused();
+  await expect(page.getByLabel('标题')).toHaveValue(title);
+  await expect(page.getByLabel('通知范围（社区或楼栋）')).toBeDisabled();
+  await page.getByLabel('标题').fill(edited);
+  await page.getByRole('button', { name: '保存修改' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已保存修改' })).toContainText(edited);
+  await expect(page.getByRole('heading', { name: '发布通知' })).toBeVisible();
+  await expect(page.getByTestId('staff-notices').getByRole('listitem').filter({ hasText: edited })).toContainText('正在生效');
+  await expectAccessible(page);
+
   await page.getByRole('button', { name: /^设置联系人\s*：柳岸社区 1号楼$/ }).click();
   await expect(page.getByRole('heading', { name: '楼栋联系人', exact: true })).toBeFocused();
   await page.getByLabel('姓名').fill('李师傅');
@@ -49,7 +62,8 @@ test('the community office posts a building notice and sets its concierge with a
   await expect(page.getByRole('status').filter({ hasText: '照片已保存' })).toBeVisible();
   const preview = page.getByRole('img', { name: '李师傅 的照片' });
   await expect(preview).toBeVisible();
-  expect(await preview.evaluate(img => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  // Loaded, not only laid out (its size is set before it arrives).
+  await expect.poll(() => preview.evaluate(img => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
   await expectAccessible(page);
   await page.getByRole('button', { name: '保存联系人' }).click();
   await expect(building).toContainText('有照片');
@@ -60,7 +74,7 @@ test('the community office posts a building notice and sets its concierge with a
   const resident = await residentContext.newPage();
   await register(resident, freshPhone());
   const notices = resident.getByRole('region', { name: '小区通知' });
-  await expect(notices.getByRole('heading', { name: title })).toBeVisible();
+  await expect(notices.getByRole('heading', { name: edited, exact: true })).toBeVisible();
   await expect(notices).toContainText('停水');
   await expect(notices).toContainText('柳岸社区 1号楼');
   const contact = resident.getByRole('region', { name: /您的楼栋联系人/ });
@@ -68,14 +82,14 @@ test('the community office posts a building notice and sets its concierge with a
   await expect(contact.getByRole('link', { name: '拨打 0571-88886666' })).toHaveAttribute('href', 'tel:057188886666');
   const face = contact.getByRole('img', { name: '李师傅 的照片' });
   await expect(face).toBeVisible();
-  expect(await face.evaluate(img => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await expect.poll(() => face.evaluate(img => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
   await expectAccessible(resident);
 
   // The same on the home page (安居 at the top), before the services.
   await resident.getByRole('link', { name: /^安居/ }).first().click();
   await expect(resident).toHaveURL(/\/$/);
   const onHome = resident.getByRole('region', { name: '小区通知' });
-  await expect(onHome.getByRole('heading', { name: title })).toBeVisible();
+  await expect(onHome.getByRole('heading', { name: edited, exact: true })).toBeVisible();
   await expect(resident.getByRole('region', { name: /您的楼栋联系人/ }).getByRole('img', { name: '李师傅 的照片' })).toBeVisible();
   const order = await resident.locator('main h2').allTextContents();
   expect(order.indexOf('小区通知')).toBeLessThan(order.indexOf('我们能帮您做什么'));
@@ -85,7 +99,7 @@ test('the community office posts a building notice and sets its concierge with a
   await chooseElderMode(resident);
   await resident.reload();
   await appReady(resident);
-  const heading = resident.getByRole('region', { name: '小区通知' }).getByRole('heading', { name: title });
+  const heading = resident.getByRole('region', { name: '小区通知' }).getByRole('heading', { name: edited, exact: true });
   await expect(heading).toBeVisible();
   const size = await heading.evaluate(el => parseFloat(getComputedStyle(el).fontSize));
   expect(size).toBeGreaterThanOrEqual(24);
@@ -93,6 +107,6 @@ test('the community office posts a building notice and sets its concierge with a
   await residentContext.close();
 
   // Taken down by the office.
-  await page.getByRole('button', { name: new RegExp(`^撤下\\s*：${title}$`) }).click();
+  await page.getByRole('button', { name: new RegExp(`^撤下\\s*：${edited}$`) }).click();
   await expect(posted).toContainText('已撤下');
 });

@@ -34,8 +34,11 @@ pub fn Notices() -> impl IntoView {
     page_title("notices.title");
     let list = RwSignal::new(None::<NoticeList>);
     let general = RwSignal::new(None::<FieldError>);
-    // Kept here: the form below is rebuilt when the list reloads after a post.
-    let posted = RwSignal::new(None::<NoticeView>);
+    // Kept here: the form below is rebuilt when the list reloads after a post. `posted` holds
+    // what was said (posted or changed) and the notice.
+    let posted = RwSignal::new(None::<(&'static str, NoticeView)>);
+    // The notice being changed in the form, if any.
+    let editing = RwSignal::new(None::<NoticeView>);
     let reload = move || {
         spawn_local(async move {
             match api::notices().await {
@@ -59,8 +62,8 @@ pub fn Notices() -> impl IntoView {
             }
         })}
         {move || list.get().map(|l| view! {
-            <PostNotice list=l.clone() posted on_posted=Callback::new(move |_| reload()) />
-            <NoticeTable items=l.items on_change=Callback::new(move |_| reload()) />
+            <PostNotice list=l.clone() posted editing on_posted=Callback::new(move |_| reload()) />
+            <NoticeTable items=l.items editing on_change=Callback::new(move |_| reload()) />
         })}
         <Concierges />
     }
@@ -69,7 +72,8 @@ pub fn Notices() -> impl IntoView {
 #[component]
 fn PostNotice(
     list: NoticeList,
-    posted: RwSignal<Option<NoticeView>>,
+    posted: RwSignal<Option<(&'static str, NoticeView)>>,
+    editing: RwSignal<Option<NoticeView>>,
     on_posted: Callback<()>,
 ) -> impl IntoView {
     let locale = expect_context::<Prefs>().locale;
@@ -83,6 +87,40 @@ fn PostNotice(
     let key = RwSignal::new(submission_key());
     let errors = RwSignal::new(FieldErrors::new());
     let general = RwSignal::new(None::<FieldError>);
+    let heading = NodeRef::<leptos::html::H2>::new();
+    // The form holds the notice chosen for changing (its times as the fields take them:
+    // `2026-12-08T09:00`, Shanghai), or is empty for a new one.
+    Effect::new(move |_| {
+        let chosen = editing.get();
+        errors.set(FieldErrors::new());
+        general.set(None);
+        let Some(n) = chosen else {
+            return;
+        };
+        scope.set(n.scope_id);
+        kind.set(n.kind);
+        title.set(n.title);
+        body.set(n.body);
+        starts.set(n.starts_at.chars().take(16).collect());
+        ends.set(n.ends_at.chars().take(16).collect());
+        urgent.set(n.urgent);
+        // The form is above the list: bring the keyboard and the screen reader to it.
+        if let Some(h) = heading.get_untracked() {
+            let _ = h.focus();
+            h.scroll_into_view();
+        }
+    });
+    let clear = move || {
+        title.set(String::new());
+        body.set(String::new());
+        starts.set(String::new());
+        ends.set(String::new());
+        urgent.set(false);
+    };
+    let cancel = move |_| {
+        editing.set(None);
+        clear();
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let post = NoticePost {
@@ -101,17 +139,26 @@ fn PostNotice(
             errors.set(problems);
             return;
         }
+        let changing = editing.get_untracked().map(|n| n.id);
         spawn_local(async move {
-            match api::post_notice(&post).await {
+            let sent = match changing {
+                Some(id) => api::edit_notice(id, &post).await,
+                None => api::post_notice(&post).await,
+            };
+            match sent {
                 Ok(v) => {
                     errors.set(FieldErrors::new());
                     general.set(None);
-                    title.set(String::new());
-                    body.set(String::new());
-                    urgent.set(false);
+                    editing.set(None);
+                    clear();
                     // The next notice is a new one.
                     key.set(submission_key());
-                    posted.set(Some(v));
+                    let said = if changing.is_some() {
+                        "notices.saved"
+                    } else {
+                        "notices.posted"
+                    };
+                    posted.set(Some((said, v)));
                     on_posted.run(());
                 }
                 Err(e) => {
@@ -134,19 +181,25 @@ fn PostNotice(
     };
     let places = list.places.clone();
     view! {
-        <h2 id="post-title">{tr("notices.post_title")}</h2>
-        <ErrorSummary errors general order=&["scope_id", "kind", "title", "body", "starts_at", "ends_at"] />
-        {move || posted.get().map(|v| view! {
+        <h2 id="post-title" tabindex="-1" node_ref=heading>
+            {move || if editing.with(Option::is_some) { tr("notices.edit_title")() } else { tr("notices.post_title")() }}
+        </h2>
+        <ErrorSummary errors general order=&["notice", "scope_id", "kind", "title", "body", "starts_at", "ends_at"] />
+        {move || posted.get().map(|(said, v)| view! {
             <p class="panel-result" role="status">
-                {tr("notices.posted")} " " {v.title.clone()}
+                {tr(said)} " " {v.title.clone()}
                 {v.households_told.map(|n| view! { " · " {tr("notices.told")} " " {n} })}
             </p>
         })}
+        {move || editing.with(Option::is_some).then(|| view! { <p>{tr("notices.edit_hint")}</p> })}
         <form class="form" on:submit=submit novalidate aria-labelledby="post-title">
             <div class="field">
                 <label for="scope_id">{tr("notices.scope")}</label>
                 {error_of("scope_id")}
-                <select id="scope_id" on:change=move |ev| scope.set(event_target_value(&ev).parse().unwrap_or(0))>
+                // A posted notice keeps its place (the server refuses a move).
+                <select id="scope_id" prop:value=move || scope.get().to_string()
+                    prop:disabled=move || editing.with(Option::is_some)
+                    on:change=move |ev| scope.set(event_target_value(&ev).parse().unwrap_or(0))>
                     {places.into_iter().map(|p| view! {
                         <option value=p.id.to_string()>{p.name}</option>
                     }).collect_view()}
@@ -154,7 +207,7 @@ fn PostNotice(
             </div>
             <div class="field">
                 <label for="kind">{tr("notices.kind")}</label>
-                <select id="kind" on:change=move |ev| {
+                <select id="kind" prop:value=move || kind.get().as_str() on:change=move |ev| {
                     if let Some(k) = NoticeKind::parse(&event_target_value(&ev)) {
                         kind.set(k);
                     }
@@ -181,13 +234,24 @@ fn PostNotice(
                     on:change=move |ev| urgent.set(event_target_checked(&ev)) />
                 <label for="urgent">{tr("notices.urgent")}</label>
             </div>
-            <button type="submit" class="button">{tr("notices.post")}</button>
+            {move || match editing.get() {
+                Some(_) => view! {
+                    <button type="submit" class="button">{tr("notices.save")}</button>
+                    " "
+                    <button type="button" class="button button--secondary" on:click=cancel>{tr("notices.cancel_edit")}</button>
+                }.into_any(),
+                None => view! { <button type="submit" class="button">{tr("notices.post")}</button> }.into_any(),
+            }}
         </form>
     }
 }
 
 #[component]
-fn NoticeTable(items: Vec<NoticeView>, on_change: Callback<()>) -> impl IntoView {
+fn NoticeTable(
+    items: Vec<NoticeView>,
+    editing: RwSignal<Option<NoticeView>>,
+    on_change: Callback<()>,
+) -> impl IntoView {
     let locale = expect_context::<Prefs>().locale;
     let time = move |t: &str| crate::format::short_time(t, locale.get());
     view! {
@@ -224,10 +288,20 @@ fn NoticeTable(items: Vec<NoticeView>, on_change: Callback<()>) -> impl IntoView
                         <br />
                         {n.scope_name.clone()} " · " {move || time(&starts)} " – " {move || time(&ends)}
                         {n.households_told.map(|t| view! { " · " {tr("notices.told")} " " {t} })}
-                        {can_withdraw.then(|| view! {
-                            <p><button type="button" class="button button--secondary" on:click=withdraw>
-                                {tr("notices.withdraw")}<span class="visually-hidden">{format!("：{}", n.title)}</span>
-                            </button></p>
+                        {can_withdraw.then(|| {
+                            let chosen = n.clone();
+                            view! {
+                                <p>
+                                    <button type="button" class="button button--secondary"
+                                        on:click=move |_| editing.set(Some(chosen.clone()))>
+                                        {tr("notices.edit")}<span class="visually-hidden">{format!("：{}", n.title)}</span>
+                                    </button>
+                                    " "
+                                    <button type="button" class="button button--secondary" on:click=withdraw>
+                                        {tr("notices.withdraw")}<span class="visually-hidden">{format!("：{}", n.title)}</span>
+                                    </button>
+                                </p>
+                            }
                         })}
                     </li>
                 }

@@ -38,6 +38,16 @@ pub struct NewNotice<'a> {
     pub client_key: &'a str,
 }
 
+/// What an edit of a notice may change (not its place: that would be another notice).
+pub struct NoticeChange<'a> {
+    pub kind: NoticeKind,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub urgent: bool,
+}
+
 const NOTICE_COLUMNS: &str = "n.id, n.scope_id, j.level AS scope_level, j.name_path AS scope_names,
     n.kind, n.title, n.body, n.starts_at, n.ends_at, n.urgent, n.households_told, n.withdrawn_at";
 
@@ -292,6 +302,34 @@ impl Tx {
                 .execute(&mut *conn)
                 .await
                 .map(|_| ())
+        })
+    }
+
+    /// Change what a notice says and when it runs; false when it has been withdrawn or has
+    /// ended by `now` (checked in the update itself, so a withdrawal at the same moment wins).
+    pub async fn update_notice(
+        &mut self,
+        id: i64,
+        change: &NoticeChange<'_>,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        with_tx!(self, |conn| {
+            sqlx::query(
+                "UPDATE notices SET kind = $1, title = $2, body = $3, starts_at = $4, ends_at = $5,
+                        urgent = $6
+                  WHERE id = $7 AND withdrawn_at IS NULL AND ends_at > $8",
+            )
+            .bind(change.kind.as_str())
+            .bind(change.title)
+            .bind(change.body)
+            .bind(change.starts_at)
+            .bind(change.ends_at)
+            .bind(change.urgent)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected() == 1)
         })
     }
 

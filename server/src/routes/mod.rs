@@ -60,6 +60,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(desk::desk))
         .routes(routes!(notices::post_notice, notices::list_notices))
         .routes(routes!(notices::withdraw_notice))
+        .routes(routes!(notices::edit_notice))
         .routes(routes!(notices::home_board))
         .routes(routes!(notices::list_concierges))
         .routes(routes!(notices::set_concierge, notices::remove_concierge))

@@ -7,8 +7,8 @@ use crate::access::Scope;
 use crate::auth::CurrentUser;
 use crate::db::accounts::AccountRow;
 use crate::db::jurisdictions::JurisdictionRow;
-use crate::db::notices::{Concierge, NewNotice, NoticeRow};
-use crate::db::Audit;
+use crate::db::notices::{Concierge, NewNotice, NoticeChange, NoticeRow};
+use crate::db::{Audit, Tx};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::extract::Path;
 use crate::routes::photo_files::{accept_photo, photo_response};
@@ -88,6 +88,34 @@ async fn place_in_scope(
         })
 }
 
+/// A notice as posted or edited, checked with the rules the form uses (`check_notice`), its
+/// times in Unix seconds.
+fn checked_change(req: &NoticePost, now: i64) -> ApiResult<NoticeChange<'_>> {
+    let problems = check_notice(req, now);
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    // Checked above: both parse.
+    let (Some(starts_at), Some(ends_at)) = (
+        parse_local_minute(&req.starts_at),
+        parse_local_minute(&req.ends_at),
+    ) else {
+        return Err(ApiError::field(
+            "starts_at",
+            "请选择开始的日期和时间",
+            "Choose the date and time it starts",
+        ));
+    };
+    Ok(NoticeChange {
+        kind: req.kind,
+        title: req.title.trim(),
+        body: req.body.trim(),
+        starts_at,
+        ends_at,
+        urgent: req.urgent,
+    })
+}
+
 /// `12月8日 09:00` and `8 Dec 09:00`.
 fn minute_words(secs: i64) -> (String, String) {
     let t = chrono::DateTime::from_timestamp(secs, 0)
@@ -119,10 +147,7 @@ pub async fn post_notice(
 ) -> ApiResult<(StatusCode, Json<NoticeView>)> {
     let scope = Scope::require(&state, &user, Capability::PostNotices).await?;
     let now = state.clock.now();
-    let problems = check_notice(&req, now);
-    if !problems.is_empty() {
-        return Err(ApiError::Validation(problems));
-    }
+    let change = checked_change(&req, now)?;
     let place = place_in_scope(
         &state,
         &scope,
@@ -131,28 +156,17 @@ pub async fn post_notice(
         &[JurisdictionLevel::Community, JurisdictionLevel::Building],
     )
     .await?;
-    // Checked above: both parse.
-    let (Some(starts_at), Some(ends_at)) = (
-        parse_local_minute(&req.starts_at),
-        parse_local_minute(&req.ends_at),
-    ) else {
-        return Err(ApiError::field(
-            "starts_at",
-            "请选择开始的日期和时间",
-            "Choose the date and time it starts",
-        ));
-    };
     let mut tx = state.db.begin().await?;
     let inserted = tx
         .insert_notice(&NewNotice {
             scope_id: place.id,
             scope_path: &place.id_path,
-            kind: req.kind,
-            title: req.title.trim(),
-            body: req.body.trim(),
-            starts_at,
-            ends_at,
-            urgent: req.urgent,
+            kind: change.kind,
+            title: change.title,
+            body: change.body,
+            starts_at: change.starts_at,
+            ends_at: change.ends_at,
+            urgent: change.urgent,
             created_by: user.id,
             created_at: now,
             client_key: req.client_key.trim(),
@@ -161,24 +175,8 @@ pub async fn post_notice(
     let (status, id) = match inserted {
         Some(id) => {
             if req.urgent {
-                let households = tx.households_inside(&place.id_path).await?;
-                let (kind_zh, kind_en) = req.kind.words();
-                let (from_zh, from_en) = minute_words(starts_at);
-                let (to_zh, to_en) = minute_words(ends_at);
-                let name = place_name(place.level, &place.name_path);
-                let message = format!(
-                    "【{kind_zh}】{name}：{}，{from_zh} 至 {to_zh}。详见安居“我的账户”。",
-                    req.title.trim()
-                );
-                let message_en = format!(
-                    "{kind_en} — {name}: {}, {from_en} to {to_en}. See “My account” in Anju.",
-                    req.title.trim()
-                );
-                for account in &households {
-                    tx.notify(*account, now, "notice", None, &message, &message_en)
-                        .await?;
-                }
-                tx.set_households_told(id, households.len() as i64).await?;
+                let told = tell_households(&mut tx, &place, &change, now, false).await?;
+                tx.set_households_told(id, told).await?;
             }
             tx.audit(
                 &Audit::new(
@@ -209,6 +207,139 @@ pub async fn post_notice(
     tx.commit().await?;
     let (row, _) = state.db.notice(id).await?.ok_or(ApiError::NotFound)?;
     Ok((status, Json(notice_view(&row, now, true))))
+}
+
+/// Send an urgent notice to every resident and family account whose home is inside its place
+/// (through the outbox, by the channels each chose); how many were told. A `correction` says
+/// so first: they were told before, and what or when has changed since.
+async fn tell_households(
+    tx: &mut Tx,
+    place: &JurisdictionRow,
+    notice: &NoticeChange<'_>,
+    now: i64,
+    correction: bool,
+) -> ApiResult<i64> {
+    let households = tx.households_inside(&place.id_path).await?;
+    let (kind_zh, kind_en) = notice.kind.words();
+    let (from_zh, from_en) = minute_words(notice.starts_at);
+    let (to_zh, to_en) = minute_words(notice.ends_at);
+    let name = place_name(place.level, &place.name_path);
+    let (fix_zh, fix_en) = if correction {
+        ("【更正】", "Correction: ")
+    } else {
+        ("", "")
+    };
+    let message = format!(
+        "{fix_zh}【{kind_zh}】{name}：{}，{from_zh} 至 {to_zh}。详见安居“我的账户”。",
+        notice.title
+    );
+    let message_en = format!(
+        "{fix_en}{kind_en} — {name}: {}, {from_en} to {to_en}. See “My account” in Anju.",
+        notice.title
+    );
+    for account in &households {
+        tx.notify(*account, now, "notice", None, &message, &message_en)
+            .await?;
+    }
+    Ok(households.len() as i64)
+}
+
+/// Change a notice that is on or still to come: its kind, words, times or urgency (not its
+/// place). Households that were sent it are sent the correction when its title, kind or times
+/// change; a notice made urgent is sent to them then. Sending the same change again changes
+/// nothing and sends nothing.
+#[utoipa::path(
+    put,
+    path = "/notices/{id}",
+    tag = "notices",
+    params(("id" = String, Path)),
+    request_body = NoticePost,
+    responses(
+        (status = 200, description = "Changed (or already so)", body = NoticeView),
+        (status = 409, description = "Withdrawn or ended: no longer changeable"),
+    ),
+    security(("session" = [])),
+)]
+pub async fn edit_notice(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<NoticePost>,
+) -> ApiResult<Json<NoticeView>> {
+    let scope = Scope::require(&state, &user, Capability::PostNotices).await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let (before, path) = state
+        .db
+        .notice(id)
+        .await?
+        .filter(|(_, path)| scope.holds(path))
+        .ok_or(ApiError::NotFound)?;
+    let now = state.clock.now();
+    let closed = || {
+        ApiError::Conflict {
+        field: "notice",
+        message: "这条通知已撤下或已结束，不能再修改；需要时请重新发布一条",
+        message_en: "This notice has been withdrawn or has ended and can no longer be changed; post a new one if needed",
+    }
+    };
+    if before.withdrawn_at.is_some() || before.ends_at <= now {
+        return Err(closed());
+    }
+    if req.scope_id != before.scope_id {
+        return Err(ApiError::field(
+            "scope_id",
+            "发布后不能更换通知范围；请撤下这条，再为新的范围发布一条",
+            "A posted notice cannot move to another place; withdraw it and post one there",
+        ));
+    }
+    let change = checked_change(&req, now)?;
+    let changed: Vec<&str> = [
+        ("kind", change.kind != before.kind),
+        ("title", change.title != before.title),
+        ("body", change.body != before.body),
+        ("starts_at", change.starts_at != before.starts_at),
+        ("ends_at", change.ends_at != before.ends_at),
+        ("urgent", change.urgent != before.urgent),
+    ]
+    .into_iter()
+    .filter_map(|(field, differs)| differs.then_some(field))
+    .collect();
+    if changed.is_empty() {
+        return Ok(Json(notice_view(&before, now, true)));
+    }
+    let place = state
+        .db
+        .jurisdiction(before.scope_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    if !tx.update_notice(id, &change, now).await? {
+        return Err(closed());
+    }
+    // Households sent the old facts hear of new ones even if it is no longer marked urgent:
+    // they would otherwise go by the old time. The body is on the portal, not in the text.
+    let told_before = before.households_told.is_some();
+    let what_or_when = changed
+        .iter()
+        .any(|f| matches!(*f, "kind" | "title" | "starts_at" | "ends_at"));
+    if (told_before && what_or_when) || (change.urgent && !told_before) {
+        let told = tell_households(&mut tx, &place, &change, now, told_before).await?;
+        tx.set_households_told(id, told).await?;
+    }
+    tx.audit(
+        &Audit::new(
+            now,
+            Some(user.id),
+            "notice.edit",
+            &format!("notice:{id}"),
+            &path,
+        )
+        .detail(&format!("changed={}", changed.join(","))),
+    )
+    .await?;
+    tx.commit().await?;
+    let (row, _) = state.db.notice(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(notice_view(&row, now, true)))
 }
 
 /// The notices of the caller's area: current, coming, and those ended within 30 days.

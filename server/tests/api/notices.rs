@@ -12,6 +12,7 @@ on_both_backends!(
     an_urgent_notice_tells_each_household_of_its_scope,
     each_building_shows_its_own_concierge_to_its_residents,
     a_concierge_photo_is_shown_to_the_building_and_goes_with_the_person,
+    a_notice_is_changed_in_place_and_households_told_hear_of_new_times,
 );
 
 /// `2026-12-08T09:00` for a time `hours` from now (Shanghai wall clock, whole minutes).
@@ -481,4 +482,128 @@ async fn a_concierge_photo_is_shown_to_the_building_and_goes_with_the_person(app
     assert_eq!(r.body["contact"]["name"], "王阿姨");
     assert_eq!(app.audit_details("concierge.photo").await.len(), 3);
     assert_eq!(app.audit_details("concierge.photo_remove").await.len(), 1);
+}
+
+/// The messages a resident has of kind `notice`, newest first.
+async fn notice_messages(app: &TestApp, cookie: &str) -> Vec<String> {
+    app.get("/api/notifications", Some(cookie)).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "notice")
+        .map(|n| n["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn a_notice_is_changed_in_place_and_households_told_hear_of_new_times(app: TestApp) {
+    let resident = app.register("13900000440").await;
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let building = app.places.building.id;
+    let posted = app
+        .post(
+            "/api/notices",
+            Some(&staff),
+            notice(&app, building, "1号楼停水", 1, 5, "e-1"),
+        )
+        .await;
+    let id = posted.body["id"].as_i64().unwrap();
+    let path = format!("/api/notices/{id}");
+    // Not urgent: shown, not sent.
+    assert!(notice_messages(&app, &resident).await.is_empty());
+
+    // The words and times change in place: the board shows the new ones, once.
+    let mut edit = notice(&app, building, "1号楼停水（改期）", 2, 7, "e-2");
+    edit["body"] = json!("改为下午更换水管。");
+    let r = app.put(&path, Some(&staff), edit.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["id"], id);
+    assert_eq!(r.body["title"], "1号楼停水（改期）");
+    assert_ne!(r.body["starts_at"], posted.body["starts_at"]);
+    let board = app.get("/api/home/board", Some(&resident)).await;
+    assert_eq!(titles(&board.body), ["1号楼停水（改期）"]);
+    assert_eq!(board.body["notices"][0]["body"], "改为下午更换水管。");
+    assert!(notice_messages(&app, &resident).await.is_empty());
+
+    // Made urgent: the building's households are sent it now.
+    edit["urgent"] = json!(true);
+    let r = app.put(&path, Some(&staff), edit.clone()).await;
+    assert!(
+        r.body["households_told"].as_i64().unwrap() >= 1,
+        "{}",
+        r.body
+    );
+    let messages = notice_messages(&app, &resident).await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with("【停水】柳岸社区 1号楼：1号楼停水（改期）"),
+        "{messages:?}"
+    );
+    // The same change sent again (a retry) changes and sends nothing.
+    app.put(&path, Some(&staff), edit.clone()).await;
+    assert_eq!(notice_messages(&app, &resident).await.len(), 1);
+    // Only the text on the portal changes: nothing to correct by text.
+    edit["body"] = json!("改为下午更换水管，请提前储水。");
+    app.put(&path, Some(&staff), edit.clone()).await;
+    assert_eq!(notice_messages(&app, &resident).await.len(), 1);
+    // New times after they were told: a correction, even with urgent switched off.
+    let mut later = notice(&app, building, "1号楼停水（改期）", 3, 8, "e-3");
+    later["urgent"] = json!(false);
+    app.put(&path, Some(&staff), later.clone()).await;
+    let messages = notice_messages(&app, &resident).await;
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].starts_with("【更正】【停水】"), "{messages:?}");
+
+    // Refused: another place (named), a bad end (named), another community's staff (not
+    // found), a resident (forbidden).
+    let mut moved = later.clone();
+    moved["scope_id"] = json!(second_building(&app).await);
+    let r = app.put(&path, Some(&staff), moved).await;
+    crate::support::assert_envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(r.body["fields"]["scope_id"].is_object(), "{}", r.body);
+    let mut backwards = later.clone();
+    backwards["ends_at"] = json!(local(&app, 2));
+    let r = app.put(&path, Some(&staff), backwards).await;
+    assert!(r.body["fields"]["ends_at"].is_object(), "{}", r.body);
+    let admin = app.sign_in_demo(Role::SystemAdmin).await;
+    let other_community = app
+        .state
+        .db
+        .jurisdictions_at_level(JurisdictionLevel::Community)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id != app.places.community.id)
+        .unwrap();
+    let other = app
+        .create_staff(&admin, "13900000449", "community_staff", other_community.id)
+        .await;
+    assert_eq!(
+        app.put(&path, Some(&other), later.clone()).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.put(&path, Some(&resident), later.clone()).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.put("/api/notices/abc", Some(&staff), later.clone())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Withdrawn: no longer changeable, said on `notice`.
+    app.post(&format!("{path}/withdraw"), Some(&staff), json!({}))
+        .await;
+    let r = app.put(&path, Some(&staff), later).await;
+    crate::support::assert_envelope(&r, StatusCode::CONFLICT, "conflict");
+    assert_eq!(
+        app.audit_details("notice.edit").await,
+        [
+            "changed=title,body,starts_at,ends_at",
+            "changed=urgent",
+            "changed=body",
+            "changed=body,starts_at,ends_at,urgent",
+        ]
+    );
 }
