@@ -162,10 +162,15 @@ fn PostNotice(
                     on_posted.run(());
                 }
                 Err(e) => {
-                    errors.set(e.fields.clone());
-                    if e.fields.is_empty() {
-                        general.set(Some(FieldError::new(e.message, e.message_en)));
+                    let mut fields = e.fields.clone();
+                    // Withdrawn or ended meanwhile: about the notice, not one of the fields.
+                    let about_notice = fields.remove("notice");
+                    if fields.is_empty() {
+                        general.set(Some(
+                            about_notice.unwrap_or(FieldError::new(e.message, e.message_en)),
+                        ));
                     }
+                    errors.set(fields);
                 }
             }
         });
@@ -184,7 +189,7 @@ fn PostNotice(
         <h2 id="post-title" tabindex="-1" node_ref=heading>
             {move || if editing.with(Option::is_some) { tr("notices.edit_title")() } else { tr("notices.post_title")() }}
         </h2>
-        <ErrorSummary errors general order=&["notice", "scope_id", "kind", "title", "body", "starts_at", "ends_at"] />
+        <ErrorSummary errors general order=&["scope_id", "kind", "title", "body", "starts_at", "ends_at"] />
         {move || posted.get().map(|(said, v)| view! {
             <p class="panel-result" role="status">
                 {tr(said)} " " {v.title.clone()}

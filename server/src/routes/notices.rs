@@ -529,14 +529,7 @@ pub async fn set_concierge(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     tx.set_concierge(building.id, &req, user.id, now).await?;
-    tx.audit(&Audit::new(
-        now,
-        Some(user.id),
-        "concierge.set",
-        &format!("jurisdiction:{}", building.id),
-        &building.id_path,
-    ))
-    .await?;
+    audit_building(&mut tx, now, user.id, "concierge.set", &building, "").await?;
     tx.commit().await?;
     Ok(Json(concierge_view(&state, &building).await?))
 }
@@ -559,17 +552,25 @@ pub async fn remove_concierge(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     if tx.remove_concierge(building.id).await? {
-        tx.audit(&Audit::new(
-            now,
-            Some(user.id),
-            "concierge.remove",
-            &format!("jurisdiction:{}", building.id),
-            &building.id_path,
-        ))
-        .await?;
+        audit_building(&mut tx, now, user.id, "concierge.remove", &building, "").await?;
     }
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Record a change to a building's concierge, in the change's transaction.
+async fn audit_building(
+    tx: &mut Tx,
+    now: i64,
+    actor: i64,
+    action: &str,
+    building: &JurisdictionRow,
+    detail: &str,
+) -> ApiResult<()> {
+    let subject = format!("jurisdiction:{}", building.id);
+    tx.audit(&Audit::new(now, Some(actor), action, &subject, &building.id_path).detail(detail))
+        .await?;
+    Ok(())
 }
 
 /// A building of the caller's area, for changing its concierge; 404 for any other id.
@@ -625,15 +626,13 @@ pub async fn set_concierge_photo(
     {
         return Err(no_contact());
     }
-    tx.audit(
-        &Audit::new(
-            now,
-            Some(user.id),
-            "concierge.photo",
-            &format!("jurisdiction:{}", building.id),
-            &building.id_path,
-        )
-        .detail(&cleaned.hash),
+    audit_building(
+        &mut tx,
+        now,
+        user.id,
+        "concierge.photo",
+        &building,
+        &cleaned.hash,
     )
     .await?;
     tx.commit().await?;
@@ -667,13 +666,14 @@ pub async fn remove_concierge_photo(
             .set_concierge_photo(building.id, None, user.id, now)
             .await?
         {
-            tx.audit(&Audit::new(
+            audit_building(
+                &mut tx,
                 now,
-                Some(user.id),
+                user.id,
                 "concierge.photo_remove",
-                &format!("jurisdiction:{}", building.id),
-                &building.id_path,
-            ))
+                &building,
+                "",
+            )
             .await?;
         }
         tx.commit().await?;

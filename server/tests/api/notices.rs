@@ -51,6 +51,26 @@ async fn second_building(app: &TestApp) -> i64 {
         .id
 }
 
+/// A community other than the demo household's.
+async fn other_community(app: &TestApp) -> anju_server::db::jurisdictions::JurisdictionRow {
+    app.state
+        .db
+        .jurisdictions_at_level(JurisdictionLevel::Community)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id != app.places.community.id)
+        .unwrap()
+}
+
+/// Signed in as the staff of another community than the demo household's.
+async fn other_community_staff(app: &TestApp, phone: &str) -> String {
+    let admin = app.sign_in_demo(Role::SystemAdmin).await;
+    let community = other_community(app).await.id;
+    app.create_staff(&admin, phone, "community_staff", community)
+        .await
+}
+
 fn titles(board: &Value) -> Vec<String> {
     board["notices"]
         .as_array()
@@ -167,15 +187,7 @@ async fn residents_see_the_current_notices_over_their_home_and_no_others(app: Te
 
 async fn staff_post_only_inside_their_area_and_a_retry_posts_once(app: TestApp) {
     let staff = app.sign_in_demo(Role::CommunityStaff).await;
-    let other_community = app
-        .state
-        .db
-        .jurisdictions_at_level(JurisdictionLevel::Community)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id != app.places.community.id)
-        .unwrap();
+    let other_community = other_community(&app).await;
     let r = app
         .post(
             "/api/notices",
@@ -421,19 +433,7 @@ async fn a_concierge_photo_is_shown_to_the_building_and_goes_with_the_person(app
         StatusCode::NOT_FOUND
     );
     // Staff of another community cannot open or change it.
-    let admin = app.sign_in_demo(Role::SystemAdmin).await;
-    let other_community = app
-        .state
-        .db
-        .jurisdictions_at_level(JurisdictionLevel::Community)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id != app.places.community.id)
-        .unwrap();
-    let other = app
-        .create_staff(&admin, "13900000439", "community_staff", other_community.id)
-        .await;
+    let other = other_community_staff(&app, "13900000439").await;
     assert_eq!(
         app.get(&photo_path, Some(&other)).await.status,
         StatusCode::NOT_FOUND
@@ -564,19 +564,7 @@ async fn a_notice_is_changed_in_place_and_households_told_hear_of_new_times(app:
     backwards["ends_at"] = json!(local(&app, 2));
     let r = app.put(&path, Some(&staff), backwards).await;
     assert!(r.body["fields"]["ends_at"].is_object(), "{}", r.body);
-    let admin = app.sign_in_demo(Role::SystemAdmin).await;
-    let other_community = app
-        .state
-        .db
-        .jurisdictions_at_level(JurisdictionLevel::Community)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id != app.places.community.id)
-        .unwrap();
-    let other = app
-        .create_staff(&admin, "13900000449", "community_staff", other_community.id)
-        .await;
+    let other = other_community_staff(&app, "13900000449").await;
     assert_eq!(
         app.put(&path, Some(&other), later.clone()).await.status,
         StatusCode::NOT_FOUND
