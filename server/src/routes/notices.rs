@@ -1,6 +1,7 @@
 //! Notices in the community and the buildings' concierge contacts: staff post notices for a
-//! community or a building of their area; residents see the current ones over their home, and
-//! their building's concierge, at the top of 我的账户 (where signing in lands). Urgent notices
+//! community or a building of their area, and change or withdraw them; residents see the
+//! current ones over their home, and their building's concierge (with a photo, if one was
+//! added), on the home page and at the top of 我的账户 (where signing in lands). Urgent notices
 //! are also sent to each household (through the outbox, by the channels each chose).
 
 use crate::access::Scope;
