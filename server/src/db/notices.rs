@@ -27,12 +27,8 @@ pub struct NoticeRow {
 pub struct NewNotice<'a> {
     pub scope_id: i64,
     pub scope_path: &'a str,
-    pub kind: NoticeKind,
-    pub title: &'a str,
-    pub body: &'a str,
-    pub starts_at: i64,
-    pub ends_at: i64,
-    pub urgent: bool,
+    /// What it says and when it runs: the same part a later change may alter.
+    pub notice: &'a NoticeChange<'a>,
     pub created_by: i64,
     pub created_at: i64,
     pub client_key: &'a str,
@@ -253,12 +249,12 @@ impl Tx {
             )
             .bind(n.scope_id)
             .bind(n.scope_path)
-            .bind(n.kind.as_str())
-            .bind(n.title)
-            .bind(n.body)
-            .bind(n.starts_at)
-            .bind(n.ends_at)
-            .bind(n.urgent)
+            .bind(n.notice.kind.as_str())
+            .bind(n.notice.title)
+            .bind(n.notice.body)
+            .bind(n.notice.starts_at)
+            .bind(n.notice.ends_at)
+            .bind(n.notice.urgent)
             .bind(n.created_by)
             .bind(n.created_at)
             .bind(n.client_key)

@@ -162,12 +162,7 @@ pub async fn post_notice(
         .insert_notice(&NewNotice {
             scope_id: place.id,
             scope_path: &place.id_path,
-            kind: change.kind,
-            title: change.title,
-            body: change.body,
-            starts_at: change.starts_at,
-            ends_at: change.ends_at,
-            urgent: change.urgent,
+            notice: &change,
             created_by: user.id,
             created_at: now,
             client_key: req.client_key.trim(),
