@@ -1,7 +1,7 @@
 // Anju's service worker: the app opens without a network once it has been opened with one.
 //
-// - The page (index.html, the same for every path) comes from the network when there is one
-//   and is kept; without a network the kept one is served, and the app shows its offline note.
+// - The page (index.html, the same for every path but `/`) comes from the network when there is
+//   one and is kept; without a network the kept one is served, and the app shows its offline note.
 // - Files with a content hash in their name never change: they come from the cache once there,
 //   and every one fetched is kept, so a page group opened once opens offline too. The first
 //   download's files are fetched at install.
@@ -23,7 +23,10 @@ self.addEventListener("install", (event) => {
       const assets = await caches.open(ASSETS);
       await assets.addAll(FIRST_LOAD.map((name) => "/" + name));
       const page = await caches.open(PAGE_CACHE);
-      await page.add("/");
+      // The page of every path (`/` itself is sent with the home page's heading in it).
+      const shell = await fetch("/index.html");
+      if (!shell.ok) throw new Error("index.html: " + shell.status);
+      await page.put("/", shell);
       await self.skipWaiting();
     })(),
   );
@@ -110,7 +113,10 @@ self.addEventListener("fetch", (event) => {
   }
   if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return;
   if (request.mode === "navigate") {
-    event.respondWith(networkOrKept(request, "/", isPage));
+    // `/` comes with the home page's heading in it: served, never kept, so no other path opens
+    // offline with the home page's words; without a network `/` gets the kept page too.
+    const keep = url.pathname === "/" ? () => false : isPage;
+    event.respondWith(networkOrKept(request, "/", keep));
   } else if (HASHED.test(url.pathname)) {
     event.respondWith(fromCacheOrNetwork(request));
   } else {

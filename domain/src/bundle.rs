@@ -1,5 +1,5 @@
-//! Names of files the app fetches that `cargo xtask dist` writes, computed the same way on
-//! both sides. The English catalog is one: the app carries only a hash of it, not its text, and
+//! Names of files that `cargo xtask dist` writes and the app or the server look for, computed
+//! the same way on both sides. The English catalog is one: the app carries only a hash of it, not its text, and
 //! fetches the file of that name when English is chosen; a cached copy is therefore always
 //! the one this build was made with.
 
@@ -21,6 +21,10 @@ pub const fn fnv1a64(bytes: &[u8]) -> u64 {
 pub fn english_catalog_file(catalog: &[u8]) -> String {
     format!("catalog-en-{:016x}.txt", fnv1a64(catalog))
 }
+
+/// The page the server sends for `/`: `index.html` with the home page's heading and
+/// introduction already in it (every other path gets `index.html`).
+pub const HOME_PAGE_FILE: &str = "home.html";
 
 #[cfg(test)]
 mod tests {

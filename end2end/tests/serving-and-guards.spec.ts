@@ -15,6 +15,39 @@ test('a deep link to /account loads straight from the server and asks to sign in
   await expect(page.getByTestId('role')).toHaveText('居民');
 });
 
+test('the home page shows its heading and introduction before its code arrives, and the app draws them the same', async ({ page }) => {
+  // The app's code is held back, as on a slow mobile network.
+  let release = () => {};
+  const held = new Promise<void>(resolve => { release = resolve; });
+  await page.route(/\/anju-app-bg-[0-9a-f]{16}\.wasm$/, async route => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/');
+  const shell = page.locator('#loading');
+  await expect(shell.getByRole('heading', { level: 1 })).toHaveText('您好，欢迎使用安居');
+  await expect(shell.getByRole('status')).toContainText('正在加载');
+  const early = shell.locator('.lead');
+  const words = await early.textContent();
+  expect(words).toContain('长辈版');
+  const before = await early.boundingBox();
+  release();
+  await appReady(page);
+  // The same words in the same size: the reader sees no change when the app takes over.
+  const lead = page.getByRole('main').locator('.lead');
+  await expect(lead).toHaveText(words!);
+  const after = await lead.boundingBox();
+  expect([after!.width, after!.height]).toEqual([before!.width, before!.height]);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您好，欢迎使用安居');
+
+  // Any other path gets the plain loading message: the home page's words would be wrong there.
+  await page.goto('/sign-in');
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
+  const plain = await page.request.get('/sign-in');
+  expect(await plain.text()).not.toContain('欢迎使用安居');
+});
+
 test('the optimised bundle loads precompressed with long-lived caching and no errors', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', e => errors.push(e.message));

@@ -4,6 +4,7 @@
 mod split;
 
 use crate::tools::{self, run, step};
+use anju_domain::bundle::HOME_PAGE_FILE;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -58,6 +59,52 @@ fn short_source_paths() -> String {
         }
     }
     flags.join(" ")
+}
+
+/// The template of the home page's loading state (`public/home-shell.html`).
+const HOME_SHELL: &str = "home-shell.html";
+
+/// The page sent for `/`: `index.html` with the home page's heading and introduction in place of
+/// the plain loading message, in Chinese from the catalog (`{{key}}` in the template). On a slow
+/// network they appear as soon as the page and its stylesheet have arrived, while the app's
+/// code is still downloading: the app then draws the same heading and paragraph in the same
+/// place (same elements, same styles), so the reader sees no change. Only `/`: every other path
+/// shows its own page, and the home page's words there would be wrong for a moment.
+fn home_page(index: &str, shell: &str, catalog: &str) -> Result<String> {
+    let mut shell = shell.to_owned();
+    while let Some(start) = shell.find("{{") {
+        let end = start
+            + shell[start..]
+                .find("}}")
+                .context("an unclosed {{ in the home page's template")?;
+        let key = &shell[start + 2..end];
+        let text = catalog
+            .lines()
+            .filter_map(|l| l.split_once(" = "))
+            .find(|(k, _)| k.trim() == key)
+            .map(|(_, v)| v.trim())
+            .with_context(|| format!("the home page's template names {key}, not in the catalog"))?;
+        let escaped = text
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        shell.replace_range(start..end + 2, &escaped);
+    }
+    // The plain loading message is the one `<div id="loading">` of the page.
+    let start = index
+        .find("<div id=\"loading\"")
+        .context("index.html has no <div id=\"loading\">")?;
+    let end = start
+        + index[start..]
+            .find("</div>")
+            .context("index.html's loading message is not closed")?
+        + "</div>".len();
+    Ok(format!(
+        "{}{}{}",
+        &index[..start],
+        shell.trim(),
+        &index[end..]
+    ))
 }
 
 /// `public/index.html` as every visit downloads it: without its comments (they are for us) and
@@ -154,8 +201,9 @@ pub fn dist(root: &Path) -> Result<Bundle> {
 
     for entry in std::fs::read_dir(root.join("public"))? {
         let entry = entry?;
-        // Both are templates, filled in below.
-        if entry.file_name() != "index.html" && entry.file_name() != "sw.js" {
+        // Templates, filled in below.
+        if !["index.html", "sw.js", HOME_SHELL].contains(&entry.file_name().to_str().unwrap_or(""))
+        {
             std::fs::copy(entry.path(), out.join(entry.file_name()))?;
         }
     }
@@ -181,6 +229,12 @@ pub fn dist(root: &Path) -> Result<Bundle> {
         .replace("{{SPLIT_LOADER_JS}}", &names.loader)
         .replace("{{APP_WASM}}", &wasm_name)
         .replace("{{STYLE_CSS}}", &css_name);
+    let home = home_page(
+        &index,
+        &std::fs::read_to_string(root.join("public").join(HOME_SHELL))?,
+        &std::fs::read_to_string(root.join("app/i18n/zh-CN.txt"))?,
+    )?;
+    std::fs::write(out.join(HOME_PAGE_FILE), shipped_html(&home))?;
     let index = shipped_html(&index);
     std::fs::write(out.join("index.html"), &index)?;
     // The service worker names this build (the page names every hashed file, so its hash
@@ -215,8 +269,14 @@ pub fn dist(root: &Path) -> Result<Bundle> {
     write_page_chunks(&out, &names.routes)?;
 
     precompress(&out)?;
+    // The page itself: the home page's is the larger of the two (it carries the heading).
+    let page = if sizes(&out, HOME_PAGE_FILE)?.1 > sizes(&out, "index.html")?.1 {
+        HOME_PAGE_FILE
+    } else {
+        "index.html"
+    };
     let first_load: Vec<&str> = vec![
-        "index.html",
+        page,
         "prefs.js",
         &boot_name,
         &js_name,
@@ -454,7 +514,20 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::shipped_html;
+    use super::{home_page, shipped_html};
+
+    #[test]
+    fn the_home_page_carries_its_heading_and_introduction_from_the_catalog() {
+        let index = "<body>\n<div id=\"loading\" class=\"shell-loading\" role=\"status\">\n<p>正在加载</p>\n</div>\n</body>\n";
+        let shell = "<main id=\"loading\">\n<h1>{{home.heading}}</h1>\n<p class=\"lead\">{{home.intro}}</p>\n</main>\n";
+        let catalog = "home.heading = 您好\nhome.intro = 点“长辈版”<按钮> & 看\n";
+        assert_eq!(
+            home_page(index, shell, catalog).unwrap(),
+            "<body>\n<main id=\"loading\">\n<h1>您好</h1>\n<p class=\"lead\">点“长辈版”&lt;按钮&gt; &amp; 看</p>\n</main>\n</body>\n"
+        );
+        assert!(home_page(index, "<h1>{{home.missing}}</h1>", catalog).is_err());
+        assert!(home_page("<body></body>", shell, catalog).is_err());
+    }
 
     #[test]
     fn the_shipped_page_has_no_comments_or_indentation() {

@@ -2,7 +2,8 @@
 //! the server): the precompressed `.br`/`.gz` sibling the browser accepts, a strong `ETag` per
 //! encoding with `304 Not Modified`, `immutable` caching for content-hashed names and
 //! `no-cache` for the rest (`index.html` above all, so a deploy is picked up at once), and
-//! `index.html` for client routes such as `/account`. `/api/` never reaches here.
+//! `index.html` for client routes such as `/account` (for `/`, `home.html`: the same page with
+//! the home page's heading in it, see `cargo xtask dist`). `/api/` never reaches here.
 //!
 //! The shell sent for a deep link into a lazily loaded page (`/complaints/new`) carries a
 //! `Link: rel=preload` header naming that page's wasm chunks (from `dist/page-chunks.json`,
@@ -145,7 +146,19 @@ impl Assets {
             )
                 .into_response();
         }
-        let path = if path == "/" { "/index.html" } else { path };
+        // `/` is the home page's variant of the shell (its heading already in it) when the
+        // build has one.
+        let home;
+        let path = if path == "/" {
+            home = format!("/{}", anju_domain::bundle::HOME_PAGE_FILE);
+            if self.files.contains_key(&home) {
+                &home
+            } else {
+                "/index.html"
+            }
+        } else {
+            path
+        };
         let asset = match self.files.get(path) {
             Some(asset) => asset,
             None => {

@@ -109,6 +109,29 @@ async fn demo_data_loads_twice_without_duplicates_and_shows_an_overdue_case(app:
     );
 }
 
+/// Every PostgreSQL connection runs prepared statements on their generic plan
+/// (`Db::connect_postgres`): at 1,000,000 complaints PostgreSQL otherwise planned the staff
+/// queue's page afresh for each request, which took longer than reading it (`cargo xtask bench
+/// --scale`). The test's own connection options (its schema) still apply beside it.
+#[tokio::test]
+#[ignore = "needs ANJU_TEST_POSTGRES_URL; run with --ignored"]
+async fn postgresql_runs_each_statement_on_one_plan_in_the_test_schema() {
+    let app = TestApp::postgres().await;
+    assert_eq!(
+        app.strings("SELECT current_setting('plan_cache_mode')")
+            .await,
+        ["force_generic_plan"]
+    );
+    let schema = app.strings("SELECT current_schema()::text").await;
+    assert!(schema[0].starts_with("t_"), "{schema:?}");
+    anju_server::demo::seed(&app.state.db, app.state.clock.now())
+        .await
+        .unwrap();
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let queue = app.get("/api/cases", Some(&staff)).await;
+    assert_eq!(queue.body["items"].as_array().unwrap().len(), 2);
+}
+
 fn complaint(category: &str, key: &str) -> Value {
     json!({ "client_key": key, "category": category, "description": "楼上装修噪音很大", "contact_time": "上午" })
 }

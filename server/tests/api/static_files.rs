@@ -21,6 +21,11 @@ fn write_build(app: &TestApp) {
         "<!doctype html><title>安居</title>",
     )
     .unwrap();
+    std::fs::write(
+        dist.join(anju_domain::bundle::HOME_PAGE_FILE),
+        "<!doctype html><title>安居</title><h1>您好，欢迎使用安居</h1>",
+    )
+    .unwrap();
     std::fs::write(dist.join(HASHED_JS), "console.log('plain')").unwrap();
     std::fs::write(dist.join(format!("{HASHED_JS}.br")), b"brotli-bytes").unwrap();
     std::fs::write(dist.join(format!("{HASHED_JS}.gz")), b"gzip-bytes").unwrap();
@@ -78,6 +83,25 @@ async fn index_and_client_routes_get_the_shell_without_caching() {
     let api = get(&server, "/api/account", None).await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert_eq!(api.body["code"], "not_found");
+}
+
+/// `/` is sent with the home page's heading already in it (painted before the app's code has
+/// arrived); every other path gets the plain shell, whose words fit any page.
+#[tokio::test]
+async fn only_the_home_page_is_sent_with_its_heading() {
+    let (_app, server) = app_with_dist().await;
+    let home = get(&server, "/", None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home
+        .body
+        .as_str()
+        .unwrap()
+        .contains("<h1>您好，欢迎使用安居</h1>"));
+    assert_eq!(header_of(&home, header::CACHE_CONTROL), "no-cache");
+    for path in ["/account", "/sign-in", "/index.html"] {
+        let r = get(&server, path, None).await;
+        assert!(!r.body.as_str().unwrap().contains("<h1>"), "{path}");
+    }
 }
 
 #[tokio::test]
