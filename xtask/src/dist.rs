@@ -71,6 +71,7 @@ const HOME_SHELL: &str = "home-shell.html";
 /// place (same elements, same styles), so the reader sees no change. Only `/`: every other path
 /// shows its own page, and the home page's words there would be wrong for a moment.
 fn home_page(index: &str, shell: &str, catalog: &str) -> Result<String> {
+    let catalog = crate::i18n_check::entries(catalog)?;
     let mut shell = shell.to_owned();
     while let Some(start) = shell.find("{{") {
         let end = start
@@ -79,10 +80,7 @@ fn home_page(index: &str, shell: &str, catalog: &str) -> Result<String> {
                 .context("an unclosed {{ in the home page's template")?;
         let key = &shell[start + 2..end];
         let text = catalog
-            .lines()
-            .filter_map(|l| l.split_once(" = "))
-            .find(|(k, _)| k.trim() == key)
-            .map(|(_, v)| v.trim())
+            .get(key)
             .with_context(|| format!("the home page's template names {key}, not in the catalog"))?;
         let escaped = text
             .replace('&', "&amp;")

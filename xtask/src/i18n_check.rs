@@ -2,11 +2,17 @@
 //! every key the app's code names literally must be in them (a missing one shows as "⚠").
 
 use anyhow::{bail, Context, Result};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub fn keys(catalog: &str) -> Result<BTreeSet<String>> {
-    let mut keys = BTreeSet::new();
+    Ok(entries(catalog)?.into_keys().collect())
+}
+
+/// The catalog's `key = text` lines (comments and blank lines skipped), refused when a line is
+/// not of that form, has no text or repeats a key.
+pub fn entries(catalog: &str) -> Result<BTreeMap<String, String>> {
+    let mut entries = BTreeMap::new();
     for (n, line) in catalog.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -18,11 +24,14 @@ pub fn keys(catalog: &str) -> Result<BTreeSet<String>> {
         if v.trim().is_empty() {
             bail!("line {}: `{k}` has no text", n + 1);
         }
-        if !keys.insert(k.trim().to_owned()) {
+        if entries
+            .insert(k.trim().to_owned(), v.trim().to_owned())
+            .is_some()
+        {
             bail!("line {}: `{k}` defined twice", n + 1);
         }
     }
-    Ok(keys)
+    Ok(entries)
 }
 
 pub fn check(dir: &Path) -> Result<usize> {
