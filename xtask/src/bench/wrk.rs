@@ -29,11 +29,12 @@ local function new_complaint()
 end
 
 request = function()
-  if mode == "mixed" then
+  if mode == "mixed" or mode == "mixed_reads" then
     local r = math.random(100)
     if r <= 40 then return get("/api/cases", os.getenv("ANJU_RESIDENT"))
     elseif r <= 70 then return get("/api/cases", staff)
-    elseif r <= 90 then return get("/api/session", os.getenv("ANJU_RESIDENT"))
+    elseif r <= 90 or mode == "mixed_reads" then
+      return get("/api/session", os.getenv("ANJU_RESIDENT"))
     else return new_complaint() end
   elseif mode == "resident_list" or mode == "session" then
     return get(wrk.path, os.getenv("ANJU_RESIDENT"))
