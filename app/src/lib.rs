@@ -21,18 +21,35 @@ pub fn start() {
     std::panic::set_hook(Box::new(|panic| {
         leptos::logging::error!("{panic}");
     }));
-    // The shell's large-type loading message stays until the app can replace it.
-    if let Some(loading) = leptos::prelude::document().get_element_by_id("loading") {
-        loading.remove();
-    }
     // A device that chose English fetches the catalog before the first paint, so the app
     // never shows a page in Chinese first. (Leptos' own executor starts with the mount.)
     if state::Prefs::remembered_locale() == anju_domain::Locale::En {
         wasm_bindgen_futures::spawn_local(async {
             catalog::load_english().await;
-            leptos::mount::mount_to_body(app::App);
+            // The server's Chinese heading (hidden on this device) gives way to the app's.
+            components::shell::leave();
+            mount();
         });
     } else {
-        leptos::mount::mount_to_body(app::App);
+        mount();
+    }
+}
+
+/// The app goes into the page's `<main>`, after what the server put there (the home page's
+/// heading and introduction, which the page then takes over: `components::shell`); the frame
+/// around it is placed by `components::layout::Layout`.
+fn mount() {
+    let document = leptos::prelude::document();
+    // The shell's loading message stays until the app can replace it.
+    if let Some(loading) = document.get_element_by_id("loading") {
+        loading.remove();
+    }
+    let main = document
+        .get_element_by_id("main")
+        .expect("index.html has <main id=\"main\">");
+    leptos::mount::mount_to(wasm_bindgen::JsCast::unchecked_into(main), app::App).forget();
+    // The header is in now, in the same task: no frame shows both.
+    if let Some(space) = document.get_element_by_id("frame-space") {
+        space.remove();
     }
 }

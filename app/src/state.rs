@@ -80,9 +80,9 @@ impl Prefs {
         }
         let mine = self.current();
         if mine != account {
-            leptos::task::spawn_local(async move {
-                let _ = crate::api::set_preferences(&mine).await;
-            });
+            crate::components::after_paint::run(
+                crate::components::after_paint::Part::SavePreferences(mine),
+            );
         }
     }
 
@@ -134,11 +134,7 @@ impl Session {
             self.unread.set(0);
             return;
         }
-        leptos::task::spawn_local(async move {
-            if let Ok(c) = crate::api::unread_count().await {
-                self.unread.set(c.unread);
-            }
-        });
+        crate::components::after_paint::run(crate::components::after_paint::Part::Unread(self));
     }
 }
 

@@ -67,8 +67,8 @@ const HOME_SHELL: &str = "home-shell.html";
 /// The page sent for `/`: `index.html` with the home page's heading and introduction in place of
 /// the plain loading message, in Chinese from the catalog (`{{key}}` in the template). On a slow
 /// network they appear as soon as the page and its stylesheet have arrived, while the app's
-/// code is still downloading: the app then draws the same heading and paragraph in the same
-/// place (same elements, same styles), so the reader sees no change. Only `/`: every other path
+/// code is still downloading: the app then takes over these very elements
+/// (`app/src/components/shell.rs`), so the reader sees no change. Only `/`: every other path
 /// shows its own page, and the home page's words there would be wrong for a moment.
 fn home_page(index: &str, shell: &str, catalog: &str) -> Result<String> {
     let catalog = crate::i18n_check::entries(catalog)?;
@@ -205,19 +205,23 @@ pub fn dist(root: &Path) -> Result<Bundle> {
             std::fs::copy(entry.path(), out.join(entry.file_name()))?;
         }
     }
-    // The module that starts the app, as a file of its own: the content security policy
-    // allows no inline script.
     // The English catalog, named by the hash the app was built with (it is not in the app).
     let english = std::fs::read(root.join("app/i18n/en.txt"))?;
     std::fs::write(
         out.join(anju_domain::bundle::english_catalog_file(&english)),
         &english,
     )?;
+    // The module that starts the app, as a file of its own: the content security policy
+    // allows no inline script. On a page sent with its own words (`/`, see `home_page`) it
+    // waits for them to be painted before fetching the app's code.
     let boot_path = staging.join("boot.js");
     std::fs::write(
         &boot_path,
         format!(
-            "import init from \"/{js_name}\";\ninit({{ module_or_path: \"/{wasm_name}\" }});\n"
+            "import init from \"/{js_name}\";\n\
+             const start = () => init({{ module_or_path: \"/{wasm_name}\" }});\n\
+             if (document.getElementById(\"sent-heading\")) requestAnimationFrame(() => setTimeout(start));\n\
+             else start();\n"
         ),
     )?;
     let boot_name = hashed_copy(&boot_path, &out, "boot", "js")?;
@@ -232,6 +236,14 @@ pub fn dist(root: &Path) -> Result<Bundle> {
         &std::fs::read_to_string(root.join("public").join(HOME_SHELL))?,
         &std::fs::read_to_string(root.join("app/i18n/zh-CN.txt"))?,
     )?;
+    // The home page is painted from what it was sent, and its code is fetched after that
+    // paint (boot.js): not preloaded beside the stylesheet, which it would slow on a slow
+    // network. (Other paths show nothing useful before the code, so they keep the preload.)
+    let home: String = home
+        .lines()
+        .filter(|line| !(line.contains("rel=\"preload\"") && line.contains(".wasm")))
+        .map(|line| format!("{line}\n"))
+        .collect();
     std::fs::write(out.join(HOME_PAGE_FILE), shipped_html(&home))?;
     let index = shipped_html(&index);
     std::fs::write(out.join("index.html"), &index)?;

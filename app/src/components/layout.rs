@@ -1,12 +1,12 @@
 //! Page frame: skip link, header with navigation and the 长辈版 / language toggles, footer.
 
-use crate::api;
 use crate::components::read_aloud::ReadAloudSlot;
 use crate::i18n::tr;
 use crate::state::{Prefs, Session};
 use anju_domain::access::Capability;
 use anju_domain::Locale;
 use leptos::prelude::*;
+use leptos::tachys::view::{Mountable, Render};
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
@@ -99,7 +99,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                 crate::components::photos::sleep_ms(50).await;
             }
             if session.user.with_untracked(Option::is_some) {
-                let _ = api::set_preferences(&current).await;
+                crate::components::after_paint::run(
+                    crate::components::after_paint::Part::SavePreferences(current),
+                );
             } else {
                 prefs.remember_signed_out_choice();
             }
@@ -131,77 +133,109 @@ pub fn Layout(children: Children) -> impl IntoView {
         menu_open.set(false);
         if seen.is_some() {
             NAVIGATED.store(true, std::sync::atomic::Ordering::Relaxed);
+            // What the server sent belongs to the first page only.
+            crate::components::shell::leave();
         }
     });
 
-    view! {
-        <a class="skip-link" href="#main">{tr("app.skip")}</a>
-        <header class="site-header" class:site-header--menu-open=move || menu_open.get()>
-            <div class="site-header__inner">
-                <A href="/" attr:class="brand">
-                    <span class="brand__name">{tr("app.name")}</span>
-                    <span class="brand__tagline">{tr("app.tagline")}</span>
-                </A>
-                <div class="toggles">
-                    <button
-                        type="button"
-                        class="toggle"
-                        aria-pressed=move || prefs.elder.get().to_string()
-                        on:click=toggle_elder
-                    >
-                        {tr("toggle.elder")}
-                        // Shown when pressed (style/app.css), as aria-pressed says; the compact
-                        // header drops it to stay on one row.
-                        <span class="toggle__state">{tr("toggle.elder_on_suffix")}</span>
-                    </button>
-                    // Named by its visible label, in the language it is written in.
-                    <button
-                        type="button"
-                        class="toggle toggle--language"
-                        lang=move || if prefs.locale.get() == Locale::ZhCn { "en" } else { "zh-CN" }
-                        on:click=toggle_language
-                    >
-                        {tr("toggle.language")}
-                    </button>
-                    <button
-                        type="button"
-                        class="toggle menu-button"
-                        aria-controls="site-nav"
-                        aria-expanded=move || menu_open.get().to_string()
-                        on:click=move |_| menu_open.update(|o| *o = !*o)
-                    >
-                        {tr("nav.menu")}
-                    </button>
-                </div>
-            </div>
-            <nav id="site-nav" class="site-nav" aria-label=tr("nav.main")>
-                <ul>
-                    {move || nav_links(NavPart::BeforeNotifications)}
-                    <Show when=signed_in>
-                        <li>
-                            <A href="/notifications" attr:aria-label=move || {
-                                let n = session.unread.get();
-                                if n > 0 { format!("{} {} {}", tr("nav.notifications")(), n, tr("notifications.unread_count")()) } else { tr("nav.notifications")().to_owned() }
-                            }>
-                                {tr("nav.notifications")}
-                                <Show when=move || { session.unread.get() > 0 }>
-                                    <span class="count" aria-hidden="true">{move || session.unread.get()}</span>
-                                </Show>
-                            </A>
-                        </li>
-                    </Show>
-                    {move || nav_links(NavPart::AfterNotifications)}
-                </ul>
-            </nav>
-        </header>
-        // Shown while the browser is offline: prefs.js marks <html data-offline>.
-        <p class="offline-banner" role="status">{tr("app.offline")}</p>
-        <main id="main" tabindex="-1">
-            <ReadAloudSlot />
-            {children()}
-        </main>
-        <footer class="site-footer">
-            <p>{tr("footer.help")}</p>
-        </footer>
+    // The frame goes around the page's `<main>`, which the server sent and the app is mounted
+    // in (`mount` in lib.rs): what the server put in it (the home page's heading) stays where
+    // it was painted. The frame lasts as long as the app, so its parts are never unmounted.
+    let document = document();
+    let main = document.get_element_by_id("main");
+    let body = document.body().map(web_sys::Element::from);
+    if let Some(body) = &body {
+        place(
+            view! {
+                <a class="skip-link" href="#main">{tr("app.skip")}</a>
+                <header class="site-header" class:site-header--menu-open=move || menu_open.get()>
+                    <div class="site-header__inner">
+                        <A href="/" attr:class="brand">
+                            <span class="brand__name">{tr("app.name")}</span>
+                            <span class="brand__tagline">{tr("app.tagline")}</span>
+                        </A>
+                        <div class="toggles">
+                            <button
+                                type="button"
+                                class="toggle"
+                                aria-pressed=move || prefs.elder.get().to_string()
+                                on:click=toggle_elder
+                            >
+                                {tr("toggle.elder")}
+                                // Shown when pressed (style/app.css), as aria-pressed says; the compact
+                                // header drops it to stay on one row.
+                                <span class="toggle__state">{tr("toggle.elder_on_suffix")}</span>
+                            </button>
+                            // Named by its visible label, in the language it is written in.
+                            <button
+                                type="button"
+                                class="toggle toggle--language"
+                                lang=move || if prefs.locale.get() == Locale::ZhCn { "en" } else { "zh-CN" }
+                                on:click=toggle_language
+                            >
+                                {tr("toggle.language")}
+                            </button>
+                            <button
+                                type="button"
+                                class="toggle menu-button"
+                                aria-controls="site-nav"
+                                aria-expanded=move || menu_open.get().to_string()
+                                on:click=move |_| menu_open.update(|o| *o = !*o)
+                            >
+                                {tr("nav.menu")}
+                            </button>
+                        </div>
+                    </div>
+                    <nav id="site-nav" class="site-nav" aria-label=tr("nav.main")>
+                        <ul>
+                            {move || nav_links(NavPart::BeforeNotifications)}
+                            <Show when=signed_in>
+                                <li>
+                                    <A href="/notifications" attr:aria-label=move || {
+                                        let n = session.unread.get();
+                                        if n > 0 { format!("{} {} {}", tr("nav.notifications")(), n, tr("notifications.unread_count")()) } else { tr("nav.notifications")().to_owned() }
+                                    }>
+                                        {tr("nav.notifications")}
+                                        <Show when=move || { session.unread.get() > 0 }>
+                                            <span class="count" aria-hidden="true">{move || session.unread.get()}</span>
+                                        </Show>
+                                    </A>
+                                </li>
+                            </Show>
+                            {move || nav_links(NavPart::AfterNotifications)}
+                        </ul>
+                    </nav>
+                </header>
+                // Shown while the browser is offline: prefs.js marks <html data-offline>.
+                <p class="offline-banner" role="status">{tr("app.offline")}</p>
+            },
+            body,
+            main.as_ref().map(|m| m.as_ref()),
+        );
+        place(
+            view! {
+                <footer class="site-footer">
+                    <p>{tr("footer.help")}</p>
+                </footer>
+            },
+            body,
+            None,
+        );
     }
+    if let Some(main) = &main {
+        place(
+            view! { <ReadAloudSlot /> },
+            main,
+            main.first_child().as_ref(),
+        );
+    }
+    children()
+}
+
+/// Build a part of the frame and put it in `parent` before `before` (at the end without).
+fn place(view: impl IntoView, parent: &web_sys::Element, before: Option<&web_sys::Node>) {
+    let mut state = view.into_view().build();
+    state.mount(parent, before);
+    // Its reactive parts belong to the layout's owner; the nodes stay for the app's lifetime.
+    std::mem::forget(state);
 }

@@ -15,5 +15,6 @@ pub mod questions;
 pub mod read_aloud;
 pub mod retrofit_parts;
 pub mod screen;
+pub mod shell;
 pub mod sms_code;
 pub mod survey_question;

@@ -54,9 +54,13 @@ pub fn Home() -> impl IntoView {
             Icon::Star,
         ),
     ];
+    // On the first page of a visit the server has sent these two already (`home.html`).
+    let sent = crate::components::shell::adopt(["home.heading", "home.intro"]);
     view! {
-        <h1>{tr("home.heading")}</h1>
-        <p class="lead">{tr("home.intro")}</p>
+        {(!sent).then(|| view! {
+            <h1>{tr("home.heading")}</h1>
+            <p class="lead">{tr("home.intro")}</p>
+        })}
         {move || match session.user.get() {
             Some(u) => view! {
                 <p class="signed-in">{tr("home.signed_in_as")} " " <strong>{u.display_name}</strong></p>
