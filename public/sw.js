@@ -1,7 +1,8 @@
 // Anju's service worker: the app opens without a network once it has been opened with one.
 //
-// - The page (index.html, the same for every path but `/`) comes from the network when there is
-//   one and is kept; without a network the kept one is served, and the app shows its offline note.
+// - The page (index.html, the same for every path but the few sent with their own heading:
+//   SENT_PATHS) comes from the network when there is one and is kept; without a network the
+//   kept one is served, and the app shows its offline note.
 // - Files with a content hash in their name never change: they come from the cache once there,
 //   and every one fetched is kept, so a page group opened once opens offline too. The first
 //   download's files are fetched at install.
@@ -13,6 +14,9 @@
 // `cargo xtask dist` fills in the version and the first download's files.
 const VERSION = "{{VERSION}}";
 const FIRST_LOAD = {{FIRST_LOAD}};
+// Paths whose page comes with that page's heading and introduction in it (`/`, `/register`, …:
+// anju_domain::bundle::SENT_PAGES).
+const SENT_PATHS = {{SENT_PATHS}};
 const PAGE_CACHE = "anju-page";
 const ASSETS = "anju-assets-" + VERSION;
 const HASHED = /-[0-9a-f]{16}\.[a-z]+$/;
@@ -23,7 +27,7 @@ self.addEventListener("install", (event) => {
       const assets = await caches.open(ASSETS);
       await assets.addAll(FIRST_LOAD.map((name) => "/" + name));
       const page = await caches.open(PAGE_CACHE);
-      // The page of every path (`/` itself is sent with the home page's heading in it).
+      // The page of every path (the sent paths' own pages carry their heading).
       const shell = await fetch("/index.html");
       if (!shell.ok) throw new Error("index.html: " + shell.status);
       await page.put("/", shell);
@@ -113,9 +117,10 @@ self.addEventListener("fetch", (event) => {
   }
   if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return;
   if (request.mode === "navigate") {
-    // `/` comes with the home page's heading in it: served, never kept, so no other path opens
-    // offline with the home page's words; without a network `/` gets the kept page too.
-    const keep = url.pathname === "/" ? () => false : isPage;
+    // A sent path's page has that page's heading in it: served, never kept, so no other path
+    // opens offline with its words; without a network it gets the kept page too.
+    const sent = SENT_PATHS.includes(url.pathname.replace(/\/+$/, "") || "/");
+    const keep = sent ? () => false : isPage;
     event.respondWith(networkOrKept(request, "/", keep));
   } else if (HASHED.test(url.pathname)) {
     event.respondWith(fromCacheOrNetwork(request));

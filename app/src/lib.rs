@@ -35,7 +35,7 @@ pub fn start() {
     }
 }
 
-/// The app goes into the page's `<main>`, after what the server put there (the home page's
+/// The app goes into the page's `<main>`, after what the server put there (a sent page's
 /// heading and introduction, which the page then takes over: `components::shell`); the frame
 /// around it is placed by `components::layout::Layout`.
 fn mount() {

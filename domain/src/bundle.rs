@@ -22,9 +22,63 @@ pub fn english_catalog_file(catalog: &[u8]) -> String {
     format!("catalog-en-{:016x}.txt", fnv1a64(catalog))
 }
 
-/// The page the server sends for `/`: `index.html` with the home page's heading and
-/// introduction already in it (every other path gets `index.html`).
-pub const HOME_PAGE_FILE: &str = "home.html";
+/// A page the server sends with its heading and introduction already in it: `index.html` with
+/// the two texts (Chinese, from the catalog) in its `<main>`, written by `cargo xtask dist` as
+/// `file`. They are painted as soon as the page and its stylesheet are in, before the app's
+/// code; the app then takes over those elements (`app/src/components/shell.rs`). Every other
+/// path gets `index.html`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentPage {
+    pub path: &'static str,
+    pub file: &'static str,
+    /// Catalog keys of the heading and the introduction.
+    pub texts: [&'static str; 2],
+    /// Sent only with a session cookie: a page for signed-in people (anyone else is sent on to
+    /// sign in, and would see the page's heading for nothing).
+    pub signed_in: bool,
+}
+
+pub const SENT_HOME: SentPage = SentPage {
+    path: "/",
+    file: "home.html",
+    texts: ["home.heading", "home.intro"],
+    signed_in: false,
+};
+
+pub const SENT_CHECK: SentPage = SentPage {
+    path: "/retrofit/check",
+    file: "check.html",
+    texts: ["check.title", "check.intro"],
+    signed_in: false,
+};
+
+pub const SENT_REGISTER: SentPage = SentPage {
+    path: "/register",
+    file: "register.html",
+    texts: ["register.title", "register.intro"],
+    signed_in: false,
+};
+
+/// The complaint form's first step, as a resident sees it (a member of staff starts with whom
+/// the complaint is for: the page then replaces the heading).
+pub const SENT_NEW_CASE: SentPage = SentPage {
+    path: "/complaints/new",
+    file: "new-case.html",
+    texts: ["new.step1", "new.step1_intro"],
+    signed_in: true,
+};
+
+/// The pages a resident opens first from a link or the home screen.
+pub const SENT_PAGES: [SentPage; 4] = [SENT_HOME, SENT_CHECK, SENT_REGISTER, SENT_NEW_CASE];
+
+/// The sent page for a request's path, if it has one (`/register/` too).
+pub fn sent_page(path: &str) -> Option<&'static SentPage> {
+    let path = match path.trim_end_matches('/') {
+        "" => "/",
+        trimmed => trimmed,
+    };
+    SENT_PAGES.iter().find(|page| page.path == path)
+}
 
 #[cfg(test)]
 mod tests {
@@ -44,5 +98,22 @@ mod tests {
         );
         const AT_COMPILE_TIME: u64 = fnv1a64(b"a");
         assert_eq!(AT_COMPILE_TIME, fnv1a64(b"a"));
+    }
+
+    #[test]
+    fn a_path_finds_its_sent_page_with_or_without_a_trailing_slash() {
+        assert_eq!(sent_page("/"), Some(&SENT_HOME));
+        assert_eq!(sent_page(""), Some(&SENT_HOME));
+        assert_eq!(sent_page("/register/"), Some(&SENT_REGISTER));
+        assert_eq!(sent_page("/retrofit/check"), Some(&SENT_CHECK));
+        assert_eq!(sent_page("/complaints/new"), Some(&SENT_NEW_CASE));
+        assert_eq!(sent_page("/retrofit"), None);
+        assert_eq!(sent_page("/register/x"), None);
+        // Each its own file, none of them the plain page.
+        let mut files: Vec<_> = SENT_PAGES.iter().map(|p| p.file).collect();
+        files.sort_unstable();
+        files.dedup();
+        assert_eq!(files.len(), SENT_PAGES.len());
+        assert!(!files.contains(&"index.html"));
     }
 }

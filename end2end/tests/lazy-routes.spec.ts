@@ -34,18 +34,39 @@ test('a deep link to a staff page loads its chunk, compressed and cached for goo
 test('a deep link names its chunks in the shell, and the browser fetches each of them once', async ({ page }) => {
   const fetched: string[] = [];
   page.on('request', r => fetched.push(new URL(r.url()).pathname));
-  const shell = page.waitForResponse(r => new URL(r.url()).pathname === '/register');
-  await page.goto('/register');
+  const shell = page.waitForResponse(r => new URL(r.url()).pathname === '/sign-in');
+  await page.goto('/sign-in');
   const link = (await shell).headers()['link'] ?? '';
   // The public group's own chunk and the shared chunks it needs, none of another group.
   const preloaded = [...link.matchAll(/<([^>]+)>; rel=preload; as=fetch; crossorigin/g)].map(m => m[1]);
   expect(preloaded.some(p => chunk('public').test(p))).toBe(true);
   expect(preloaded.filter(p => /split-(resident|retrofit|staff|admin)-/.test(p))).toEqual([]);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('注册账户');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
   await page.waitForLoadState('networkidle');
   // The split loader's own fetch is served from the preload: a mismatch (say, of the
   // credentials mode) would show here as a second download of the same file.
   for (const file of preloaded) {
+    expect(fetched.filter(p => p === file), file).toHaveLength(1);
+  }
+});
+
+test('a page sent with its heading names its chunks in the page, fetched once after that heading is painted', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', r => fetched.push(new URL(r.url()).pathname));
+  const shell = page.waitForResponse(r => new URL(r.url()).pathname === '/register');
+  await page.goto('/register');
+  const response = await shell;
+  // No preload before the first paint: not in the header, not in the page's <head>.
+  expect(response.headers()['link']).toBeUndefined();
+  const html = await response.text();
+  expect(html).not.toMatch(/rel="preload"[^>]*\.wasm/);
+  const named = html.match(/<meta name="anju-chunks" content="([^"]+)">/)![1].split(' ').map(f => `/${f}`);
+  expect(named.some(p => chunk('public').test(p))).toBe(true);
+  expect(named.filter(p => /split-(resident|retrofit|staff|admin)-/.test(p))).toEqual([]);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('注册账户');
+  await expect(page.getByRole('textbox', { name: /手机号/ })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  for (const file of named) {
     expect(fetched.filter(p => p === file), file).toHaveLength(1);
   }
 });

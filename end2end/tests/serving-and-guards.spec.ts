@@ -65,6 +65,67 @@ test('the home page shows its heading and introduction before its code arrives, 
   expect(await plain.text()).not.toContain('欢迎使用安居');
 });
 
+test('the eligibility check and registration come with their heading and introduction, which the page keeps until its questions begin', async ({ page }) => {
+  let release = () => {};
+  const held = new Promise<void>(resolve => { release = resolve; });
+  await page.route(/\/anju-app-bg-[0-9a-f]{16}\.wasm$/, async route => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/retrofit/check');
+  const main = page.getByRole('main');
+  await expect(main.getByRole('heading', { level: 1 })).toHaveText('是否符合改造补贴条件');
+  await expect(main.locator('.lead')).toContainText('不用登录');
+  await page.evaluate(() => document.querySelectorAll('main h1, main .lead').forEach(e => e.setAttribute('data-probe', '')));
+  release();
+  await appReady(page);
+  // The page's own code (a lazily loaded group) arrived and took the two over, drawing no copy.
+  await expect(main.getByRole('button', { name: '开始', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
+  await expect(main.locator('h1[data-probe]')).toHaveText('是否符合改造补贴条件');
+  // The questions replace the introduction; going back draws it again.
+  await main.getByRole('button', { name: '开始', exact: true }).click();
+  await expect(page.locator('[data-probe]')).toHaveCount(0);
+  await expect(main.locator('.lead')).toHaveCount(0);
+  await main.getByRole('button', { name: '返回上一步' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('是否符合改造补贴条件');
+  await expect(main.locator('.lead')).toContainText('不用登录');
+
+  await page.goto('/register');
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('注册账户');
+  await expect(main.locator('.lead')).toContainText('能收短信的手机');
+  await expectAccessible(page);
+});
+
+test('a signed-in resident gets the complaint form with its first question already there, kept by the page until the next step', async ({ page }) => {
+  await signIn(page, '13800000001', 'anju-resident-2026');
+  await expect(page.getByRole('navigation').getByRole('link', { name: '投诉与咨询' })).toBeVisible();
+  let release = () => {};
+  const held = new Promise<void>(resolve => { release = resolve; });
+  await page.route(/\/anju-app-bg-[0-9a-f]{16}\.wasm$/, async route => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/complaints/new');
+  const main = page.getByRole('main');
+  await expect(main.getByRole('heading', { level: 1 })).toHaveText('您要反映什么事？');
+  await expect(main.locator('.lead')).toHaveText('选最接近的一项，下一步再写具体情况。');
+  await page.evaluate(() => document.querySelectorAll('main h1, main .lead').forEach(e => e.setAttribute('data-probe', '')));
+  release();
+  await appReady(page);
+  await expect(main.getByRole('heading', { level: 2, name: '投诉和报修' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
+  await expect(main.locator('h1[data-probe]')).toHaveText('您要反映什么事？');
+  await main.locator('button.choice').first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('请说一说具体情况');
+  await expect(page.locator('[data-probe]')).toHaveCount(0);
+  await main.getByRole('button', { name: '上一步' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您要反映什么事？');
+  await expect(main.locator('.lead')).toHaveCount(1);
+});
+
 test('the optimised bundle loads precompressed with long-lived caching and no errors', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', e => errors.push(e.message));

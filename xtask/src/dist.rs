@@ -4,7 +4,6 @@
 mod split;
 
 use crate::tools::{self, run, step};
-use anju_domain::bundle::HOME_PAGE_FILE;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -61,32 +60,41 @@ fn short_source_paths() -> String {
     flags.join(" ")
 }
 
-/// The template of the home page's loading state (`public/home-shell.html`).
-const HOME_SHELL: &str = "home-shell.html";
+/// The template of a sent page's heading, introduction and loading line
+/// (`public/sent-page.html`).
+const SENT_TEMPLATE: &str = "sent-page.html";
 
-/// The page sent for `/`: `index.html` with the home page's heading and introduction in place of
-/// the plain loading message, in Chinese from the catalog (`{{key}}` in the template). On a slow
-/// network they appear as soon as the page and its stylesheet have arrived, while the app's
-/// code is still downloading: the app then takes over these very elements
-/// (`app/src/components/shell.rs`), so the reader sees no change. Only `/`: every other path
-/// shows its own page, and the home page's words there would be wrong for a moment.
-fn home_page(index: &str, shell: &str, catalog: &str) -> Result<String> {
+/// The page sent for one of [`anju_domain::bundle::SENT_PAGES`]: `index.html` with the page's
+/// heading and introduction in place of the plain loading message, in Chinese from the catalog.
+/// On a slow network they appear as soon as the page and its stylesheet have arrived, while the
+/// app's code is still downloading: the app then takes over these very elements
+/// (`app/src/components/shell.rs`), so the reader sees no change. Only those paths: every other
+/// path shows its own page, and these words there would be wrong for a moment.
+///
+/// The page's code is fetched once they are painted (boot.js), not preloaded beside the
+/// stylesheet, which it would slow on a slow network: the main module's preload goes, and the
+/// chunks of the page's group (`chunks`, if it is lazily loaded) are named for boot.js to
+/// fetch beside the main module then — instead of in the server's `Link` header.
+fn sent_page(
+    index: &str,
+    template: &str,
+    catalog: &str,
+    page: &anju_domain::bundle::SentPage,
+    chunks: &[String],
+) -> Result<String> {
     let catalog = crate::i18n_check::entries(catalog)?;
-    let mut shell = shell.to_owned();
-    while let Some(start) = shell.find("{{") {
-        let end = start
-            + shell[start..]
-                .find("}}")
-                .context("an unclosed {{ in the home page's template")?;
-        let key = &shell[start + 2..end];
+    let mut shell = template.to_owned();
+    for (slot, key) in [("{{heading}}", page.texts[0]), ("{{intro}}", page.texts[1])] {
         let text = catalog
             .get(key)
-            .with_context(|| format!("the home page's template names {key}, not in the catalog"))?;
+            .with_context(|| format!("{} names {key}, not in the catalog", page.path))?;
         let escaped = text
             .replace('&', "&amp;")
             .replace('<', "&lt;")
-            .replace('>', "&gt;");
-        shell.replace_range(start..end + 2, &escaped);
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        anyhow::ensure!(shell.contains(slot), "{SENT_TEMPLATE} has no {slot}");
+        shell = shell.replace(slot, &escaped);
     }
     // The plain loading message is the one `<div id="loading">` of the page.
     let start = index
@@ -97,12 +105,21 @@ fn home_page(index: &str, shell: &str, catalog: &str) -> Result<String> {
             .find("</div>")
             .context("index.html's loading message is not closed")?
         + "</div>".len();
-    Ok(format!(
-        "{}{}{}",
-        &index[..start],
-        shell.trim(),
-        &index[end..]
-    ))
+    let mut head = String::new();
+    for line in index[..start].lines() {
+        if line.contains("rel=\"preload\"") && line.contains(".wasm") {
+            continue;
+        }
+        if line.trim() == "</head>" && !chunks.is_empty() {
+            head.push_str(&format!(
+                "<meta name=\"anju-chunks\" content=\"{}\">\n",
+                chunks.join(" ")
+            ));
+        }
+        head.push_str(line);
+        head.push('\n');
+    }
+    Ok(format!("{head}{}{}", shell.trim(), &index[end..]))
 }
 
 /// `public/index.html` as every visit downloads it: without its comments (they are for us) and
@@ -200,7 +217,8 @@ pub fn dist(root: &Path) -> Result<Bundle> {
     for entry in std::fs::read_dir(root.join("public"))? {
         let entry = entry?;
         // Templates, filled in below.
-        if !["index.html", "sw.js", HOME_SHELL].contains(&entry.file_name().to_str().unwrap_or(""))
+        if !["index.html", "sw.js", SENT_TEMPLATE]
+            .contains(&entry.file_name().to_str().unwrap_or(""))
         {
             std::fs::copy(entry.path(), out.join(entry.file_name()))?;
         }
@@ -212,14 +230,21 @@ pub fn dist(root: &Path) -> Result<Bundle> {
         &english,
     )?;
     // The module that starts the app, as a file of its own: the content security policy
-    // allows no inline script. On a page sent with its own words (`/`, see `home_page`) it
-    // waits for them to be painted before fetching the app's code.
+    // allows no inline script. On a page sent with its own words (see `sent_page`) it waits
+    // for them to be painted before fetching the app's code and the page's chunks.
     let boot_path = staging.join("boot.js");
     std::fs::write(
         &boot_path,
         format!(
             "import init from \"/{js_name}\";\n\
-             const start = () => init({{ module_or_path: \"/{wasm_name}\" }});\n\
+             const start = () => {{\n\
+             for (const name of (document.querySelector(\"meta[name=anju-chunks]\")?.content ?? \"\").split(\" \").filter(Boolean)) {{\n\
+             const link = document.createElement(\"link\");\n\
+             link.rel = \"preload\"; link.as = \"fetch\"; link.crossOrigin = \"anonymous\"; link.href = \"/\" + name;\n\
+             document.head.append(link);\n\
+             }}\n\
+             init({{ module_or_path: \"/{wasm_name}\" }});\n\
+             }};\n\
              if (document.getElementById(\"sent-heading\")) requestAnimationFrame(() => setTimeout(start));\n\
              else start();\n"
         ),
@@ -231,20 +256,16 @@ pub fn dist(root: &Path) -> Result<Bundle> {
         .replace("{{SPLIT_LOADER_JS}}", &names.loader)
         .replace("{{APP_WASM}}", &wasm_name)
         .replace("{{STYLE_CSS}}", &css_name);
-    let home = home_page(
-        &index,
-        &std::fs::read_to_string(root.join("public").join(HOME_SHELL))?,
-        &std::fs::read_to_string(root.join("app/i18n/zh-CN.txt"))?,
-    )?;
-    // The home page is painted from what it was sent, and its code is fetched after that
-    // paint (boot.js): not preloaded beside the stylesheet, which it would slow on a slow
-    // network. (Other paths show nothing useful before the code, so they keep the preload.)
-    let home: String = home
-        .lines()
-        .filter(|line| !(line.contains("rel=\"preload\"") && line.contains(".wasm")))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    std::fs::write(out.join(HOME_PAGE_FILE), shipped_html(&home))?;
+    let template = std::fs::read_to_string(root.join("public").join(SENT_TEMPLATE))?;
+    let catalog = std::fs::read_to_string(root.join("app/i18n/zh-CN.txt"))?;
+    for page in &anju_domain::bundle::SENT_PAGES {
+        let chunks = anju_domain::pages::group_of_path(page.path)
+            .and_then(|group| names.routes.get(group.split_name()))
+            .cloned()
+            .unwrap_or_default();
+        let html = sent_page(&index, &template, &catalog, page, &chunks)?;
+        std::fs::write(out.join(page.file), shipped_html(&html))?;
+    }
     let index = shipped_html(&index);
     std::fs::write(out.join("index.html"), &index)?;
     // The service worker names this build (the page names every hashed file, so its hash
@@ -270,21 +291,27 @@ pub fn dist(root: &Path) -> Result<Bundle> {
             .map(String::as_str),
     );
     let precache = serde_json::to_string(&precache)?;
+    let sent_paths: Vec<&str> = anju_domain::bundle::SENT_PAGES
+        .iter()
+        .map(|p| p.path)
+        .collect();
     let worker = std::fs::read_to_string(root.join("public/sw.js"))?
         .replace("{{VERSION}}", &version[..16])
-        .replace("{{FIRST_LOAD}}", &precache);
+        .replace("{{FIRST_LOAD}}", &precache)
+        .replace("{{SENT_PATHS}}", &serde_json::to_string(&sent_paths)?);
     std::fs::write(out.join("sw.js"), worker)?;
     // Both are fetched on every visit; their comments are for us.
     minify(root, &[out.join("prefs.js"), out.join("sw.js")])?;
     write_page_chunks(&out, &names.routes)?;
 
     precompress(&out)?;
-    // The page itself: the home page's is the larger of the two (it carries the heading).
-    let page = if sizes(&out, HOME_PAGE_FILE)?.1 > sizes(&out, "index.html")?.1 {
-        HOME_PAGE_FILE
-    } else {
-        "index.html"
-    };
+    // The page itself: the largest of those sent (they carry a heading and introduction).
+    let mut page = "index.html";
+    for sent in &anju_domain::bundle::SENT_PAGES {
+        if sizes(&out, sent.file)?.1 > sizes(&out, page)?.1 {
+            page = sent.file;
+        }
+    }
     let first_load: Vec<&str> = vec![
         page,
         "prefs.js",
@@ -524,19 +551,41 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::{home_page, shipped_html};
+    use super::{sent_page, shipped_html};
+    use anju_domain::bundle::{SentPage, SENT_CHECK};
+
+    const INDEX: &str = "<head>\n<link rel=\"preload\" href=\"/a-0.wasm\" as=\"fetch\">\n<link rel=\"stylesheet\" href=\"/s.css\">\n</head>\n<body>\n<main id=\"main\">\n<div id=\"loading\" class=\"shell-loading\" role=\"status\">\n<p>正在加载</p>\n</div>\n</main>\n</body>\n";
+    const TEMPLATE: &str = "<h1 id=\"sent-heading\">{{heading}}</h1>\n<p class=\"lead\">{{intro}}</p>\n<div id=\"loading\"></div>\n";
 
     #[test]
-    fn the_home_page_carries_its_heading_and_introduction_from_the_catalog() {
-        let index = "<body>\n<div id=\"loading\" class=\"shell-loading\" role=\"status\">\n<p>正在加载</p>\n</div>\n</body>\n";
-        let shell = "<main id=\"loading\">\n<h1>{{home.heading}}</h1>\n<p class=\"lead\">{{home.intro}}</p>\n</main>\n";
-        let catalog = "home.heading = 您好\nhome.intro = 点“长辈版”<按钮> & 看\n";
+    fn a_sent_page_carries_its_heading_and_introduction_from_the_catalog_and_defers_its_code() {
+        let catalog = "check.title = 您好\ncheck.intro = 点“长辈版”<按钮> & 看\n";
+        let chunks = [
+            "split-public-0.wasm".to_owned(),
+            "chunk-3-0.wasm".to_owned(),
+        ];
         assert_eq!(
-            home_page(index, shell, catalog).unwrap(),
-            "<body>\n<main id=\"loading\">\n<h1>您好</h1>\n<p class=\"lead\">点“长辈版”&lt;按钮&gt; &amp; 看</p>\n</main>\n</body>\n"
+            sent_page(INDEX, TEMPLATE, catalog, &SENT_CHECK, &chunks).unwrap(),
+            "<head>\n<link rel=\"stylesheet\" href=\"/s.css\">\n\
+             <meta name=\"anju-chunks\" content=\"split-public-0.wasm chunk-3-0.wasm\">\n</head>\n\
+             <body>\n<main id=\"main\">\n<h1 id=\"sent-heading\">您好</h1>\n\
+             <p class=\"lead\">点“长辈版”&lt;按钮&gt; &amp; 看</p>\n<div id=\"loading\"></div>\n</main>\n</body>\n"
         );
-        assert!(home_page(index, "<h1>{{home.missing}}</h1>", catalog).is_err());
-        assert!(home_page("<body></body>", shell, catalog).is_err());
+        // A page in the main module names no chunks.
+        let home = SentPage {
+            texts: ["check.title", "check.intro"],
+            ..anju_domain::bundle::SENT_HOME
+        };
+        assert!(!sent_page(INDEX, TEMPLATE, catalog, &home, &[])
+            .unwrap()
+            .contains("anju-chunks"));
+        let missing = SentPage {
+            texts: ["check.title", "check.missing"],
+            ..SENT_CHECK
+        };
+        assert!(sent_page(INDEX, TEMPLATE, catalog, &missing, &[]).is_err());
+        assert!(sent_page("<body></body>", TEMPLATE, catalog, &SENT_CHECK, &[]).is_err());
+        assert!(sent_page(INDEX, "<h1>{{heading}}</h1>", catalog, &SENT_CHECK, &[]).is_err());
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! phone on Slow 4G with 4× CPU slowdown, simulated) of the pages a resident opens first,
 //! against the release server and the built `dist/`, in the Debian Chromium; then the same pages
 //! with those conditions applied for real (`end2end/throttled-lcp.mjs`), reading the LCP entry
-//! the page itself reports. The two differ on `/`: its page arrives with the home page's heading
-//! and introduction, painted before the app's code is in; Lighthouse's simulation drops that
-//! paint when the app replaces the element with its own, identical one.
+//! the page itself reports. These pages are sent with their heading and introduction in them
+//! (`anju_domain::bundle::SENT_PAGES`), which the app takes over in place: both count that early
+//! paint. (Lighthouse's trace drops a largest paint whose element is later removed or moved, so
+//! while the app replaced them with copies, Lighthouse reported the app's later paint.)
 
 use crate::bench::server::{sign_in, start};
 use crate::bench::RESIDENT;

@@ -6,7 +6,7 @@
 //!
 //! It also holds two calls to the server that no page needs for its first paint: saving the
 //! 长辈版 and language choice to the account, and the count of unread notifications ([`run`]).
-//! In the main module their code cost the first download ~1 KB brotli.
+//! Their code (the calls and their JSON) need not be in every visitor's first download.
 //!
 //! One split function builds every part of the chunk ([`Part`]): each further split function
 //! cost the first download ~100 bytes (brotli) of loading code.

@@ -139,7 +139,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     });
 
     // The frame goes around the page's `<main>`, which the server sent and the app is mounted
-    // in (`mount` in lib.rs): what the server put in it (the home page's heading) stays where
+    // in (`mount` in lib.rs): what the server put in it (a sent page's heading) stays where
     // it was painted. The frame lasts as long as the app, so its parts are never unmounted.
     let document = document();
     let main = document.get_element_by_id("main");
@@ -222,12 +222,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             None,
         );
     }
-    if let Some(main) = &main {
-        place(
-            view! { <ReadAloudSlot /> },
-            main,
-            main.first_child().as_ref(),
-        );
+    if let Some(space) = document.get_element_by_id("read-aloud") {
+        place(view! { <ReadAloudSlot /> }, &space, None);
     }
     children()
 }

@@ -1,5 +1,5 @@
-//! The home page's heading and introduction as the server sent them (`home.html`, built by
-//! `cargo xtask dist`), taken over by the app in place.
+//! A page's heading and introduction as the server sent them (`/`, `/register`, …: see
+//! [`anju_domain::bundle::SentPage`]), taken over by the app in place.
 //!
 //! On a slow network they are painted as soon as the page and its stylesheet have arrived, long
 //! before the app's code. The app keeps those very elements rather than drawing its own copies:
@@ -11,14 +11,14 @@
 use crate::i18n::tr;
 use leptos::prelude::*;
 
-/// The ids of the sent heading and introduction (`public/home-shell.html`).
+/// The ids of the sent heading and introduction (`public/sent-page.html`).
 const SENT: [&str; 2] = ["sent-heading", "sent-intro"];
 
-/// Take over the sent heading and introduction, showing the texts `keys`. `false` when the
-/// server sent none (any visit's later pages): the page draws its own.
-pub fn adopt(keys: [&'static str; 2]) -> bool {
+/// Take over the heading and introduction sent with `page`. `false` when the server sent none
+/// (a visit's later pages, or after [`leave`]): the page draws its own.
+pub fn adopt(page: &anju_domain::bundle::SentPage) -> bool {
     let mut sent = false;
-    for (id, key) in SENT.into_iter().zip(keys) {
+    for (id, key) in SENT.into_iter().zip(page.texts) {
         let Some(element) = document().get_element_by_id(id) else {
             continue;
         };
@@ -38,8 +38,9 @@ pub fn adopt(keys: [&'static str; 2]) -> bool {
     sent
 }
 
-/// Remove what the server sent for the first page: when the visitor leaves it, and at start on
-/// a device set to English (its first page is drawn by the app).
+/// Remove what the server sent for the first page: when the visitor leaves it (or, on the
+/// eligibility check and the complaint form, its first step), and at start on a device set to
+/// English (its first page is drawn by the app).
 pub fn leave() {
     for id in SENT {
         if let Some(element) = document().get_element_by_id(id) {

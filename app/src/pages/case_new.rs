@@ -336,7 +336,12 @@ pub fn NewCase() -> impl IntoView {
     };
 
     let page = move || {
-        match step.get() {
+        let step_now = step.get();
+        if step_now != 1 {
+            // The heading the page may have come with is the first step's (a resident's).
+            crate::components::shell::leave();
+        }
+        match step_now {
         0 => view! {
             <h1>{tr("new.for_resident")}</h1>
             <ErrorSummary errors general />
@@ -356,14 +361,21 @@ pub fn NewCase() -> impl IntoView {
                 <button type="submit" class="button">{tr("new.next")}</button>
             </form>
         }.into_any(),
-        1 => view! {
-            <h1>{tr("new.step1")}</h1>
-            <ErrorSummary errors general />
-            <h2>{tr("new.complaints")}</h2>
-            <ul class="choices">{move || category_buttons(CaseKind::Complaint)}</ul>
-            <h2>{tr("new.inquiries")}</h2>
-            <ul class="choices">{move || category_buttons(CaseKind::Inquiry)}</ul>
-        }.into_any(),
+        1 => {
+            // On a visit's first page these two came with it (taken over, not drawn again).
+            let sent = crate::components::shell::adopt(&anju_domain::bundle::SENT_NEW_CASE);
+            view! {
+                {(!sent).then(|| view! {
+                    <h1>{tr("new.step1")}</h1>
+                    <p class="lead">{tr("new.step1_intro")}</p>
+                })}
+                <ErrorSummary errors general />
+                <h2>{tr("new.complaints")}</h2>
+                <ul class="choices">{move || category_buttons(CaseKind::Complaint)}</ul>
+                <h2>{tr("new.inquiries")}</h2>
+                <ul class="choices">{move || category_buttons(CaseKind::Inquiry)}</ul>
+            }.into_any()
+        }
         2 => view! {
             {back(1)}
             <h1>{tr("new.step2")}</h1>

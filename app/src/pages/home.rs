@@ -55,7 +55,7 @@ pub fn Home() -> impl IntoView {
         ),
     ];
     // On the first page of a visit the server has sent these two already (`home.html`).
-    let sent = crate::components::shell::adopt(["home.heading", "home.intro"]);
+    let sent = crate::components::shell::adopt(&anju_domain::bundle::SENT_HOME);
     view! {
         {(!sent).then(|| view! {
             <h1>{tr("home.heading")}</h1>

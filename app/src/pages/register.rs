@@ -238,9 +238,13 @@ pub fn Register() -> impl IntoView {
             .collect_view()
     };
 
+    // On a visit's first page these two came with it (taken over, not drawn again).
+    let sent = crate::components::shell::adopt(&anju_domain::bundle::SENT_REGISTER);
     view! {
-        <h1>{tr("register.title")}</h1>
-        <p>{tr("register.intro")}</p>
+        {(!sent).then(|| view! {
+            <h1>{tr("register.title")}</h1>
+            <p class="lead">{tr("register.intro")}</p>
+        })}
         <DraftKept restored on_discard=discard note="draft.no_password" />
         <ErrorSummary errors general order=FORM_ORDER />
         <form class="form" on:submit=submit novalidate>

@@ -164,9 +164,13 @@ pub fn RetrofitCheck() -> impl IntoView {
     view! {
         <DraftKept restored on_discard=discard note="draft.not_sensitive" />
         {move || if !started.get() {
+            // On a visit's first page these two came with it (taken over, not drawn again).
+            let sent = crate::components::shell::adopt(&anju_domain::bundle::SENT_CHECK);
             view! {
-                <h1>{tr("check.title")}</h1>
-                <p class="lead">{tr("check.intro")}</p>
+                {(!sent).then(|| view! {
+                    <h1>{tr("check.title")}</h1>
+                    <p class="lead">{tr("check.intro")}</p>
+                })}
                 <ul class="plain-list">
                     <li>{tr("check.need_id")}</li>
                     <li>{tr("check.takes")}</li>
@@ -174,6 +178,8 @@ pub fn RetrofitCheck() -> impl IntoView {
                 <button type="button" class="button button--large" on:click=move |_| { started.set(true); focus_new_step(); }>{tr("check.start")}</button>
             }.into_any()
         } else {
+            // The questions replace the introduction, also the one the page came with.
+            crate::components::shell::leave();
             view! {
                 <button type="button" class="link-button back-link" on:click=back>{tr("check.back")}</button>
                 {move || match current() {

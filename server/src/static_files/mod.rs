@@ -2,8 +2,9 @@
 //! the server): the precompressed `.br`/`.gz` sibling the browser accepts, a strong `ETag` per
 //! encoding with `304 Not Modified`, `immutable` caching for content-hashed names and
 //! `no-cache` for the rest (`index.html` above all, so a deploy is picked up at once), and
-//! `index.html` for client routes such as `/account` (for `/`, `home.html`: the same page with
-//! the home page's heading in it, see `cargo xtask dist`). `/api/` never reaches here.
+//! `index.html` for client routes such as `/account` (for `/`, `/register` and the other
+//! [`anju_domain::bundle::SENT_PAGES`], their own file: the same page with their heading and
+//! introduction in it, see `cargo xtask dist`). `/api/` never reaches here.
 //!
 //! The shell sent for a deep link into a lazily loaded page (`/complaints/new`) carries a
 //! `Link: rel=preload` header naming that page's wasm chunks (from `dist/page-chunks.json`,
@@ -146,18 +147,23 @@ impl Assets {
             )
                 .into_response();
         }
-        // `/` is the home page's variant of the shell (its heading already in it) when the
-        // build has one.
-        let home;
-        let path = if path == "/" {
-            home = format!("/{}", anju_domain::bundle::HOME_PAGE_FILE);
-            if self.files.contains_key(&home) {
-                &home
-            } else {
-                "/index.html"
+        // `/`, `/register`, … are sent with their heading and introduction already in the page
+        // when the build has that page (it names the page's chunks itself: no `Link` header).
+        let sent;
+        let page = anju_domain::bundle::sent_page(path)
+            .filter(|page| !page.signed_in || has_session_cookie(req.headers()));
+        let path = match page {
+            Some(page) => {
+                sent = format!("/{}", page.file);
+                if self.files.contains_key(&sent) {
+                    &sent
+                } else if path == "/" {
+                    "/index.html"
+                } else {
+                    path
+                }
             }
-        } else {
-            path
+            None => path,
         };
         let asset = match self.files.get(path) {
             Some(asset) => asset,
@@ -191,6 +197,21 @@ impl Assets {
         };
         asset.respond(req.headers(), req.method() == Method::HEAD)
     }
+}
+
+/// Whether the request carries a session cookie (valid or not: only which page to send
+/// depends on it, nothing it shows).
+fn has_session_cookie(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, value)| {
+            !value.is_empty()
+                && (name == crate::auth::COOKIE_NAME || name == crate::auth::SECURE_COOKIE_NAME)
+        })
 }
 
 impl Asset {

@@ -21,11 +21,16 @@ fn write_build(app: &TestApp) {
         "<!doctype html><title>安居</title>",
     )
     .unwrap();
-    std::fs::write(
-        dist.join(anju_domain::bundle::HOME_PAGE_FILE),
-        "<!doctype html><title>安居</title><h1>您好，欢迎使用安居</h1>",
-    )
-    .unwrap();
+    for page in anju_domain::bundle::SENT_PAGES {
+        std::fs::write(
+            dist.join(page.file),
+            format!(
+                "<!doctype html><title>安居</title><h1>{}</h1>",
+                page.texts[0]
+            ),
+        )
+        .unwrap();
+    }
     std::fs::write(dist.join(HASHED_JS), "console.log('plain')").unwrap();
     std::fs::write(dist.join(format!("{HASHED_JS}.br")), b"brotli-bytes").unwrap();
     std::fs::write(dist.join(format!("{HASHED_JS}.gz")), b"gzip-bytes").unwrap();
@@ -85,23 +90,55 @@ async fn index_and_client_routes_get_the_shell_without_caching() {
     assert_eq!(api.body["code"], "not_found");
 }
 
-/// `/` is sent with the home page's heading already in it (painted before the app's code has
-/// arrived); every other path gets the plain shell, whose words fit any page.
+/// `/`, `/register`, `/retrofit/check` and (signed in) `/complaints/new` are sent with their own
+/// heading already in them (painted before the app's code has arrived); every other path gets
+/// the plain shell, whose words fit any page.
 #[tokio::test]
-async fn only_the_home_page_is_sent_with_its_heading() {
+async fn the_sent_pages_come_with_their_heading_and_other_paths_with_none() {
     let (_app, server) = app_with_dist().await;
-    let home = get(&server, "/", None).await;
-    assert_eq!(home.status, StatusCode::OK);
-    assert!(home
-        .body
-        .as_str()
-        .unwrap()
-        .contains("<h1>您好，欢迎使用安居</h1>"));
-    assert_eq!(header_of(&home, header::CACHE_CONTROL), "no-cache");
-    for path in ["/account", "/sign-in", "/index.html"] {
+    for (path, heading) in [
+        ("/", "home.heading"),
+        ("/register", "register.title"),
+        ("/register/", "register.title"),
+        ("/retrofit/check", "check.title"),
+    ] {
+        let r = get(&server, path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(
+            r.body
+                .as_str()
+                .unwrap()
+                .contains(&format!("<h1>{heading}</h1>")),
+            "{path}"
+        );
+        assert_eq!(header_of(&r, header::CACHE_CONTROL), "no-cache", "{path}");
+    }
+    for path in ["/account", "/sign-in", "/retrofit", "/index.html"] {
         let r = get(&server, path, None).await;
         assert!(!r.body.as_str().unwrap().contains("<h1>"), "{path}");
     }
+    // The complaint form's heading only with a session (anyone else is sent on to sign in).
+    let signed_out = get(&server, "/complaints/new", None).await;
+    assert!(!signed_out.body.as_str().unwrap().contains("<h1>"));
+    for cookie in ["anju_session=abc", "lang=zh; __Host-anju_session=abc"] {
+        let with_session = Request::builder()
+            .uri("/complaints/new")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        let r = TestApp::send_to(&server, with_session).await;
+        assert!(
+            r.body.as_str().unwrap().contains("<h1>new.step1</h1>"),
+            "{cookie}"
+        );
+    }
+    let emptied = Request::builder()
+        .uri("/complaints/new")
+        .header(header::COOKIE, "anju_session=")
+        .body(Body::empty())
+        .unwrap();
+    let r = TestApp::send_to(&server, emptied).await;
+    assert!(!r.body.as_str().unwrap().contains("<h1>"));
 }
 
 #[tokio::test]
@@ -221,9 +258,15 @@ async fn the_shell_of_a_lazy_page_preloads_that_pages_chunks() {
     assert!(header_of(&queue, header::LINK).contains("split-staff-00112233445566aa.wasm"));
     assert!(!header_of(&queue, header::LINK).contains("resident"));
 
-    // The home page is in the main module; files and unknown pages preload nothing.
+    let sign_in = get(&server, "/sign-in", None).await;
+    assert!(header_of(&sign_in, header::LINK).contains("split-public-0123456789abcdef.wasm"));
+
+    // The home page is in the main module; files and unknown pages preload nothing; a sent
+    // page names its chunks in the page, fetched after its first paint (`cargo xtask dist`).
     for path in [
         "/",
+        "/register",
+        "/retrofit/check",
         "/index.html",
         &format!("/{HASHED_JS}"),
         "/no-such-page",
