@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { appReady, signIn, test, expectAccessible } from './support';
+import { appReady, holdAppCode, signIn, test, expectAccessible } from './support';
 
 test('a deep link to /account loads straight from the server and asks to sign in first', async ({ page }) => {
   const response = await page.goto('/account');
@@ -17,12 +17,7 @@ test('a deep link to /account loads straight from the server and asks to sign in
 
 test('the home page shows its heading and introduction before its code arrives, and the app takes over those very elements', async ({ page }) => {
   // The app's code is held back, as on a slow mobile network.
-  let release = () => {};
-  const held = new Promise<void>(resolve => { release = resolve; });
-  await page.route(/\/anju-app-bg-[0-9a-f]{16}\.wasm$/, async route => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdAppCode(page);
   await page.goto('/');
   const main = page.getByRole('main');
   await expect(main.getByRole('heading', { level: 1 })).toHaveText('您好，欢迎使用安居');
@@ -66,12 +61,8 @@ test('the home page shows its heading and introduction before its code arrives, 
 });
 
 test('the eligibility check and registration come with their heading and introduction, which the page keeps until its questions begin', async ({ page }) => {
-  let release = () => {};
-  const held = new Promise<void>(resolve => { release = resolve; });
-  await page.route(/\/anju-app-bg-[0-9a-f]{16}\.wasm$/, async route => {
-    await held;
-    await route.continue();
-  });
+  // The app's code is held back, as on a slow mobile network.
+  const release = await holdAppCode(page);
   await page.goto('/retrofit/check');
   const main = page.getByRole('main');
   await expect(main.getByRole('heading', { level: 1 })).toHaveText('是否符合改造补贴条件');
@@ -102,12 +93,8 @@ test('the eligibility check and registration come with their heading and introdu
 test('a signed-in resident gets the complaint form with its first question already there, kept by the page until the next step', async ({ page }) => {
   await signIn(page, '13800000001', 'anju-resident-2026');
   await expect(page.getByRole('navigation').getByRole('link', { name: '投诉与咨询' })).toBeVisible();
-  let release = () => {};
-  const held = new Promise<void>(resolve => { release = resolve; });
-  await page.route(/\/anju-app-bg-[0-9a-f]{16}\.wasm$/, async route => {
-    await held;
-    await route.continue();
-  });
+  // The app's code is held back, as on a slow mobile network.
+  const release = await holdAppCode(page);
   await page.goto('/complaints/new');
   const main = page.getByRole('main');
   await expect(main.getByRole('heading', { level: 1 })).toHaveText('您要反映什么事？');

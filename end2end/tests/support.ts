@@ -34,6 +34,18 @@ export async function expectAccessible(page: Page) {
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
 }
 
+/** Hold back the app's main module, as on a slow mobile network; call the result to let it
+ * through. */
+export async function holdAppCode(page: Page): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>(resolve => { release = resolve; });
+  await page.route(/\/anju-app-bg-[0-9a-f]{16}\.wasm$/, async route => {
+    await held;
+    await route.continue();
+  });
+  return () => release();
+}
+
 /** Wait until the app (not the loading shell) is showing. */
 export async function appReady(page: Page) {
   await expect(page.locator('#loading')).toHaveCount(0);

@@ -91,18 +91,24 @@ pub fn clear_cookie(state: &AppState) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The session token from the request's cookies, if any.
-pub fn session_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let name = cookie_name(state);
+/// The values of the request's cookies named `name`, in the order sent.
+pub fn cookie_values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .filter(move |(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The session token from the request's cookies, if any.
+pub fn session_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    cookie_values(headers, cookie_name(state))
+        .next()
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned)
 }
 
 /// The signed-in account. Rejects with 401 when there is no live session.

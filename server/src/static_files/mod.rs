@@ -202,16 +202,9 @@ impl Assets {
 /// Whether the request carries a session cookie (valid or not: only which page to send
 /// depends on it, nothing it shows).
 fn has_session_cookie(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| {
-            !value.is_empty()
-                && (name == crate::auth::COOKIE_NAME || name == crate::auth::SECURE_COOKIE_NAME)
-        })
+    [crate::auth::COOKIE_NAME, crate::auth::SECURE_COOKIE_NAME]
+        .into_iter()
+        .any(|name| crate::auth::cookie_values(headers, name).any(|value| !value.is_empty()))
 }
 
 impl Asset {
