@@ -18,9 +18,7 @@ impl Scope {
         state: &AppState,
         id: i64,
     ) -> ApiResult<crate::db::jurisdictions::JurisdictionRow> {
-        state
-            .db
-            .jurisdiction(id)
+        state.jurisdiction(id)
             .await?
             .filter(|c| {
                 c.level == anju_domain::JurisdictionLevel::Community && self.holds(&c.id_path)
@@ -45,9 +43,7 @@ impl Scope {
             return Ok(None);
         }
         match user.jurisdiction_id {
-            Some(id) => Ok(state
-                .db
-                .jurisdiction(id)
+            Some(id) => Ok(state.jurisdiction(id)
                 .await?
                 .map(|j| Scope::granted(j.id_path, Some((j.level, j.id))))),
             None if user.role == Role::SystemAdmin => Ok(Some(Scope::granted("/".into(), None))),

@@ -17,6 +17,7 @@ pub mod documents;
 pub mod error;
 pub mod extract;
 pub mod files;
+pub mod jurisdiction_cache;
 pub mod limits;
 pub mod mail;
 pub mod object_store;
@@ -60,6 +61,7 @@ pub struct AppState {
     pub calendars: Arc<calendars::CalendarCache>,
     pub blobs: photos::BlobStore,
     pub sessions: Arc<session_cache::SessionCache>,
+    pub jurisdictions: Arc<jurisdiction_cache::JurisdictionCache>,
 }
 
 impl AppState {
@@ -71,6 +73,7 @@ impl AppState {
             clock: Clock::default(),
             calendars: Arc::new(calendars::CalendarCache::default()),
             sessions: Arc::new(session_cache::SessionCache::default()),
+            jurisdictions: Arc::new(jurisdiction_cache::JurisdictionCache::default()),
         }
     }
 }
@@ -81,6 +84,14 @@ impl AppState {
         community_id: i64,
     ) -> Result<Arc<calendars::CommunityClock>, sqlx::Error> {
         self.calendars.for_community(&self.db, community_id).await
+    }
+
+    /// A jurisdiction node, read once per server (see [`jurisdiction_cache`]).
+    pub async fn jurisdiction(
+        &self,
+        id: i64,
+    ) -> Result<Option<db::jurisdictions::JurisdictionRow>, sqlx::Error> {
+        self.jurisdictions.get(&self.db, id).await
     }
 }
 

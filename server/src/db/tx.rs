@@ -67,6 +67,13 @@ impl Tx {
         Ok(())
     }
 
+    /// Whether this change runs on SQLite: a step of two statements is then sent as one
+    /// multi-statement text (one hand-over to the single writer's thread instead of two),
+    /// where PostgreSQL takes the same two as one statement with a data-modifying `WITH`.
+    pub(crate) fn on_sqlite(&self) -> bool {
+        matches!(self.inner, TxInner::Sqlite(_))
+    }
+
     /// This change ends a session or changes an account's sign-in data (see [`Tx::commit`]).
     pub(crate) fn changes_sign_in(&mut self) {
         self.sign_in_changed = true;

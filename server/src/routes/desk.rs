@@ -98,9 +98,7 @@ pub async fn desk(
     let place = match chosen {
         Some(c) => c.name.clone(),
         None => match user.jurisdiction_id {
-            Some(id) => state
-                .db
-                .jurisdiction(id)
+            Some(id) => state.jurisdiction(id)
                 .await?
                 .map(|j| j.name)
                 .unwrap_or_default(),

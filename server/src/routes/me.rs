@@ -27,7 +27,7 @@ pub async fn me(
     State(state): State<AppState>,
     CurrentUser(account): CurrentUser,
 ) -> ApiResult<Json<AccountView>> {
-    Ok(Json(account_view(&state.db, &account).await?))
+    Ok(Json(account_view(&state, &account).await?))
 }
 
 /// Save the account's display preferences (长辈版, language).
@@ -177,7 +177,7 @@ pub async fn session(
 ) -> ApiResult<Json<SessionView>> {
     match CurrentUser::from_request_parts(&mut parts, &state).await {
         Ok(CurrentUser(account)) => Ok(Json(SessionView {
-            account: Some(account_view(&state.db, &account).await?),
+            account: Some(account_view(&state, &account).await?),
         })),
         Err(ApiError::Unauthenticated) => Ok(Json(SessionView { account: None })),
         Err(e) => Err(e),

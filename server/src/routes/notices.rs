@@ -67,9 +67,7 @@ async fn place_in_scope(
     field: &str,
     levels: &[JurisdictionLevel],
 ) -> ApiResult<JurisdictionRow> {
-    state
-        .db
-        .jurisdiction(id)
+    state.jurisdiction(id)
         .await?
         .filter(|j| levels.contains(&j.level) && scope.holds(&j.id_path))
         .ok_or_else(|| {
@@ -303,9 +301,7 @@ pub async fn edit_notice(
     if changed.is_empty() {
         return Ok(Json(notice_view(&before, now, true)));
     }
-    let place = state
-        .db
-        .jurisdiction(before.scope_id)
+    let place = state.jurisdiction(before.scope_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let mut tx = state.db.begin().await?;
@@ -457,7 +453,7 @@ pub async fn home_board(
 
 async fn board_of(state: &AppState, user: &AccountRow) -> ApiResult<HomeBoard> {
     let home = match user.home_building_id {
-        Some(id) => state.db.jurisdiction(id).await?,
+        Some(id) => state.jurisdiction(id).await?,
         None => None,
     };
     let Some(building) = home else {

@@ -283,7 +283,7 @@ struct ServiceRequest {
 
 async fn to_open311(state: &AppState, case: &CaseRow) -> anyhow::Result<ServiceRequest> {
     let categories = state.db.categories().await?;
-    let community = state.db.jurisdiction(case.community_id).await?;
+    let community = state.jurisdiction(case.community_id).await?;
     let events = state.db.case_events(case.id).await?;
     let updated = events.last().map_or(case.created_at, |e| e.at);
     // Recomputed from history, like everywhere else; shown once the case was accepted.

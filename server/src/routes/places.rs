@@ -36,7 +36,7 @@ pub async fn children(
 ) -> ApiResult<Json<Vec<JurisdictionView>>> {
     // A non-numeric id is simply a place that does not exist.
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    state.db.jurisdiction(id).await?.ok_or(ApiError::NotFound)?;
+    state.jurisdiction(id).await?.ok_or(ApiError::NotFound)?;
     let rows = state.db.jurisdiction_children(id).await?;
     Ok(Json(rows.iter().map(|r| r.view()).collect()))
 }

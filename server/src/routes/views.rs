@@ -1,18 +1,21 @@
 //! Turning stored rows into the views the API returns (masked, with names resolved).
 
 use crate::db::accounts::AccountRow;
-use crate::db::Db;
+use crate::AppState;
 use anju_domain::{AccountView, HomeView, JurisdictionLevel, PhoneNumber};
 
-pub async fn account_view(db: &Db, row: &AccountRow) -> Result<AccountView, sqlx::Error> {
+pub async fn account_view(
+    state: &AppState,
+    row: &AccountRow,
+) -> Result<AccountView, sqlx::Error> {
     let building = match row.home_building_id {
-        Some(id) => db.jurisdiction(id).await?,
+        Some(id) => state.jurisdiction(id).await?,
         None => None,
     };
     let jurisdiction = match (row.jurisdiction_id, &building) {
-        (Some(id), _) => db.jurisdiction(id).await?,
+        (Some(id), _) => state.jurisdiction(id).await?,
         (None, Some(b)) if b.level == JurisdictionLevel::Building => match b.parent_id {
-            Some(community) => db.jurisdiction(community).await?,
+            Some(community) => state.jurisdiction(community).await?,
             None => None,
         },
         _ => None,

@@ -12,6 +12,7 @@ on_both_backends!(
     bad_case_input_is_refused_naming_the_field,
     pausing_stops_the_clock_and_moves_the_deadline,
     staff_file_for_a_resident_who_phoned,
+    a_new_case_is_answered_as_its_detail_reads_it_back,
     the_queue_is_ordered_by_time_left_and_shows_overdue_cases,
     demo_data_loads_twice_without_duplicates_and_shows_an_overdue_case,
     admins_edit_category_targets_without_moving_filed_cases,
@@ -600,6 +601,42 @@ async fn staff_file_for_a_resident_who_phoned(app: TestApp) {
         "{}",
         r.body
     );
+}
+
+/// The answer to a new case is built from what the request holds, not read back: it must be
+/// exactly what the case's detail then shows, to the resident and to staff filing for one.
+async fn a_new_case_is_answered_as_its_detail_reads_it_back(app: TestApp) {
+    let resident = app.register("13900000111").await;
+    let mut body = complaint("common-area-repair", "same-1");
+    body["description"] = json!("  三楼楼道灯不亮了  ");
+    body["public_place"] = json!(" 3号楼三楼楼道 ");
+    body["contact_time"] = json!("  晚上七点以后 ");
+    let filed = app.post("/api/cases", Some(&resident), body).await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    assert_eq!(filed.body["timeline"].as_array().unwrap().len(), 1);
+    let detail = app
+        .get(&format!("/api/cases/{}", filed.body["id"]), Some(&resident))
+        .await;
+    assert_eq!(filed.body, detail.body);
+    let repeated = app
+        .post("/api/cases", Some(&resident), complaint("common-area-repair", "same-1"))
+        .await;
+    assert_eq!(repeated.status, StatusCode::OK);
+    assert_eq!(repeated.body, detail.body);
+
+    let staff = app.sign_in_demo(Role::CommunityStaff).await;
+    let mut body = complaint("inquiry-fees", "same-2");
+    body["on_behalf_of_phone"] = json!("13900000111");
+    body["channel"] = json!("walk_in");
+    let filed = app.post("/api/cases", Some(&staff), body).await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    assert!(filed.body["resident_home"].is_string(), "{}", filed.body);
+    assert!(filed.body["resident_phone_masked"].is_string());
+    assert_eq!(filed.body["timeline"][0]["by_staff"], true);
+    let detail = app
+        .get(&format!("/api/cases/{}", filed.body["id"]), Some(&staff))
+        .await;
+    assert_eq!(filed.body, detail.body);
 }
 
 async fn the_queue_is_ordered_by_time_left_and_shows_overdue_cases(app: TestApp) {

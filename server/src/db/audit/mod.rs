@@ -49,6 +49,16 @@ impl<'a> Audit<'a> {
 
 impl Tx {
     pub async fn audit(&mut self, e: &Audit<'_>) -> Result<(), sqlx::Error> {
+        // The entry and the head's new hash in one round trip (see `Tx::on_sqlite`).
+        let append = if self.on_sqlite() {
+            "INSERT INTO audit_log (seq, version, at, actor_account_id, action, subject, detail, scope_path, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+             UPDATE audit_head SET hash = $10 WHERE id = 1"
+        } else {
+            "WITH head AS (UPDATE audit_head SET hash = $10 WHERE id = 1)
+             INSERT INTO audit_log (seq, version, at, actor_account_id, action, subject, detail, scope_path, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        };
         with_tx!(self, |conn| {
             async {
                 let head = sqlx::query(
@@ -60,15 +70,8 @@ impl Tx {
                 let prev: String = head.try_get("hash")?;
                 let hash = chain::entry_hash(chain::VERSION, &entry_of(seq, e), &prev)
                     .expect("this build's own version");
-                sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-                    .bind(&hash)
-                    .execute(&mut *conn)
-                    .await?;
-                sqlx::query(
-                    "INSERT INTO audit_log (seq, version, at, actor_account_id, action, subject, detail, scope_path, prev_hash, hash)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(seq)
+                sqlx::query(append)
+                    .bind(seq)
                 .bind(chain::VERSION)
                 .bind(e.at)
                 .bind(e.actor)

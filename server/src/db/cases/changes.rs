@@ -25,7 +25,11 @@ impl Tx {
         })
     }
 
-    pub async fn create_case(&mut self, new: &NewCase<'_>) -> Result<i64, CreateCaseError> {
+    /// The new case's id and reference (`TS20261207-000042`).
+    pub async fn create_case(
+        &mut self,
+        new: &NewCase<'_>,
+    ) -> Result<(i64, String), CreateCaseError> {
         let targets = serde_json::to_string(&new.category.targets)
             .map_err(|e| decode_err("targets", e.to_string()))?;
         let prefix = match new.kind {
@@ -42,7 +46,17 @@ impl Tx {
         // without a savepoint around the insert (two fewer round trips to the database while
         // the single SQLite writer is held; see `Tx::savepoint` for why an error would need
         // one). Any other constraint still fails the statement.
-        let id: Option<i64> = with_tx!(self, |conn| {
+        // The reference (which needs the id) and the submission event in one round trip.
+        let reference_and_event = if self.on_sqlite() {
+            "UPDATE cases SET reference = $1 WHERE id = $2;
+             INSERT INTO case_events (case_id, at, actor_account_id, action, state, note)
+             VALUES ($2, $3, $4, 'submit', 'submitted', NULL)"
+        } else {
+            "WITH numbered AS (UPDATE cases SET reference = $1 WHERE id = $2)
+             INSERT INTO case_events (case_id, at, actor_account_id, action, state, note)
+             VALUES ($2, $3, $4, 'submit', 'submitted', NULL)"
+        };
+        let created: Option<(i64, String)> = with_tx!(self, |conn| {
             async {
                 let Some(row) = sqlx::query(
                     // The street and county over the community, for the queue's per-level
@@ -81,25 +95,19 @@ impl Tx {
                     return Ok::<_, sqlx::Error>(None);
                 };
                 let id: i64 = row.try_get("id")?;
-                sqlx::query("UPDATE cases SET reference = $1 WHERE id = $2")
-                    .bind(format!("{prefix}{day}-{id:06}"))
+                let reference = format!("{prefix}{day}-{id:06}");
+                sqlx::query(reference_and_event)
+                    .bind(&reference)
                     .bind(id)
+                    .bind(new.now)
+                    .bind(new.filed_by_account_id)
                     .execute(&mut *conn)
                     .await?;
-                sqlx::query(
-                    "INSERT INTO case_events (case_id, at, actor_account_id, action, state, note)
-                     VALUES ($1, $2, $3, 'submit', 'submitted', NULL)",
-                )
-                .bind(id)
-                .bind(new.now)
-                .bind(new.filed_by_account_id)
-                .execute(&mut *conn)
-                .await?;
-                Ok(Some(id))
+                Ok(Some((id, reference)))
             }
             .await
         })?;
-        let Some(id) = id else {
+        let Some((id, reference)) = created else {
             // Filed before under this retry key (or by a request running at the same time,
             // which committed first): the case that one made.
             let existing = with_tx!(self, |conn| {
@@ -122,6 +130,6 @@ impl Tx {
             new.scope_path,
         ))
         .await?;
-        Ok(id)
+        Ok((id, reference))
     }
 }

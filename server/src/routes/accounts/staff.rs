@@ -59,7 +59,7 @@ pub async fn list_accounts(
     let (rows, next_after) = PAGE.split(rows, |r| r.id);
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
-        items.push(account_view(&state.db, row).await?);
+        items.push(account_view(&state, row).await?);
     }
     Ok(Json(AccountPage { items, next_after }))
 }
@@ -81,9 +81,7 @@ pub async fn create_staff(
     let scope = admin_scope(&state, &user).await?;
     let mut fields = BTreeMap::new();
     let phone = super::check_credentials(&req.phone, &req.password, &mut fields);
-    let jurisdiction = state
-        .db
-        .jurisdiction(req.jurisdiction_id)
+    let jurisdiction = state.jurisdiction(req.jurisdiction_id)
         .await?
         .filter(|j| scope.holds(&j.id_path));
     let level = jurisdiction.as_ref().map(|j| j.level);
@@ -132,6 +130,6 @@ pub async fn create_staff(
     let row = state.db.account(id).await?.ok_or(ApiError::NotFound)?;
     Ok((
         StatusCode::CREATED,
-        Json(account_view(&state.db, &row).await?),
+        Json(account_view(&state, &row).await?),
     ))
 }

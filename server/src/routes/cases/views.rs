@@ -8,7 +8,7 @@ use crate::error::ApiResult;
 use crate::shanghai::rfc3339;
 use crate::AppState;
 use anju_domain::category::Category;
-use anju_domain::complaint::{CaseEventView, CaseState, CaseView, Channel, DueView};
+use anju_domain::complaint::{CaseEventView, CaseState, CaseView, Channel, DueView, PhotoView};
 use anju_domain::deadline::{due_at, Due, Pause};
 use chrono::{DateTime, Utc};
 
@@ -139,13 +139,116 @@ pub fn next_due_for(clock: &CommunityClock, case: &CaseRow, data: &ClockData) ->
         .unwrap_or(NO_DUE)
 }
 
+/// Everything a case's view shows besides the case row itself.
+pub struct ViewParts {
+    pub clock: ClockData,
+    pub category: Option<Category>,
+    pub timeline: Vec<CaseEventView>,
+    pub community: String,
+    pub resident_name: String,
+    pub assignee_name: Option<String>,
+    /// Staff only (None for the resident's own view).
+    pub resident_home: Option<String>,
+    pub resident_phone_masked: Option<String>,
+    pub photos: Vec<PhotoView>,
+}
+
 pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiResult<CaseView> {
-    let now = state.clock.now();
-    let data = ClockData::load(state, case).await?;
+    let parts = ViewParts::load(state, case, as_staff).await?;
+    let calendar = state.calendar_for(case.community_id).await?;
+    Ok(build_case_view(state.clock.now(), &calendar, case, as_staff, parts))
+}
+
+impl ViewParts {
+    /// Read from the database: the case's clocks, events, names and photos.
+    pub async fn load(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiResult<Self> {
+        let clock = ClockData::load(state, case).await?;
+        let category = state
+            .db
+            .categories()
+            .await?
+            .into_iter()
+            .find(|c| c.code == case.category_code);
+        let name_of = |id: i64| async move {
+            state
+                .db
+                .account(id)
+                .await
+                .map(|a| a.map(|a| a.display_name))
+        };
+        let mut timeline = Vec::new();
+        for e in state.db.case_events(case.id).await? {
+            timeline.push(CaseEventView {
+                at: rfc3339(e.at),
+                action: e.action,
+                state: e.state,
+                by_staff: e.actor_role.0.is_some_and(|r| r.is_staff()),
+                actor_name: e.actor_name.unwrap_or_default(),
+                note: e.note,
+            });
+        }
+        let community = state.jurisdiction(case.community_id)
+            .await?
+            .map(|j| j.name)
+            .unwrap_or_default();
+        // Staff go to the home and call: the address, and the number masked until they ask.
+        let (resident_home, resident_phone_masked) = if as_staff {
+            match state.db.account(case.resident_account_id).await? {
+                Some(resident) => {
+                    let home = match resident.home_building_id {
+                        Some(b) => {
+                            let building = state.jurisdiction(b).await?;
+                            Some(home_line(
+                                building.map(|b| b.name).unwrap_or_default(),
+                                &resident,
+                            ))
+                        }
+                        None => None,
+                    };
+                    (home, Some(masked_phone(&resident)))
+                }
+                None => (None, None),
+            }
+        } else {
+            (None, None)
+        };
+        Ok(Self {
+            clock,
+            category,
+            timeline,
+            community,
+            resident_name: name_of(case.resident_account_id)
+                .await?
+                .unwrap_or_default(),
+            assignee_name: match case.assignee_account_id {
+                Some(id) => name_of(id).await?,
+                None => None,
+            },
+            resident_home,
+            resident_phone_masked,
+            photos: state
+                .db
+                .case_photos(case.id)
+                .await?
+                .iter()
+                .map(|p| super::photos::view(case.id, p))
+                .collect(),
+        })
+    }
+}
+
+/// A case's view from its row and parts: no database, so a just-filed case can be answered from
+/// what its request already holds.
+pub fn build_case_view(
+    now: i64,
+    calendar: &CommunityClock,
+    case: &CaseRow,
+    as_staff: bool,
+    parts: ViewParts,
+) -> CaseView {
     // Residents are promised a time only once staff have acknowledged the case.
     let show_due = as_staff || case.acknowledged_at.is_some();
-    let calendar = state.calendar_for(case.community_id).await?;
-    let due = dues(&calendar, case, &data)
+    let due = dues(calendar, case, &parts.clock)
         .into_iter()
         .map(|(t, due, met)| DueView {
             target: t.name,
@@ -160,113 +263,51 @@ pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiR
             },
         })
         .collect();
-    let category = state
-        .db
-        .categories()
-        .await?
-        .into_iter()
-        .find(|c| c.code == case.category_code);
-    let name_of = |id: i64| async move {
-        state
-            .db
-            .account(id)
-            .await
-            .map(|a| a.map(|a| a.display_name))
-    };
-    let mut timeline = Vec::new();
-    for e in state.db.case_events(case.id).await? {
-        timeline.push(CaseEventView {
-            at: rfc3339(e.at),
-            action: e.action,
-            state: e.state,
-            by_staff: e.actor_role.0.is_some_and(|r| r.is_staff()),
-            actor_name: e.actor_name.unwrap_or_default(),
-            note: e.note,
-        });
-    }
-    let community = state
-        .db
-        .jurisdiction(case.community_id)
-        .await?
-        .map(|j| j.name)
+    let (category_name, category_name_en) = parts
+        .category
+        .map(|c| (c.name, c.name_en))
         .unwrap_or_default();
-    // Staff go to the home and call: the address, and the number masked until they ask.
-    let (resident_home, resident_phone_masked) = if as_staff {
-        match state.db.account(case.resident_account_id).await? {
-            Some(resident) => (
-                resident_home(state, &resident).await?,
-                Some(
-                    anju_domain::PhoneNumber::parse(&resident.phone)
-                        .map(|p| p.masked())
-                        .unwrap_or_else(|_| "***".into()),
-                ),
-            ),
-            None => (None, None),
-        }
-    } else {
-        (None, None)
-    };
-    Ok(CaseView {
+    CaseView {
         id: case.id,
         reference: case.reference.clone(),
         kind: case.kind,
         category: case.category_code.clone(),
-        category_name: category
-            .as_ref()
-            .map(|c| c.name.clone())
-            .unwrap_or_default(),
-        category_name_en: category
-            .as_ref()
-            .map(|c| c.name_en.clone())
-            .unwrap_or_default(),
+        category_name,
+        category_name_en,
         state: case.state,
         description: case.description.clone(),
         public_place: case.public_place.clone(),
         contact_time: case.contact_time.clone(),
         channel: case.channel,
-        resident_name: name_of(case.resident_account_id).await?.unwrap_or_default(),
-        community,
+        resident_name: parts.resident_name,
+        community: parts.community,
         created_at: rfc3339(case.created_at),
-        assignee_name: match case.assignee_account_id {
-            Some(id) => name_of(id).await?,
-            None => None,
-        },
+        assignee_name: parts.assignee_name,
         due,
         rating: case.rating,
         major: case.major,
-        timeline,
-        resident_home,
-        resident_phone_masked,
-        photos: state
-            .db
-            .case_photos(case.id)
-            .await?
-            .iter()
-            .map(|p| super::photos::view(case.id, p))
-            .collect(),
-    })
+        timeline: parts.timeline,
+        resident_home: parts.resident_home,
+        resident_phone_masked: parts.resident_phone_masked,
+        photos: parts.photos,
+    }
+}
+
+/// The resident's number as staff see it before asking for the whole one.
+pub fn masked_phone(resident: &crate::db::accounts::AccountRow) -> String {
+    anju_domain::PhoneNumber::parse(&resident.phone)
+        .map(|p| p.masked())
+        .unwrap_or_else(|_| "***".into())
 }
 
 /// "1号楼 2单元 301": the resident's registered home, as staff read it out.
-async fn resident_home(
-    state: &AppState,
-    resident: &crate::db::accounts::AccountRow,
-) -> ApiResult<Option<String>> {
-    let Some(building) = resident.home_building_id else {
-        return Ok(None);
-    };
-    let building = state
-        .db
-        .jurisdiction(building)
-        .await?
-        .map(|b| b.name)
-        .unwrap_or_default();
-    let mut parts = vec![building];
+pub fn home_line(building_name: String, resident: &crate::db::accounts::AccountRow) -> String {
+    let mut parts = vec![building_name];
     if let Some(unit) = resident.home_unit.as_deref().filter(|u| !u.is_empty()) {
         parts.push(format!("{unit}单元"));
     }
     if let Some(room) = resident.home_room.as_deref().filter(|r| !r.is_empty()) {
         parts.push(room.to_owned());
     }
-    Ok(Some(parts.join(" ")))
+    parts.join(" ")
 }

@@ -31,7 +31,7 @@ pub(super) async fn street_over_elder(
         return Ok(false);
     }
     let Some(street) = (match user.jurisdiction_id {
-        Some(j) => state.db.jurisdiction(j).await?,
+        Some(j) => state.jurisdiction(j).await?,
         None => None,
     }) else {
         return Ok(false);

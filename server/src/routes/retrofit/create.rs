@@ -21,7 +21,7 @@ use axum::Json;
 /// office the caller can ask: the street office of the application being filled in.
 pub(super) async fn held_elsewhere(state: &AppState, app: &ApplicationRow) -> ApiResult<ApiError> {
     let office = match app.street_id {
-        Some(id) => state.db.jurisdiction(id).await?.map(|j| j.name),
+        Some(id) => state.jurisdiction(id).await?.map(|j| j.name),
         None => None,
     };
     let (zh_office, en_office) = match &office {
@@ -134,7 +134,7 @@ pub async fn create(
         }
         None => {
             let street = match user.jurisdiction_id {
-                Some(j) => state.db.jurisdiction(j).await?,
+                Some(j) => state.jurisdiction(j).await?,
                 None => None,
             }
             .filter(|s| s.level == JurisdictionLevel::Street)

@@ -32,7 +32,7 @@ pub(crate) async fn parent(
     row: &JurisdictionRow,
 ) -> ApiResult<Option<JurisdictionRow>> {
     Ok(match row.parent_id {
-        Some(p) => state.db.jurisdiction(p).await?,
+        Some(p) => state.jurisdiction(p).await?,
         None => None,
     })
 }
@@ -41,7 +41,7 @@ pub(crate) async fn place_of_building(
     state: &AppState,
     building_id: i64,
 ) -> ApiResult<Option<Place>> {
-    let Some(building) = state.db.jurisdiction(building_id).await? else {
+    let Some(building) = state.jurisdiction(building_id).await? else {
         return Ok(None);
     };
     if building.level != JurisdictionLevel::Building {
@@ -69,7 +69,7 @@ pub(crate) async fn county_of_community(
     state: &AppState,
     community_id: i64,
 ) -> ApiResult<Option<i64>> {
-    let Some(community) = state.db.jurisdiction(community_id).await? else {
+    let Some(community) = state.jurisdiction(community_id).await? else {
         return Ok(None);
     };
     if community.level != JurisdictionLevel::Community {

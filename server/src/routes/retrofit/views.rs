@@ -205,7 +205,7 @@ async fn person(state: &AppState, id: Option<i64>) -> ApiResult<Option<PersonRef
 
 async fn name_of(state: &AppState, id: Option<i64>) -> ApiResult<Option<String>> {
     Ok(match id {
-        Some(id) => state.db.jurisdiction(id).await?.map(|j| j.name),
+        Some(id) => state.jurisdiction(id).await?.map(|j| j.name),
         None => None,
     })
 }
@@ -278,9 +278,7 @@ pub async fn application_view(
         _ => None,
     };
     let home_label = match &home {
-        Some(h) => state
-            .db
-            .jurisdiction(h.building_id)
+        Some(h) => state.jurisdiction(h.building_id)
             .await?
             .map(|b| format!("{} {}单元 {}", b.name_path, h.unit, h.room)),
         None => None,

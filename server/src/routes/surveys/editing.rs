@@ -92,7 +92,7 @@ pub(super) async fn checked_version(
     }
     for c in &req.community_ids {
         let ok =
-            state.db.jurisdiction(*c).await?.is_some_and(|j| {
+            state.jurisdiction(*c).await?.is_some_and(|j| {
                 j.level == JurisdictionLevel::Community && scope.holds(&j.id_path)
             });
         if !ok {

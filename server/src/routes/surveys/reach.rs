@@ -51,7 +51,7 @@ pub(super) async fn target_paths(
     let mut paths = Vec::new();
     for v in &loaded.versions {
         for c in state.db.survey_targets(v.id).await? {
-            paths.push(state.db.jurisdiction(c).await?.map(|j| j.id_path));
+            paths.push(state.jurisdiction(c).await?.map(|j| j.id_path));
         }
     }
     Ok(paths)
@@ -128,7 +128,7 @@ pub(super) async fn household_of(
     else {
         return Ok(None);
     };
-    let Some(building) = state.db.jurisdiction(b).await? else {
+    let Some(building) = state.jurisdiction(b).await? else {
         return Ok(None);
     };
     Ok(Some(Household {
@@ -178,7 +178,7 @@ pub(super) async fn visible(
 pub(super) async fn communities(state: &AppState, ids: &[i64]) -> ApiResult<Vec<CommunityRef>> {
     let mut out = Vec::new();
     for id in ids {
-        if let Some(j) = state.db.jurisdiction(*id).await? {
+        if let Some(j) = state.jurisdiction(*id).await? {
             out.push(CommunityRef {
                 id: j.id,
                 name: j.name,

@@ -168,7 +168,7 @@ pub(crate) async fn compute(
     }
     let mut communities = Vec::new();
     for c in community_ids {
-        let Some(j) = state.db.jurisdiction(c).await? else {
+        let Some(j) = state.jurisdiction(c).await? else {
             continue;
         };
         if !scope.holds(&j.id_path) {
@@ -257,9 +257,7 @@ pub(super) async fn staff_loaded(
     let mut visible = false;
     for v in &loaded.versions {
         for c in state.db.survey_targets(v.id).await? {
-            if state
-                .db
-                .jurisdiction(c)
+            if state.jurisdiction(c)
                 .await?
                 .is_some_and(|j| scope.holds(&j.id_path))
             {
