@@ -18,7 +18,8 @@ impl Scope {
         state: &AppState,
         id: i64,
     ) -> ApiResult<crate::db::jurisdictions::JurisdictionRow> {
-        state.jurisdiction(id)
+        state
+            .jurisdiction(id)
             .await?
             .filter(|c| {
                 c.level == anju_domain::JurisdictionLevel::Community && self.holds(&c.id_path)
@@ -43,7 +44,8 @@ impl Scope {
             return Ok(None);
         }
         match user.jurisdiction_id {
-            Some(id) => Ok(state.jurisdiction(id)
+            Some(id) => Ok(state
+                .jurisdiction(id)
                 .await?
                 .map(|j| Scope::granted(j.id_path, Some((j.level, j.id))))),
             None if user.role == Role::SystemAdmin => Ok(Some(Scope::granted("/".into(), None))),

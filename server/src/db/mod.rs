@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod callbacks;
 pub mod case_history;
 pub mod cases;
+pub mod checkpoints;
 pub mod decode;
 pub mod desk;
 pub mod guardians;
@@ -50,6 +51,8 @@ pub enum Db {
     Sqlite {
         writer: SqlitePool,
         reader: SqlitePool,
+        /// `None` for an in-memory database (no log to checkpoint).
+        checkpoints: Option<std::sync::Arc<checkpoints::Checkpoints>>,
     },
     Postgres(PgPool),
 }
@@ -131,15 +134,31 @@ impl Db {
         }
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(base.clone().create_if_missing(true))
+            .connect_with(
+                base.clone()
+                    .create_if_missing(true)
+                    .pragma("wal_autocheckpoint", checkpoints::WRITER_BACKSTOP_PAGES),
+            )
             .await
             .with_context(|| format!("cannot open {url}"))?;
+        let checkpoints = if file.as_os_str() == ":memory:" {
+            None
+        } else {
+            let started = checkpoints::Checkpoints::start(&base)
+                .await
+                .with_context(|| format!("cannot open {url} for checkpoints"))?;
+            Some(std::sync::Arc::new(started))
+        };
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(base.read_only(true))
             .await
             .with_context(|| format!("cannot open {url} for reading"))?;
-        Ok(Db::Sqlite { writer, reader })
+        Ok(Db::Sqlite {
+            writer,
+            reader,
+            checkpoints,
+        })
     }
 
     /// Write a consistent copy of the SQLite database to `path` (`VACUUM INTO`: a snapshot
@@ -208,7 +227,14 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { writer, reader } => {
+            Db::Sqlite {
+                writer,
+                reader,
+                checkpoints,
+            } => {
+                if let Some(c) = checkpoints {
+                    c.stop();
+                }
                 reader.close().await;
                 writer.close().await;
             }

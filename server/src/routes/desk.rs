@@ -98,7 +98,8 @@ pub async fn desk(
     let place = match chosen {
         Some(c) => c.name.clone(),
         None => match user.jurisdiction_id {
-            Some(id) => state.jurisdiction(id)
+            Some(id) => state
+                .jurisdiction(id)
                 .await?
                 .map(|j| j.name)
                 .unwrap_or_default(),

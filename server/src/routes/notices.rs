@@ -67,7 +67,8 @@ async fn place_in_scope(
     field: &str,
     levels: &[JurisdictionLevel],
 ) -> ApiResult<JurisdictionRow> {
-    state.jurisdiction(id)
+    state
+        .jurisdiction(id)
         .await?
         .filter(|j| levels.contains(&j.level) && scope.holds(&j.id_path))
         .ok_or_else(|| {
@@ -301,7 +302,8 @@ pub async fn edit_notice(
     if changed.is_empty() {
         return Ok(Json(notice_view(&before, now, true)));
     }
-    let place = state.jurisdiction(before.scope_id)
+    let place = state
+        .jurisdiction(before.scope_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let mut tx = state.db.begin().await?;

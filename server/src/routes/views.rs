@@ -4,10 +4,7 @@ use crate::db::accounts::AccountRow;
 use crate::AppState;
 use anju_domain::{AccountView, HomeView, JurisdictionLevel, PhoneNumber};
 
-pub async fn account_view(
-    state: &AppState,
-    row: &AccountRow,
-) -> Result<AccountView, sqlx::Error> {
+pub async fn account_view(state: &AppState, row: &AccountRow) -> Result<AccountView, sqlx::Error> {
     let building = match row.home_building_id {
         Some(id) => state.jurisdiction(id).await?,
         None => None,

@@ -133,6 +133,46 @@ async fn postgresql_runs_each_statement_on_one_plan_in_the_test_schema() {
     assert_eq!(queue.body["items"].as_array().unwrap().len(), 2);
 }
 
+/// Commits reach the database file itself within moments, checkpointed by a connection of
+/// their own (`anju_server::db::checkpoints`) and not by the writer, which would otherwise do it
+/// only past 10,000 pages of log: a copy of the file alone, without its write-ahead log, soon
+/// holds a case just filed.
+#[tokio::test]
+async fn a_filed_case_reaches_the_database_file_without_the_writer_checkpointing() {
+    let app = TestApp::sqlite().await;
+    let resident = app.register("13900000112").await;
+    let case = file(&app, &resident, "home-repair", "checkpointed-1").await;
+    let url = app.sqlite_url().unwrap();
+    let db_file = std::path::PathBuf::from(url.trim_start_matches("sqlite://"));
+    let copy_dir = crate::support::temp_dir();
+    let copy = copy_dir.0.join("file-alone.db");
+    let started = std::time::Instant::now();
+    let found = loop {
+        // A copy taken while a checkpoint writes may be torn: then try again.
+        std::fs::copy(&db_file, &copy).unwrap();
+        let found = async {
+            use sqlx::Connection;
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&copy)
+                .read_only(true);
+            let mut conn = sqlx::SqliteConnection::connect_with(&options).await.ok()?;
+            sqlx::query_scalar::<_, String>("SELECT reference FROM cases WHERE id = $1")
+                .bind(case["id"].as_i64().unwrap())
+                .fetch_optional(&mut conn)
+                .await
+                .ok()
+                .flatten()
+        }
+        .await;
+        if found.is_some() || started.elapsed() > std::time::Duration::from_secs(10) {
+            break found;
+        }
+        let _ = std::fs::remove_file(&copy);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(found.as_deref(), case["reference"].as_str());
+}
+
 fn complaint(category: &str, key: &str) -> Value {
     json!({ "client_key": key, "category": category, "description": "楼上装修噪音很大", "contact_time": "上午" })
 }
@@ -619,7 +659,11 @@ async fn a_new_case_is_answered_as_its_detail_reads_it_back(app: TestApp) {
         .await;
     assert_eq!(filed.body, detail.body);
     let repeated = app
-        .post("/api/cases", Some(&resident), complaint("common-area-repair", "same-1"))
+        .post(
+            "/api/cases",
+            Some(&resident),
+            complaint("common-area-repair", "same-1"),
+        )
         .await;
     assert_eq!(repeated.status, StatusCode::OK);
     assert_eq!(repeated.body, detail.body);

@@ -72,17 +72,17 @@ impl Tx {
                     .expect("this build's own version");
                 sqlx::query(append)
                     .bind(seq)
-                .bind(chain::VERSION)
-                .bind(e.at)
-                .bind(e.actor)
-                .bind(e.action)
-                .bind(e.subject)
-                .bind(e.detail)
-                .bind(e.scope_path)
-                .bind(&prev)
-                .bind(&hash)
-                .execute(&mut *conn)
-                .await?;
+                    .bind(chain::VERSION)
+                    .bind(e.at)
+                    .bind(e.actor)
+                    .bind(e.action)
+                    .bind(e.subject)
+                    .bind(e.detail)
+                    .bind(e.scope_path)
+                    .bind(&prev)
+                    .bind(&hash)
+                    .execute(&mut *conn)
+                    .await?;
                 Ok(())
             }
             .await

@@ -78,7 +78,8 @@ pub async fn register(
     for (field, zh, en) in check_registration_text(&req) {
         fields.insert(field.to_owned(), FieldError::new(zh, en));
     }
-    let building = state.jurisdiction(req.building_id)
+    let building = state
+        .jurisdiction(req.building_id)
         .await?
         .filter(|j| j.level == JurisdictionLevel::Building);
     if building.is_none() {

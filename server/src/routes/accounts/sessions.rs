@@ -210,7 +210,7 @@ pub(super) async fn start_session(
         .account(account_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let view = account_view(&state, &account).await?;
+    let view = account_view(state, &account).await?;
     Ok((
         status,
         [(header::SET_COOKIE, auth::session_cookie(state, &token))],

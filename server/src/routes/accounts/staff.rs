@@ -81,7 +81,8 @@ pub async fn create_staff(
     let scope = admin_scope(&state, &user).await?;
     let mut fields = BTreeMap::new();
     let phone = super::check_credentials(&req.phone, &req.password, &mut fields);
-    let jurisdiction = state.jurisdiction(req.jurisdiction_id)
+    let jurisdiction = state
+        .jurisdiction(req.jurisdiction_id)
         .await?
         .filter(|j| scope.holds(&j.id_path));
     let level = jurisdiction.as_ref().map(|j| j.level);
@@ -128,8 +129,5 @@ pub async fn create_staff(
     .await?;
     tx.commit().await?;
     let row = state.db.account(id).await?.ok_or(ApiError::NotFound)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(account_view(&state, &row).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(account_view(&state, &row).await?)))
 }

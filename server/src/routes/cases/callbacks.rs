@@ -100,7 +100,8 @@ pub async fn perform_draw(
     )
     .map_err(|e| ApiError::Internal(e.into()))?;
     let now = state.clock.now();
-    let scope = state.jurisdiction(community_id)
+    let scope = state
+        .jurisdiction(community_id)
         .await?
         .map_or_else(|| "/".to_owned(), |j| j.id_path);
     let mut tx = state.db.begin().await?;

@@ -9,9 +9,9 @@ use crate::auth::CurrentUser;
 use crate::db::cases::{CaseRow, CreateCaseError, NewCase};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::routes::fields::field;
+use crate::shanghai::rfc3339;
 use crate::AppState;
 use anju_domain::category::find_category;
-use crate::shanghai::rfc3339;
 use anju_domain::complaint::{
     check_case_text, CaseEventView, CaseState, CaseView, Channel, CreateCaseRequest,
 };
@@ -197,7 +197,10 @@ pub async fn create(
         Err(CreateCaseError::Duplicate(id)) => {
             tx.commit().await?;
             let case = state.db.case(id).await?.ok_or(ApiError::NotFound)?;
-            Ok((StatusCode::OK, Json(case_view(&state, &case, as_staff).await?)))
+            Ok((
+                StatusCode::OK,
+                Json(case_view(&state, &case, as_staff).await?),
+            ))
         }
         Err(CreateCaseError::Db(e)) => Err(e.into()),
     }

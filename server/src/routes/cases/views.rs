@@ -156,7 +156,13 @@ pub struct ViewParts {
 pub async fn case_view(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiResult<CaseView> {
     let parts = ViewParts::load(state, case, as_staff).await?;
     let calendar = state.calendar_for(case.community_id).await?;
-    Ok(build_case_view(state.clock.now(), &calendar, case, as_staff, parts))
+    Ok(build_case_view(
+        state.clock.now(),
+        &calendar,
+        case,
+        as_staff,
+        parts,
+    ))
 }
 
 impl ViewParts {
@@ -187,7 +193,8 @@ impl ViewParts {
                 note: e.note,
             });
         }
-        let community = state.jurisdiction(case.community_id)
+        let community = state
+            .jurisdiction(case.community_id)
             .await?
             .map(|j| j.name)
             .unwrap_or_default();
@@ -217,9 +224,7 @@ impl ViewParts {
             category,
             timeline,
             community,
-            resident_name: name_of(case.resident_account_id)
-                .await?
-                .unwrap_or_default(),
+            resident_name: name_of(case.resident_account_id).await?.unwrap_or_default(),
             assignee_name: match case.assignee_account_id {
                 Some(id) => name_of(id).await?,
                 None => None,

@@ -53,7 +53,8 @@ pub(super) async fn county_row(
     state: &AppState,
     id: i64,
 ) -> ApiResult<crate::db::jurisdictions::JurisdictionRow> {
-    state.jurisdiction(id)
+    state
+        .jurisdiction(id)
         .await?
         .filter(|j| j.level == JurisdictionLevel::County)
         .ok_or(ApiError::NotFound)

@@ -1011,7 +1011,8 @@ pub async fn certificate(
         plain
     };
     let address = match (app.home_building_id, &app.home_unit) {
-        (Some(b), Some(unit)) => state.jurisdiction(b)
+        (Some(b), Some(unit)) => state
+            .jurisdiction(b)
             .await?
             .map(|j| format!("{} {unit}单元", j.name_path))
             .unwrap_or_default(),

@@ -278,7 +278,8 @@ pub async fn application_view(
         _ => None,
     };
     let home_label = match &home {
-        Some(h) => state.jurisdiction(h.building_id)
+        Some(h) => state
+            .jurisdiction(h.building_id)
             .await?
             .map(|b| format!("{} {}单元 {}", b.name_path, h.unit, h.room)),
         None => None,

@@ -170,7 +170,8 @@ pub async fn collect(
     }
     let key = check_client_key(&req.client_key).map_err(refused)?;
     let version = loaded.version(req.version).ok_or_else(unknown_version)?;
-    let building = state.jurisdiction(req.building_id)
+    let building = state
+        .jurisdiction(req.building_id)
         .await?
         .filter(|b| b.level == JurisdictionLevel::Building)
         .ok_or_else(|| ApiError::field("building_id", "请选择楼栋", "Choose a building"))?;

@@ -91,10 +91,10 @@ pub(super) async fn checked_version(
         );
     }
     for c in &req.community_ids {
-        let ok =
-            state.jurisdiction(*c).await?.is_some_and(|j| {
-                j.level == JurisdictionLevel::Community && scope.holds(&j.id_path)
-            });
+        let ok = state
+            .jurisdiction(*c)
+            .await?
+            .is_some_and(|j| j.level == JurisdictionLevel::Community && scope.holds(&j.id_path));
         if !ok {
             problems.insert(
                 "community_ids".into(),

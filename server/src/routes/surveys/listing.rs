@@ -49,7 +49,8 @@ pub async fn list(
         None if user.role.is_staff() => return Err(ApiError::Forbidden),
         None => match household_of(&state, &user).await? {
             Some(h) => {
-                let community = state.jurisdiction(h.community_id)
+                let community = state
+                    .jurisdiction(h.community_id)
                     .await?
                     .ok_or(ApiError::NotFound)?;
                 let home = Scope::home_community(community.id_path, community.id);

@@ -257,7 +257,8 @@ pub(super) async fn staff_loaded(
     let mut visible = false;
     for v in &loaded.versions {
         for c in state.db.survey_targets(v.id).await? {
-            if state.jurisdiction(c)
+            if state
+                .jurisdiction(c)
                 .await?
                 .is_some_and(|j| scope.holds(&j.id_path))
             {

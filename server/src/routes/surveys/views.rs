@@ -69,7 +69,8 @@ pub(crate) async fn response_view(
             id: r.community_id,
             name: String::new(),
         });
-    let building = state.jurisdiction(r.building_id)
+    let building = state
+        .jurisdiction(r.building_id)
         .await?
         .map(|b| b.name)
         .unwrap_or_default();
