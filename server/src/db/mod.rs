@@ -16,6 +16,7 @@ pub mod cases;
 pub mod checkpoints;
 pub mod decode;
 pub mod desk;
+pub mod group_commit;
 pub mod guardians;
 pub mod item_counts;
 pub mod json_page;
@@ -49,7 +50,9 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite {
+        /// The one writer connection; changes ([`Tx`]) take it through `changes`.
         writer: SqlitePool,
+        changes: group_commit::GroupWriter,
         reader: SqlitePool,
         /// `None` for an in-memory database (no log to checkpoint).
         checkpoints: Option<std::sync::Arc<checkpoints::Checkpoints>>,
@@ -155,6 +158,7 @@ impl Db {
             .await
             .with_context(|| format!("cannot open {url} for reading"))?;
         Ok(Db::Sqlite {
+            changes: group_commit::GroupWriter::new(writer.clone()),
             writer,
             reader,
             checkpoints,
@@ -231,6 +235,7 @@ impl Db {
                 writer,
                 reader,
                 checkpoints,
+                ..
             } => {
                 if let Some(c) = checkpoints {
                     c.stop();

@@ -4,8 +4,9 @@
 //! [`super::audit`]) and commits once. Dropping a `Tx` without committing rolls it back, so an
 //! early `return Err(..)` leaves nothing behind — neither the change nor its audit entry.
 //!
-//! On SQLite the transaction holds the single writer connection until it ends: code holding a
-//! `Tx` must not call a `Db` method that writes (it would wait for the connection it holds).
+//! On SQLite a change holds the single writer connection until it ends (a savepoint in a batch
+//! of changes committed together, see [`super::group_commit`]): code holding a `Tx` must not
+//! call a `Db` method that writes (it would wait for the connection it holds).
 
 use super::Db;
 
@@ -17,7 +18,7 @@ pub struct Tx {
 }
 
 pub(crate) enum TxInner {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Sqlite(super::group_commit::Change),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
@@ -27,7 +28,7 @@ macro_rules! with_tx {
     ($tx:expr, |$conn:ident| $body:expr) => {
         match &mut $tx.inner {
             $crate::db::tx::TxInner::Sqlite(t) => {
-                let $conn: &mut sqlx::SqliteConnection = &mut *t;
+                let $conn: &mut sqlx::SqliteConnection = t.connection();
                 $body
             }
             $crate::db::tx::TxInner::Postgres(t) => {
@@ -40,10 +41,10 @@ macro_rules! with_tx {
 pub(crate) use with_tx;
 
 impl Db {
-    /// Begin a change (on SQLite, on the writer connection).
+    /// Begin a change (on SQLite, on the writer connection, in the open batch of changes).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         let inner = match self {
-            Db::Sqlite { writer, .. } => TxInner::Sqlite(writer.begin().await?),
+            Db::Sqlite { changes, .. } => TxInner::Sqlite(changes.begin().await?),
             Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
         Ok(Tx {
@@ -54,6 +55,7 @@ impl Db {
 }
 
 impl Tx {
+    /// Make the change durable: on SQLite this returns once the batch it joined is committed.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
