@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod calendars;
+pub mod category_cache;
 pub mod cli;
 pub mod config;
 pub mod crypto;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub blobs: photos::BlobStore,
     pub sessions: Arc<session_cache::SessionCache>,
     pub jurisdictions: Arc<jurisdiction_cache::JurisdictionCache>,
+    /// The categories for filing and case pages (see [`category_cache`]).
+    pub categories: Arc<category_cache::CategoryCache>,
 }
 
 impl AppState {
@@ -74,6 +77,7 @@ impl AppState {
             calendars: Arc::new(calendars::CalendarCache::default()),
             sessions: Arc::new(session_cache::SessionCache::default()),
             jurisdictions: Arc::new(jurisdiction_cache::JurisdictionCache::default()),
+            categories: Arc::new(category_cache::CategoryCache::default()),
         }
     }
 }
@@ -84,6 +88,13 @@ impl AppState {
         community_id: i64,
     ) -> Result<Arc<calendars::CommunityClock>, sqlx::Error> {
         self.calendars.for_community(&self.db, community_id).await
+    }
+
+    /// The complaint categories, read at most once a minute (see [`category_cache`]).
+    pub async fn categories(
+        &self,
+    ) -> Result<Arc<Vec<anju_domain::category::Category>>, sqlx::Error> {
+        self.categories.get(&self.db).await
     }
 
     /// A jurisdiction node, read once per server (see [`jurisdiction_cache`]).

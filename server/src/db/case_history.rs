@@ -103,27 +103,32 @@ impl Db {
         const FILED: &str =
             "SELECT id FROM cases WHERE community_id = $1 AND created_at >= $2 AND created_at < $3";
         let mut history = FiledCaseHistory::default();
-        with_db!(
+        let pauses: Vec<(i64, i64, Option<i64>)> = with_db!(
+            self,
+            read | pool | {
+                sqlx::query_as(&format!(
+                    "SELECT case_id, from_at, until_at FROM case_pauses
+                     WHERE case_id IN ({FILED}) ORDER BY case_id, id"
+                ))
+                .bind(community_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(pool)
+                .await?
+            }
+        );
+        for (case_id, from_at, until_at) in pauses {
+            history
+                .pauses
+                .entry(case_id)
+                .or_default()
+                .push((from_at, until_at));
+        }
+        let met: Vec<(i64, String, i64)> = with_db!(
             self,
             read | pool
                 | {
-                    for r in sqlx::query(&format!(
-                        "SELECT case_id, from_at, until_at FROM case_pauses
-                     WHERE case_id IN ({FILED}) ORDER BY case_id, id"
-                    ))
-                    .bind(community_id)
-                    .bind(from)
-                    .bind(to)
-                    .fetch_all(pool)
-                    .await?
-                    {
-                        history
-                            .pauses
-                            .entry(r.try_get("case_id")?)
-                            .or_default()
-                            .push((r.try_get("from_at")?, r.try_get("until_at")?));
-                    }
-                    for r in sqlx::query(&format!(
+                    sqlx::query_as(&format!(
                     "SELECT case_id, target, met_at FROM case_targets_met WHERE case_id IN ({FILED})"
                 ))
                 .bind(community_id)
@@ -131,15 +136,15 @@ impl Db {
                 .bind(to)
                 .fetch_all(pool)
                 .await?
-                {
-                    history
-                        .met
-                        .entry(r.try_get("case_id")?)
-                        .or_default()
-                        .push((r.try_get("target")?, r.try_get("met_at")?));
-                }
                 }
         );
+        for (case_id, target, met_at) in met {
+            history
+                .met
+                .entry(case_id)
+                .or_default()
+                .push((target, met_at));
+        }
         Ok(history)
     }
 }

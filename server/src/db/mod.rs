@@ -26,6 +26,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod photos;
 pub mod rate_events;
+pub mod read_connections;
 pub mod retrofit;
 pub mod scope;
 pub mod sessions;
@@ -53,19 +54,25 @@ pub enum Db {
         /// The one writer connection; changes ([`Tx`]) take it through `changes`.
         writer: SqlitePool,
         changes: group_commit::GroupWriter,
-        reader: SqlitePool,
+        reader: read_connections::ReadConnections,
         /// `None` for an in-memory database (no log to checkpoint).
         checkpoints: Option<std::sync::Arc<checkpoints::Checkpoints>>,
     },
     Postgres(PgPool),
 }
 
-/// Run `$body` with `$pool` bound to the backend's pool: the reader for `read`, the single
-/// writer for `write` (the same pool on PostgreSQL).
+/// Run `$body` with `$pool` bound to what runs its statements: for `read`, one of SQLite's read
+/// connections (`&mut SqliteConnection`) or the PostgreSQL pool; for `write`, the single
+/// SQLite writer's pool or the PostgreSQL pool. A `read` body uses `$pool` once (a
+/// `&mut` is moved by its first use): a second query takes a `with_db!` of its own.
 macro_rules! with_db {
     ($db:expr, read |$pool:ident| $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite { reader: $pool, .. } => $body,
+            $crate::db::Db::Sqlite { reader, .. } => {
+                let mut connection = reader.get().await?;
+                let $pool: &mut sqlx::SqliteConnection = &mut connection;
+                $body
+            }
             $crate::db::Db::Postgres($pool) => $body,
         }
     };
@@ -137,6 +144,9 @@ impl Db {
         }
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            // No ping when the connection is taken: a hand-over to its thread that cannot
+            // find an embedded file's connection gone (see `read_connections`).
+            .test_before_acquire(false)
             .connect_with(
                 base.clone()
                     .create_if_missing(true)
@@ -152,9 +162,7 @@ impl Db {
                 .with_context(|| format!("cannot open {url} for checkpoints"))?;
             Some(std::sync::Arc::new(started))
         };
-        let reader = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(base.read_only(true))
+        let reader = read_connections::ReadConnections::open(&base.read_only(true))
             .await
             .with_context(|| format!("cannot open {url} for reading"))?;
         Ok(Db::Sqlite {
@@ -240,7 +248,7 @@ impl Db {
                 if let Some(c) = checkpoints {
                     c.stop();
                 }
-                reader.close().await;
+                reader.close();
                 writer.close().await;
             }
             Db::Postgres(pool) => pool.close().await,

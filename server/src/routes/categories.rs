@@ -83,5 +83,6 @@ pub async fn update_category(
     )
     .await?;
     tx.commit().await?;
+    state.categories.invalidate();
     Ok(Json(updated))
 }

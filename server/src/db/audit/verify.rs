@@ -105,15 +105,19 @@ impl Db {
 
     /// Walk every entry in chain order (streamed: memory stays flat however long the log).
     pub async fn verify_audit_chain(&self) -> Result<ChainReport, sqlx::Error> {
+        let (head_seq, head_hash): (i64, String) = with_db!(
+            self,
+            read | pool | {
+                let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                    .fetch_one(pool)
+                    .await?;
+                (head.try_get("seq")?, head.try_get("hash")?)
+            }
+        );
         with_db!(
             self,
             read | pool | {
                 async {
-                    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-                        .fetch_one(pool)
-                        .await?;
-                    let (head_seq, head_hash): (i64, String) =
-                        (head.try_get("seq")?, head.try_get("hash")?);
                     let sql = format!(
                         "SELECT {STORED_COLUMNS} FROM audit_log ORDER BY seq IS NULL, seq, id"
                     );

@@ -103,10 +103,10 @@ impl Db {
         county_id: i64,
         year: i64,
     ) -> Result<(Vec<SettlementListRow>, Vec<PaymentRow>), sqlx::Error> {
-        with_db!(
+        let rows = with_db!(
             self,
             read | pool | {
-                let rows = sqlx::query_as::<_, SettlementListRow>(
+                sqlx::query_as::<_, SettlementListRow>(
                     "SELECT a.id, a.reference, a.elder_name, a.accepted_at,
                             st.name AS street_name, cm.name AS community_name, o.name AS contractor,
                             s.settled_at, s.due_fen, s.paid_fen
@@ -121,8 +121,13 @@ impl Db {
                 .bind(county_id)
                 .bind(year)
                 .fetch_all(pool)
-                .await?;
-                let payments = sqlx::query_as::<_, PaymentRow>(
+                .await?
+            }
+        );
+        let payments = with_db!(
+            self,
+            read | pool | {
+                sqlx::query_as::<_, PaymentRow>(
                     "SELECT p.application_id, p.paid_on, p.voucher_no, p.amount_fen
                      FROM retrofit_payments p
                      JOIN retrofit_applications a ON a.id = p.application_id
@@ -131,10 +136,10 @@ impl Db {
                 .bind(county_id)
                 .bind(year)
                 .fetch_all(pool)
-                .await?;
-                Ok((rows, payments))
+                .await?
             }
-        )
+        );
+        Ok((rows, payments))
     }
 }
 

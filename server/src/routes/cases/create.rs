@@ -39,7 +39,7 @@ pub async fn create(
     for (f, zh, en) in check_case_text(&req) {
         field(&mut fields, f, zh, en);
     }
-    let categories = state.db.categories().await?;
+    let categories = state.categories().await?;
     let category = find_category(&categories, &req.category).cloned();
     if category.is_none() {
         field(

@@ -170,11 +170,11 @@ impl ViewParts {
     pub async fn load(state: &AppState, case: &CaseRow, as_staff: bool) -> ApiResult<Self> {
         let clock = ClockData::load(state, case).await?;
         let category = state
-            .db
             .categories()
             .await?
-            .into_iter()
-            .find(|c| c.code == case.category_code);
+            .iter()
+            .find(|c| c.code == case.category_code)
+            .cloned();
         let name_of = |id: i64| async move {
             state
                 .db
