@@ -14,24 +14,39 @@ const TTL: Duration = Duration::from_secs(60);
 
 #[derive(Default)]
 pub struct CategoryCache {
-    entry: RwLock<Option<(Instant, Arc<Vec<Category>>)>>,
+    entry: RwLock<Entry>,
+}
+
+#[derive(Default)]
+struct Entry {
+    read: Option<(Instant, Arc<Vec<Category>>)>,
+    /// Counts edits: a read that began before an edit is not kept after it.
+    edits: u64,
 }
 
 impl CategoryCache {
     pub async fn get(&self, db: &Db) -> Result<Arc<Vec<Category>>, sqlx::Error> {
-        if let Some((at, categories)) = &*self.entry.read().unwrap_or_else(|e| e.into_inner()) {
-            if at.elapsed() < TTL {
-                return Ok(categories.clone());
+        let edits = {
+            let entry = self.entry.read().unwrap_or_else(|e| e.into_inner());
+            if let Some((at, categories)) = &entry.read {
+                if at.elapsed() < TTL {
+                    return Ok(categories.clone());
+                }
             }
-        }
+            entry.edits
+        };
         let categories = Arc::new(db.categories().await?);
-        *self.entry.write().unwrap_or_else(|e| e.into_inner()) =
-            Some((Instant::now(), categories.clone()));
+        let mut entry = self.entry.write().unwrap_or_else(|e| e.into_inner());
+        if entry.edits == edits {
+            entry.read = Some((Instant::now(), categories.clone()));
+        }
         Ok(categories)
     }
 
     /// After an edit on this instance: the next use reads the table again.
     pub fn invalidate(&self) {
-        *self.entry.write().unwrap_or_else(|e| e.into_inner()) = None;
+        let mut entry = self.entry.write().unwrap_or_else(|e| e.into_inner());
+        entry.read = None;
+        entry.edits += 1;
     }
 }
