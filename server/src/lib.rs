@@ -30,6 +30,7 @@ pub mod session_cache;
 pub mod shanghai;
 pub mod sms;
 pub mod static_files;
+pub mod write_lane;
 
 use axum::Router;
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -41,18 +41,27 @@ pub(crate) fn rows<T: DeserializeOwned>(json: &str) -> Result<Vec<T>, sqlx::Erro
     serde_json::from_str(json).map_err(|e| decode_err("page", e.to_string()))
 }
 
-/// A boolean column: SQLite's JSON writes it as 0/1, PostgreSQL's as false/true.
+/// A boolean column: SQLite's JSON writes it as 0/1, PostgreSQL's as false/true. A visitor
+/// rather than an untagged enum: that one builds (and formats) an error for every 0/1 it
+/// first tries as a boolean, measurable on a list page (`perf`, #11 notes).
 pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        Int(i64),
+    struct Flag;
+    impl serde::de::Visitor<'_> for Flag {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a boolean or 0/1")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<bool, E> {
+            Ok(v != 0)
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<bool, E> {
+            Ok(v != 0)
+        }
     }
-    Ok(match Flag::deserialize(d)? {
-        Flag::Bool(b) => b,
-        Flag::Int(i) => i != 0,
-    })
+    d.deserialize_any(Flag)
 }
 
 /// A column stored as text and read through the type's `TryFrom<String>` (state names).
@@ -63,4 +72,27 @@ where
     T::Error: std::fmt::Display,
 {
     T::try_from(String::deserialize(d)?).map_err(D::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        #[serde(deserialize_with = "super::flag")]
+        major: bool,
+    }
+
+    fn major(json: &str) -> Result<bool, serde_json::Error> {
+        serde_json::from_str::<Row>(json).map(|r| r.major)
+    }
+
+    #[test]
+    fn a_flag_reads_sqlites_numbers_and_postgresqls_booleans_and_nothing_else() {
+        assert!(major(r#"{"major":1}"#).unwrap());
+        assert!(!major(r#"{"major":0}"#).unwrap());
+        assert!(major(r#"{"major":true}"#).unwrap());
+        assert!(!major(r#"{"major":false}"#).unwrap());
+        assert!(major(r#"{"major":"1"}"#).is_err());
+        assert!(major(r#"{"major":null}"#).is_err());
+    }
 }

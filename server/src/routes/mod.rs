@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         ));
 
     let secure = state.settings.secure_cookies;
+    let single_writer = matches!(state.db, crate::Db::Sqlite { .. });
     let router = Router::new()
         .nest("/api", api)
         .nest("/open311/v2", open311::router().split_for_parts().0)
@@ -116,7 +117,16 @@ pub fn router(state: AppState) -> Router {
             &state.settings.dist_dir,
             state.settings.asset_archive.as_deref(),
         ))
-        .with_state(state)
+        .with_state(state);
+    // SQLite's changes queue for one writer; PostgreSQL's run side by side, and there the
+    // extra hop cost more than it saved (measured, see `write_lane`). Inside the panic
+    // catcher: a change that panics on the lane is resumed there.
+    let router = if single_writer {
+        router.layer(middleware::from_fn(crate::write_lane::on_write_lane))
+    } else {
+        router
+    };
+    router
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::map_response_with_state(
             secure,
@@ -141,8 +151,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(middleware::from_fn(set_aside_client_request_id));
-    router
+        .layer(middleware::from_fn(set_aside_client_request_id))
 }
 
 /// Internal header carrying the id a client sent, bounded and cleaned.

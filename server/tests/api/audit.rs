@@ -14,6 +14,7 @@ on_both_backends!(
     each_audited_action_writes_exactly_one_entry,
     a_change_whose_transaction_fails_leaves_no_entry,
     fifty_concurrent_changes_give_one_unbroken_chain,
+    changes_queued_behind_one_chain_their_entries_in_order_and_an_undone_one_leaves_no_gap,
     a_county_admin_searches_only_their_countys_entries,
     an_admin_finds_who_revealed_an_id_number_and_exports_it,
     the_family_sees_which_office_viewed_their_application,
@@ -191,6 +192,53 @@ async fn fifty_concurrent_changes_give_one_unbroken_chain(app: TestApp) {
     let expected: Vec<String> = (1..=total).map(|n| n.to_string()).collect();
     assert_eq!(seqs, expected, "one entry per place, no gaps, no twins");
     assert_eq!(app.audit_details("case.view").await.len(), 25);
+}
+
+/// Changes that queue for the writer while one holds it commit together on SQLite, their
+/// entries sent with each change's end (a bulk change's in the middle too); one undone in
+/// the middle of them must leave neither its entry nor a hole in the numbering.
+async fn changes_queued_behind_one_chain_their_entries_in_order_and_an_undone_one_leaves_no_gap(
+    app: TestApp,
+) {
+    let before = count(&app).await;
+    let now = app.state.clock.now();
+    let entry = move |action: &'static str| Audit::new(now, None, action, "account:0", "/");
+    let mut first = app.state.db.begin().await.unwrap();
+    first.audit(&entry("test.first")).await.unwrap();
+    let queued = |action: &'static str, entries: usize, keep: bool| {
+        let db = app.state.db.clone();
+        tokio::spawn(async move {
+            let mut tx = db.begin().await.unwrap();
+            for _ in 0..entries {
+                tx.audit(&entry(action)).await.unwrap();
+            }
+            if keep {
+                tx.commit().await.unwrap();
+            }
+        })
+    };
+    let undone = queued("test.undone", 1, false);
+    let kept = queued("test.kept", 1, true);
+    // More entries than a change holds back: some are sent before its end.
+    let bulk = queued("test.bulk", 120, true);
+    let last = queued("test.last", 2, true);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    first.commit().await.unwrap();
+    for task in [undone, kept, bulk, last] {
+        task.await.unwrap();
+    }
+    assert!(app.audit_details("test.undone").await.is_empty());
+    assert_eq!(app.audit_details("test.bulk").await.len(), 120);
+    let total = assert_chain_intact(&app).await as usize;
+    assert_eq!(total, before + 1 + 1 + 120 + 2);
+    let seqs = app
+        .strings("SELECT CAST(seq AS TEXT) AS n FROM audit_log ORDER BY audit_log.seq")
+        .await;
+    let expected: Vec<String> = (1..=total).map(|n| n.to_string()).collect();
+    assert_eq!(seqs, expected, "one entry per place, no gaps, no twins");
+    // The head the next change starts from is the one committed.
+    app.register("13900000905").await;
+    assert_eq!(assert_chain_intact(&app).await as usize, total + 1);
 }
 
 async fn subjects(page: &Value) -> Vec<String> {

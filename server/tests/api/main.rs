@@ -32,3 +32,4 @@ mod sessions;
 mod static_files;
 mod surveys;
 mod verification;
+mod write_lane;

@@ -7,9 +7,16 @@
 //! sequence numbers and each links to the hash its predecessor committed. Append last, just
 //! before commit: the head is then held for the shortest time, and every transaction takes the
 //! locks it shares with others in the same order (the change's rows first, the head last).
+//!
+//! On SQLite a change holds the single writer, so nothing can interleave: the head is kept by
+//! the batch of changes and an entry is written with its change's ending, in the same round
+//! trip (see [`super::group_commit`]).
 
+use super::group_commit::Deferred;
+use super::tx::TxInner;
 use super::{with_tx, Tx};
 use crate::audit::chain::{self, Entry};
+use sqlx::sqlite::SqliteArguments;
 use sqlx::Row;
 
 /// One audit entry to append. `scope_path` is the jurisdiction the subject belongs to
@@ -49,16 +56,27 @@ impl<'a> Audit<'a> {
 
 impl Tx {
     pub async fn audit(&mut self, e: &Audit<'_>) -> Result<(), sqlx::Error> {
-        // The entry and the head's new hash in one round trip (see `Tx::on_sqlite`).
-        let append = if self.on_sqlite() {
-            "INSERT INTO audit_log (seq, version, at, actor_account_id, action, subject, detail, scope_path, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
-             UPDATE audit_head SET hash = $10 WHERE id = 1"
-        } else {
-            "WITH head AS (UPDATE audit_head SET hash = $10 WHERE id = 1)
-             INSERT INTO audit_log (seq, version, at, actor_account_id, action, subject, detail, scope_path, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-        };
+        if let TxInner::Sqlite(change) = &mut self.inner {
+            // Sent with the change's ending, without a round trip of its own (see
+            // `group_commit`): the batch holds the write lock, so the head it keeps is exact.
+            let (seq, prev) = change.audit_head().await?;
+            let seq = seq + 1;
+            let hash = chain::entry_hash(chain::VERSION, &entry_of(seq, e), &prev)
+                .expect("this build's own version");
+            return change
+                .append_audit(PendingAudit {
+                    seq,
+                    at: e.at,
+                    actor: e.actor,
+                    action: e.action.to_owned(),
+                    subject: e.subject.to_owned(),
+                    detail: e.detail.to_owned(),
+                    scope_path: e.scope_path.to_owned(),
+                    prev_hash: prev,
+                    hash,
+                })
+                .await;
+        }
         with_tx!(self, |conn| {
             async {
                 let head = sqlx::query(
@@ -70,23 +88,90 @@ impl Tx {
                 let prev: String = head.try_get("hash")?;
                 let hash = chain::entry_hash(chain::VERSION, &entry_of(seq, e), &prev)
                     .expect("this build's own version");
-                sqlx::query(append)
-                    .bind(seq)
-                    .bind(chain::VERSION)
-                    .bind(e.at)
-                    .bind(e.actor)
-                    .bind(e.action)
-                    .bind(e.subject)
-                    .bind(e.detail)
-                    .bind(e.scope_path)
-                    .bind(&prev)
-                    .bind(&hash)
-                    .execute(&mut *conn)
-                    .await?;
+                sqlx::query(
+                    "WITH head AS (UPDATE audit_head SET hash = $10 WHERE id = 1)
+                     INSERT INTO audit_log (seq, version, at, actor_account_id, action, subject, detail, scope_path, prev_hash, hash)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(seq)
+                .bind(chain::VERSION)
+                .bind(e.at)
+                .bind(e.actor)
+                .bind(e.action)
+                .bind(e.subject)
+                .bind(e.detail)
+                .bind(e.scope_path)
+                .bind(&prev)
+                .bind(&hash)
+                .execute(&mut *conn)
+                .await?;
                 Ok(())
             }
             .await
         })
+    }
+}
+
+/// An entry a change on SQLite has appended, to be written with its ending.
+pub(crate) struct PendingAudit {
+    pub(crate) seq: i64,
+    pub(crate) at: i64,
+    pub(crate) actor: Option<i64>,
+    pub(crate) action: String,
+    pub(crate) subject: String,
+    pub(crate) detail: String,
+    pub(crate) scope_path: String,
+    pub(crate) prev_hash: String,
+    pub(crate) hash: String,
+}
+
+impl PendingAudit {
+    /// The entries (consecutive, in order) and the head moved to the last, as one text.
+    pub(crate) fn statement(entries: &[PendingAudit]) -> Deferred {
+        const COLUMNS: usize = 10;
+        let mut args = SqliteArguments::default();
+        let mut rows = Vec::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            let p: Vec<String> = (1..=COLUMNS)
+                .map(|k| format!("${}", i * COLUMNS + k))
+                .collect();
+            rows.push(format!("({})", p.join(", ")));
+            bind(&mut args, e.seq);
+            bind(&mut args, chain::VERSION);
+            bind(&mut args, e.at);
+            bind(&mut args, e.actor);
+            bind(&mut args, e.action.clone());
+            bind(&mut args, e.subject.clone());
+            bind(&mut args, e.detail.clone());
+            bind(&mut args, e.scope_path.clone());
+            bind(&mut args, e.prev_hash.clone());
+            bind(&mut args, e.hash.clone());
+        }
+        let last = entries.last().expect("at least one entry");
+        let n = entries.len() * COLUMNS;
+        bind(&mut args, last.seq);
+        bind(&mut args, last.hash.clone());
+        Deferred {
+            sql: format!(
+                "INSERT INTO audit_log (seq, version, at, actor_account_id, action, subject, detail, scope_path, prev_hash, hash) \
+                 VALUES {}; UPDATE audit_head SET seq = ${}, hash = ${} WHERE id = 1",
+                rows.join(", "),
+                n + 1,
+                n + 2
+            ),
+            args,
+        }
+    }
+}
+
+fn bind<'q, T>(args: &mut SqliteArguments<'q>, value: T)
+where
+    T: sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + 'q,
+{
+    use sqlx::Arguments;
+    // Integers and owned texts: encoding them cannot fail.
+    if let Err(e) = args.add(value) {
+        unreachable!("binding an audit column: {e}")
     }
 }
 

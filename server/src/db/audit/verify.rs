@@ -2,6 +2,7 @@
 //! before the chain existed.
 
 use crate::audit::chain::{self, Break, Entry, Stored, Walk};
+use crate::db::tx::TxInner;
 use crate::db::{with_db, with_tx, Db};
 use futures::TryStreamExt;
 use sqlx::Row;
@@ -99,6 +100,10 @@ impl Db {
             }
             .await
         })?;
+        if let TxInner::Sqlite(change) = &mut tx.inner {
+            // Moved by hand above: the batch's copy of the head is stale.
+            change.forget_audit_head();
+        }
         tx.commit().await?;
         Ok(chained)
     }
