@@ -286,7 +286,7 @@ impl Change {
     /// Append an audit entry that follows [`Change::audit_head`]; it is written with the
     /// change's ending, so it commits with the change or not at all.
     pub(crate) async fn append_audit(&mut self, entry: PendingAudit) -> Result<(), sqlx::Error> {
-        self.audit_head = Some((entry.seq, entry.hash.clone()));
+        self.audit_head = Some((entry.entry.seq, entry.hash.clone()));
         self.audit.push(entry);
         if self.audit.len() >= AUDIT_ENTRIES_HELD {
             let deferred = PendingAudit::statement(&std::mem::take(&mut self.audit));

@@ -59,20 +59,14 @@ impl Tx {
         if let TxInner::Sqlite(change) = &mut self.inner {
             // Sent with the change's ending, without a round trip of its own (see
             // `group_commit`): the batch holds the write lock, so the head it keeps is exact.
-            let (seq, prev) = change.audit_head().await?;
-            let seq = seq + 1;
-            let hash = chain::entry_hash(chain::VERSION, &entry_of(seq, e), &prev)
+            let (seq, prev_hash) = change.audit_head().await?;
+            let entry = entry_of(seq + 1, e);
+            let hash = chain::entry_hash(chain::VERSION, &entry, &prev_hash)
                 .expect("this build's own version");
             return change
                 .append_audit(PendingAudit {
-                    seq,
-                    at: e.at,
-                    actor: e.actor,
-                    action: e.action.to_owned(),
-                    subject: e.subject.to_owned(),
-                    detail: e.detail.to_owned(),
-                    scope_path: e.scope_path.to_owned(),
-                    prev_hash: prev,
+                    entry,
+                    prev_hash,
                     hash,
                 })
                 .await;
@@ -114,13 +108,7 @@ impl Tx {
 
 /// An entry a change on SQLite has appended, to be written with its ending.
 pub(crate) struct PendingAudit {
-    pub(crate) seq: i64,
-    pub(crate) at: i64,
-    pub(crate) actor: Option<i64>,
-    pub(crate) action: String,
-    pub(crate) subject: String,
-    pub(crate) detail: String,
-    pub(crate) scope_path: String,
+    pub(crate) entry: Entry,
     pub(crate) prev_hash: String,
     pub(crate) hash: String,
 }
@@ -131,7 +119,8 @@ impl PendingAudit {
         const COLUMNS: usize = 10;
         let mut args = SqliteArguments::default();
         let mut rows = Vec::with_capacity(entries.len());
-        for (i, e) in entries.iter().enumerate() {
+        for (i, pending) in entries.iter().enumerate() {
+            let e = &pending.entry;
             let p: Vec<String> = (1..=COLUMNS)
                 .map(|k| format!("${}", i * COLUMNS + k))
                 .collect();
@@ -144,12 +133,12 @@ impl PendingAudit {
             bind(&mut args, e.subject.clone());
             bind(&mut args, e.detail.clone());
             bind(&mut args, e.scope_path.clone());
-            bind(&mut args, e.prev_hash.clone());
-            bind(&mut args, e.hash.clone());
+            bind(&mut args, pending.prev_hash.clone());
+            bind(&mut args, pending.hash.clone());
         }
         let last = entries.last().expect("at least one entry");
         let n = entries.len() * COLUMNS;
-        bind(&mut args, last.seq);
+        bind(&mut args, last.entry.seq);
         bind(&mut args, last.hash.clone());
         Deferred {
             sql: format!(
