@@ -47,7 +47,7 @@ pub async fn on_write_lane(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let mut task = AbortOnDrop(lane().spawn(next.run(request).in_current_span()));
-    match task.await_result().await {
+    match (&mut task.0).await {
         Ok(response) => response,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => {
@@ -59,12 +59,6 @@ pub async fn on_write_lane(request: Request, next: Next) -> Response {
 
 /// A client that goes away cancels its change, as it would on the main runtime.
 struct AbortOnDrop(tokio::task::JoinHandle<Response>);
-
-impl AbortOnDrop {
-    async fn await_result(&mut self) -> Result<Response, tokio::task::JoinError> {
-        (&mut self.0).await
-    }
-}
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {

@@ -230,25 +230,20 @@ async fn send_ending(
     ending: Option<Ending>,
     then: &'static str,
 ) -> Result<(), sqlx::Error> {
-    let fixed = match &ending {
-        None => Some(then.to_owned()),
-        Some(Ending::Keep(None)) => Some(format!("RELEASE anju_change; {then}")),
-        Some(Ending::Undo) => Some(format!(
-            "ROLLBACK TO anju_change; RELEASE anju_change; {then}"
-        )),
-        Some(Ending::Keep(Some(_))) => None,
+    let (deferred, end) = match ending {
+        None => (None, ""),
+        Some(Ending::Keep(deferred)) => (deferred, "RELEASE anju_change; "),
+        Some(Ending::Undo) => (None, "ROLLBACK TO anju_change; RELEASE anju_change; "),
     };
-    match (fixed, ending) {
-        (Some(sql), _) => conn.execute(sql.as_str()).await.map(|_| ()),
-        (None, Some(Ending::Keep(Some(deferred)))) => {
-            let sql = format!("{}; RELEASE anju_change; {then}", deferred.sql);
-            sqlx::query_with(&sql, deferred.args)
+    let done = match deferred {
+        None => conn.execute(format!("{end}{then}").as_str()).await,
+        Some(d) => {
+            sqlx::query_with(&format!("{}; {end}{then}", d.sql), d.args)
                 .execute(conn)
                 .await
-                .map(|_| ())
         }
-        (None, _) => unreachable!("every other ending has a fixed text"),
-    }
+    };
+    done.map(|_| ())
 }
 
 impl Change {

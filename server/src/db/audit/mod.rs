@@ -106,6 +106,16 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// This change wrote `audit_head` itself (chaining legacy entries): on SQLite the batch's
+    /// copy of the head is read again before the next entry.
+    pub(crate) fn audit_head_moved(&mut self) {
+        if let TxInner::Sqlite(change) = &mut self.inner {
+            change.forget_audit_head();
+        }
+    }
+}
+
 /// An entry a change on SQLite has appended, to be written with its ending.
 pub(crate) struct PendingAudit {
     pub(crate) entry: Entry,

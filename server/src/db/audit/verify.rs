@@ -2,7 +2,6 @@
 //! before the chain existed.
 
 use crate::audit::chain::{self, Break, Entry, Stored, Walk};
-use crate::db::tx::TxInner;
 use crate::db::{with_db, with_tx, Db};
 use futures::TryStreamExt;
 use sqlx::Row;
@@ -100,10 +99,8 @@ impl Db {
             }
             .await
         })?;
-        if let TxInner::Sqlite(change) = &mut tx.inner {
-            // Moved by hand above: the batch's copy of the head is stale.
-            change.forget_audit_head();
-        }
+        // Moved by hand above: a copy of the head kept for the batch is stale.
+        tx.audit_head_moved();
         tx.commit().await?;
         Ok(chained)
     }
